@@ -1,0 +1,43 @@
+# make help: list the targets. Everything runs inside .venv, made on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: help run test lint fmt migrations-check ci bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.installed  ## set up and run the service on http://127.0.0.1:8000/admin/ (SQLite)
+	$(BIN)/python manage.py migrate --no-input
+	@$(BIN)/python manage.py shell -c "from django.contrib.auth import get_user_model as m; \
+	  raise SystemExit(not m().objects.filter(is_superuser=True).exists())" \
+	  || (echo "Create the first adviser login:"; $(BIN)/python manage.py createsuperuser)
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(BIN)/.installed  ## format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(BIN)/.installed  ## fail if models and migrations disagree
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+ci: lint migrations-check test  ## what .ci/run runs
+
+bench: $(BIN)/.installed  ## deadline benchmarks (set DATABASE_URL to PostgreSQL)
+	$(BIN)/python scripts/benchmark_deadlines.py
+
+clean:  ## remove the venv and runtime files
+	rm -rf $(VENV) var

@@ -1,0 +1,209 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from notifications.admin import ContactInline
+from workflows import rules, services, working_days
+from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
+from workflows.models import Case, Deadline, KeyDate, Route
+
+
+def _open_deadlines():
+    return Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN).order_by(
+        Coalesce("override_date", "due"), "kind"
+    )
+
+
+class NextDeadlineFilter(admin.SimpleListFilter):
+    title = "next deadline"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("this_week", "Due this week"),
+            ("four_weeks", "Due in the next 4 weeks"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        end_of_week = today + timedelta(days=6 - today.weekday())
+        if self.value() == "overdue":
+            return queryset.filter(next_due__lt=today)
+        if self.value() == "this_week":
+            return queryset.filter(next_due__gte=today, next_due__lte=end_of_week)
+        if self.value() == "four_weeks":
+            return queryset.filter(next_due__gte=today, next_due__lte=today + timedelta(weeks=4))
+        return queryset
+
+
+class RouteInline(admin.TabularInline):
+    model = Route
+    extra = 0
+
+
+class KeyDateInline(admin.TabularInline):
+    model = KeyDate
+    formset = KeyDateFormSet
+    extra = 1
+    fields = ["event", "value"]
+
+
+class DeadlineInline(admin.TabularInline):
+    """Computed deadlines: read-only with their working; the adviser sets status and override."""
+
+    model = Deadline
+    form = DeadlineForm
+    extra = 0
+    max_num = 0  # rows come from the rules, never typed in
+    can_delete = False
+    fields = [
+        "kind",
+        "due_in_words",
+        "owner",
+        "status",
+        "override_date",
+        "override_reason",
+        "override_record",
+        "working",
+    ]
+    readonly_fields = ["kind", "due_in_words", "owner", "override_record", "working"]
+
+    @admin.display(description="computed date")
+    def due_in_words(self, obj):
+        return rules.long_date(obj.due) if obj.due else ""
+
+    @admin.display(description="overridden")
+    def override_record(self, obj):
+        if not obj.overridden_at:
+            return ""
+        who = obj.overridden_by or "a deleted user"
+        return f"by {who} on {timezone.localtime(obj.overridden_at):%d/%m/%Y %H:%M}"
+
+    @admin.display(description="working and source")
+    def working(self, obj):
+        steps = format_html_join("", "<li>{}</li>", ((s,) for s in obj.steps))
+        warnings = format_html_join(
+            "", "<li><strong>{}</strong></li>", ((w,) for w in obj.warnings)
+        )
+        return format_html(
+            "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small>",
+            steps,
+            warnings,
+            obj.rule,
+            obj.confidence,
+        )
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "family",
+        "adviser",
+        "local_authority",
+        "status",
+        "next_deadline",
+        "working_days_left",
+    ]
+    list_filter = [NextDeadlineFilter, "routes__kind", "adviser", "status"]
+    search_fields = ["reference", "contacts__name"]
+    list_select_related = ["adviser"]
+    fields = ["reference", "adviser", "local_authority", "status", "placement_only", "notes"]
+    inlines = [ContactInline, RouteInline, KeyDateInline, DeadlineInline]
+    change_list_template = "admin/workflows/case/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                next_due=Subquery(
+                    _open_deadlines()
+                    .annotate(effective=Coalesce(F("override_date"), F("due")))
+                    .values("effective")[:1]
+                ),
+                next_kind=Subquery(_open_deadlines().values("kind")[:1]),
+            )
+            .prefetch_related("contacts")
+        )
+
+    @admin.display(description="family")
+    def family(self, obj):
+        return ", ".join(c.name for c in obj.contacts.all())
+
+    @admin.display(description="next deadline", ordering="next_due")
+    def next_deadline(self, obj):
+        if not obj.next_due:
+            return "-"
+        label = obj.next_kind.replace("_", " ")
+        return f"{label}: {rules.long_date(obj.next_due)}"
+
+    @admin.display(description="working days left")
+    def working_days_left(self, obj):
+        if not obj.next_due:
+            return "-"
+        left = working_days.working_days_until(timezone.localdate(), obj.next_due)
+        if left < 0:
+            return format_html('<strong style="color:#ba2121">{} overdue</strong>', -left)
+        return left
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.deadlines_recompute(case=form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Deadline:
+            formset.save()
+            return
+        for deadline_form in formset.forms:
+            if deadline_form.instance.pk and deadline_form.has_changed():
+                data = deadline_form.cleaned_data
+                services.deadline_update(
+                    deadline=deadline_form.instance,
+                    status=data["status"],
+                    override_date=data.get("override_date"),
+                    override_reason=data.get("override_reason", ""),
+                    by=request.user,
+                )
+
+    def get_urls(self):
+        calculator = path(
+            "calculator/",
+            self.admin_site.admin_view(self.calculator_view),
+            name="workflows_calculator",
+        )
+        return [calculator, *super().get_urls()]
+
+    def calculator_view(self, request):
+        form = CalculatorForm(request.GET or None)
+        deadlines = form.cleaned_data["deadlines"] if form.is_valid() else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deadline calculator",
+            "form": form,
+            "deadlines": deadlines,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workflows/calculator.html", context)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "due", "override_date", "owner", "status", "confidence"]
+    list_filter = ["status", "kind", "owner", "confidence"]
+    search_fields = ["case__reference"]
+    date_hierarchy = "due"
+    list_select_related = ["case"]
+
+    def has_add_permission(self, request):
+        return False  # deadlines come from key dates
+
+    def has_change_permission(self, request, obj=None):
+        return False  # change status and overrides on the case page, where they are recorded

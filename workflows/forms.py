@@ -1,0 +1,86 @@
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from workflows import rules, services
+from workflows.models import Deadline
+
+
+class CalculatorForm(forms.Form):
+    """The `deadlines` command as a form: the same parsing, so the same words for the same error."""
+
+    placement_only = forms.BooleanField(
+        required=False,
+        label="Placement only",
+        help_text="The appeal is only about the school named in Section I.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for event, label in rules.EVENTS.items():
+            self.fields[event] = forms.CharField(
+                required=False,
+                label=event,
+                help_text=label,
+                widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12}),
+            )
+
+    def event_fields(self):
+        return [self[event] for event in rules.EVENTS]
+
+    def clean(self):
+        cleaned = super().clean()
+        events: dict[str, date] = {}
+        for event in rules.EVENTS:
+            text = (cleaned.get(event) or "").strip()
+            if not text:
+                continue
+            try:
+                events[event] = rules.parse_date(text)
+            except rules.FactsError as exc:
+                self.add_error(event, str(exc))
+        if self.errors:
+            return cleaned
+        if not events:
+            raise ValidationError("Type at least one date.")
+        try:
+            cleaned["deadlines"] = rules.compute_deadlines(
+                rules.Facts(events=events, placement_only=cleaned.get("placement_only", False))
+            )
+        except rules.FactsError as exc:
+            raise ValidationError(str(exc)) from exc
+        return cleaned
+
+
+class KeyDateFormSet(forms.BaseInlineFormSet):
+    """Check the case's dates together, so "certificate before decision" is caught on save."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        events = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("event") or not data.get("value"):
+                continue
+            if data["event"] in events:
+                raise ValidationError(f"The {data['event']} date is given twice: keep one.")
+            events[data["event"]] = data["value"]
+        services.facts_check(events=events)
+
+
+class DeadlineForm(forms.ModelForm):
+    class Meta:
+        model = Deadline
+        fields = ["status", "override_date", "override_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = (cleaned.get("override_reason") or "").strip()
+        if cleaned.get("override_date") and not reason:
+            self.add_error("override_reason", "Say why you are overriding the computed date.")
+        if reason and not cleaned.get("override_date"):
+            self.add_error("override_date", "Give the override date, or clear the reason.")
+        return cleaned

@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from workflows import rules
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        ON_HOLD = "on_hold", "On hold"
+        CLOSED = "closed"
+
+    reference = models.CharField(max_length=40, unique=True)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The adviser who runs this case.",
+    )
+    local_authority = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    placement_only = models.BooleanField(
+        default=False,
+        help_text="The appeal is only about the school named in Section I: no mediation "
+        "certificate is needed.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "on_hold", "closed"]), name="case_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reference=""), name="case_reference_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class RouteKind(models.TextChoices):
+    COMPLAINT = "complaint"
+    DISAGREEMENT_RESOLUTION = "disagreement_resolution"
+    MEDIATION = "mediation"
+    APPEAL = "appeal"
+    EHC_ASSESSMENT = "ehc_assessment", "EHC needs assessment"
+    ANNUAL_REVIEW = "annual_review"
+    DISCRIMINATION_CLAIM = "discrimination_claim"
+
+
+class Route(models.Model):
+    """A way the family is disagreeing; a case often takes several at once."""
+
+    Kind = RouteKind
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="routes")
+    kind = models.CharField(max_length=30, choices=RouteKind.choices)
+    started_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="route_once_per_case"),
+            models.CheckConstraint(condition=Q(kind__in=RouteKind.values), name="route_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class KeyDate(models.Model):
+    """A dated event in the case ("the certificate was issued on ...")."""
+
+    EVENT_CHOICES = [(name, name.replace("_", " ").capitalize()) for name in rules.EVENTS]
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="key_dates")
+    event = models.CharField(max_length=40, choices=EVENT_CHOICES)
+    value = models.DateField("date")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["value", "event"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "event"], name="key_date_once_per_case"),
+            models.CheckConstraint(
+                condition=Q(event__in=list(rules.EVENTS)), name="key_date_event_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.value:%d/%m/%Y}"
+
+
+class Deadline(models.Model):
+    """A computed deadline: `due` comes only from the rules; an adviser override sits beside it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        MET = "met"
+        MISSED = "missed"
+        WAIVED = "waived"
+
+    KIND_CHOICES = [(kind, kind.replace("_", " ").capitalize()) for kind in rules.DEADLINE_KINDS]
+    OWNER_CHOICES = [(o.value, o.value.replace("_", " ")) for o in rules.Owner]
+    CONFIDENCE_CHOICES = [(c.value, c.value) for c in rules.Confidence]
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    due = models.DateField("computed date")
+    owner = models.CharField(max_length=20, choices=OWNER_CHOICES)
+    rule = models.CharField("legal source", max_length=200)
+    confidence = models.CharField(max_length=12, choices=CONFIDENCE_CHOICES)
+    steps = models.JSONField(default=list)
+    warnings = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    override_date = models.DateField(null=True, blank=True)
+    override_reason = models.CharField(max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="deadline_once_per_case"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "met", "missed", "waived"]),
+                name="deadline_status_valid",
+            ),
+            # An override always says why and when; clearing it clears all three.
+            models.CheckConstraint(
+                condition=(
+                    Q(override_date__isnull=True, override_reason="", overridden_at__isnull=True)
+                    | (
+                        Q(override_date__isnull=False, overridden_at__isnull=False)
+                        & ~Q(override_reason="")
+                    )
+                ),
+                name="deadline_override_explained",
+            ),
+        ]
+        indexes = [  # the case list's "next open deadline" and the due/overdue filters
+            models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_due:%d/%m/%Y}"
+
+    @property
+    def effective_due(self):
+        return self.override_date or self.due

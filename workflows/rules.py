@@ -1,0 +1,895 @@
+"""Legal deadline arithmetic for SEND disagreements in England: facts in, deadlines out.
+
+Pure functions with no Django and no clock: callers pass every date in. Each deadline carries its
+legal source, a confidence label (legal-rules.md), and its working in plain English so an adviser
+or a parent can check it against the letter. Section numbers (§) refer to
+`shared/domain/legal-rules.md`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from workflows import working_days as wd
+
+
+class Owner(StrEnum):
+    PARENT = "parent"
+    LOCAL_AUTHORITY = "local_authority"
+    MEDIATION_ADVISER = "mediation_adviser"
+    SCHOOL = "school"
+    TRIBUNAL = "tribunal"
+
+
+class Confidence(StrEnum):
+    PRIMARY = "PRIMARY"  # wording seen in the statute or statutory instrument
+    OFFICIAL = "OFFICIAL"  # gov.uk, HMCTS or DfE guidance
+    SECONDARY = "SECONDARY"  # IPSEA, SENDIASS, council or law-firm paraphrase only
+    UNCONFIRMED = "UNCONFIRMED"  # reasoning; check before relying on it
+
+
+# Key dates, as stored and printed (DESIGN.md vocabulary first, then the ones the rules added).
+# The label completes "... on <date>" in the working shown to people.
+EVENTS: dict[str, str] = {
+    "decision_sent": "The council's decision was sent",
+    "mediation_declined": "You told the mediation adviser you do not want mediation",
+    "mediation_requested": "You told the council you want mediation",
+    "mediation_not_arranged": "The council said it could not arrange mediation",
+    "mediation_concluded": "Mediation ended",
+    "certificate_issued": "The mediation certificate was issued",
+    "mediation_agreement": "The mediation agreement was made",
+    "ehc_request_received": "The council received the request for an EHC needs assessment",
+    "draft_plan_served": "The draft EHC plan was served",
+    "review_meeting": "The annual review meeting is or was held",
+    "amendment_notice_sent": "The council sent its notice of proposed amendments",
+    "discrimination_act": "The conduct complained of happened",
+    "complaint_sent": "Your complaint was sent",
+    "complaint_response_requested": "You asked for your complaint to go to stage 2",
+    # Added as the rules grew (legal-rules.md sections 2 to 4 and 7).
+    "mediation_meeting": "The mediation meeting is set",
+    "appeal_registered": "The Tribunal sent the appeal to the council",
+    "reassessment_notified": "The council said it will re-assess",
+    "phase_transfer": "Your child moves to a new phase of education",
+    "post16_transfer": "Your child moves from secondary school to post-16 education",
+    "matter_first_known": "You first knew about the problem",
+    "order_assessment_sent": "The Tribunal sent its order to assess",
+    "order_make_plan_sent": "The Tribunal sent its order to make an EHC plan",
+    "order_amend_plan_sent": "The Tribunal sent its order to change the EHC plan",
+    "order_name_school_sent": "The Tribunal sent its order to name a school",
+    "order_reconsider_sent": "The Tribunal sent the case back to the council to reconsider",
+    "concession_assessment_notified": "The council told the Tribunal it won't oppose (assessment)",
+    "concession_amend_notified": "The council told the Tribunal it won't oppose (plan contents)",
+    "recommendation_made": "The Tribunal made a health or social care recommendation",
+}
+
+PLACEMENT_ONLY_NOTE = (
+    "This appeal is only about the school or placement named in the plan (Section I), so no "
+    "mediation certificate is needed"
+)
+
+# Pairs that cannot happen in this order, with the words shown to the person typing them.
+_ORDER_CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("decision_sent", "certificate_issued", "The certificate date is before the decision date"),
+    ("decision_sent", "mediation_requested", "The mediation request is before the decision date"),
+    ("decision_sent", "mediation_declined", "Declining mediation is before the decision date"),
+    ("mediation_requested", "mediation_concluded", "Mediation ended before it was requested"),
+    (
+        "mediation_requested",
+        "mediation_not_arranged",
+        "The council said it could not arrange mediation before mediation was requested",
+    ),
+    ("ehc_request_received", "draft_plan_served", "The draft plan is before the request date"),
+    (
+        "review_meeting",
+        "amendment_notice_sent",
+        "The amendment notice is before the review meeting",
+    ),
+    (
+        "complaint_sent",
+        "complaint_response_requested",
+        "The stage 2 request is before the complaint was sent",
+    ),
+)
+
+
+class FactsError(ValueError):
+    """Input a person must correct; the message says what to fix, in plain words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    events: Mapping[str, date]
+    placement_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: str
+    due: date
+    owner: Owner
+    rule: str  # the legal source
+    confidence: Confidence
+    steps: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str  # the deadline kind; stored on workflows.Deadline.kind, never renamed
+    owner: Owner
+    source: str
+    confidence: Confidence
+    compute: Callable[[Facts], Deadline | None]
+
+
+# --- dates in words and calendar arithmetic ---------------------------------------------------
+
+
+def long_date(day: date) -> str:
+    """GOV.UK style: Monday 1 March 2027."""
+    return f"{day:%A} {day.day} {day:%B} {day.year}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day `months` later, clamped to month end (31 Jan + 1 -> 28/29 Feb): Dodds v Walker."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _months_text(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
+
+
+def _clamp_note(start: date, result: date) -> str:
+    if result.day == start.day:
+        return ""
+    return f" ({result:%B} has no {_ordinal(start.day)})"
+
+
+def months_after(start: date, n: int) -> tuple[date, str]:
+    due = add_months(start, n)
+    return due, (
+        f"{_months_text(n)} after {long_date(start)} is {long_date(due)}{_clamp_note(start, due)}"
+    )
+
+
+def _weeks_text(n: int) -> str:
+    return "1 week" if n == 1 else f"{n} weeks"
+
+
+def weeks_after(start: date, n: int) -> tuple[date, str]:
+    due = start + timedelta(weeks=n)
+    return due, f"{_weeks_text(n)} after {long_date(start)} is {long_date(due)}"
+
+
+def weeks_before(start: date, n: int) -> tuple[date, str]:
+    due = start - timedelta(weeks=n)
+    return due, f"{_weeks_text(n)} before {long_date(start)} is {long_date(due)}"
+
+
+def days_after(start: date, n: int) -> tuple[date, str]:
+    due = start + timedelta(days=n)
+    return due, f"{n} days after {long_date(start)} is {long_date(due)}"
+
+
+def days_beginning_with(start: date, n: int) -> tuple[date, str]:
+    """ "n days beginning with" a day: that day is day 1, so the last day is start + n - 1."""
+    due = start + timedelta(days=n - 1)
+    return due, (
+        f"{n} days beginning with {long_date(start)} (that day counts as day 1) "
+        f"end on {long_date(due)}"
+    )
+
+
+def months_starting_with(start: date, n: int) -> tuple[date, str]:
+    """ "n months starting with" a day: it ends the day before the corresponding date."""
+    corresponding = add_months(start, n)
+    due = corresponding - wd.ONE_DAY
+    return due, (
+        f"{_months_text(n)} starting with {long_date(start)} (that day counts) end on "
+        f"{long_date(due)}, the day before {long_date(corresponding)}"
+        f"{_clamp_note(start, corresponding)}"
+    )
+
+
+def _skipped_holidays_text(skipped: Iterable[date]) -> str:
+    holidays = [
+        f"{wd.why_not_working(d)} on {long_date(d)}"
+        for d in skipped
+        if d.weekday() < 5 and wd.holiday_name(d)
+    ]
+    if not holidays:
+        return " (Monday to Friday only)"
+    return f" (Monday to Friday only, not counting {', '.join(holidays)})"
+
+
+def working_days_after(start: date, n: int) -> tuple[date, str]:
+    due, skipped = wd.add_working_days(start, n)
+    return due, (
+        f"{n} working days after {long_date(start)} is {long_date(due)}"
+        f"{_skipped_holidays_text(skipped)}"
+    )
+
+
+def working_days_before(start: date, n: int) -> tuple[date, str]:
+    due, skipped = wd.add_working_days(start, -n)
+    return due, (
+        f"{n} working days before {long_date(start)} is {long_date(due)}"
+        f"{_skipped_holidays_text(skipped)}"
+    )
+
+
+def _holiday_warnings(*days: date) -> tuple[str, ...]:
+    years = sorted({d.year for d in days if not wd.is_confirmed(d)})
+    if not years:
+        return ()
+    listed = ", ".join(str(y) for y in years)
+    return (
+        f"Bank holidays for {listed} are not yet published; this date assumes the usual "
+        "pattern. Check it again nearer the time.",
+    )
+
+
+def _not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
+    if wd.is_working_day(due):
+        return None
+    name = wd.holiday_name(due)
+    what = (
+        f"{long_date(due)} is {wd.why_not_working(due)}"
+        if name
+        else (f"{long_date(due)} is not a working day")
+    )
+    then = (
+        "so act by the working day before it"
+        if owner is Owner.PARENT
+        else "so it is still due on that day"
+    )
+    return f"{what}. The {who} do not move this deadline to the next working day, {then}"
+
+
+# --- the appeal (HESC Rules 2008 r.20(1)(c), r.12) ----------------------------------------------
+
+APPEAL_SOURCE = "HESC Rules 2008 r.20(1)(c), r.12(2) and r.12(3)(a); Dodds v Walker [1981]"
+
+
+def _in_christmas_window(day: date) -> bool:
+    return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
+
+
+def _appeal(facts: Facts) -> Deadline | None:
+    sent = facts.events.get("decision_sent")
+    if sent is None:
+        return None
+    steps = [f"{EVENTS['decision_sent']} on {long_date(sent)}"]
+    raw, text = months_after(sent, 2)
+    steps.append(text)
+
+    certificate = facts.events.get("certificate_issued")
+    if certificate is not None and facts.placement_only:
+        steps.append(
+            f"{PLACEMENT_ONLY_NOTE}, and the certificate date does not extend the deadline"
+        )
+    elif certificate is not None:
+        by_certificate, text = months_after(certificate, 1)
+        steps.append(f"{EVENTS['certificate_issued']} on {long_date(certificate)}")
+        steps.append(text)
+        if by_certificate > raw:
+            raw = by_certificate
+            steps.append(f"The later of the two dates counts: {long_date(raw)}")
+        else:
+            steps.append(f"The later of the two dates counts: {long_date(raw)} (the 2-month date)")
+
+    if _in_christmas_window(raw):
+        jan_1 = date(raw.year + 1 if raw.month == 12 else raw.year, 1, 1)
+        due = wd.next_working_day(jan_1)
+        steps.append(
+            f"{long_date(raw)} falls between 25 December and 1 January, so the Tribunal accepts "
+            f"the appeal on the first working day after 1 January: {long_date(due)}"
+        )
+    elif raw.month == 8:
+        due = wd.next_working_day(date(raw.year, 8, 31))
+        steps.append(
+            f"{long_date(raw)} falls in August, so the Tribunal accepts the appeal on the first "
+            f"working day after 31 August: {long_date(due)}"
+        )
+    elif not wd.is_working_day(raw):
+        due = wd.next_working_day(raw)
+        if wd.holiday_name(raw):
+            reason = f"{long_date(raw)} is {wd.why_not_working(raw)}, which"
+        else:
+            reason = f"{raw:%A}"
+        steps.append(
+            f"{reason} is not a working day, so the Tribunal accepts the appeal on {long_date(due)}"
+        )
+    else:
+        due = raw
+    steps.append(
+        "The Tribunal must receive the appeal by this date; posting it on the day is not enough"
+    )
+    return Deadline(
+        kind="appeal",
+        due=due,
+        owner=Owner.PARENT,
+        rule=APPEAL_SOURCE,
+        confidence=Confidence.PRIMARY,
+        steps=tuple(steps),
+        warnings=_holiday_warnings(raw, due),
+    )
+
+
+def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
+    sent = facts.events.get("decision_sent")
+    if sent is None or facts.placement_only:
+        return None
+    due, text = months_after(sent, 2)
+    steps = [f"{EVENTS['decision_sent']} on {long_date(sent)}", text]
+    note = _not_rolled_note(due, "SEND Regulations", Owner.PARENT)
+    if note:
+        steps.append(note)
+    steps.append("Contact the mediation adviser even if you do not want mediation")
+    return Deadline(
+        kind="mediation_adviser_contact",
+        due=due,
+        owner=Owner.PARENT,
+        rule="SEND Regulations 2014 reg 33",
+        confidence=Confidence.PRIMARY,
+        steps=tuple(steps),
+    )
+
+
+# --- the table of simple rules: one event, one period ------------------------------------------
+
+Counter = Callable[[date, int], tuple[date, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    kind: str
+    events: tuple[str, ...]  # the latest of these starts the clock
+    count: Counter
+    amount: int
+    owner: Owner
+    source: str
+    confidence: Confidence
+    notes: tuple[str, ...] = ()
+    rolled_by: str = "SEND Regulations"  # who sets the period, for the "not moved" note
+
+    def __call__(self, facts: Facts) -> Deadline | None:
+        given = [(facts.events[e], e) for e in self.events if e in facts.events]
+        if not given:
+            return None
+        start, event = max(given)
+        due, text = self.count(start, self.amount)
+        steps = [f"{EVENTS[event]} on {long_date(start)}", text]
+        if len(given) > 1:
+            steps.insert(0, "Counted from the latest of the dates that start this clock")
+        note = _not_rolled_note(due, self.rolled_by, self.owner)
+        if note:
+            steps.append(note)
+        steps.extend(self.notes)
+        uses_working_days = self.count in (working_days_after, working_days_before)
+        return Deadline(
+            kind=self.kind,
+            due=due,
+            owner=self.owner,
+            rule=self.source,
+            confidence=self.confidence,
+            steps=tuple(steps),
+            warnings=_holiday_warnings(start, due) if uses_working_days else (),
+        )
+
+
+LA = Owner.LOCAL_AUTHORITY
+P, OFF, S = Confidence.PRIMARY, Confidence.OFFICIAL, Confidence.SECONDARY
+
+_PERIODS: tuple[_Period, ...] = (
+    _Period(
+        "certificate_due",
+        ("mediation_declined", "mediation_not_arranged", "mediation_concluded"),
+        working_days_after,
+        3,
+        Owner.MEDIATION_ADVISER,
+        "SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
+        S,
+        ("The appeal clock runs 1 month from the date the certificate is issued",),
+    ),
+    _Period(
+        "mediation_by",
+        ("mediation_requested",),
+        days_after,
+        30,
+        LA,
+        "SEND Regulations 2014 regs 36-37 (30 days)",
+        S,
+        (
+            "Counted from the day you told the council; some sources count from when the "
+            "mediation adviser told the council, which would be later",
+            "If the council cannot arrange mediation in time, the adviser must issue a "
+            "certificate within 3 working days of being told",
+        ),
+    ),
+    _Period(
+        "mediation_meeting_notice",
+        ("mediation_meeting",),
+        working_days_before,
+        5,
+        LA,
+        "SEND Regulations 2014 regs 37-38; SEND Code of Practice ch. 11 (5 working days' notice)",
+        S,
+        ("A shorter notice is allowed if you agree to it",),
+    ),
+    _Period(
+        "mediation_agreement_action",
+        ("mediation_agreement",),
+        weeks_after,
+        2,
+        LA,
+        "SEND Regulations 2014 reg 42(3)",
+        P,
+        (
+            "Where the agreement covers things you could appeal, the council must keep to the "
+            "time limits for Tribunal orders instead (reg 42(2))",
+            "A different timescale applies if everyone agreed one in writing (reg 42(5))",
+        ),
+    ),
+    _Period(
+        "ehc_assessment_decision",
+        ("ehc_request_received",),
+        weeks_after,
+        6,
+        LA,
+        "SEND Regulations 2014 reg 5(1)",
+        P,
+    ),
+    _Period(
+        "ehc_no_plan_decision",
+        ("ehc_request_received",),
+        weeks_after,
+        16,
+        LA,
+        "SEND Regulations 2014 reg 10(1)",
+        P,
+    ),
+    _Period(
+        "ehc_final_plan",
+        ("ehc_request_received",),
+        weeks_after,
+        20,
+        LA,
+        "SEND Regulations 2014 reg 13(2)",
+        P,
+    ),
+    _Period(
+        "draft_plan_comments",
+        ("draft_plan_served",),
+        days_beginning_with,
+        15,
+        Owner.PARENT,
+        "SEND Regulations 2014 reg 13(1)(a)",
+        P,
+        ("Send your comments, and the school you want named, by this date",),
+    ),
+    _Period(
+        "review_notice",
+        ("review_meeting",),
+        weeks_before,
+        2,
+        Owner.SCHOOL,
+        "SEND Regulations 2014 reg 20(3) and (4)",
+        P,
+        ("Notice of the meeting and the advice for it must reach you at least this early",),
+    ),
+    _Period(
+        "review_report",
+        ("review_meeting",),
+        weeks_after,
+        2,
+        Owner.SCHOOL,
+        "SEND Regulations 2014 reg 20 and reg 21(7)",
+        S,
+    ),
+    _Period(
+        "review_decision",
+        ("review_meeting",),
+        weeks_after,
+        4,
+        LA,
+        "SEND Regulations 2014 reg 20; SEND Code of Practice 9.176; L, M and P v Devon [2022]",
+        S,
+        ("If the council decides to amend the plan, the proposed amendments are due by then too",),
+    ),
+    _Period(
+        "annual_review",
+        ("review_meeting",),
+        months_after,
+        12,
+        LA,
+        "Children and Families Act 2014 s.44 (at least every 12 months)",
+        S,
+    ),
+    _Period(
+        "amendment_comments",
+        ("amendment_notice_sent",),
+        days_beginning_with,
+        15,
+        Owner.PARENT,
+        "SEND Regulations 2014 reg 22(2)(c)",
+        P,
+        ("Send your comments on the proposed amendments by this date",),
+    ),
+    _Period(
+        "reassessment_final_plan",
+        ("reassessment_notified",),
+        weeks_after,
+        14,
+        LA,
+        "SEND Regulations 2014 reg 27(2)",
+        P,
+    ),
+    _Period(
+        "discrimination_claim",
+        ("discrimination_act",),
+        months_starting_with,
+        6,
+        Owner.PARENT,
+        "Equality Act 2010 Sch 17 para 4(1)",
+        P,
+        (
+            "No Christmas or August extension applies to discrimination claims (since 21 July "
+            "2020), and sendflow does not move this date off a weekend: send the claim early",
+            "Conduct over a period counts from its end (para 4(5)); the Tribunal can accept a "
+            "late claim, so seek advice if this date has passed",
+        ),
+        rolled_by="Equality Act time limits",
+    ),
+    _Period(
+        "la_appeal_response",
+        ("appeal_registered",),
+        working_days_after,
+        30,
+        LA,
+        "Tribunal practice as described by IPSEA (30 working days)",
+        S,
+    ),
+    _Period(
+        "ombudsman_complaint",
+        ("matter_first_known",),
+        months_starting_with,
+        12,
+        Owner.PARENT,
+        "Local Government Act 1974 s.26B",
+        P,
+        (
+            "This is the usual limit: the Ombudsman can accept a later complaint for good reason",
+            "Give the council the chance to answer first (usually up to 12 weeks)",
+        ),
+        rolled_by="Ombudsman's rules",
+    ),
+    _Period(
+        "order_assessment_notice",
+        ("order_assessment_sent",),
+        weeks_after,
+        2,
+        LA,
+        "SEND Regulations 2014 reg 44(2)(b)",
+        P,
+        ("Counted from the day the Tribunal sent out the order",),
+    ),
+    _Period(
+        "order_assessment_no_plan",
+        ("order_assessment_sent",),
+        weeks_after,
+        10,
+        LA,
+        "SEND Regulations 2014 reg 44(2)(b)",
+        P,
+    ),
+    _Period(
+        "order_assessment_final_plan",
+        ("order_assessment_sent",),
+        weeks_after,
+        14,
+        LA,
+        "SEND Regulations 2014 reg 44(2)(b)",
+        P,
+    ),
+    _Period(
+        "order_draft_plan",
+        ("order_make_plan_sent",),
+        weeks_after,
+        5,
+        LA,
+        "SEND Regulations 2014 reg 44(2)(c)",
+        P,
+    ),
+    _Period(
+        "order_final_plan",
+        ("order_make_plan_sent",),
+        weeks_after,
+        11,
+        LA,
+        "SEND Regulations 2014 reg 44(2)(c)",
+        P,
+    ),
+    _Period(
+        "order_amended_plan",
+        ("order_amend_plan_sent",),
+        weeks_after,
+        5,
+        LA,
+        "SEND Regulations 2014 reg 44; gov.uk 'Carry out an order'",
+        OFF,
+    ),
+    _Period(
+        "order_name_school",
+        ("order_name_school_sent",),
+        weeks_after,
+        2,
+        LA,
+        "SEND Regulations 2014 reg 44; gov.uk 'Carry out an order'",
+        OFF,
+    ),
+    _Period(
+        "order_reconsideration",
+        ("order_reconsider_sent",),
+        weeks_after,
+        2,
+        LA,
+        "SEND Regulations 2014 reg 44 (2 weeks to reconsider)",
+        S,
+    ),
+    _Period(
+        "concession_assessment_notice",
+        ("concession_assessment_notified",),
+        weeks_after,
+        2,
+        LA,
+        "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
+        P,
+    ),
+    _Period(
+        "concession_no_plan",
+        ("concession_assessment_notified",),
+        weeks_after,
+        10,
+        LA,
+        "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
+        P,
+    ),
+    _Period(
+        "concession_final_plan",
+        ("concession_assessment_notified",),
+        weeks_after,
+        14,
+        LA,
+        "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
+        P,
+    ),
+    _Period(
+        "concession_amended_plan",
+        ("concession_amend_notified",),
+        weeks_after,
+        5,
+        LA,
+        "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
+        P,
+    ),
+    _Period(
+        "recommendation_response",
+        ("recommendation_made",),
+        weeks_after,
+        5,
+        LA,
+        "Extended appeals (health and social care recommendations), as described by councils",
+        S,
+        ("The health or social care body must say what it will do, or why it will not",),
+    ),
+)
+
+
+# --- rules that combine several dates -------------------------------------------------------------
+
+
+def _final_amended_plan(facts: Facts) -> Deadline | None:
+    """The earlier of notice + 8 weeks (reg 22(3)) and meeting + 12 weeks (Devon, §10a)."""
+    candidates: list[tuple[date, list[str]]] = []
+    notice = facts.events.get("amendment_notice_sent")
+    if notice is not None:
+        due, text = weeks_after(notice, 8)
+        candidates.append(
+            (due, [f"{EVENTS['amendment_notice_sent']} on {long_date(notice)}", text])
+        )
+    meeting = facts.events.get("review_meeting")
+    if meeting is not None:
+        due, text = weeks_after(meeting, 12)
+        candidates.append(
+            (
+                due,
+                [
+                    f"{EVENTS['review_meeting']} on {long_date(meeting)}",
+                    f"{text} (4 weeks to decide and propose amendments, then 8 weeks)",
+                ],
+            )
+        )
+    if not candidates:
+        return None
+    due = min(d for d, _ in candidates)
+    steps = [line for _, lines in candidates for line in lines]
+    if len(candidates) > 1:
+        steps.append(f"The earlier of the two dates counts: {long_date(due)}")
+    return Deadline(
+        kind="final_amended_plan",
+        due=due,
+        owner=LA,
+        rule="SEND Regulations 2014 reg 22(3); L, M and P v Devon [2022]",
+        confidence=P if notice is not None else S,
+        steps=tuple(steps),
+    )
+
+
+def _complaint_response(facts: Facts) -> Deadline | None:
+    """LGSCO Complaint Handling Code: stage 1 in 5 + 10 working days, stage 2 in 5 + 20."""
+    stage_2 = facts.events.get("complaint_response_requested")
+    if stage_2 is not None:
+        start, days, event, stage = stage_2, 25, "complaint_response_requested", "stage 2"
+    elif "complaint_sent" in facts.events:
+        start, days, event, stage = facts.events["complaint_sent"], 15, "complaint_sent", "stage 1"
+    else:
+        return None
+    due, text = working_days_after(start, days)
+    steps = (
+        f"{EVENTS[event]} on {long_date(start)}",
+        f"At {stage} the council has 5 working days to acknowledge and {days - 5} more to reply",
+        text,
+        "Councils set their own complaint policies; check the council's own timescale",
+    )
+    return Deadline(
+        kind="complaint_response",
+        due=due,
+        owner=LA,
+        rule="LGSCO Complaint Handling Code (applied from 1 April 2026)",
+        confidence=S,
+        steps=steps,
+        warnings=_holiday_warnings(start, due),
+    )
+
+
+def _phase_transfer_review(facts: Facts) -> Deadline | None:
+    """reg 18: amend the plan "before 15 February" (or "before 31 March" for post-16)."""
+    candidates = []
+    for event, month, day_text in (
+        ("phase_transfer", 2, "15 February"),
+        ("post16_transfer", 3, "31 March"),
+    ):
+        moving = facts.events.get(event)
+        if moving is not None:
+            due = date(moving.year, month, 14 if month == 2 else 30)
+            candidates.append((due, event, moving, day_text))
+    if not candidates:
+        return None
+    due, event, moving, day_text = min(candidates)
+    steps = (
+        f"{EVENTS[event]} on {long_date(moving)}",
+        f"The council must review and amend the plan before {day_text} {moving.year}, "
+        f"so by {long_date(due)}",
+        f"Some sources read this as 'by {day_text}'; sendflow uses the earlier reading",
+    )
+    return Deadline(
+        kind="phase_transfer_review",
+        due=due,
+        owner=LA,
+        rule="SEND Regulations 2014 reg 18(1)",
+        confidence=P,
+        steps=steps,
+    )
+
+
+def _rule(
+    code: str,
+    owner: Owner,
+    source: str,
+    confidence: Confidence,
+    compute: Callable[[Facts], Deadline | None],
+) -> Rule:
+    return Rule(code=code, owner=owner, source=source, confidence=confidence, compute=compute)
+
+
+RULES: dict[str, Rule] = {
+    "appeal": _rule("appeal", Owner.PARENT, APPEAL_SOURCE, P, _appeal),
+    "mediation_adviser_contact": _rule(
+        "mediation_adviser_contact",
+        Owner.PARENT,
+        "SEND Regulations 2014 reg 33",
+        P,
+        _mediation_adviser_contact,
+    ),
+    **{p.kind: _rule(p.kind, p.owner, p.source, p.confidence, p) for p in _PERIODS},
+    "final_amended_plan": _rule(
+        "final_amended_plan", LA, "SEND Regulations 2014 reg 22(3)", P, _final_amended_plan
+    ),
+    "complaint_response": _rule(
+        "complaint_response", LA, "LGSCO Complaint Handling Code", S, _complaint_response
+    ),
+    "phase_transfer_review": _rule(
+        "phase_transfer_review", LA, "SEND Regulations 2014 reg 18(1)", P, _phase_transfer_review
+    ),
+}
+
+DEADLINE_KINDS: tuple[str, ...] = tuple(RULES)
+
+
+# --- input checking and the entry point ----------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(text: str) -> date:
+    """Read YYYY-MM-DD or DD/MM/YYYY; say exactly what is wrong otherwise."""
+    text = text.strip()
+    if match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _UK.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise FactsError(f"'{text}' is not a date: write it as YYYY-MM-DD, for example 2026-03-01")
+    if not 1 <= month <= 12:
+        raise FactsError(f"'{text}' is not a real date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+    if not 1 <= day <= last:
+        raise FactsError(
+            f"'{text}' is not a real date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return date(year, month, day)
+
+
+def parse_event(text: str) -> tuple[str, date]:
+    """Read NAME=DATE as typed on the command line."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name or not value.strip():
+        raise FactsError(f"'{text}' should look like decision_sent=2026-03-01")
+    check_event_name(name)
+    return name, parse_date(value)
+
+
+def check_event_name(name: str) -> None:
+    if name not in EVENTS:
+        raise FactsError(f"Unknown event '{name}'. Known events: {', '.join(EVENTS)}")
+
+
+def validate(facts: Facts) -> None:
+    """Raise FactsError for the first thing a person must correct."""
+    for name, value in facts.events.items():
+        check_event_name(name)
+        if not wd.FIRST_SUPPORTED_YEAR <= value.year <= wd.LAST_SUPPORTED_YEAR:
+            raise FactsError(
+                f"The {name} date {value.isoformat()} is outside the years sendflow can count "
+                f"({wd.FIRST_SUPPORTED_YEAR} to {wd.LAST_SUPPORTED_YEAR})"
+            )
+    events = facts.events
+    for earlier, later, message in _ORDER_CHECKS:
+        if earlier in events and later in events and events[later] < events[earlier]:
+            raise FactsError(
+                f"{message}: {later} is {events[later].isoformat()} but {earlier} is "
+                f"{events[earlier].isoformat()}. Check both dates against the letters"
+            )
+
+
+def compute_deadlines(facts: Facts) -> list[Deadline]:
+    """Return every deadline the facts determine, in due-date order. Raise FactsError."""
+    validate(facts)
+    found = [d for rule in RULES.values() if (d := rule.compute(facts)) is not None]
+    found.sort(key=lambda d: (d.due, d.kind))
+    return found

@@ -1,0 +1,143 @@
+"""Every write to cases, key dates and deadlines. Deadlines are recomputed in the same transaction
+as the change that moves them, so no reader ever sees a key date without its deadlines."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from workflows import rules
+from workflows.models import Case, Deadline, KeyDate
+
+logger = logging.getLogger(__name__)
+
+_COMPUTED_FIELDS = ["due", "owner", "rule", "confidence", "steps", "warnings", "computed_at"]
+
+
+def facts_for(*, events: dict[str, date], placement_only: bool) -> rules.Facts:
+    return rules.Facts(events=events, placement_only=placement_only)
+
+
+def facts_check(*, events: dict[str, date], placement_only: bool = False) -> None:
+    """Raise ValidationError, in the rules' own words, if these dates cannot all be true."""
+    try:
+        rules.validate(facts_for(events=events, placement_only=placement_only))
+    except rules.FactsError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@transaction.atomic
+def deadlines_recompute(*, case: Case) -> list[Deadline]:
+    """Recompute and store every deadline of one case; return them in due order."""
+    failures = deadlines_recompute_many(case_ids=[case.id])
+    if failures:
+        raise ValidationError(failures[case.id])
+    return list(case.deadlines.order_by("due", "kind"))
+
+
+@transaction.atomic
+def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
+    """Recompute and store the deadlines of many cases in a few queries.
+
+    Return {case_id: message} for cases whose dates contradict each other; their stored
+    deadlines are left as they were so nothing half-written is seen.
+    """
+    now = timezone.now()  # also this run's stamp: rows it did not write are stale
+    case_ids = list(case_ids)
+    # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
+    placement = dict(
+        Case.objects.select_for_update().filter(id__in=case_ids).values_list("id", "placement_only")
+    )
+    events: dict[int, dict[str, date]] = defaultdict(dict)
+    for case_id, event, value in KeyDate.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "event", "value"
+    ):
+        events[case_id][event] = value
+
+    rows: list[Deadline] = []
+    failures: dict[int, str] = {}
+    for case_id, placement_only in placement.items():
+        facts = facts_for(events=events.get(case_id, {}), placement_only=placement_only)
+        try:
+            computed = rules.compute_deadlines(facts)
+        except rules.FactsError as exc:
+            failures[case_id] = str(exc)
+            logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
+            continue
+        rows.extend(
+            Deadline(
+                case_id=case_id,
+                kind=d.kind,
+                due=d.due,
+                owner=d.owner.value,
+                rule=d.rule,
+                confidence=d.confidence.value,
+                steps=list(d.steps),
+                warnings=list(d.warnings),
+                computed_at=now,
+            )
+            for d in computed
+        )
+    # Status and overrides belong to the adviser: the upsert leaves them alone.
+    Deadline.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["case", "kind"],
+        update_fields=_COMPUTED_FIELDS,
+    )
+    recomputed = [case_id for case_id in placement if case_id not in failures]
+    # Whatever this run did not write no longer stands.
+    Deadline.objects.filter(case_id__in=recomputed).exclude(computed_at=now).delete()
+    return failures
+
+
+@transaction.atomic
+def key_date_set(*, case: Case, event: str, value: date) -> KeyDate:
+    events = dict(case.key_dates.values_list("event", "value"))
+    events[event] = value
+    facts_check(events=events, placement_only=case.placement_only)
+    key_date, _ = KeyDate.objects.update_or_create(
+        case=case, event=event, defaults={"value": value}
+    )
+    deadlines_recompute(case=case)
+    return key_date
+
+
+@transaction.atomic
+def key_date_remove(*, case: Case, event: str) -> None:
+    case.key_dates.filter(event=event).delete()
+    deadlines_recompute(case=case)
+
+
+@transaction.atomic
+def deadline_update(
+    *,
+    deadline: Deadline,
+    status: str,
+    override_date: date | None,
+    override_reason: str,
+    by,
+    now: datetime | None = None,
+) -> Deadline:
+    """Set the adviser's status and override; an override always records who, when and why."""
+    override_reason = override_reason.strip()
+    if override_date and not override_reason:
+        raise ValidationError("Say why you are overriding the computed date.")
+    if override_reason and not override_date:
+        raise ValidationError("Give the override date, or clear the reason.")
+    deadline.status = status
+    if (override_date, override_reason) != (deadline.override_date, deadline.override_reason):
+        deadline.override_date = override_date
+        deadline.override_reason = override_reason
+        deadline.overridden_by = by if override_date else None
+        deadline.overridden_at = (now or timezone.now()) if override_date else None
+    deadline.full_clean()
+    deadline.save()
+    return deadline
