@@ -162,6 +162,8 @@ class CaseAdmin(admin.ModelAdmin):
         if formset.model is not Deadline:
             formset.save()
             return
+        # Deadlines change only through the service, which records who overrode what and when.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deadline_form in formset.forms:
             if deadline_form.instance.pk and deadline_form.has_changed():
                 data = deadline_form.cleaned_data
@@ -172,6 +174,7 @@ class CaseAdmin(admin.ModelAdmin):
                     override_reason=data.get("override_reason", ""),
                     by=request.user,
                 )
+                formset.changed_objects.append((deadline_form.instance, deadline_form.changed_data))
 
     def get_urls(self):
         calculator = path(

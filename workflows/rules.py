@@ -230,6 +230,30 @@ def working_days_before(start: date, n: int) -> tuple[date, str]:
     )
 
 
+def _in_christmas_window(day: date) -> bool:
+    return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
+
+
+def _tribunal_excluded(day: date) -> bool:
+    """HESC r.12(3)(b): in SEN cases, 25 December to 1 January and August are not counted."""
+    return _in_christmas_window(day) or day.month == 8
+
+
+def tribunal_working_days_after(start: date, n: int) -> tuple[date, str]:
+    day, remaining, skipped = start, n, []
+    while remaining:
+        day += wd.ONE_DAY
+        if wd.is_working_day(day) and not _tribunal_excluded(day):
+            remaining -= 1
+        elif not _tribunal_excluded(day):
+            skipped.append(day)
+    return day, (
+        f"{n} working days after {long_date(start)} is {long_date(day)}"
+        f"{_skipped_holidays_text(skipped)}; days from 25 December to 1 January and in August "
+        "are not counted in SEN cases (HESC r.12(3)(b))"
+    )
+
+
 def _holiday_warnings(*days: date) -> tuple[str, ...]:
     years = sorted({d.year for d in days if not wd.is_confirmed(d)})
     if not years:
@@ -261,10 +285,6 @@ def _not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
 # --- the appeal (HESC Rules 2008 r.20(1)(c), r.12) ----------------------------------------------
 
 APPEAL_SOURCE = "HESC Rules 2008 r.20(1)(c), r.12(2) and r.12(3)(a); Dodds v Walker [1981]"
-
-
-def _in_christmas_window(day: date) -> bool:
-    return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
 
 
 def _appeal(facts: Facts) -> Deadline | None:
@@ -378,7 +398,11 @@ class _Period:
         if note:
             steps.append(note)
         steps.extend(self.notes)
-        uses_working_days = self.count in (working_days_after, working_days_before)
+        uses_working_days = self.count in (
+            working_days_after,
+            working_days_before,
+            tribunal_working_days_after,
+        )
         return Deadline(
             kind=self.kind,
             due=due,
@@ -556,10 +580,10 @@ _PERIODS: tuple[_Period, ...] = (
     _Period(
         "la_appeal_response",
         ("appeal_registered",),
-        working_days_after,
+        tribunal_working_days_after,
         30,
         LA,
-        "Tribunal practice as described by IPSEA (30 working days)",
+        "HESC Rules 2008 r.12(3)(b); 30 working days as described by IPSEA",
         S,
     ),
     _Period(

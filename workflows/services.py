@@ -132,12 +132,17 @@ def deadline_update(
         raise ValidationError("Say why you are overriding the computed date.")
     if override_reason and not override_date:
         raise ValidationError("Give the override date, or clear the reason.")
+    # Compare with the stored row, not `deadline`: a bound admin form has already copied its
+    # data onto the instance.
+    stored = Deadline.objects.select_for_update().get(pk=deadline.pk)
     deadline.status = status
-    if (override_date, override_reason) != (deadline.override_date, deadline.override_reason):
-        deadline.override_date = override_date
-        deadline.override_reason = override_reason
+    deadline.override_date = override_date
+    deadline.override_reason = override_reason
+    if (override_date, override_reason) != (stored.override_date, stored.override_reason):
         deadline.overridden_by = by if override_date else None
         deadline.overridden_at = (now or timezone.now()) if override_date else None
+    else:
+        deadline.overridden_by, deadline.overridden_at = stored.overridden_by, stored.overridden_at
     deadline.full_clean()
     deadline.save()
     return deadline

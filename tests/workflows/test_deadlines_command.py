@@ -1,0 +1,82 @@
+"""The calculator as people outside the code run it: `python manage.py deadlines ...`."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "manage.py", "deadlines", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_json_output_has_the_contracted_fields():
+    result = run("--event", "decision_sent=2026-12-31", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    deadlines = json.loads(result.stdout)["deadlines"]
+    appeal = next(d for d in deadlines if d["kind"] == "appeal")
+    assert appeal["due"] == "2027-03-01"
+    assert appeal["owner"] == "parent"
+    assert "r.20(1)(c)" in appeal["rule"]
+    assert appeal["steps"][-2] == (
+        "Sunday is not a working day, so the Tribunal accepts the appeal on Monday 1 March 2027"
+    )
+    assert {"kind", "due", "owner", "rule", "steps"} <= appeal.keys()
+
+
+def test_text_output_shows_dates_and_working():
+    result = run("--event", "decision_sent=2026-12-31", "--event", "certificate_issued=2027-01-20")
+    assert result.returncode == 0, result.stderr
+    assert "appeal: Monday 1 March 2027 (2027-03-01)" in result.stdout
+    assert "mediation_adviser_contact: Sunday 28 February 2027" in result.stdout
+    assert "check them against your letters" in result.stdout
+
+
+def test_placement_only_flag_drops_the_certificate():
+    result = run(
+        "--event",
+        "decision_sent=2026-02-10",
+        "--event",
+        "certificate_issued=2026-03-25",
+        "--placement-only",
+        "--format",
+        "json",
+    )
+    kinds = {d["kind"]: d["due"] for d in json.loads(result.stdout)["deadlines"]}
+    assert kinds == {"appeal": "2026-04-10"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--event", "decision_sent=2026-13-01"], "error: '2026-13-01' is not a real date"),
+        (["--event", "decisionsent=2026-01-01"], "error: Unknown event 'decisionsent'"),
+        (
+            ["--event", "decision_sent=2026-06-01", "--event", "certificate_issued=2026-05-01"],
+            "error: The certificate date is before the decision date",
+        ),
+        (["--event", "decision_sent"], "error: 'decision_sent' should look like"),
+        ([], "error: Give at least one --event"),
+        (
+            ["--event", "decision_sent=2026-01-01", "--event", "decision_sent=2026-01-02"],
+            "error: An event is given twice",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_no_traceback(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

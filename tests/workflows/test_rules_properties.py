@@ -1,0 +1,110 @@
+"""Properties that must hold for every date from 2025 to 2035, not just the worked examples."""
+
+from datetime import date, timedelta
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from workflows import working_days
+from workflows.rules import EVENTS, Facts, FactsError, add_months, compute_deadlines, validate
+
+DATES = st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 12, 31))
+WORKING_DAY_KINDS = {
+    "appeal",
+    "certificate_due",
+    "complaint_response",
+    "la_appeal_response",
+    "mediation_meeting_notice",
+}
+
+# These count back from a future date (a meeting, a move to a new school).
+DEADLINES_BEFORE_THEIR_EVENT = {
+    "review_notice",
+    "mediation_meeting_notice",
+    "phase_transfer_review",
+}
+
+
+def due_dates(events, placement_only=False):
+    found = compute_deadlines(Facts(events=events, placement_only=placement_only))
+    return {d.kind: d.due for d in found}
+
+
+def is_valid(events, placement_only=False):
+    try:
+        validate(Facts(events=events, placement_only=placement_only))
+    except FactsError:
+        return False
+    return True
+
+
+@given(sent=DATES, certificate=st.none() | DATES)
+def test_appeal_is_a_working_day_on_or_after_both_raw_dates(sent, certificate):
+    events = {"decision_sent": sent}
+    if certificate is not None:
+        assume(certificate >= sent)
+        events["certificate_issued"] = certificate
+    appeal = due_dates(events)["appeal"]
+    assert working_days.is_working_day(appeal)
+    assert appeal >= add_months(sent, 2)
+    if certificate is not None:
+        assert appeal >= add_months(certificate, 1)
+
+
+@given(sent=DATES, gap=st.integers(min_value=0, max_value=120))
+def test_a_later_certificate_never_moves_the_appeal_earlier(sent, gap):
+    without = due_dates({"decision_sent": sent})["appeal"]
+    with_certificate = due_dates(
+        {"decision_sent": sent, "certificate_issued": sent + timedelta(days=gap)}
+    )["appeal"]
+    assert with_certificate >= without
+
+
+@given(sent=DATES, first=st.integers(0, 120), later_by=st.integers(0, 60))
+def test_a_later_certificate_date_never_moves_the_appeal_earlier(sent, first, later_by):
+    earlier = sent + timedelta(days=first)
+    later = earlier + timedelta(days=later_by)
+    before = due_dates({"decision_sent": sent, "certificate_issued": earlier})["appeal"]
+    after = due_dates({"decision_sent": sent, "certificate_issued": later})["appeal"]
+    assert after >= before
+
+
+@settings(max_examples=400)
+@given(
+    events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
+    placement_only=st.booleans(),
+    moved=st.data(),
+    shift=st.integers(min_value=1, max_value=400),
+)
+def test_every_deadline_is_monotone_in_each_input(events, placement_only, moved, shift):
+    assume(is_valid(events, placement_only))
+    event = moved.draw(st.sampled_from(sorted(events)))
+    later_events = {**events, event: events[event] + timedelta(days=shift)}
+    assume(later_events[event] <= date(2035, 12, 31))
+    assume(is_valid(later_events, placement_only))
+    before = due_dates(events, placement_only)
+    after = due_dates(later_events, placement_only)
+    assert before.keys() == after.keys()
+    for kind, due in before.items():
+        assert after[kind] >= due, f"{kind} moved earlier when {event} moved later"
+
+
+@given(
+    events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
+    placement_only=st.booleans(),
+)
+def test_rolled_and_working_day_deadlines_fall_on_working_days(events, placement_only):
+    assume(is_valid(events, placement_only))
+    for kind, due in due_dates(events, placement_only).items():
+        if kind in WORKING_DAY_KINDS:
+            assert working_days.is_working_day(due), f"{kind} on {due} is not a working day"
+
+
+@given(events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8))
+def test_deadlines_never_fall_before_the_events_that_start_them(events):
+    assume(is_valid(events))
+    found = compute_deadlines(Facts(events=events))
+    earliest_event = min(events.values())
+    for deadline in found:
+        if deadline.kind not in DEADLINES_BEFORE_THEIR_EVENT:
+            assert deadline.due >= earliest_event

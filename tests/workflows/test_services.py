@@ -1,0 +1,150 @@
+"""Deadlines are stored with their case and recomputed in the same transaction as any change."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tests.factories import CaseFactory, KeyDateFactory
+from workflows import services
+from workflows.models import Case, Deadline, KeyDate
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(case):
+    return dict(case.deadlines.values_list("kind", "due"))
+
+
+def test_setting_a_key_date_stores_every_deadline_it_determines():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 12, 31))
+    assert stored(case) == {
+        "appeal": date(2027, 3, 1),
+        "mediation_adviser_contact": date(2027, 2, 28),
+    }
+    appeal = case.deadlines.get(kind="appeal")
+    assert appeal.owner == "parent"
+    assert appeal.confidence == "PRIMARY"
+    assert any("Monday 1 March 2027" in step for step in appeal.steps)
+
+
+def test_a_later_certificate_moves_the_stored_appeal():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+    services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 30))
+    assert stored(case)["appeal"] == date(2027, 1, 4)
+
+
+def test_placement_only_case_has_no_adviser_contact_deadline():
+    case = CaseFactory(placement_only=True)
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    assert set(stored(case)) == {"appeal"}
+
+
+def test_removing_a_key_date_removes_the_deadlines_that_no_longer_stand():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    services.key_date_set(case=case, event="ehc_request_received", value=date(2026, 1, 5))
+    services.key_date_remove(case=case, event="ehc_request_received")
+    assert set(stored(case)) == {"appeal", "mediation_adviser_contact"}
+
+
+def test_a_contradictory_date_is_refused_and_nothing_is_written():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 6, 1))
+    before = stored(case)
+    with pytest.raises(ValidationError) as error:
+        services.key_date_set(case=case, event="certificate_issued", value=date(2026, 5, 1))
+    assert "The certificate date is before the decision date" in error.value.messages[0]
+    assert not KeyDate.objects.filter(case=case, event="certificate_issued").exists()
+    assert stored(case) == before
+
+
+def test_override_keeps_the_computed_date_and_records_who_when_why(adviser):
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    appeal = case.deadlines.get(kind="appeal")
+    services.deadline_update(
+        deadline=appeal,
+        status="open",
+        override_date=date(2026, 3, 20),
+        override_reason="Tribunal extended time by direction",
+        by=adviser,
+    )
+    appeal.refresh_from_db()
+    assert appeal.due == date(2026, 3, 16)
+    assert appeal.effective_due == date(2026, 3, 20)
+    assert appeal.overridden_by == adviser
+    assert appeal.overridden_at is not None
+
+    # A recompute refreshes the computed date but never touches the adviser's override.
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 16))
+    appeal.refresh_from_db()
+    assert appeal.due == date(2026, 3, 16)  # raw Mon 16 Mar 2026
+    assert appeal.override_date == date(2026, 3, 20)
+
+
+def test_status_set_by_the_adviser_survives_a_recompute(adviser):
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    contact = case.deadlines.get(kind="mediation_adviser_contact")
+    services.deadline_update(
+        deadline=contact, status="met", override_date=None, override_reason="", by=adviser
+    )
+    services.key_date_set(case=case, event="certificate_issued", value=date(2026, 3, 1))
+    assert case.deadlines.get(kind="mediation_adviser_contact").status == "met"
+
+
+def test_override_without_a_reason_is_refused(adviser):
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    with pytest.raises(ValidationError, match="Say why"):
+        services.deadline_update(
+            deadline=case.deadlines.get(kind="appeal"),
+            status="open",
+            override_date=date(2026, 3, 20),
+            override_reason="  ",
+            by=adviser,
+        )
+
+
+def test_database_refuses_an_unexplained_override():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Deadline.objects.filter(case=case, kind="appeal").update(override_date=date(2026, 4, 1))
+
+
+def test_database_refuses_a_second_key_date_of_one_kind():
+    case = CaseFactory()
+    KeyDateFactory(case=case, event="decision_sent")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KeyDateFactory(case=case, event="decision_sent", value=date(2026, 2, 1))
+
+
+def test_database_refuses_an_unknown_event():
+    case = CaseFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KeyDate.objects.create(case=case, event="certificate_recieved", value=date(2026, 2, 1))
+
+
+def test_recompute_many_reports_contradictions_and_keeps_their_old_deadlines():
+    good, bad = CaseFactory(), CaseFactory()
+    services.key_date_set(case=good, event="decision_sent", value=date(2026, 1, 15))
+    services.key_date_set(case=bad, event="decision_sent", value=date(2026, 6, 1))
+    # A contradiction that slipped in behind the services' back (an old import, a raw SQL fix).
+    KeyDate.objects.create(case=bad, event="certificate_issued", value=date(2026, 5, 1))
+    failures = services.deadlines_recompute_many(case_ids=[good.id, bad.id])
+    assert list(failures) == [bad.id]
+    assert "certificate date is before the decision date" in failures[bad.id]
+    assert stored(bad)["appeal"] == date(2026, 9, 1)  # raw 1 Aug: the August rule
+    assert stored(good)["appeal"] == date(2026, 3, 16)
+
+
+def test_deleting_a_case_deletes_its_deadlines():
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    Case.objects.filter(id=case.id).delete()
+    assert not Deadline.objects.exists()
