@@ -9,6 +9,7 @@ or a parent can check it against the letter. Section numbers (§) refer to
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -125,14 +126,35 @@ class Rule:
     source: str
     confidence: Confidence
     compute: Callable[[Facts], Deadline | None]
+    triggers: tuple[str, ...]  # the events without which this rule yields nothing
 
 
 # --- dates in words and calendar arithmetic ---------------------------------------------------
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# English whatever the process locale, unlike strftime and calendar.month_name.
+_MONTH_NAMES = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@functools.cache
 def long_date(day: date) -> str:
     """GOV.UK style: Monday 1 March 2027."""
-    return f"{day:%A} {day.day} {day:%B} {day.year}"
+    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month]} {day.year}"
 
 
 def _ordinal(n: int) -> str:
@@ -154,7 +176,7 @@ def _months_text(n: int) -> str:
 def _clamp_note(start: date, result: date) -> str:
     if result.day == start.day:
         return ""
-    return f" ({result:%B} has no {_ordinal(start.day)})"
+    return f" ({_MONTH_NAMES[result.month]} has no {_ordinal(start.day)})"
 
 
 def months_after(start: date, n: int) -> tuple[date, str]:
@@ -328,7 +350,7 @@ def _appeal(facts: Facts) -> Deadline | None:
         if wd.holiday_name(raw):
             reason = f"{long_date(raw)} is {wd.why_not_working(raw)}, which"
         else:
-            reason = f"{raw:%A}"
+            reason = _DAY_NAMES[raw.weekday()]
         steps.append(
             f"{reason} is not a working day, so the Tribunal accepts the appeal on {long_date(due)}"
         )
@@ -825,32 +847,54 @@ def _rule(
     source: str,
     confidence: Confidence,
     compute: Callable[[Facts], Deadline | None],
+    triggers: tuple[str, ...],
 ) -> Rule:
-    return Rule(code=code, owner=owner, source=source, confidence=confidence, compute=compute)
+    return Rule(code, owner, source, confidence, compute, triggers)
 
 
 RULES: dict[str, Rule] = {
-    "appeal": _rule("appeal", Owner.PARENT, APPEAL_SOURCE, P, _appeal),
+    "appeal": _rule("appeal", Owner.PARENT, APPEAL_SOURCE, P, _appeal, ("decision_sent",)),
     "mediation_adviser_contact": _rule(
         "mediation_adviser_contact",
         Owner.PARENT,
         "SEND Regulations 2014 reg 33",
         P,
         _mediation_adviser_contact,
+        ("decision_sent",),
     ),
-    **{p.kind: _rule(p.kind, p.owner, p.source, p.confidence, p) for p in _PERIODS},
+    **{p.kind: _rule(p.kind, p.owner, p.source, p.confidence, p, p.events) for p in _PERIODS},
     "final_amended_plan": _rule(
-        "final_amended_plan", LA, "SEND Regulations 2014 reg 22(3)", P, _final_amended_plan
+        "final_amended_plan",
+        LA,
+        "SEND Regulations 2014 reg 22(3)",
+        P,
+        _final_amended_plan,
+        ("amendment_notice_sent", "review_meeting"),
     ),
     "complaint_response": _rule(
-        "complaint_response", LA, "LGSCO Complaint Handling Code", S, _complaint_response
+        "complaint_response",
+        LA,
+        "LGSCO Complaint Handling Code",
+        S,
+        _complaint_response,
+        ("complaint_sent", "complaint_response_requested"),
     ),
     "phase_transfer_review": _rule(
-        "phase_transfer_review", LA, "SEND Regulations 2014 reg 18(1)", P, _phase_transfer_review
+        "phase_transfer_review",
+        LA,
+        "SEND Regulations 2014 reg 18(1)",
+        P,
+        _phase_transfer_review,
+        ("phase_transfer", "post16_transfer"),
     ),
 }
 
 DEADLINE_KINDS: tuple[str, ...] = tuple(RULES)
+
+# Which rules each event can start, so a case runs only the rules its dates can trigger.
+_RULES_BY_EVENT: dict[str, tuple[Rule, ...]] = {
+    event: tuple(rule for rule in RULES.values() if event in rule.triggers) for event in EVENTS
+}
 
 
 # --- input checking and the entry point ----------------------------------------------------------
@@ -873,7 +917,7 @@ def parse_date(text: str) -> date:
     last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
     if not 1 <= day <= last:
         raise FactsError(
-            f"'{text}' is not a real date: {calendar.month_name[month]} {year} has {last} days"
+            f"'{text}' is not a real date: {_MONTH_NAMES[month]} {year} has {last} days"
         )
     return date(year, month, day)
 
@@ -914,6 +958,7 @@ def validate(facts: Facts) -> None:
 def compute_deadlines(facts: Facts) -> list[Deadline]:
     """Return every deadline the facts determine, in due-date order. Raise FactsError."""
     validate(facts)
-    found = [d for rule in RULES.values() if (d := rule.compute(facts)) is not None]
+    triggered = {rule.code: rule for event in facts.events for rule in _RULES_BY_EVENT[event]}
+    found = [d for rule in triggered.values() if (d := rule.compute(facts)) is not None]
     found.sort(key=lambda d: (d.due, d.kind))
     return found

@@ -43,7 +43,7 @@ def why_not_working(day: date) -> str:
     name = holiday_name(day)
     if name:
         return _plain_holiday_name(name)
-    return f"a {day:%A}"
+    return "a Saturday" if day.weekday() == 5 else "a Sunday" if day.weekday() == 6 else "a weekday"
 
 
 def _plain_holiday_name(name: str) -> str:

@@ -1,0 +1,105 @@
+#!/usr/bin/env python
+"""Benchmark the deadline engine and print its figures (a script, never a timed test).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sendflow .venv/bin/python \
+        scripts/benchmark_deadlines.py [--cases 100000] [--orm-cases 10000]
+
+1. Pure rules: cases per second through rules.compute_deadlines on one core.
+2. Recompute and store through the ORM (workflows.services.deadlines_recompute_many), first
+   insert then update, into a throwaway test database that is dropped at the end.
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendflow.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from workflows import rules, services  # noqa: E402
+from workflows.models import Case, Deadline, KeyDate  # noqa: E402
+
+
+def synthetic_events(rng: random.Random) -> dict[str, date]:
+    """A plausible mix: every case has a decision; many a certificate; some EHC and reviews."""
+    sent = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 3650))
+    events = {"decision_sent": sent}
+    if rng.random() < 0.5:
+        events["mediation_requested"] = sent + timedelta(days=rng.randrange(1, 40))
+        events["mediation_concluded"] = events["mediation_requested"] + timedelta(days=30)
+        events["certificate_issued"] = events["mediation_concluded"] + timedelta(days=3)
+    if rng.random() < 0.2:
+        events["ehc_request_received"] = sent - timedelta(days=rng.randrange(100, 200))
+    if rng.random() < 0.1:
+        events["review_meeting"] = sent - timedelta(days=rng.randrange(10, 30))
+    return events
+
+
+def bench_rules(count: int) -> None:
+    rng = random.Random(2026)
+    cases = [
+        rules.Facts(events=synthetic_events(rng), placement_only=rng.random() < 0.1)
+        for _ in range(count)
+    ]
+    rules.compute_deadlines(cases[0])  # warm the holiday cache
+    started = time.perf_counter()
+    produced = sum(len(rules.compute_deadlines(facts)) for facts in cases)
+    elapsed = time.perf_counter() - started
+    print(f"pure rules: {count:,} cases, {produced:,} deadlines in {elapsed:.2f} s")
+    print(f"pure rules: {count / elapsed:,.0f} cases/s on one core (target >= 20,000)")
+
+
+def bench_orm(count: int, batch: int) -> None:
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    if connection.vendor != "postgresql":
+        print("note: the target is set for PostgreSQL; set DATABASE_URL to measure it")
+    rng = random.Random(7)
+    cases = Case.objects.bulk_create(Case(reference=f"BENCH-{i:06d}") for i in range(count))
+    KeyDate.objects.bulk_create(
+        KeyDate(case=case, event=event, value=value)
+        for case in cases
+        for event, value in synthetic_events(rng).items()
+    )
+    ids = [case.id for case in cases]
+    for label in ("first compute (insert)", "recompute (update)"):
+        started = time.perf_counter()
+        for i in range(0, count, batch):
+            with transaction.atomic():
+                failures = services.deadlines_recompute_many(case_ids=ids[i : i + batch])
+            assert not failures, failures
+        elapsed = time.perf_counter() - started
+        rows = Deadline.objects.count()
+        print(
+            f"ORM {label}: {count:,} cases ({rows:,} deadline rows) in {elapsed:.2f} s = "
+            f"{count / elapsed:,.0f} cases/s (target >= 1,000), batches of {batch:,}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--orm-cases", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    args = parser.parse_args()
+
+    bench_rules(args.cases)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        bench_orm(args.orm_cases, args.batch)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
