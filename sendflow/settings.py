@@ -19,6 +19,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The default key only serves the embedded default; production sets DJANGO_SECRET_KEY.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-set-DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    # The proxy terminates HTTPS and says so in X-Forwarded-Proto; trust it only when told to.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
