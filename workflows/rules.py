@@ -357,7 +357,8 @@ def _appeal(facts: Facts) -> Deadline | None:
     else:
         due = raw
     steps.append(
-        "The Tribunal must receive the appeal by this date; posting it on the day is not enough"
+        "The Tribunal must receive the appeal by this date, and by 5pm to be safe (the 5pm "
+        "cut-off is not confirmed); posting it on the day is not enough"
     )
     return Deadline(
         kind="appeal",
