@@ -1,9 +1,16 @@
+import datetime
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
 
 from notifications.validators import validate_uk_mobile
+
+
+def new_contact_token() -> str:
+    return secrets.token_urlsafe(12)  # 96 bits, 16 characters
 
 
 class Contact(models.Model):
@@ -35,6 +42,10 @@ class Contact(models.Model):
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     consent_at = models.DateTimeField("consent given at", null=True, blank=True)
     consent_source = models.CharField(max_length=20, choices=ConsentSource.choices, blank=True)
+    # For the opt-out link in every message: unguessable, one per person.
+    opt_out_token = models.CharField(
+        max_length=16, unique=True, default=new_contact_token, editable=False
+    )
 
     class Meta:
         ordering = ["case", "id"]
@@ -55,6 +66,15 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display().lower()})"
 
+    def channels(self) -> list[tuple[str, str]]:
+        """[(channel, address)] this person has chosen and given an address for."""
+        chosen = []
+        if self.wants_sms and self.mobile:
+            chosen.append(("sms", self.mobile.as_e164))
+        if self.wants_email and self.email:
+            chosen.append(("email", self.email.lower()))
+        return chosen
+
     def clean(self) -> None:
         errors = {}
         if self.wants_sms and not self.mobile:
@@ -65,3 +85,219 @@ class Contact(models.Model):
             errors["consent_source"] = "Record both when consent was given and how."
         if errors:
             raise ValidationError(errors)
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email"
+
+
+class ReminderPolicy(models.Model):
+    """When to message the family about one kind of deadline. Advisers edit these in the admin."""
+
+    class Style(models.TextChoices):
+        COUNTDOWN = "countdown", "Countdown: the family must act by the date"
+        CHECK = "check", "Check: someone else owes the family something by the date"
+
+    deadline_kind = models.CharField(max_length=40, unique=True)
+    style = models.CharField(max_length=10, choices=Style.choices)
+    offsets = models.CharField(
+        max_length=100,
+        help_text="Before the date, comma-separated: 4w = 4 weeks, 3d = 3 days, 2wd = 2 working "
+        "days, 0d = the morning of the day. Check messages always go the working day after.",
+        blank=True,
+    )
+    resolved_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Key dates that mean the check is not needed, comma-separated "
+        "(e.g. certificate_issued).",
+    )
+    send_time = models.TimeField(default=datetime.time(10, 0), help_text="Europe/London.")
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "reminder policies"
+        ordering = ["deadline_kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(style__in=["countdown", "check"]), name="policy_style_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_kind} ({self.style})"
+
+    def clean(self) -> None:
+        from notifications import schedule
+
+        try:
+            schedule.parse_offsets(self.offsets)
+        except ValueError as exc:
+            raise ValidationError({"offsets": str(exc)}) from exc
+        from workflows import rules
+
+        unknown = [e for e in self.resolved_event_names() if e not in rules.EVENTS]
+        if unknown:
+            raise ValidationError({"resolved_by": f"Unknown key date(s): {', '.join(unknown)}"})
+        if self.deadline_kind not in rules.RULES:
+            raise ValidationError({"deadline_kind": f"Unknown deadline '{self.deadline_kind}'"})
+
+    def resolved_event_names(self) -> list[str]:
+        return [e.strip() for e in self.resolved_by.split(",") if e.strip()]
+
+
+class OutboundMessage(models.Model):
+    """The outbox: one row per message, the source of truth for what was and will be sent."""
+
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", "Summary of dates"
+        REMINDER = "reminder"
+        CHECK = "check", "Check it arrived"
+        DATE_CHANGED = "date_changed", "Date changed"
+        FALLBACK = "fallback", "Sent by email after a text failed"
+        TEST = "test", "Test to an adviser"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        QUEUED = "queued"
+        SENDING = "sending"
+        SENT = "sent"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+        UNKNOWN = "unknown", "Unknown: checking with the provider"
+        CANCELLED = "cancelled"
+        SUPERSEDED = "superseded"
+        SUPPRESSED = "suppressed", "Suppressed: opted out"
+
+    case = models.ForeignKey("workflows.Case", models.CASCADE, related_name="messages")
+    contact = models.ForeignKey(
+        Contact, models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    # A deadline's messages outlive it (history); pending ones are cancelled when it goes.
+    deadline = models.ForeignKey(
+        "workflows.Deadline", models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    deadline_kind = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    offset = models.CharField(max_length=8, blank=True)  # "4w", "2wd", "0d", "+1wd"
+    due_date = models.DateField(null=True, blank=True)  # the deadline's date when planned
+    send_at = models.DateTimeField()
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim_token = models.UUIDField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=20, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    to = models.CharField(max_length=254, blank=True)  # the address used, kept for history
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    dates_told = models.JSONField(default=dict, blank=True)  # {deadline kind: ISO date} as sent
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-send_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "contact", "channel", "kind", "offset", "due_date"],
+                condition=Q(deadline__isnull=False),
+                name="message_once_per_deadline_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "channel"],
+                condition=Q(kind="summary"),
+                name="summary_once_per_contact_channel",
+            ),
+            models.CheckConstraint(condition=Q(channel__in=["sms", "email"]), name="msg_channel"),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "pending",
+                        "queued",
+                        "sending",
+                        "sent",
+                        "delivered",
+                        "failed",
+                        "unknown",
+                        "cancelled",
+                        "superseded",
+                        "suppressed",
+                    ]
+                ),
+                name="msg_status_valid",
+            ),
+        ]
+        indexes = [
+            # messages_dispatch(): due pending rows in send_at order.
+            models.Index(fields=["send_at"], condition=Q(status="pending"), name="message_due"),
+            # sweepers: stale queued/sending rows and unknown ones to reconcile.
+            models.Index(
+                fields=["status", "updated_at"],
+                condition=Q(status__in=["queued", "sending", "unknown"]),
+                name="message_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        about = self.deadline_kind.replace("_", " ") or self.get_kind_display().lower()
+        return f"{self.get_channel_display()} {self.get_kind_display().lower()}: {about}"
+
+
+class Suppression(models.Model):
+    """An address that must not be messaged on a channel (STOP reply, web opt-out, provider)."""
+
+    class Reason(models.TextChoices):
+        STOP_REPLY = "stop_reply", "Replied STOP"
+        WEB = "web", "Opted out on the family page"
+        PROVIDER = "provider", "Provider says unsubscribed"
+        ADVISER = "adviser", "Set by an adviser"
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    address = models.CharField(max_length=254)  # E.164 for SMS, lower-case email
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="suppress_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address} ({self.get_reason_display()})"
+
+
+class AdviserTask(models.Model):
+    """Something an adviser must look at: a failed message, a missing letter, a text reply."""
+
+    class Kind(models.TextChoices):
+        DELIVERY_FAILED = "delivery_failed", "A message could not be delivered"
+        CHECK_DEADLINE = "check_deadline", "Check a date someone else owed"
+        INBOUND_SMS = "inbound_sms", "The family replied by text"
+        OVERDUE = "overdue", "A reminder is late going out"
+
+    case = models.ForeignKey(
+        "workflows.Case", models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    message = models.ForeignKey(
+        OutboundMessage, models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "-created_at"]
+        indexes = [models.Index(fields=["case", "done_at"], name="task_open_by_case")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

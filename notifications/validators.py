@@ -12,7 +12,7 @@ def validate_uk_mobile(value) -> None:
             raise ValidationError(f"'{value}' is not a phone number.") from exc
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"'{value}' is not a valid phone number. Write a UK mobile like 07700 900123."
+            f"'{value}' is not a valid phone number. Write a UK mobile number, like 07xxx xxxxxx."
         )
     if phonenumbers.region_code_for_number(number) not in ("GB", "GG", "JE", "IM"):
         raise ValidationError(f"'{value}' is not a UK number. sendflow texts UK mobiles only.")

@@ -92,6 +92,7 @@ PHONENUMBER_DB_FORMAT = "E164"
 # Email: console by default; SMTP or an ESP (django-anymail) in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox" / "email"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # Django's default is to wait forever
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sendflow <reminders@sendflow.invalid>")
 
 # SMS: a short name (console, file, locmem, twilio) or a dotted path.
@@ -101,9 +102,26 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+TWILIO_VALIDITY_PERIOD_SECONDS = env.int("TWILIO_VALIDITY_PERIOD_SECONDS", default=4 * 3600)
+# Only for tests and local fakes: where the SDK's requests go instead of Twilio's API.
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
 
 SENDFLOW_PUBLIC_URL = env("SENDFLOW_PUBLIC_URL", default="http://localhost:8000")
-SENDFLOW_QUIET_HOURS = env("SENDFLOW_QUIET_HOURS", default="20:00-09:00")
+SENDFLOW_QUIET_HOURS = env("SENDFLOW_QUIET_HOURS", default="20:00-09:00")  # Europe/London
+# Who families should contact: printed in every message.
+SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="your SENDIASS")
+SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="")
+SENDFLOW_ADVICE_SERVICE_EMAIL = env("SENDFLOW_ADVICE_SERVICE_EMAIL", default="")
+
+# The outbox pipeline (notifications/services.py).
+SENDFLOW_DISPATCH_BATCH = env.int("SENDFLOW_DISPATCH_BATCH", default=1000)  # rows claimed a tick
+SENDFLOW_SEND_CHUNK = env.int("SENDFLOW_SEND_CHUNK", default=10)  # message ids per send task
+SENDFLOW_MAX_ATTEMPTS = env.int("SENDFLOW_MAX_ATTEMPTS", default=6)
+SENDFLOW_RETRY_BASE_SECONDS = env.int("SENDFLOW_RETRY_BASE_SECONDS", default=60)
+SENDFLOW_RETRY_MAX_SECONDS = env.int("SENDFLOW_RETRY_MAX_SECONDS", default=3600)
+SENDFLOW_QUEUED_STALE_SECONDS = env.int("SENDFLOW_QUEUED_STALE_SECONDS", default=300)
+SENDFLOW_OVERDUE_ALERT_SECONDS = env.int("SENDFLOW_OVERDUE_ALERT_SECONDS", default=3600)
 
 # Celery: the database is the queue; the broker only carries ids. The filesystem transport needs
 # no server, so the embedded default runs a real worker and beat with nothing to install.

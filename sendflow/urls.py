@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from notifications import views as notification_views
+from workflows import views as workflow_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("f/<str:token>/", workflow_views.family_page, name="family-page"),
+    path("stop/<str:token>/", notification_views.opt_out, name="opt-out"),
+    path("webhooks/twilio/status/", notification_views.twilio_status, name="twilio-status"),
+    path("webhooks/twilio/inbound/", notification_views.twilio_inbound, name="twilio-inbound"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -33,7 +33,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     name = factory.Sequence(lambda n: f"Parent {n}")
     email = factory.LazyAttribute(lambda o: f"{o.name.replace(' ', '.').lower()}@example.com")
-    mobile = "+447700900123"
+    mobile = "+447400123456"
     wants_email = True
     wants_sms = True
 

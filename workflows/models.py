@@ -1,8 +1,14 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from workflows import rules
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(16)  # 128 bits, 22 characters: short enough for a text
 
 
 class Case(models.Model):
@@ -28,6 +34,13 @@ class Case(models.Model):
         "certificate is needed.",
     )
     notes = models.TextField(blank=True)
+    reminders_paused = models.BooleanField(
+        default=False, help_text="Hold every message to this family until unticked."
+    )
+    # The family's private page, /f/<token>/: unguessable, never shown in lists.
+    access_token = models.CharField(
+        max_length=22, unique=True, default=new_access_token, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

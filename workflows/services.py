@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.planner import messages_plan
 from workflows import rules
 from workflows.models import Case, Deadline, KeyDate
 
@@ -95,7 +96,23 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     recomputed = [case_id for case_id in placement if case_id not in failures]
     # Whatever this run did not write no longer stands.
     Deadline.objects.filter(case_id__in=recomputed).exclude(computed_at=now).delete()
+    # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
+    messages_plan(case_ids=recomputed)
     return failures
+
+
+def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
+    """Recompute every open case in batches, each its own transaction; return the count."""
+    ids = list(Case.objects.filter(status=Case.Status.OPEN).values_list("id", flat=True))
+    for i in range(0, len(ids), batch):
+        deadlines_recompute_many(case_ids=ids[i : i + batch])
+    return len(ids)
+
+
+@transaction.atomic
+def case_replan(*, case: Case) -> None:
+    """Re-plan messages after contacts, the pause or the status changed."""
+    messages_plan(case_ids=[case.id])
 
 
 @transaction.atomic

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import ClassVar
+
+
+class SendError(Exception):
+    """A send that did not go through, classified so the caller knows what to do next."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        ambiguous: bool = False,
+        unsubscribed: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent  # bad number or address: retrying cannot help
+        self.ambiguous = ambiguous  # the request may have gone out: reconcile before resending
+        self.unsubscribed = unsubscribed  # the provider holds an opt-out for this address
+
+
+class LookupUnavailable(Exception):
+    """The provider cannot say whether a message went out."""
+
+
+class Backend(ABC):
+    channel: ClassVar[str]  # "sms" | "email"
+
+    @abstractmethod
+    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+        """Send one message; return the provider's id for it. Raise SendError."""
+
+    def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
+        """Return the provider's id if it has this message, None if it has no record."""
+        raise LookupUnavailable(f"{type(self).__name__} cannot look messages up")

@@ -1,0 +1,54 @@
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from notifications.backends.base import Backend, SendError
+
+try:  # django-anymail is optional at run time: only ESP deployments configure it
+    from anymail.exceptions import (
+        AnymailAPIError,
+        AnymailInvalidAddress,
+        AnymailRecipientsRefused,
+    )
+except ImportError:  # pragma: no cover
+    AnymailAPIError = AnymailInvalidAddress = AnymailRecipientsRefused = ()  # type: ignore
+
+
+class EmailBackend(Backend):
+    """Email through Django's EMAIL_BACKEND (console, file, SMTP, or an ESP via anymail)."""
+
+    channel = "email"
+
+    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers={"X-Sendflow-Reference": reference},
+        )
+        try:
+            message.send(fail_silently=False)
+        except (
+            smtplib.SMTPRecipientsRefused,
+            AnymailRecipientsRefused,
+            AnymailInvalidAddress,
+        ) as exc:
+            raise SendError(f"Address refused: {exc}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx replies are final; 4xx ask us to try again later.
+            raise SendError(f"SMTP {exc.smtp_code}: {exc}", permanent=exc.smtp_code >= 500) from exc
+        except (ConnectionRefusedError, smtplib.SMTPConnectError) as exc:
+            raise SendError(f"Mail server unreachable: {exc}") from exc
+        except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+            raise SendError(f"No answer from the mail server: {exc}", ambiguous=True) from exc
+        except AnymailAPIError as exc:
+            status = getattr(exc, "status_code", None) or 0
+            if 400 <= status < 500 and status != 429:
+                raise SendError(f"Email provider refused: {exc}", permanent=True) from exc
+            raise SendError(f"Email provider error: {exc}", ambiguous=status >= 500) from exc
+        except OSError as exc:
+            raise SendError(f"Email not sent: {exc}") from exc
+        status = getattr(message, "anymail_status", None)
+        return (status and status.message_id) or f"email-{reference}"

@@ -1,0 +1,117 @@
+"""The only module that knows Twilio: the official SDK with explicit timeouts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+import urllib3
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from notifications.backends.base import Backend, LookupUnavailable, SendError
+
+TWILIO_API = "https://api.twilio.com"
+# 21211 invalid number, 21614 not a mobile, 21612 cannot route to it, 21408 region not enabled,
+# 21610 replied STOP: retrying cannot help.
+PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614}
+UNSUBSCRIBED_CODES = {21610}
+
+
+class _RoutedHttpClient(TwilioHttpClient):
+    """Send the SDK's requests to TWILIO_API_BASE_URL (a local fake in tests), else to Twilio."""
+
+    def __init__(self, base_url: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if self.base_url and url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def _client() -> Client:
+    sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
+    if not sid or not token:
+        raise ImproperlyConfigured(
+            "SMS_BACKEND is twilio: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+        )
+    if not (settings.TWILIO_MESSAGING_SERVICE_SID or settings.TWILIO_FROM_NUMBER):
+        raise ImproperlyConfigured(
+            "SMS_BACKEND is twilio: set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER"
+        )
+    http = _RoutedHttpClient(
+        settings.TWILIO_API_BASE_URL,
+        timeout=settings.TWILIO_TIMEOUT_SECONDS,
+        pool_connections=True,
+    )
+    return Client(sid, token, http_client=http)
+
+
+class TwilioBackend(Backend):
+    channel = "sms"
+
+    def __init__(self) -> None:
+        self.client = _client()
+
+    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+        sender = (
+            {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
+            if settings.TWILIO_MESSAGING_SERVICE_SID
+            else {"from_": settings.TWILIO_FROM_NUMBER}
+        )
+        # The reference in the callback finds the row even before the SID is stored.
+        callback = (
+            f"{settings.SENDFLOW_PUBLIC_URL.rstrip('/')}/webhooks/twilio/status/?m={reference}"
+        )
+        try:
+            message = self.client.messages.create(
+                to=to,
+                body=body,
+                status_callback=callback,
+                # A reminder that sits in Twilio's queue for hours is worse than none.
+                validity_period=settings.TWILIO_VALIDITY_PERIOD_SECONDS,
+                **sender,
+            )
+        except TwilioRestException as exc:
+            raise _classify(exc) from exc
+        except requests.ConnectionError as exc:
+            if _never_left(exc):
+                raise SendError(f"Could not reach Twilio: {exc}") from exc  # safe to retry
+            raise SendError(f"Twilio connection dropped: {exc}", ambiguous=True) from exc
+        except requests.RequestException as exc:  # read timeouts and the like
+            raise SendError(f"Twilio did not answer in time: {exc}", ambiguous=True) from exc
+        return message.sid
+
+    def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
+        """Twilio has no idempotency key: find the text by number, date and body."""
+        try:
+            for message in self.client.messages.list(to=to, date_sent_after=since, limit=50):
+                if message.body == body:
+                    return message.sid
+        except (TwilioRestException, requests.RequestException) as exc:
+            raise LookupUnavailable(f"Twilio message list failed: {exc}") from exc
+        return None
+
+
+def _never_left(exc: requests.ConnectionError) -> bool:
+    """True when no connection was made, so Twilio cannot have seen the request."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)  # incl. refused, DNS
+
+
+def _classify(exc: TwilioRestException) -> SendError:
+    text = f"Twilio {exc.status} error {exc.code}: {exc.msg}"
+    if exc.status == 429 or exc.code == 20429:
+        return SendError(text)  # never processed: always safe to retry
+    if exc.code in PERMANENT_CODES:
+        return SendError(text, permanent=True, unsubscribed=exc.code in UNSUBSCRIBED_CODES)
+    if exc.status >= 500:
+        return SendError(text, ambiguous=True)
+    return SendError(text, permanent=True)

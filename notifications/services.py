@@ -1,0 +1,496 @@
+"""Dispatch, send, sweep: the outbox rows are the truth, Celery only carries their ids.
+
+Each step moves a row with a conditional UPDATE (compare-and-set), so a redelivered task, a second
+dispatcher or a second beat finds nothing to do. Provider calls happen outside any transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications import rendering
+from notifications.backends import get_backend
+from notifications.backends.base import Backend, LookupUnavailable, SendError
+from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
+from notifications.planner import first_allowed, quiet_hours
+from workflows.models import Case, Deadline
+
+logger = logging.getLogger(__name__)
+
+Kind = OutboundMessage.Kind
+Status = OutboundMessage.Status
+DEADLINE_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.FALLBACK)
+
+
+# --- dispatch ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dispatch:
+    claimed: list[int] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+def messages_due(*, now: datetime, limit: int):
+    return OutboundMessage.objects.filter(status=Status.PENDING, send_at__lte=now).order_by(
+        "send_at", "id"
+    )[:limit]
+
+
+@transaction.atomic
+def messages_dispatch(
+    *, now: datetime | None = None, limit: int | None = None, enqueue: bool = True
+) -> Dispatch:
+    """Claim due rows (pending -> queued) and enqueue their sends once the claim commits."""
+    now = now or timezone.now()
+    limit = limit or settings.SENDFLOW_DISPATCH_BATCH
+    due = OutboundMessage.objects.filter(status=Status.PENDING, send_at__lte=now).order_by(
+        "send_at", "id"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        # Two dispatchers (or two beats) each take different rows; neither waits.
+        due = due.select_for_update(skip_locked=True)
+    rows = list(
+        due.values_list("id", "kind", "deadline_id", "contact_id", "channel", "send_at")[:limit]
+    )
+    if not rows:
+        return Dispatch()
+
+    keep, superseded = _supersede_older_reminders(rows)
+    token = uuid.uuid4()
+    # The status condition is the claim on SQLite, which has no row locks.
+    OutboundMessage.objects.filter(id__in=keep, status=Status.PENDING).update(
+        status=Status.QUEUED, claim_token=token, queued_at=now, updated_at=now
+    )
+    OutboundMessage.objects.filter(id__in=superseded, status=Status.PENDING).update(
+        status=Status.SUPERSEDED,
+        status_reason="a later reminder for the same date went instead",
+        updated_at=now,
+    )
+    claimed = list(
+        OutboundMessage.objects.filter(claim_token=token, status=Status.QUEUED)
+        .order_by("send_at", "id")
+        .values_list("id", flat=True)
+    )
+    if enqueue and claimed:
+        transaction.on_commit(functools.partial(enqueue_sends, claimed))
+    return Dispatch(claimed=claimed, superseded=superseded)
+
+
+def _supersede_older_reminders(rows) -> tuple[list[int], list[int]]:
+    """After downtime several reminders for one date may be due: only the latest goes."""
+    latest: dict[tuple, tuple[datetime, int]] = {}
+    keep, superseded = [], []
+    for message_id, kind, deadline_id, contact_id, channel, send_at in rows:
+        if kind != Kind.REMINDER:
+            keep.append(message_id)
+            continue
+        key = (deadline_id, contact_id, channel)
+        if key in latest:
+            superseded.append(latest[key][1])
+        latest[key] = (send_at, message_id)
+    reminder_rows = [(key, sent_at, message_id) for key, (sent_at, message_id) in latest.items()]
+    if reminder_rows:
+        # A later reminder already on its way also makes an older one pointless.
+        ahead = set(
+            OutboundMessage.objects.filter(
+                kind=Kind.REMINDER,
+                deadline_id__in={key[0] for key, _, _ in reminder_rows},
+                status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED],
+            ).values_list("deadline_id", "contact_id", "channel", "send_at")
+        )
+        for key, send_at, message_id in reminder_rows:
+            if any(a[:3] == key and a[3] > send_at for a in ahead):
+                superseded.append(message_id)
+            else:
+                keep.append(message_id)
+    return keep, superseded
+
+
+def enqueue_sends(message_ids: list[int]) -> None:
+    """Publish send tasks in chunks over one broker connection."""
+    from notifications.tasks import messages_send_task
+
+    size = settings.SENDFLOW_SEND_CHUNK
+    try:
+        with messages_send_task.app.producer_or_acquire() as producer:
+            for i in range(0, len(message_ids), size):
+                messages_send_task.apply_async((message_ids[i : i + size],), producer=producer)
+    except Exception:
+        # The rows stay queued; the sweeper re-enqueues them, so a broker outage only delays.
+        logger.exception("Could not enqueue %s messages; the sweeper will retry", len(message_ids))
+
+
+# --- send ----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _backend(channel: str, configured: str) -> Backend:
+    return get_backend(channel)
+
+
+def backend_for(channel: str) -> Backend:
+    return _backend(channel, settings.SMS_BACKEND if channel == "sms" else settings.EMAIL_BACKEND)
+
+
+def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
+    """Send one queued message; return its new status, or None if it was not ours to send."""
+    now = now or timezone.now()
+    claimed = OutboundMessage.objects.filter(id=message_id, status=Status.QUEUED).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, sending_at=now, updated_at=now
+    )
+    if not claimed:
+        return None  # already sent, cancelled, or another worker has it
+    message = OutboundMessage.objects.select_related("case", "contact", "deadline").get(
+        id=message_id
+    )
+    stop = _reason_not_to_send(message)
+    if stop:
+        status, reason = stop
+        _finish(message, status, status_reason=reason)
+        return status
+    if message.channel == "sms" and quiet_hours().contains(now):
+        # Not a failed attempt: wait for the morning.
+        _finish(
+            message,
+            Status.PENDING,
+            send_at=quiet_hours().next_allowed(now),
+            attempts=F("attempts") - 1,
+            status_reason="held for quiet hours",
+        )
+        return Status.PENDING
+
+    address = message.to if message.kind == Kind.TEST else _address(message)
+    rendered = rendering.render(message, now=now)
+    # Record what is about to go before it goes: an unknown outcome is reconciled against it.
+    OutboundMessage.objects.filter(id=message.id).update(
+        to=address, subject=rendered.subject, body=rendered.body, dates_told=rendered.dates_told
+    )
+    try:
+        provider_id = backend_for(message.channel).send(
+            to=address, subject=rendered.subject, body=rendered.body, reference=str(message.id)
+        )
+    except SendError as error:
+        return _handle_failure(message, error, now=now)
+    _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
+    return Status.SENT
+
+
+def _address(message: OutboundMessage) -> str:
+    return dict(message.contact.channels()).get(message.channel, "")
+
+
+def _reason_not_to_send(message: OutboundMessage) -> tuple[str, str] | None:
+    """Re-check at the last moment: things change between planning, claiming and sending."""
+    case = message.case
+    if message.kind == Kind.TEST:
+        if Suppression.objects.filter(channel=message.channel, address=message.to).exists():
+            return Status.SUPPRESSED, "opted out"
+        return None
+    if case.status != Case.Status.OPEN:
+        return Status.CANCELLED, "case closed"
+    if case.reminders_paused:
+        return Status.CANCELLED, "reminders paused"
+    address = _address(message) if message.contact else ""
+    if not address:
+        return Status.CANCELLED, f"the family no longer wants {message.get_channel_display()}"
+    if Suppression.objects.filter(channel=message.channel, address=address).exists():
+        return Status.SUPPRESSED, "opted out"
+    if message.kind in DEADLINE_KINDS:
+        deadline = message.deadline
+        if deadline is None:
+            return Status.CANCELLED, "the deadline no longer stands"
+        if deadline.status != Deadline.Status.OPEN:
+            return Status.CANCELLED, f"deadline marked {deadline.status}"
+        if deadline.effective_due != message.due_date:
+            return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
+        if message.kind == Kind.CHECK and _check_resolved(message):
+            return Status.CANCELLED, "what was owed has arrived"
+    return None
+
+
+def _check_resolved(message: OutboundMessage) -> bool:
+    policy = ReminderPolicy.objects.filter(deadline_kind=message.deadline_kind).first()
+    events = policy.resolved_event_names() if policy else []
+    return message.case.key_dates.filter(event__in=events).exists()
+
+
+def _finish(message: OutboundMessage, status: str, **fields) -> None:
+    OutboundMessage.objects.filter(id=message.id, status=Status.SENDING).update(
+        status=status, updated_at=timezone.now(), **fields
+    )
+
+
+def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime) -> str:
+    text = str(error)[:500]
+    logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, text)
+    if error.ambiguous:
+        _finish(message, Status.UNKNOWN, last_error=text)
+        return Status.UNKNOWN
+    attempts = message.attempts + 1  # the row was incremented when claimed
+    if not error.permanent and attempts < settings.SENDFLOW_MAX_ATTEMPTS:
+        retry_at = first_allowed(message.channel, now + backoff(attempts))
+        _finish(message, Status.PENDING, send_at=retry_at, last_error=text)
+        return Status.PENDING
+    _finish(message, Status.FAILED, last_error=text)
+    with transaction.atomic():
+        if error.unsubscribed:
+            suppress(channel=message.channel, address=_address(message), reason="provider")
+        fallback = _fall_back_to_email(message, now=now)
+        AdviserTask.objects.create(
+            case=message.case,
+            message=message,
+            kind=AdviserTask.Kind.DELIVERY_FAILED,
+            text=_failure_text(message, text, fallback),
+        )
+    return Status.FAILED
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, capped, with jitter so retries after an outage do not arrive together."""
+    base = settings.SENDFLOW_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+    capped = min(base, settings.SENDFLOW_RETRY_MAX_SECONDS)
+    return timedelta(seconds=capped * random.uniform(0.8, 1.2))
+
+
+def _fall_back_to_email(message: OutboundMessage, *, now: datetime) -> OutboundMessage | None:
+    contact = message.contact
+    if message.channel != "sms" or contact is None or not contact.email:
+        return None
+    if contact.wants_email and message.kind != Kind.SUMMARY:
+        return None  # the same reminder goes by email anyway
+    if Suppression.objects.filter(channel="email", address=contact.email.lower()).exists():
+        return None
+    fallback, _ = OutboundMessage.objects.get_or_create(
+        deadline=message.deadline,
+        contact=contact,
+        channel="email",
+        kind=Kind.FALLBACK if message.deadline_id else Kind.SUMMARY,
+        offset=message.offset,
+        due_date=message.due_date,
+        defaults={
+            "case": message.case,
+            "deadline_kind": message.deadline_kind,
+            "send_at": now,
+        },
+    )
+    return fallback
+
+
+def _failure_text(message: OutboundMessage, error: str, fallback) -> str:
+    what = message.deadline_kind.replace("_", " ") or message.get_kind_display().lower()
+    lines = [
+        f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
+        f"{error}.",
+        "Check the contact details with the family and correct them on the case.",
+    ]
+    if fallback:
+        lines.append(f"It has been sent by email to {fallback.contact.email} instead.")
+    return " ".join(lines)
+
+
+# --- sweepers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    requeued: int = 0
+    unknown: int = 0
+    reconciled_sent: int = 0
+    resent: int = 0
+    overdue: int = 0
+
+
+def messages_sweep(*, now: datetime | None = None) -> Sweep:
+    """Recover from lost broker messages, killed workers and unanswered provider calls."""
+    now = now or timezone.now()
+    result = Sweep()
+    # 1. Queued but never picked up (Redis restarted, publish failed): enqueue again. The
+    #    queued -> sending claim makes a second copy of the task harmless.
+    stale = now - timedelta(seconds=settings.SENDFLOW_QUEUED_STALE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.filter(status=Status.QUEUED, queued_at__lt=stale).values_list(
+                "id", flat=True
+            )[: settings.SENDFLOW_DISPATCH_BATCH]
+        )
+        if ids:
+            OutboundMessage.objects.filter(id__in=ids, status=Status.QUEUED).update(queued_at=now)
+            transaction.on_commit(functools.partial(enqueue_sends, ids))
+    result.requeued = len(ids)
+    # 2. Sending for longer than any task may run: the worker died mid-call.
+    limit = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    result.unknown = OutboundMessage.objects.filter(
+        status=Status.SENDING, sending_at__lt=limit
+    ).update(status=Status.UNKNOWN, last_error="the worker stopped during the send", updated_at=now)
+    # 3. Ask the provider about every unknown before anything is sent again.
+    for message in OutboundMessage.objects.filter(status=Status.UNKNOWN)[:500]:
+        outcome = _reconcile(message, now=now)
+        if outcome == Status.SENT:
+            result.reconciled_sent += 1
+        elif outcome == Status.PENDING:
+            result.resent += 1
+    # 4. Anything due long ago and still not out is an adviser's problem now.
+    result.overdue = _flag_overdue(now=now)
+    return result
+
+
+def _reconcile(message: OutboundMessage, *, now: datetime) -> str | None:
+    if not message.body:
+        verdict = None  # it was never rendered, so it never went
+    else:
+        try:
+            since = (message.sending_at or message.updated_at) - timedelta(minutes=5)
+            verdict = backend_for(message.channel).lookup(
+                to=message.to, body=message.body, reference=str(message.id), since=since
+            )
+        except LookupUnavailable:
+            if message.channel == "sms" and settings.SMS_BACKEND == "twilio":
+                return None  # Twilio could not answer now; ask again next sweep
+            # This provider cannot be asked. A missed legal reminder costs more than a
+            # duplicate, so send again.
+            verdict = None
+    if verdict:
+        updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
+            status=Status.SENT, provider_id=verdict, sent_at=message.sending_at, updated_at=now
+        )
+        return Status.SENT if updated else None
+    updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
+        status=Status.PENDING,
+        send_at=now,
+        updated_at=now,
+        status_reason="resent: provider had no record",
+    )
+    return Status.PENDING if updated else None
+
+
+def _flag_overdue(*, now: datetime) -> int:
+    late = now - timedelta(seconds=settings.SENDFLOW_OVERDUE_ALERT_SECONDS)
+    overdue = OutboundMessage.objects.filter(
+        Q(status=Status.PENDING) | Q(status=Status.QUEUED),
+        send_at__lt=late,
+        tasks__isnull=True,
+    ).select_related("case")[:200]
+    tasks = [
+        AdviserTask(
+            case=message.case,
+            message=message,
+            kind=AdviserTask.Kind.OVERDUE,
+            text=f"A {message.get_channel_display()} due at "
+            f"{timezone.localtime(message.send_at):%d/%m/%Y %H:%M} has not gone out "
+            f"(status {message.status}{': ' + message.last_error if message.last_error else ''}).",
+        )
+        for message in overdue
+    ]
+    AdviserTask.objects.bulk_create(tasks)
+    if tasks:
+        logger.error("%s messages are more than an hour overdue", len(tasks))
+    return len(tasks)
+
+
+# --- opt-outs and provider callbacks -------------------------------------------------------------
+
+
+def suppress(*, channel: str, address: str, reason: str) -> Suppression | None:
+    if not address:
+        return None
+    suppression, _ = Suppression.objects.get_or_create(
+        channel=channel,
+        address=address.lower() if channel == "email" else address,
+        defaults={"reason": reason},
+    )
+    return suppression
+
+
+def unsuppress(*, channel: str, address: str) -> None:
+    Suppression.objects.filter(channel=channel, address=address).delete()
+
+
+# Provider statuses only ever move a row forward.
+_RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.UNKNOWN: 2,
+    Status.SENT: 3,
+    Status.DELIVERED: 4,
+    Status.FAILED: 4,
+}
+_TWILIO_TO_STATUS = {
+    "accepted": Status.SENT,
+    "queued": Status.SENT,
+    "sending": Status.SENT,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.FAILED,
+    "failed": Status.FAILED,
+}
+
+
+def message_status_from_provider(
+    *, message_id: int | None, provider_id: str, provider_status: str, error_code: str = ""
+) -> OutboundMessage | None:
+    """Apply a delivery report; repeats and out-of-order reports change nothing."""
+    new_status = _TWILIO_TO_STATUS.get(provider_status)
+    with transaction.atomic():
+        rows = OutboundMessage.objects.select_for_update()
+        message = rows.filter(id=message_id).first() if message_id else None
+        if message is None and provider_id:
+            message = rows.filter(provider_id=provider_id).first()
+        if message is None or new_status is None:
+            return message
+        if _RANK.get(message.status, 99) >= _RANK[new_status] and message.status != Status.UNKNOWN:
+            return message  # a repeat, or older news than we have
+        message.status = new_status
+        message.provider_status = provider_status
+        message.provider_id = message.provider_id or provider_id
+        if new_status == Status.DELIVERED:
+            message.delivered_at = timezone.now()
+        if new_status == Status.FAILED:
+            message.last_error = f"Twilio {provider_status} (error {error_code or 'none'})"
+        message.save(
+            update_fields=[
+                "status",
+                "provider_status",
+                "provider_id",
+                "delivered_at",
+                "last_error",
+                "updated_at",
+            ]
+        )
+        if new_status == Status.FAILED:
+            if error_code == "21610":
+                suppress(channel="sms", address=message.to, reason="provider")
+            fallback = _fall_back_to_email(message, now=timezone.now())
+            AdviserTask.objects.create(
+                case=message.case,
+                message=message,
+                kind=AdviserTask.Kind.DELIVERY_FAILED,
+                text=_failure_text(message, message.last_error, fallback),
+            )
+    return message
+
+
+def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
+    """A text that is not a keyword: each case with that number gets a task for its adviser."""
+    from notifications.models import Contact
+
+    cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
+    body = f'The family texted from {number}: "{text[:1000]}". Reply to them directly.'
+    if not cases:
+        logger.warning("A text from an unknown number %s: %s", number, text[:200])
+        return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]
+    return [
+        AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)
+        for case in cases
+    ]

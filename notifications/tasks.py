@@ -1,0 +1,31 @@
+"""Thin Celery tasks: load by id, call one service. Beat runs the periodic ones from
+django-celery-beat rows made by a data migration (notifications/migrations)."""
+
+from celery import shared_task
+
+from notifications import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def messages_send_task(message_ids: list[int]) -> None:
+    # Redelivery after a crash is safe: each send claims its row queued -> sending first.
+    for message_id in message_ids:
+        services.message_send(message_id=message_id)
+
+
+@shared_task(ignore_result=True)
+def messages_dispatch_task() -> int:
+    return len(services.messages_dispatch().claimed)
+
+
+@shared_task(ignore_result=True)
+def messages_sweep_task() -> None:
+    services.messages_sweep()
+
+
+@shared_task(ignore_result=True)
+def deadlines_recompute_all_task() -> int:
+    """Nightly: new holiday data or a fixed rule reaches every open case."""
+    from workflows import services as workflow_services
+
+    return workflow_services.deadlines_recompute_open_cases()

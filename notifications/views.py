@@ -1,0 +1,106 @@
+"""Twilio webhooks (signature checked) and the opt-out link carried by every message."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from notifications import gsm, services
+from notifications.models import Contact, Suppression
+
+logger = logging.getLogger(__name__)
+
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+START_WORDS = {"START", "UNSTOP"}
+HELP_WORDS = {"HELP"}
+
+
+def _signed_by_twilio(request: HttpRequest) -> bool:
+    """Check X-Twilio-Signature against the public URL Twilio called (not the proxy's)."""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not settings.TWILIO_AUTH_TOKEN:
+        return False
+    url = settings.SENDFLOW_PUBLIC_URL.rstrip("/") + request.get_full_path()
+    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    if not _signed_by_twilio(request):
+        logger.warning(
+            "Twilio status callback with a bad signature from %s", request.META.get("REMOTE_ADDR")
+        )
+        return HttpResponseForbidden("Bad signature")
+    reference = request.GET.get("m", "")
+    services.message_status_from_provider(
+        message_id=int(reference) if reference.isdigit() else None,
+        provider_id=request.POST.get("MessageSid", ""),
+        provider_status=request.POST.get("MessageStatus", "").lower(),
+        error_code=request.POST.get("ErrorCode", ""),
+    )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def twilio_inbound(request: HttpRequest) -> HttpResponse:
+    if not _signed_by_twilio(request):
+        logger.warning(
+            "Twilio inbound SMS with a bad signature from %s", request.META.get("REMOTE_ADDR")
+        )
+        return HttpResponseForbidden("Bad signature")
+    number = request.POST.get("From", "")
+    text = request.POST.get("Body", "").strip()
+    word = text.upper().strip(" .!")
+    reply = None
+    context = {
+        "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
+        "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
+        "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
+    }
+    if word in STOP_WORDS:
+        services.suppress(channel="sms", address=number, reason=Suppression.Reason.STOP_REPLY)
+        reply = "notifications/sms/stop_confirmation.txt"
+    elif word in START_WORDS:
+        services.unsuppress(channel="sms", address=number)
+        reply = "notifications/sms/start_confirmation.txt"
+    elif word in HELP_WORDS:
+        reply = "notifications/sms/help.txt"
+    else:
+        services.inbound_text_record(number=number, text=text)
+    response = MessagingResponse()
+    if reply:
+        response.message(gsm.normalise(render_to_string(reply, context)))
+    return HttpResponse(str(response), content_type="text/xml")
+
+
+@require_http_methods(["GET", "POST"])
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The web opt-out: a confirm button, because link scanners follow every GET."""
+    contact = get_object_or_404(Contact, opt_out_token=token)
+    done = []
+    if request.method == "POST":
+        for channel, address in contact.channels():
+            if request.POST.get("channel") in (channel, "all"):
+                services.suppress(channel=channel, address=address, reason=Suppression.Reason.WEB)
+                done.append(channel)
+    stopped = {
+        s.channel
+        for s in Suppression.objects.filter(
+            address__in=[address for _, address in contact.channels()]
+        )
+    }
+    return render(
+        request,
+        "family/opt_out.html",
+        {"contact": contact, "channels": contact.channels(), "stopped": stopped, "done": done},
+    )
