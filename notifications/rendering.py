@@ -74,6 +74,8 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
         return Rendered(subject=message.subject or "sendflow test message", body=message.body)
     context = _context(message, today=timezone.localdate(now))
     kind = message.kind
+    if kind == Kind.FALLBACK and not message.deadline_kind:
+        kind = Kind.SUMMARY  # the summary text failed, so the summary goes by email
     body = render_to_string(f"notifications/{message.channel}/{kind}.txt", context)
     subject = ""
     if message.channel == "email":
@@ -101,7 +103,7 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         else "",
         "dates_told": {},
     }
-    if message.kind == Kind.SUMMARY:
+    if message.kind == Kind.SUMMARY or not message.deadline_kind:
         policies = set(
             ReminderPolicy.objects.filter(enabled=True).values_list("deadline_kind", flat=True)
         )
@@ -122,13 +124,6 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         todo=words.todo,
         due=words.due,
         when=when_text(today=today, due=due),
-        steps=deadline.steps if deadline else [],
         dates_told={message.deadline_kind: due.isoformat()},
     )
-    if deadline and deadline.override_date:
-        context["steps"] = [
-            *deadline.steps,
-            f"Your adviser changed this date to {long_date(deadline.override_date)}: "
-            f"{deadline.override_reason}",
-        ]
     return context

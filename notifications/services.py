@@ -154,7 +154,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     message = OutboundMessage.objects.select_related("case", "contact", "deadline").get(
         id=message_id
     )
-    stop = _reason_not_to_send(message)
+    stop = _reason_not_to_send(message, now)
     if stop:
         status, reason = stop
         _finish(message, status, status_reason=reason)
@@ -183,14 +183,29 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     except SendError as error:
         return _handle_failure(message, error, now=now)
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
+    if message.kind == Kind.CHECK:
+        _check_task(message)
     return Status.SENT
 
 
+def _check_task(message: OutboundMessage) -> None:
+    """Someone owed the family something by a date: the adviser checks it came, once a case."""
+    words = rendering.deadline_words(message.deadline_kind, message.due_date)
+    AdviserTask.objects.get_or_create(
+        case=message.case,
+        kind=AdviserTask.Kind.CHECK_DEADLINE,
+        text=f"{words.sentence} Check with the family whether it has arrived, and record "
+        "its date on the case.",
+    )
+
+
 def _address(message: OutboundMessage) -> str:
+    if message.kind == Kind.FALLBACK:  # email when a text failed, chosen or not
+        return message.contact.email.lower()
     return dict(message.contact.channels()).get(message.channel, "")
 
 
-def _reason_not_to_send(message: OutboundMessage) -> tuple[str, str] | None:
+def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, str] | None:
     """Re-check at the last moment: things change between planning, claiming and sending."""
     case = message.case
     if message.kind == Kind.TEST:
@@ -206,7 +221,7 @@ def _reason_not_to_send(message: OutboundMessage) -> tuple[str, str] | None:
         return Status.CANCELLED, f"the family no longer wants {message.get_channel_display()}"
     if Suppression.objects.filter(channel=message.channel, address=address).exists():
         return Status.SUPPRESSED, "opted out"
-    if message.kind in DEADLINE_KINDS:
+    if message.kind in DEADLINE_KINDS and message.due_date:  # a fallback summary has none
         deadline = message.deadline
         if deadline is None:
             return Status.CANCELLED, "the deadline no longer stands"
@@ -214,6 +229,9 @@ def _reason_not_to_send(message: OutboundMessage) -> tuple[str, str] | None:
             return Status.CANCELLED, f"deadline marked {deadline.status}"
         if deadline.effective_due != message.due_date:
             return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
+        if message.kind != Kind.CHECK and message.due_date < timezone.localdate(now):
+            # A countdown after the date helps nobody; the overdue sweep tells the adviser.
+            return Status.CANCELLED, "the date passed before this could be sent"
         if message.kind == Kind.CHECK and _check_resolved(message):
             return Status.CANCELLED, "what was owed has arrived"
     return None
@@ -275,7 +293,7 @@ def _fall_back_to_email(message: OutboundMessage, *, now: datetime) -> OutboundM
         deadline=message.deadline,
         contact=contact,
         channel="email",
-        kind=Kind.FALLBACK if message.deadline_id else Kind.SUMMARY,
+        kind=Kind.FALLBACK,
         offset=message.offset,
         due_date=message.due_date,
         defaults={

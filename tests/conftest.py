@@ -12,3 +12,21 @@ def adviser(db):
 def admin_client_logged_in(client, adviser):
     client.force_login(adviser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def enqueued(request, monkeypatch):
+    """Unit tests record the message ids that would go to the broker instead of publishing."""
+    published: list[int] = []
+    if request.node.get_closest_marker("integration") is None:
+        monkeypatch.setattr("notifications.services.enqueue_sends", published.extend)
+    return published
+
+
+@pytest.fixture(autouse=True)
+def _clear_backend_cache():
+    from notifications import services
+
+    services._backend.cache_clear()
+    yield
+    services._backend.cache_clear()

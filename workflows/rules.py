@@ -101,6 +101,10 @@ _ORDER_CHECKS: tuple[tuple[str, str, str], ...] = (
 class FactsError(ValueError):
     """Input a person must correct; the message says what to fix, in plain words."""
 
+    def __init__(self, message: str, *, event: str | None = None) -> None:
+        super().__init__(message)
+        self.event = event  # the key date to look at, when one is to blame
+
 
 @dataclass(frozen=True, slots=True)
 class Facts:
@@ -945,14 +949,16 @@ def validate(facts: Facts) -> None:
         if not wd.FIRST_SUPPORTED_YEAR <= value.year <= wd.LAST_SUPPORTED_YEAR:
             raise FactsError(
                 f"The {name} date {value.isoformat()} is outside the years sendflow can count "
-                f"({wd.FIRST_SUPPORTED_YEAR} to {wd.LAST_SUPPORTED_YEAR})"
+                f"({wd.FIRST_SUPPORTED_YEAR} to {wd.LAST_SUPPORTED_YEAR})",
+                event=name,
             )
     events = facts.events
     for earlier, later, message in _ORDER_CHECKS:
         if earlier in events and later in events and events[later] < events[earlier]:
             raise FactsError(
                 f"{message}: {later} is {events[later].isoformat()} but {earlier} is "
-                f"{events[earlier].isoformat()}. Check both dates against the letters"
+                f"{events[earlier].isoformat()}. Check both dates against the letters",
+                event=later,
             )
 
 

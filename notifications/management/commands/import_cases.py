@@ -174,8 +174,7 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[Row | None, list[st
         try:
             rules.validate(rules.Facts(events=events, placement_only=placement in YES))
         except rules.FactsError as exc:
-            later = next((e for e in events if f"{e} is" in str(exc)), "dates")
-            error(later, str(exc))
+            error(exc.event or "dates", str(exc))
     row = Row(
         number=number,
         reference=reference,

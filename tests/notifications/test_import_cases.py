@@ -1,0 +1,119 @@
+"""import_cases: all or nothing, every error naming its row and column."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from notifications.models import Contact, OutboundMessage
+from workflows.models import Case
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "reference,parent_name,email,mobile,channels,placement_only,decision_sent,certificate_issued\n"
+)
+
+
+def run_import(tmp_path, text, *args):
+    path = tmp_path / "cases.csv"
+    path.write_text(text, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_cases", str(path), *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_valid_file_creates_cases_contacts_dates_deadlines_and_messages(tmp_path):
+    code, out, _ = run_import(
+        tmp_path,
+        HEADER
+        + 'A1,Amira Khan,amira@example.com,07400 123456,"sms,email",no,2026-12-31,\n'
+        + "B2,Ben Jones,ben@example.com,,email,yes,15/01/2027,\n",
+    )
+    assert code == 0
+    assert "Imported 2 cases" in out
+    assert "2 new, 0 updated" in out
+    amira = Contact.objects.get(case__reference="A1")
+    assert (amira.mobile.as_e164, amira.wants_sms, amira.wants_email) == (
+        "+447400123456",
+        True,
+        True,
+    )
+    assert amira.consent_source == "import"
+    assert Case.objects.get(reference="B2").placement_only
+    assert Case.objects.get(reference="A1").deadlines.get(kind="appeal").due == date(2027, 3, 1)
+    assert set(
+        OutboundMessage.objects.filter(case__reference="B2").values_list("channel", flat=True)
+    ) == {"email"}
+
+
+def test_every_bad_row_is_named_and_nothing_is_written(tmp_path):
+    code, _, err = run_import(
+        tmp_path,
+        HEADER
+        + "A1,Amira Khan,amira@example.com,07400 123456,sms,no,2026-12-31,\n"
+        + "B2,,ben@example,01632 960001,sms,maybe,2026-13-01,\n"
+        + "C3,Cara Lee,,,email,no,2026-06-01,2026-05-01\n"
+        + "A1,Dup Licate,,,,no,,\n",
+    )
+    assert code == 2
+    assert "Row 3, column parent_name: is empty" in err
+    assert "Row 3, column email: 'ben@example' is not an email address" in err
+    assert "Row 3, column mobile:" in err
+    assert "Row 3, column placement_only: 'maybe' should be yes or no" in err
+    assert "Row 3, column decision_sent: '2026-13-01' is not a real date" in err
+    assert "Row 4, column channels: asks for email but the email column is empty" in err
+    assert "Row 5, column reference: 'A1' is also on row 2" in err
+    assert "Nothing was imported" in err
+    assert not Case.objects.exists()
+
+
+def test_certificate_before_decision_names_the_row_and_column(tmp_path):
+    code, _, err = run_import(tmp_path, HEADER + "C3,Cara Lee,,,,no,2026-06-01,2026-05-01\n")
+    assert code == 2
+    assert (
+        "Row 2, column certificate_issued: The certificate date is before the decision date" in err
+    )
+
+
+def test_unknown_columns_are_refused(tmp_path):
+    code, _, err = run_import(tmp_path, "reference,parent_name,decison_sent\nA1,Amira,2026-01-01\n")
+    assert code == 2
+    assert "Row 1 (header), column decison_sent: not a known column" in err
+
+
+def test_reimporting_a_reference_updates_that_case(tmp_path):
+    run_import(tmp_path, HEADER + "A1,Amira Khan,amira@example.com,,email,no,2026-10-01,\n")
+    code, out, _ = run_import(
+        tmp_path, HEADER + "A1,Amira Khan-Smith,amira@example.com,,email,no,2026-10-01,2026-11-30\n"
+    )
+    assert code == 0
+    assert "0 new, 1 updated" in out
+    case = Case.objects.get(reference="A1")
+    assert case.contacts.get().name == "Amira Khan-Smith"
+    assert case.deadlines.get(kind="appeal").due == date(2027, 1, 4)
+
+
+def test_dry_run_checks_and_writes_nothing(tmp_path):
+    code, out, _ = run_import(tmp_path, HEADER + "A1,Amira,,,,no,2026-10-01,\n", "--dry-run")
+    assert code == 0
+    assert "1 rows are valid: 1 new cases, 0 updates. Dry run: nothing written." in out
+    assert not Case.objects.exists()
+
+
+def test_a_clash_with_dates_already_on_the_case_writes_nothing(tmp_path):
+    run_import(tmp_path, HEADER + "A1,Amira,,,,no,2026-10-01,2026-11-30\n")
+    code, _, err = run_import(
+        tmp_path, "reference,parent_name,decision_sent\nA1,Amira,2026-12-15\nB2,Ben,2026-12-15\n"
+    )
+    assert code == 2
+    assert "Row 2, dates (with those already on case A1): The certificate date is before" in err
+    assert not Case.objects.filter(reference="B2").exists()
+    assert Case.objects.get(reference="A1").key_dates.get(event="decision_sent").value == date(
+        2026, 10, 1
+    )
