@@ -13,12 +13,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-run: $(BIN)/.installed  ## set up and run the service on http://127.0.0.1:8000/admin/ (SQLite)
+run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0.1:8000/admin/ (SQLite)
 	$(BIN)/python manage.py migrate --no-input
 	@$(BIN)/python manage.py shell -c "from django.contrib.auth import get_user_model as m; \
 	  raise SystemExit(not m().objects.filter(is_superuser=True).exists())" \
 	  || (echo "Create the first adviser login:"; $(BIN)/python manage.py createsuperuser)
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python scripts/run_local.py
 
 test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
 	$(BIN)/pytest
