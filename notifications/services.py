@@ -189,14 +189,46 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
 
 
 def _check_task(message: OutboundMessage) -> None:
-    """Someone owed the family something by a date: the adviser checks it came, once a case."""
-    words = rendering.deadline_words(message.deadline_kind, message.due_date)
-    AdviserTask.objects.get_or_create(
-        case=message.case,
+    check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
+
+
+def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
+    """Someone owed the family something by a date: the adviser checks it came, once."""
+    words = rendering.deadline_words(kind, due)
+    return AdviserTask.objects.get_or_create(
+        case=case,
         kind=AdviserTask.Kind.CHECK_DEADLINE,
         text=f"{words.sentence} Check with the family whether it has arrived, and record "
         "its date on the case.",
     )
+
+
+def check_tasks_for_passed_dates(*, today) -> int:
+    """A task for every open "check" deadline whose date has passed with nothing recorded,
+    whether or not the family gets messages (nightly)."""
+    from workflows.working_days import next_working_day
+
+    created = 0
+    for policy in ReminderPolicy.objects.filter(enabled=True, style=ReminderPolicy.Style.CHECK):
+        resolved = policy.resolved_event_names()
+        deadlines = (
+            Deadline.objects.filter(
+                kind=policy.deadline_kind,
+                status=Deadline.Status.OPEN,
+                due__lt=today,
+                due__gte=today - timedelta(days=60),
+                case__status=Case.Status.OPEN,
+            )
+            .exclude(case__key_dates__event__in=resolved)
+            .select_related("case")
+        )
+        for deadline in deadlines:
+            if next_working_day(deadline.effective_due) <= today:
+                _, new = check_task_create(
+                    case=deadline.case, kind=deadline.kind, due=deadline.effective_due
+                )
+                created += new
+    return created
 
 
 def _address(message: OutboundMessage) -> str:

@@ -25,7 +25,12 @@ def messages_sweep_task() -> None:
 
 @shared_task(ignore_result=True)
 def deadlines_recompute_all_task() -> int:
-    """Nightly: new holiday data or a fixed rule reaches every open case."""
+    """Nightly: new holiday data or a fixed rule reaches every open case, and advisers get a
+    task for each date someone else owed that has passed with nothing recorded."""
+    from django.utils import timezone
+
     from workflows import services as workflow_services
 
-    return workflow_services.deadlines_recompute_open_cases()
+    count = workflow_services.deadlines_recompute_open_cases()
+    services.check_tasks_for_passed_dates(today=timezone.localdate())
+    return count

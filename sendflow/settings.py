@@ -4,9 +4,11 @@ With no environment at all the defaults run the service and its tests on one mac
 servers to install: SQLite, a filesystem Celery broker, console email and SMS.
 """
 
+import re
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # runtime files of the embedded default (database, broker, outboxes)
@@ -112,9 +114,22 @@ TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 TWILIO_VALIDITY_PERIOD_SECONDS = env.int("TWILIO_VALIDITY_PERIOD_SECONDS", default=4 * 3600)
 # Only for tests and local fakes: where the SDK's requests go instead of Twilio's API.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
+if SMS_BACKEND == "twilio" and not (
+    TWILIO_ACCOUNT_SID
+    and TWILIO_AUTH_TOKEN
+    and (TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID)
+):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is twilio: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+        "TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
+    )
 
 SENDFLOW_PUBLIC_URL = env("SENDFLOW_PUBLIC_URL", default="http://localhost:8000")
 SENDFLOW_QUIET_HOURS = env("SENDFLOW_QUIET_HOURS", default="20:00-09:00")  # Europe/London
+if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", SENDFLOW_QUIET_HOURS):
+    raise ImproperlyConfigured(
+        f"SENDFLOW_QUIET_HOURS is '{SENDFLOW_QUIET_HOURS}': write it as HH:MM-HH:MM, like 20:00-09:00"
+    )
 # Who families should contact: printed in every message.
 SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="your SENDIASS")
 SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="")

@@ -357,3 +357,14 @@ def test_suppression_survives_for_other_cases_with_the_same_number(family):
     results = run_dispatch(london(date(2026, 12, 31), 11))
     assert sorted(results.values()) == [Status.SENT, Status.SUPPRESSED]
     assert Suppression.objects.count() == 1
+
+
+def test_advisers_get_a_check_task_even_when_the_family_gets_no_messages():
+    case = CaseFactory()
+    ContactFactory(case=case, wants_sms=False, wants_email=False)
+    set_date(case, "mediation_declined", date(2026, 10, 15), at=london(date(2026, 10, 15)))
+    assert services.check_tasks_for_passed_dates(today=date(2026, 10, 20)) == 0  # due that day
+    assert services.check_tasks_for_passed_dates(today=date(2026, 10, 21)) == 1
+    assert services.check_tasks_for_passed_dates(today=date(2026, 10, 22)) == 0  # once
+    task = AdviserTask.objects.get(case=case)
+    assert "certificate should have arrived by Tuesday 20 October 2026" in task.text
