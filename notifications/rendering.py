@@ -16,6 +16,7 @@ from workflows.rules import long_date
 from workflows.working_days import working_days_until
 
 Kind = OutboundMessage.Kind
+TEXT = "text"  # the template engine without HTML escaping (settings.TEMPLATES)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class DeadlineWords:
 def deadline_words(kind: str, due: date) -> DeadlineWords:
     """The three lines of templates/notifications/deadlines/<kind>.txt, filled in."""
     template = select_template(
-        [f"notifications/deadlines/{kind}.txt", "notifications/deadlines/default.txt"]
+        [f"notifications/deadlines/{kind}.txt", "notifications/deadlines/default.txt"],
+        using=TEXT,
     )
     text = template.render(
         {"due": long_date(due), "kind_name": kind.replace("_", " ").capitalize()}
@@ -76,11 +78,11 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
     kind = message.kind
     if kind == Kind.FALLBACK and not message.deadline_kind:
         kind = Kind.SUMMARY  # the summary text failed, so the summary goes by email
-    body = render_to_string(f"notifications/{message.channel}/{kind}.txt", context)
+    body = render_to_string(f"notifications/{message.channel}/{kind}.txt", context, using=TEXT)
     subject = ""
     if message.channel == "email":
         subject = " ".join(
-            render_to_string(f"notifications/email/{kind}_subject.txt", context).split()
+            render_to_string(f"notifications/email/{kind}_subject.txt", context, using=TEXT).split()
         )
         body = body.strip() + "\n"
     else:

@@ -176,6 +176,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     OutboundMessage.objects.filter(id=message.id).update(
         to=address, subject=rendered.subject, body=rendered.body, dates_told=rendered.dates_told
     )
+    message.to = address  # the failure path reports and suppresses this address
     try:
         provider_id = backend_for(message.channel).send(
             to=address, subject=rendered.subject, body=rendered.body, reference=str(message.id)
@@ -287,7 +288,7 @@ def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime
     if error.ambiguous:
         _finish(message, Status.UNKNOWN, last_error=text)
         return Status.UNKNOWN
-    attempts = message.attempts + 1  # the row was incremented when claimed
+    attempts = message.attempts  # loaded after the claim incremented it
     if not error.permanent and attempts < settings.SENDFLOW_MAX_ATTEMPTS:
         retry_at = first_allowed(message.channel, now + backoff(attempts))
         _finish(message, Status.PENDING, send_at=retry_at, last_error=text)
@@ -295,7 +296,7 @@ def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime
     _finish(message, Status.FAILED, last_error=text)
     with transaction.atomic():
         if error.unsubscribed:
-            suppress(channel=message.channel, address=_address(message), reason="provider")
+            suppress(channel=message.channel, address=message.to, reason="provider")
         fallback = _fall_back_to_email(message, now=now)
         AdviserTask.objects.create(
             case=message.case,

@@ -79,7 +79,8 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         services.inbound_text_record(number=number, text=text)
     response = MessagingResponse()
     if reply:
-        response.message(gsm.normalise(render_to_string(reply, context)))
+        # A text is not HTML: the "text" engine does not escape "Parents'" to "Parents&#x27;".
+        response.message(gsm.normalise(render_to_string(reply, context, using="text")))
     return HttpResponse(str(response), content_type="text/xml")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import requests
 import urllib3
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -90,10 +90,14 @@ class TwilioBackend(Backend):
     def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         """Twilio has no idempotency key: find the text by number, date and body."""
         try:
+            # The SDK prints the wall-clock time with a "Z": give it UTC or it asks for the wrong
+            # hour in summer.
+            since = since.astimezone(UTC)
             for message in self.client.messages.list(to=to, date_sent_after=since, limit=50):
                 if message.body == body:
                     return message.sid
-        except (TwilioRestException, requests.RequestException) as exc:
+        # A failed page fetch raises the base TwilioException, not TwilioRestException.
+        except (TwilioException, requests.RequestException) as exc:
             raise LookupUnavailable(f"Twilio message list failed: {exc}") from exc
         return None
 
@@ -110,6 +114,8 @@ def _classify(exc: TwilioRestException) -> SendError:
     text = f"Twilio {exc.status} error {exc.code}: {exc.msg}"
     if exc.status == 429 or exc.code == 20429:
         return SendError(text)  # never processed: always safe to retry
+    if exc.status == 401:
+        return SendError(text)  # our credentials, not the family's number: retry once fixed
     if exc.code in PERMANENT_CODES:
         return SendError(text, permanent=True, unsubscribed=exc.code in UNSUBSCRIBED_CODES)
     if exc.status >= 500:

@@ -368,3 +368,13 @@ def test_advisers_get_a_check_task_even_when_the_family_gets_no_messages():
     assert services.check_tasks_for_passed_dates(today=date(2026, 10, 22)) == 0  # once
     task = AdviserTask.objects.get(case=case)
     assert "certificate should have arrived by Tuesday 20 October 2026" in task.text
+
+
+def test_texts_and_emails_are_plain_text_not_html_escaped(family):
+    case, _ = family
+    set_date(case, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))
+    run_dispatch(london(date(2026, 12, 31), 11))
+    run_dispatch(london(date(2027, 2, 25), 10))  # 2 working days before the adviser deadline
+    bodies = [m.body for m in locmem.outbox] + [m.body for m in mail.outbox]
+    assert any("the council's decision letter" in b for b in bodies)
+    assert not any("&#x27;" in b or "&amp;" in b for b in bodies)

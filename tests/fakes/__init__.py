@@ -1,0 +1,1 @@
+"""Stand-ins for the providers sendflow talks to, reached through their real network seams."""

@@ -1,0 +1,46 @@
+"""Twilio at its HTTP seam: the real SDK talks to a fake API on 127.0.0.1."""
+
+import pytest
+
+from notifications import services
+from notifications.backends import locmem
+from tests.fakes.fake_twilio import FakeTwilio
+
+TWILIO_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+TWILIO_AUTH_TOKEN = "auth-token-for-tests-0123456789ab"
+TWILIO_FROM_NUMBER = "+447900000001"
+PUBLIC_URL = "https://sendflow.example.org"
+
+
+@pytest.fixture
+def fresh_backends():
+    """Backends are cached per SMS_BACKEND: build them again from this test's settings."""
+    services._backend.cache_clear()
+    locmem.outbox.clear()
+    yield
+    services._backend.cache_clear()
+    locmem.outbox.clear()
+
+
+@pytest.fixture
+def fake_twilio():
+    fake = FakeTwilio(account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN).start()
+    yield fake
+    fake.stop()
+    assert fake.errors == [], "the fake Twilio itself failed"
+
+
+@pytest.fixture
+def twilio(settings, fresh_backends, fake_twilio):
+    """SMS goes through the real Twilio backend and SDK to the fake API."""
+    settings.SMS_BACKEND = "twilio"
+    settings.TWILIO_ACCOUNT_SID = TWILIO_ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = TWILIO_AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER = TWILIO_FROM_NUMBER
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.TWILIO_API_BASE_URL = fake_twilio.url
+    settings.TWILIO_TIMEOUT_SECONDS = 0.5
+    settings.TWILIO_VALIDITY_PERIOD_SECONDS = 4 * 3600
+    settings.SENDFLOW_PUBLIC_URL = PUBLIC_URL
+    settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
+    return fake_twilio
