@@ -3,8 +3,10 @@
 from datetime import UTC, date, datetime, time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from notifications.schedule import QuietHours, local_instant, parse_offsets
+from notifications.schedule import LONDON, QuietHours, local_instant, parse_offsets
 
 
 def test_ten_am_london_is_ten_utc_in_winter_and_nine_utc_in_summer():
@@ -77,3 +79,13 @@ def test_a_text_due_at_half_past_eleven_waits_until_nine_next_morning():
 def test_quiet_hours_setting_errors_say_the_format():
     with pytest.raises(ValueError, match="HH:MM-HH:MM"):
         QuietHours.parse("8pm to 9am")
+
+
+@given(due=st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 12, 31)))
+def test_every_reminder_is_at_ten_london_time_and_in_date_order(due):
+    offsets = parse_offsets("4w,2w,1w,2wd,0d")
+    instants = [local_instant(offset.date_before(due), time(10)) for offset in offsets]
+    assert all(i.astimezone(LONDON).time() == time(10) for i in instants)
+    assert instants == sorted(instants)
+    assert len(set(instants)) == len(instants)
+    assert not any(QuietHours.parse("20:00-09:00").contains(i) for i in instants)
