@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
@@ -32,14 +33,27 @@ def _signed_by_twilio(request: HttpRequest) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
-@csrf_exempt
-@require_POST
+def twilio_webhook(view):
+    """POST only, no CSRF token (Twilio has none), and a valid Twilio signature or 403."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(view)
+    def checked(request: HttpRequest) -> HttpResponse:
+        if not _signed_by_twilio(request):
+            logger.warning(
+                "Twilio webhook %s with a bad signature from %s",
+                request.path,
+                request.META.get("REMOTE_ADDR"),
+            )
+            return HttpResponseForbidden("Bad signature")
+        return view(request)
+
+    return checked
+
+
+@twilio_webhook
 def twilio_status(request: HttpRequest) -> HttpResponse:
-    if not _signed_by_twilio(request):
-        logger.warning(
-            "Twilio status callback with a bad signature from %s", request.META.get("REMOTE_ADDR")
-        )
-        return HttpResponseForbidden("Bad signature")
     reference = request.GET.get("m", "")
     services.message_status_from_provider(
         message_id=int(reference) if reference.isdigit() else None,
@@ -50,14 +64,8 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@csrf_exempt
-@require_POST
+@twilio_webhook
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
-    if not _signed_by_twilio(request):
-        logger.warning(
-            "Twilio inbound SMS with a bad signature from %s", request.META.get("REMOTE_ADDR")
-        )
-        return HttpResponseForbidden("Bad signature")
     number = request.POST.get("From", "")
     text = request.POST.get("Body", "").strip()
     word = text.upper().strip(" .!")
