@@ -1,6 +1,44 @@
-from django.contrib import admin
+import phonenumbers
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import F
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from notifications.models import Contact
+from notifications import admin_services, gsm, schedule, services
+from notifications.models import (
+    AdviserTask,
+    Channel,
+    Contact,
+    OutboundMessage,
+    ReminderPolicy,
+    Suppression,
+)
+from notifications.validators import validate_uk_mobile
+from workflows import rules
+
+Status = OutboundMessage.Status
+PROBLEM_STATUSES = (Status.FAILED, Status.UNKNOWN)
+RED = "color:#ba2121"
+
+
+def london(value) -> str:
+    """An instant as advisers read it: London wall-clock time."""
+    if not value:
+        return "-"
+    return f"{timezone.localtime(value, schedule.LONDON):%a %d %b %Y %H:%M}"
+
+
+def case_link(case) -> str:
+    if case is None:
+        return "-"
+    url = reverse("admin:workflows_case_change", args=[case.pk])
+    return format_html('<a href="{}">{}</a>', url, case.reference)
 
 
 class ContactInline(admin.StackedInline):
@@ -13,3 +51,416 @@ class ContactInline(admin.StackedInline):
         "language",
         ("consent_at", "consent_source"),
     ]
+
+
+# --- outbox ------------------------------------------------------------------------------------
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """The outbox, read-only: rows change only through the pipeline (and "Retry now")."""
+
+    list_display = [
+        "case_reference",
+        "recipient",
+        "channel",
+        "kind",
+        "deadline_name",
+        "send_at_london",
+        "status_flag",
+        "attempts",
+        "error",
+    ]
+    list_filter = ["status", "channel", "kind"]
+    date_hierarchy = "send_at"
+    search_fields = ["case__reference", "contact__name", "to"]
+    list_select_related = ["case", "contact"]
+    actions = ["retry_now"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "case_reference",
+                    "recipient",
+                    "kind",
+                    "channel",
+                    "deadline_name",
+                    "offset",
+                    "due_date",
+                ]
+            },
+        ),
+        (
+            "Sending",
+            {
+                "fields": [
+                    "send_at_london",
+                    "status_flag",
+                    "status_reason",
+                    "attempts",
+                    "queued_at",
+                    "sending_at",
+                    "sent_at",
+                    "delivered_at",
+                    "provider_id",
+                    "provider_status",
+                    "last_error",
+                ]
+            },
+        ),
+        ("As sent", {"fields": ["to", "subject", "body_as_sent", "dates_told"]}),
+    ]
+    readonly_fields = [
+        "case_reference",
+        "recipient",
+        "deadline_name",
+        "send_at_london",
+        "status_flag",
+        "body_as_sent",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the outbox is the record of what was sent
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.change_outboundmessage")
+
+    @admin.display(description="case", ordering="case__reference")
+    def case_reference(self, obj):
+        return case_link(obj.case)
+
+    @admin.display(description="recipient", ordering="contact__name")
+    def recipient(self, obj):
+        if obj.contact:
+            return obj.contact.name
+        return f"{obj.to} (adviser test)" if obj.kind == OutboundMessage.Kind.TEST else obj.to
+
+    @admin.display(description="deadline", ordering="deadline_kind")
+    def deadline_name(self, obj):
+        return obj.deadline_kind.replace("_", " ") or "-"
+
+    @admin.display(description="send at (London)", ordering="send_at")
+    def send_at_london(self, obj):
+        return london(obj.send_at)
+
+    @admin.display(description="status", ordering="status")
+    def status_flag(self, obj):
+        if obj.status in PROBLEM_STATUSES:
+            return format_html('<strong style="{}">{}</strong>', RED, obj.get_status_display())
+        return obj.get_status_display()
+
+    @admin.display(description="last error")
+    def error(self, obj):
+        if not obj.last_error:
+            return ""
+        return format_html(
+            '<span title="{}">{}</span>', obj.last_error, Truncator(obj.last_error).chars(60)
+        )
+
+    @admin.display(description="body")
+    def body_as_sent(self, obj):
+        if not obj.body:
+            return "(not rendered yet: the text is written when the message is sent)"
+        size = ""
+        if obj.channel == "sms":
+            alphabet = "GSM-7" if gsm.is_gsm7(obj.body) else "UCS-2 (costs double)"
+            size = f"{gsm.segments(obj.body)} segment(s), {alphabet}"
+        return format_html(
+            '<div style="white-space:pre-wrap;font-family:monospace">{}</div><small>{}</small>',
+            obj.body,
+            size,
+        )
+
+    @admin.action(description="Retry now (failed, unknown or cancelled)", permissions=["retry"])
+    def retry_now(self, request, queryset):
+        result = admin_services.messages_retry(
+            message_ids=list(queryset.values_list("id", flat=True)), by=request.user
+        )
+        done = []
+        if result.requeued:
+            done.append(f"{result.requeued} will go at the next dispatch (within a minute)")
+        if result.resent:
+            done.append(f"{result.resent} unknown: the provider has no record, so will go again")
+        if result.found_sent:
+            done.append(f"{result.found_sent} unknown: the provider has them, marked sent")
+        if done:
+            self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
+        if result.checking:
+            self.message_user(
+                request,
+                f"{result.checking} unknown: the provider could not answer yet. sendflow asks "
+                "again every few minutes and resends only if it has no record.",
+                messages.WARNING,
+            )
+        if result.skipped:
+            self.message_user(
+                request,
+                f"{result.skipped} left alone: only failed, unknown or cancelled messages can be "
+                "retried.",
+                messages.WARNING,
+            )
+
+
+# --- adviser tasks -----------------------------------------------------------------------------
+
+
+class TaskStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("done", "Done")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("open", "done"):
+            return queryset.filter(done_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(AdviserTask)
+class AdviserTaskAdmin(admin.ModelAdmin):
+    list_display = ["kind", "case_reference", "summary", "created_at", "state"]
+    list_filter = [TaskStateFilter, "kind"]
+    search_fields = ["case__reference", "text"]
+    list_select_related = ["case"]
+    # Open first on every database (PostgreSQL sorts NULL last in ascending order).
+    ordering = [F("done_at").asc(nulls_first=True), "-created_at"]
+    actions = ["mark_done"]
+    fields = ["case_reference", "message_link", "kind", "text", "created_at", "done_at"]
+    readonly_fields = ["case_reference", "message_link"]
+
+    def has_add_permission(self, request):
+        return False  # tasks come from the pipeline
+
+    def has_change_permission(self, request, obj=None):
+        return False  # "Mark done" is the only change
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_mark_done_permission(self, request):
+        return request.user.has_perm("notifications.change_advisertask")
+
+    @admin.display(description="case", ordering="case__reference")
+    def case_reference(self, obj):
+        return case_link(obj.case)
+
+    @admin.display(description="message")
+    def message_link(self, obj):
+        if obj.message_id is None:
+            return "-"
+        url = reverse("admin:notifications_outboundmessage_change", args=[obj.message_id])
+        return format_html('<a href="{}">the message in the outbox</a>', url)
+
+    @admin.display(description="what to do")
+    def summary(self, obj):
+        return Truncator(obj.text).chars(120)
+
+    @admin.display(description="state", ordering="done_at")
+    def state(self, obj):
+        if obj.done_at:
+            return f"done {london(obj.done_at)}"
+        return format_html('<strong style="{}">open</strong>', RED)
+
+    @admin.action(description="Mark done", permissions=["mark_done"])
+    def mark_done(self, request, queryset):
+        count = admin_services.tasks_mark_done(task_ids=queryset.values_list("id", flat=True))
+        self.message_user(request, f"{count} task(s) marked done.", messages.SUCCESS)
+
+
+# --- reminder policies and the message preview ------------------------------------------------
+
+
+class ModelErrorsAsRowErrorsForm(forms.ModelForm):
+    """Show a model.clean() error about a field this form lacks as the row's own error.
+
+    The policy list edits only some fields; Django would otherwise crash on such an error.
+    """
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            errors: dict[str, list] = {}
+            for name, messages_ in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                errors.setdefault(key, []).extend(messages_)
+            error = ValidationError(errors)
+        super().add_error(field, error)
+
+
+class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
+    deadline_kind = forms.ChoiceField(choices=[(kind, kind) for kind in rules.DEADLINE_KINDS])
+
+    class Meta:
+        model = ReminderPolicy
+        fields = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
+
+
+class SendTestForm(forms.Form):
+    sample = forms.ChoiceField(label="Message")
+    channel = forms.ChoiceField(
+        choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.EMAIL
+    )
+    mobile = forms.CharField(
+        required=False,
+        label="Mobile (for a text)",
+        help_text="A UK mobile number, like 07xxx xxxxxx.",
+    )
+
+    def __init__(self, *args, user, samples, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["sample"].choices = samples
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.EMAIL:
+            if not self.user.email:
+                self.add_error(
+                    "channel",
+                    "Your user account has no email address, so there is nowhere to send a test "
+                    "email. Ask an administrator to add one, or send the test as a text.",
+                )
+            else:
+                cleaned["to"] = self.user.email.lower()
+        elif cleaned.get("channel") == Channel.SMS:
+            mobile = cleaned.get("mobile", "").strip()
+            if not mobile:
+                self.add_error("mobile", "Type the mobile number to send the test text to.")
+                return cleaned
+            try:
+                validate_uk_mobile(mobile)
+            except ValidationError as exc:
+                self.add_error("mobile", exc)
+                return cleaned
+            cleaned["to"] = phonenumbers.format_number(
+                phonenumbers.parse(mobile, "GB"), phonenumbers.PhoneNumberFormat.E164
+            )
+        return cleaned
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    form = ReminderPolicyForm
+    list_display = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
+    list_editable = ["style", "offsets", "resolved_by", "send_time", "enabled"]
+    list_filter = ["style", "enabled"]
+    search_fields = ["deadline_kind"]
+    change_list_template = "admin/notifications/reminderpolicy/change_list.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # untick "enabled" instead: the planner then cancels what is pending
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ModelErrorsAsRowErrorsForm, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        admin_services.policy_save(policy=obj)
+
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="notifications_reminderpolicy_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        groups = admin_services.previews_render(adviser=request.user)
+        samples = list(
+            dict.fromkeys(
+                (p.key, f"{g.title}: {p.kind_label.lower()}") for g in groups for p in g.previews
+            )
+        )
+        form = SendTestForm(request.POST or None, user=request.user, samples=samples)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            preview = admin_services.preview_find(
+                groups, key=data["sample"], channel=data["channel"]
+            )
+            if preview is None or preview.error:
+                form.add_error("sample", "This message cannot be rendered, so it cannot be sent.")
+            else:
+                subject = f"[Test] {preview.subject}" if preview.subject else ""
+                message = admin_services.adviser_message_send(
+                    channel=data["channel"], to=data["to"], subject=subject, body=preview.body
+                )
+                self._report_test(request, message)
+                return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Message preview",
+            "opts": self.model._meta,
+            "groups": groups,
+            "form": form,
+            "segment_limit": admin_services.SMS_SEGMENT_LIMIT,
+        }
+        return TemplateResponse(request, "admin/notifications/reminderpolicy/preview.html", context)
+
+    def _report_test(self, request, message):
+        what = f"The test {'text' if message.channel == Channel.SMS else 'email'} to {message.to}"
+        if message.status == Status.SENT:
+            self.message_user(request, f"{what} was sent.", messages.SUCCESS)
+        elif message.status == Status.FAILED:
+            self.message_user(request, f"{what} failed: {message.last_error}", messages.ERROR)
+        elif message.status == Status.SUPPRESSED:
+            self.message_user(
+                request,
+                f"{what} was not sent: that address has opted out (see Suppressions).",
+                messages.ERROR,
+            )
+        elif message.status == Status.UNKNOWN:
+            self.message_user(
+                request,
+                f"{what} may not have gone: the provider did not answer ({message.last_error}). "
+                "sendflow is checking with the provider.",
+                messages.WARNING,
+            )
+        elif message.status == Status.PENDING:
+            why = message.status_reason or message.last_error
+            self.message_user(
+                request,
+                f"{what} was not sent yet ({why}). It will go at {london(message.send_at)}.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                f"{what} was not sent: {message.get_status_display().lower()} "
+                f"{message.status_reason}".strip(),
+                messages.WARNING,
+            )
+
+
+# --- opt-outs ----------------------------------------------------------------------------------
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Opt-outs. Remove one only when the family asks for messages again."""
+
+    list_display = ["address", "channel", "reason", "created_at"]
+    list_filter = ["channel", "reason"]
+    search_fields = ["address"]
+    change_list_template = "admin/notifications/suppression/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # the family opts out (STOP, their page) or the adviser unticks a channel
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.unsuppress(channel=obj.channel, address=obj.address)
+
+    def delete_queryset(self, request, queryset):
+        for channel, address in queryset.values_list("channel", "address"):
+            services.unsuppress(channel=channel, address=address)

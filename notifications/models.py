@@ -296,7 +296,7 @@ class AdviserTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["done_at", "-created_at"]
+        ordering = [models.F("done_at").asc(nulls_first=True), "-created_at"]  # open first
         indexes = [models.Index(fields=["case", "done_at"], name="task_open_by_case")]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ Status = OutboundMessage.Status
 # Statuses that mean the family has (or may have) read the message.
 TOLD = (Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN)
 PLANNED_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED)
+PAUSED, CLOSED = "reminders paused", "case closed"
 CHECK_OFFSET = "+1wd"  # the working day after the date
 
 Key = tuple[int, int, str, str, str, date]  # deadline, contact, channel, kind, offset, due date
@@ -118,7 +119,7 @@ class _CasePlan:
             if message.status != Status.PENDING:
                 continue
             if not active:
-                reason = "reminders paused" if self.case.reminders_paused else "case closed"
+                reason = PAUSED if self.case.reminders_paused else CLOSED
                 self.cancel[reason].append(message.id)
             elif message.kind in (Kind.REMINDER, Kind.CHECK) and self._key(message) not in desired:
                 self.cancel[self._why_not_wanted(message)].append(message.id)
@@ -201,9 +202,12 @@ class _CasePlan:
         """One summary of every date per person and channel, when the case first has dates."""
         if not any(d.kind in self.policies for d in self.deadlines):
             return
-        have = {(m.contact_id, m.channel) for m in self.messages if m.kind == Kind.SUMMARY}
+        have = {(m.contact_id, m.channel): m for m in self.messages if m.kind == Kind.SUMMARY}
         for contact, channel in self.recipients:
-            if (contact.id, channel) not in have:
+            held = have.get((contact.id, channel))
+            if held is not None and _held_by_pause(held):
+                self.reactivate.append((held.id, first_allowed(channel, self.now)))
+            elif held is None:
                 self.to_create.append(
                     OutboundMessage(
                         case=self.case,
@@ -227,7 +231,7 @@ class _CasePlan:
                     told[key] = (when, day)
         if not told:
             return
-        planned = {self._key(m) for m in self.messages if m.kind == Kind.DATE_CHANGED}
+        planned = {self._key(m): m for m in self.messages if m.kind == Kind.DATE_CHANGED}
         for deadline in self.deadlines:
             if deadline.kind not in self.policies:
                 continue
@@ -235,7 +239,16 @@ class _CasePlan:
             for contact, channel in self.recipients:
                 last = told.get((contact.id, channel, deadline.kind))
                 key = (deadline.id, contact.id, channel, Kind.DATE_CHANGED, "", due)
-                if last and last[1] != due.isoformat() and key not in planned:
+                if not last or last[1] == due.isoformat():
+                    continue
+                if key not in planned:
                     self.to_create.append(
                         self._new(key, first_allowed(channel, self.now), deadline)
                     )
+                elif _held_by_pause(planned[key]):
+                    self.reactivate.append((planned[key].id, first_allowed(channel, self.now)))
+
+
+def _held_by_pause(message: OutboundMessage) -> bool:
+    """Cancelled only because the case was paused or closed: it goes once the case resumes."""
+    return message.status == Status.CANCELLED and message.status_reason in (PAUSED, CLOSED)

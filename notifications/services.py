@@ -159,7 +159,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
         status, reason = stop
         _finish(message, status, status_reason=reason)
         return status
-    if message.channel == "sms" and quiet_hours().contains(now):
+    if message.channel == "sms" and quiet_hours().contains(now):  # even tests: no texts at night
         # Not a failed attempt: wait for the morning.
         _finish(
             message,
@@ -386,7 +386,7 @@ def messages_sweep(*, now: datetime | None = None) -> Sweep:
     ).update(status=Status.UNKNOWN, last_error="the worker stopped during the send", updated_at=now)
     # 3. Ask the provider about every unknown before anything is sent again.
     for message in OutboundMessage.objects.filter(status=Status.UNKNOWN)[:500]:
-        outcome = _reconcile(message, now=now)
+        outcome = message_reconcile(message=message, now=now)
         if outcome == Status.SENT:
             result.reconciled_sent += 1
         elif outcome == Status.PENDING:
@@ -396,7 +396,8 @@ def messages_sweep(*, now: datetime | None = None) -> Sweep:
     return result
 
 
-def _reconcile(message: OutboundMessage, *, now: datetime) -> str | None:
+def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
+    """Settle an unknown send: sent if the provider has it, pending (resend) if it has not."""
     if not message.body:
         verdict = None  # it was never rendered, so it never went
     else:
@@ -427,11 +428,14 @@ def _reconcile(message: OutboundMessage, *, now: datetime) -> str | None:
 
 def _flag_overdue(*, now: datetime) -> int:
     late = now - timedelta(seconds=settings.SENDFLOW_OVERDUE_ALERT_SECONDS)
-    overdue = OutboundMessage.objects.filter(
-        Q(status=Status.PENDING) | Q(status=Status.QUEUED),
-        send_at__lt=late,
-        tasks__isnull=True,
-    ).select_related("case")[:200]
+    overdue = (
+        OutboundMessage.objects.filter(
+            Q(status=Status.PENDING) | Q(status=Status.QUEUED),
+            send_at__lt=late,
+        )
+        .exclude(tasks__kind=AdviserTask.Kind.OVERDUE)
+        .select_related("case")[:200]
+    )
     tasks = [
         AdviserTask(
             case=message.case,

@@ -1,14 +1,17 @@
 from datetime import timedelta
 
-from django.contrib import admin
-from django.db.models import F, OuterRef, Subquery
+from django.contrib import admin, messages
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from notifications import admin_services
 from notifications.admin import ContactInline
+from notifications.models import AdviserTask, OutboundMessage
 from workflows import rules, services, working_days
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import Case, Deadline, KeyDate, Route
@@ -40,6 +43,37 @@ class NextDeadlineFilter(admin.SimpleListFilter):
             return queryset.filter(next_due__gte=today, next_due__lte=end_of_week)
         if self.value() == "four_weeks":
             return queryset.filter(next_due__gte=today, next_due__lte=today + timedelta(weeks=4))
+        return queryset
+
+
+PROBLEM_STATUSES = [OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
+HISTORY_LIMIT = 50  # on the case page; the outbox has the rest
+
+
+def _count_per_case(queryset):
+    """A correlated COUNT, so the case list stays one query however many cases it shows."""
+    counted = queryset.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+class DeliveryProblemFilter(admin.SimpleListFilter):
+    title = "delivery problems"
+    parameter_name = "problems"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("messages", "Has failed or unknown messages"),
+            ("tasks", "Has open adviser tasks"),
+            ("none", "No problems"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "messages":
+            return queryset.filter(problem_messages__gt=0)
+        if self.value() == "tasks":
+            return queryset.filter(open_tasks__gt=0)
+        if self.value() == "none":
+            return queryset.filter(problem_messages=0, open_tasks=0)
         return queryset
 
 
@@ -111,13 +145,31 @@ class CaseAdmin(admin.ModelAdmin):
         "status",
         "next_deadline",
         "working_days_left",
+        "problems",
     ]
-    list_filter = [NextDeadlineFilter, "routes__kind", "adviser", "status"]
+    list_filter = [
+        NextDeadlineFilter,
+        DeliveryProblemFilter,
+        "routes__kind",
+        "adviser",
+        "status",
+        "reminders_paused",
+    ]
     search_fields = ["reference", "contacts__name"]
     list_select_related = ["adviser"]
-    fields = ["reference", "adviser", "local_authority", "status", "placement_only", "notes"]
+    fields = [
+        "reference",
+        "adviser",
+        "local_authority",
+        "status",
+        "placement_only",
+        "reminders_paused",
+        "notes",
+    ]
     inlines = [ContactInline, RouteInline, KeyDateInline, DeadlineInline]
+    actions = ["pause_reminders", "resume_reminders"]
     change_list_template = "admin/workflows/case/change_list.html"
+    change_form_template = "admin/workflows/case/change_form.html"
 
     def get_queryset(self, request):
         return (
@@ -130,6 +182,13 @@ class CaseAdmin(admin.ModelAdmin):
                     .values("effective")[:1]
                 ),
                 next_kind=Subquery(_open_deadlines().values("kind")[:1]),
+                problem_messages=_count_per_case(
+                    OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
+                ),
+                open_tasks=_count_per_case(
+                    AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+                ),
+                problem_total=F("problem_messages") + F("open_tasks"),
             )
             .prefetch_related("contacts")
         )
@@ -153,6 +212,70 @@ class CaseAdmin(admin.ModelAdmin):
         if left < 0:
             return format_html('<strong style="color:#ba2121">{} overdue</strong>', -left)
         return left
+
+    @admin.display(description="problems", ordering="problem_total")
+    def problems(self, obj):
+        if not obj.problem_total:
+            return "-"
+        parts = []
+        if obj.problem_messages:
+            url = reverse("admin:notifications_outboundmessage_changelist")
+            query = f"?case__id__exact={obj.pk}&status__in=failed,unknown"
+            parts.append(
+                format_html(
+                    '<a href="{}{}">{} failed or unknown</a>', url, query, obj.problem_messages
+                )
+            )
+        if obj.open_tasks:
+            url = reverse("admin:notifications_advisertask_changelist")
+            query = f"?case__id__exact={obj.pk}&state=open"
+            parts.append(
+                format_html(
+                    '<a href="{}{}">{} open task{}</a>',
+                    url,
+                    query,
+                    obj.open_tasks,
+                    pluralize(obj.open_tasks),
+                )
+            )
+        return format_html(
+            '<strong class="case-problems" style="color:#ba2121">{}</strong>',
+            format_html_join(", ", "{}", ((p,) for p in parts)),
+        )
+
+    @admin.action(description="Pause reminders", permissions=["change"])
+    def pause_reminders(self, request, queryset):
+        self._pause(request, queryset, paused=True)
+
+    @admin.action(description="Resume reminders", permissions=["change"])
+    def resume_reminders(self, request, queryset):
+        self._pause(request, queryset, paused=False)
+
+    def _pause(self, request, queryset, *, paused):
+        cases = list(queryset.filter(reminders_paused=not paused))
+        for case in cases:
+            admin_services.case_pause_set(case=case, paused=paused)
+        if paused:
+            text = f"Reminders paused for {len(cases)} case(s): their pending messages are held."
+        else:
+            text = f"Reminders resumed for {len(cases)} case(s): their messages are planned again."
+        self.message_user(request, text, messages.SUCCESS)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            history = obj.messages.select_related("contact").annotate(
+                when=Coalesce("sent_at", "send_at")
+            )
+            context.update(
+                case_messages=list(history.order_by("-when", "-id")[:HISTORY_LIMIT]),
+                case_messages_total=obj.messages.count(),
+                case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
+                case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
+                + f"?case__id__exact={obj.pk}",
+                case_tasks_url=reverse("admin:notifications_advisertask_changelist")
+                + f"?case__id__exact={obj.pk}&state=open",
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

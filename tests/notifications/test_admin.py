@@ -1,0 +1,586 @@
+"""The adviser's admin for messages: outbox, tasks, policies, opt-outs, pausing and the preview."""
+
+import re
+from datetime import date, datetime, time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from notifications import admin_services, services
+from notifications.backends import locmem
+from notifications.backends.base import SendError
+from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
+from notifications.schedule import local_instant
+from tests.factories import AdviserFactory, CaseFactory, ContactFactory
+from workflows import services as workflow_services
+from workflows.models import Case
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboundMessage.Status
+NOW = local_instant(date(2026, 3, 10), time(11, 0))  # a Tuesday, outside quiet hours
+
+
+def london(day: date, hour: int = 10) -> datetime:
+    return local_instant(day, time(hour, 0))
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings):
+    settings.SMS_BACKEND = "locmem"
+    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
+    locmem.outbox.clear()
+    services._backend.cache_clear()
+    yield
+    services._backend.cache_clear()
+
+
+@pytest.fixture
+def now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def message(case, **fields):
+    contact = fields.pop("contact", None) or case.contacts.first()
+    defaults = {
+        "contact": contact,
+        "kind": OutboundMessage.Kind.REMINDER,
+        "channel": "sms",
+        "deadline_kind": "appeal",
+        "send_at": NOW,
+        "status": Status.PENDING,
+    }
+    return OutboundMessage.objects.create(case=case, **{**defaults, **fields})
+
+
+def family(reference="SF-1", name="Amira Khan"):
+    case = CaseFactory(reference=reference)
+    ContactFactory(case=case, name=name, email=f"{name.split()[0].lower()}@example.com")
+    return case
+
+
+def planned_family(reference="SF-1"):
+    """A family with an appeal date, so the planner has reminders pending."""
+    case = family(reference)
+    workflow_services.key_date_set(case=case, event="decision_sent", value=date(2026, 3, 2))
+    return case
+
+
+def changelist(client, model, query=""):
+    return client.get(reverse(f"admin:notifications_{model}_changelist") + query)
+
+
+def action(client, url, name, ids):
+    return client.post(url, {"action": name, "_selected_action": [str(i) for i in ids]})
+
+
+# --- one smoke test per ModelAdmin ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model", ["outboundmessage", "advisertask", "reminderpolicy", "suppression"]
+)
+def test_changelists_open(admin_client_logged_in, model):
+    assert changelist(admin_client_logged_in, model).status_code == 200
+
+
+def test_change_pages_open(admin_client_logged_in):
+    case = family()
+    sent = message(
+        case, status=Status.SENT, body="sendflow: the appeal is due.", to="+447400123456"
+    )
+    task = AdviserTask.objects.create(case=case, message=sent, kind="delivery_failed", text="Check")
+    suppression = Suppression.objects.create(channel="sms", address="+447400123456", reason="web")
+    policy = ReminderPolicy.objects.get(deadline_kind="appeal")
+    for model, obj in [
+        ("outboundmessage", sent),
+        ("advisertask", task),
+        ("reminderpolicy", policy),
+        ("suppression", suppression),
+    ]:
+        url = reverse(f"admin:notifications_{model}_change", args=[obj.pk])
+        assert admin_client_logged_in.get(url).status_code == 200, model
+
+
+def test_only_policies_can_be_added_by_hand(admin_client_logged_in):
+    client = admin_client_logged_in
+    assert client.get(reverse("admin:notifications_reminderpolicy_add")).status_code == 200
+    for model in ("outboundmessage", "advisertask", "suppression"):
+        assert client.get(reverse(f"admin:notifications_{model}_add")).status_code == 403
+
+
+def test_outbox_is_read_only_and_shows_the_text_as_sent(admin_client_logged_in):
+    case = family()
+    sent = message(
+        case,
+        channel="email",
+        status=Status.SENT,
+        to="amira@example.com",
+        subject="Appeal: Monday 1 March 2027",
+        body="Dear Amira,\n\nYour appeal must reach the Tribunal by Monday 1 March 2027.",
+    )
+    url = reverse("admin:notifications_outboundmessage_change", args=[sent.pk])
+    page = admin_client_logged_in.get(url).content.decode()
+    assert "Appeal: Monday 1 March 2027" in page
+    assert "Your appeal must reach the Tribunal by Monday 1 March 2027." in page
+    assert 'name="_save"' not in page
+    response = admin_client_logged_in.post(url, {"status": "pending"})
+    assert response.status_code == 403
+    sent.refresh_from_db()
+    assert sent.status == Status.SENT
+
+
+# --- outbox --------------------------------------------------------------------------------------
+
+
+def test_outbox_filters_by_status_channel_kind_and_date(admin_client_logged_in):
+    one, two = family("SF-ONE", "Amira Khan"), family("SF-TWO", "Ben Jones")
+    message(one, status=Status.FAILED, channel="sms", send_at=london(date(2026, 3, 10)))
+    message(two, status=Status.SENT, channel="email", send_at=london(date(2026, 4, 2)))
+    message(two, kind="summary", deadline_kind="", status=Status.SENT, channel="sms")
+
+    def rows(query):
+        page = changelist(admin_client_logged_in, "outboundmessage", query).content.decode()
+        return sorted(re.findall(r"SF-(?:ONE|TWO)</a>", page))
+
+    assert rows("?status__exact=failed") == ["SF-ONE</a>"]
+    assert rows("?channel__exact=email") == ["SF-TWO</a>"]
+    assert rows("?kind__exact=summary") == ["SF-TWO</a>"]
+    assert rows("?send_at__year=2026&send_at__month=4") == ["SF-TWO</a>"]
+    assert rows("?send_at__year=2026&send_at__month=3&send_at__day=10") == [
+        "SF-ONE</a>",
+        "SF-TWO</a>",
+    ]
+    assert rows("?q=ben+jones") == ["SF-TWO</a>", "SF-TWO</a>"]
+    assert rows("?q=SF-ONE") == ["SF-ONE</a>"]
+
+
+def test_outbox_shows_send_times_in_london(admin_client_logged_in):
+    message(family(), send_at=london(date(2026, 7, 1), 10))  # 09:00 UTC in summer
+    page = changelist(admin_client_logged_in, "outboundmessage").content.decode()
+    assert "Wed 01 Jul 2026 10:00" in page
+
+
+def test_retry_now_puts_failed_and_cancelled_messages_back_in_the_queue(
+    admin_client_logged_in, now
+):
+    case = family()
+    failed = message(
+        case, status=Status.FAILED, channel="email", send_at=london(date(2026, 3, 1)), attempts=6
+    )
+    cancelled = message(case, status=Status.CANCELLED, offset="2w", status_reason="case closed")
+    sent = message(case, status=Status.SENT, offset="1w")
+    response = action(
+        admin_client_logged_in,
+        reverse("admin:notifications_outboundmessage_changelist"),
+        "retry_now",
+        [failed.id, cancelled.id, sent.id],
+    )
+    assert response.status_code == 302
+    for retried in (failed, cancelled):
+        retried.refresh_from_db()
+        assert (retried.status, retried.send_at, retried.claim_token) == (Status.PENDING, now, None)
+        assert retried.status_reason.startswith("retried by")
+    sent.refresh_from_db()
+    assert sent.status == Status.SENT
+    assert services.messages_dispatch(now=now, enqueue=False).claimed == [failed.id, cancelled.id]
+
+
+def test_retry_asks_the_provider_before_resending_an_unknown_message(now):
+    case = family()
+    went = message(case, status=Status.UNKNOWN, body="sendflow: ...", to="+447400123456")
+    lost = message(case, status=Status.UNKNOWN, body="sendflow: ...", to="+447400123456")
+    locmem.outbox.append(locmem.SentSMS("+447400123456", "sendflow: ...", str(went.id), "SM1"))
+    result = admin_services.messages_retry(message_ids=[went.id, lost.id])
+    assert (result.found_sent, result.resent) == (1, 1)
+    went.refresh_from_db()
+    lost.refresh_from_db()
+    assert (went.status, went.provider_id) == (Status.SENT, "SM1")
+    assert lost.status == Status.PENDING
+
+
+# --- adviser tasks -------------------------------------------------------------------------------
+
+
+def test_tasks_list_open_first_and_mark_done(admin_client_logged_in, now):
+    case = family("SF-TASK")
+    done = AdviserTask.objects.create(case=case, kind="overdue", text="Done one", done_at=NOW)
+    task = AdviserTask.objects.create(case=case, kind="delivery_failed", text="Open one")
+    page = changelist(admin_client_logged_in, "advisertask").content.decode()
+    assert page.index("Open one") < page.index("Done one")
+    assert reverse("admin:workflows_case_change", args=[case.pk]) in page
+    open_only = changelist(admin_client_logged_in, "advisertask", "?state=open").content.decode()
+    assert "Open one" in open_only
+    assert "Done one" not in open_only
+
+    url = reverse("admin:notifications_advisertask_changelist")
+    assert action(admin_client_logged_in, url, "mark_done", [task.id, done.id]).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at == now
+    done.refresh_from_db()
+    assert done.done_at == NOW  # unchanged
+
+
+# --- policies ------------------------------------------------------------------------------------
+
+
+def policy_list_data(policies, **changes):
+    data = {
+        "form-TOTAL_FORMS": str(len(policies)),
+        "form-INITIAL_FORMS": str(len(policies)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    for i, p in enumerate(policies):
+        data.update(
+            {
+                f"form-{i}-id": str(p.id),
+                f"form-{i}-style": p.style,
+                f"form-{i}-offsets": p.offsets,
+                f"form-{i}-resolved_by": p.resolved_by,
+                f"form-{i}-send_time": p.send_time.strftime("%H:%M"),
+                f"form-{i}-enabled": "on" if p.enabled else "",
+            }
+        )
+        for name, value in changes.get(p.deadline_kind, {}).items():
+            data[f"form-{i}-{name}"] = value
+    return data
+
+
+def test_policies_are_edited_in_the_list_and_bad_offsets_are_shown(
+    admin_client_logged_in, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:notifications_reminderpolicy_changelist")
+    policies = list(ReminderPolicy.objects.order_by("deadline_kind"))
+    response = admin_client_logged_in.post(
+        url, policy_list_data(policies, appeal={"offsets": "4w,fortnight"})
+    )
+    assert response.status_code == 200
+    assert "&#x27;fortnight&#x27; is not an offset" in response.content.decode()
+    assert ReminderPolicy.objects.get(deadline_kind="appeal").offsets == "4w,2w,1w,2wd,0d"
+
+    with django_capture_on_commit_callbacks() as replans:
+        response = admin_client_logged_in.post(
+            url, policy_list_data(policies, appeal={"offsets": "3w,1w", "send_time": "09:30"})
+        )
+    assert response.status_code == 302
+    assert replans  # pending messages follow the new policy without waiting for the night
+    appeal = ReminderPolicy.objects.get(deadline_kind="appeal")
+    assert (appeal.offsets, appeal.send_time) == ("3w,1w", time(9, 30))
+
+
+def test_a_policy_for_a_deadline_the_rules_no_longer_know_is_an_error_on_its_row(
+    admin_client_logged_in,
+):
+    ReminderPolicy.objects.create(deadline_kind="retired_deadline", style="countdown")
+    policies = list(ReminderPolicy.objects.order_by("deadline_kind"))
+    response = admin_client_logged_in.post(
+        reverse("admin:notifications_reminderpolicy_changelist"),
+        policy_list_data(policies, retired_deadline={"offsets": "1w"}),
+    )
+    assert response.status_code == 200
+    assert "Unknown deadline &#x27;retired_deadline&#x27;" in response.content.decode()
+
+
+def test_policy_form_shows_unknown_key_dates_on_the_field(admin_client_logged_in):
+    policy = ReminderPolicy.objects.get(deadline_kind="certificate_due")
+    response = admin_client_logged_in.post(
+        reverse("admin:notifications_reminderpolicy_change", args=[policy.id]),
+        {
+            "deadline_kind": "certificate_due",
+            "style": "check",
+            "offsets": "",
+            "resolved_by": "certificate_issued, certificate_arrived",
+            "send_time": "10:00",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Unknown key date(s): certificate_arrived" in response.content.decode()
+
+
+# --- opt-outs -----------------------------------------------------------------------------------
+
+
+def test_an_opt_out_can_be_found_and_removed(admin_client_logged_in):
+    Suppression.objects.create(channel="sms", address="+447400123456", reason="stop_reply")
+    other = Suppression.objects.create(channel="email", address="ben@example.com", reason="web")
+    page = changelist(admin_client_logged_in, "suppression", "?q=7400123").content.decode()
+    assert "+447400123456" in page
+    assert "ben@example.com" not in page
+    url = reverse("admin:notifications_suppression_delete", args=[other.id])
+    assert admin_client_logged_in.post(url, {"post": "yes"}).status_code == 302
+    assert not Suppression.objects.filter(id=other.id).exists()
+
+
+# --- cases: pause, problems, history ------------------------------------------------------------
+
+
+def test_pause_cancels_pending_messages_and_resume_plans_them_again(admin_client_logged_in, now):
+    case = planned_family()
+    reminders = OutboundMessage.objects.filter(case=case, kind="reminder")
+    before = set(reminders.filter(status=Status.PENDING).values_list("id", flat=True))
+    assert before
+    url = reverse("admin:workflows_case_changelist")
+
+    assert action(admin_client_logged_in, url, "pause_reminders", [case.id]).status_code == 302
+    case.refresh_from_db()
+    assert case.reminders_paused
+    assert not OutboundMessage.objects.filter(case=case, status=Status.PENDING).exists()
+    assert (
+        set(
+            reminders.filter(status=Status.CANCELLED, status_reason="reminders paused").values_list(
+                "id", flat=True
+            )
+        )
+        == before
+    )
+
+    assert action(admin_client_logged_in, url, "resume_reminders", [case.id]).status_code == 302
+    case.refresh_from_db()
+    assert not case.reminders_paused
+    assert set(reminders.filter(status=Status.PENDING).values_list("id", flat=True)) == before
+
+
+def test_resume_sends_the_summary_the_pause_held(now):
+    case = planned_family()
+    admin_services.case_pause_set(case=case, paused=True)
+    admin_services.case_pause_set(case=case, paused=False)
+    assert OutboundMessage.objects.filter(case=case, kind="summary", status=Status.PENDING).exists()
+
+
+def test_ticking_paused_on_the_case_page_holds_its_messages(admin_client_logged_in, now):
+    case = planned_family()
+    key_date = case.key_dates.get()
+    data = {
+        "reference": case.reference,
+        "local_authority": case.local_authority,
+        "status": "open",
+        "reminders_paused": "on",
+        "notes": "",
+        "key_dates-0-id": key_date.id,
+        "key_dates-0-case": case.id,
+        "key_dates-0-event": key_date.event,
+        "key_dates-0-value": key_date.value.isoformat(),
+    }
+    for prefix, total in [("contacts", 0), ("routes", 0), ("deadlines", 0), ("key_dates", 1)]:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(total),
+                f"{prefix}-INITIAL_FORMS": str(total),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    url = reverse("admin:workflows_case_change", args=[case.id])
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not OutboundMessage.objects.filter(case=case, status=Status.PENDING).exists()
+    assert OutboundMessage.objects.filter(
+        case=case, status=Status.CANCELLED, status_reason="reminders paused"
+    ).exists()
+
+
+def test_case_list_flags_problems_and_filters_cases_with_failed_or_unknown_messages(
+    admin_client_logged_in,
+):
+    failed, unknown, fine, tasked = (
+        family(ref, name)
+        for ref, name in [
+            ("SF-FAILED", "Ann A"),
+            ("SF-UNKNOWN", "Bob B"),
+            ("SF-FINE", "Cat C"),
+            ("SF-TASKED", "Dan D"),
+        ]
+    )
+    message(failed, status=Status.FAILED)
+    message(failed, status=Status.FAILED, offset="2w")
+    message(unknown, status=Status.UNKNOWN)
+    message(fine, status=Status.SENT)
+    AdviserTask.objects.create(case=tasked, kind="inbound_sms", text="They texted")
+    url = reverse("admin:workflows_case_changelist")
+    page = admin_client_logged_in.get(url).content.decode()
+    assert "2 failed or unknown" in page
+    assert "1 open task<" in page
+    assert page.count('class="case-problems"') == 3
+
+    def refs(query):
+        body = admin_client_logged_in.get(url + query).content.decode()
+        return {r for r in ("SF-FAILED", "SF-UNKNOWN", "SF-FINE", "SF-TASKED") if r in body}
+
+    links = re.findall(r'class="case-problems"[^>]*><a href="([^"]+)"', page)
+    for link in links:  # each count opens the matching outbox or task list
+        response = admin_client_logged_in.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert "?e=1" not in response.get("Location", "")
+    outbox = admin_client_logged_in.get(links[0].replace("&amp;", "&")).content.decode()
+    assert outbox.count("SF-FAILED</a>") == 2
+    assert "SF-UNKNOWN</a>" not in outbox
+
+    assert refs("?problems=messages") == {"SF-FAILED", "SF-UNKNOWN"}
+    assert refs("?problems=tasks") == {"SF-TASKED"}
+    assert refs("?problems=none") == {"SF-FINE"}
+
+
+def test_case_list_query_count_does_not_grow_with_the_cases(
+    admin_client_logged_in, django_assert_max_num_queries
+):
+    def add_cases(start, count):
+        for i in range(start, start + count):
+            case = family(f"SF-{i:03d}", f"Parent {i}")
+            message(case, status=Status.FAILED)
+            AdviserTask.objects.create(case=case, kind="overdue", text="Late")
+
+    url = reverse("admin:workflows_case_changelist")
+    add_cases(0, 2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        admin_client_logged_in.get(url)
+    add_cases(2, 10)
+    with django_assert_max_num_queries(len(few)):
+        admin_client_logged_in.get(url)
+
+
+def test_case_page_shows_message_history_and_open_tasks(admin_client_logged_in):
+    case = family()
+    message(case, status=Status.FAILED, last_error="Twilio undelivered (error 30005)")
+    message(case, status=Status.DELIVERED, provider_status="delivered", offset="4w")
+    AdviserTask.objects.create(case=case, kind="delivery_failed", text="Check the number")
+    page = admin_client_logged_in.get(
+        reverse("admin:workflows_case_change", args=[case.id])
+    ).content.decode()
+    history = page[page.index('id="case-messages"') :]
+    assert "Twilio undelivered (error 30005)" in history
+    assert "delivered" in history
+    assert "Check the number" in page[page.index('id="case-tasks"') :]
+
+
+# --- preview and test sends ----------------------------------------------------------------------
+
+
+def preview_rows(page):
+    return re.findall(
+        r'data-key="([^"]+)" data-channel="sms" data-segments="(\d+)"', page, flags=re.S
+    )
+
+
+def test_preview_renders_every_template_and_saves_nothing(admin_client_logged_in, now):
+    cases, messages_ = Case.objects.count(), OutboundMessage.objects.count()
+    response = admin_client_logged_in.get(reverse("admin:notifications_reminderpolicy_preview"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    rows = dict(preview_rows(page))
+    kinds = set(ReminderPolicy.objects.values_list("deadline_kind", flat=True))
+    assert {key.split(":")[1] for key in rows} == kinds | {""}
+    assert {"summary:", "reminder:appeal", "date_changed:appeal", "check:certificate_due"} <= set(
+        rows
+    )
+    assert "This message cannot be rendered" not in page
+    assert "Your appeal must reach the SEND Tribunal by" in page
+    assert (Case.objects.count(), OutboundMessage.objects.count()) == (cases, messages_)
+
+
+def test_preview_shows_every_text_within_three_segments(admin_client_logged_in, now):
+    """The summary is shown at its longest: the longest deadline names first."""
+    page = admin_client_logged_in.get(
+        reverse("admin:notifications_reminderpolicy_preview")
+    ).content.decode()
+    segments = dict(preview_rows(page))
+    assert len(segments) == 1 + 2 * ReminderPolicy.objects.count()
+    assert {key: n for key, n in segments.items() if int(n) > 3} == {}
+    assert "segments: over 3" not in page
+
+
+def test_preview_flags_a_text_over_three_segments_in_red(admin_client_logged_in, now, settings):
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "the Exampleshire SEND Information, Advice and " * 3
+    page = admin_client_logged_in.get(
+        reverse("admin:notifications_reminderpolicy_preview")
+    ).content.decode()
+    assert '<tr class="too-long" data-key="reminder:appeal" data-channel="sms"' in page
+    assert "segments: over 3" in page
+
+
+def send_test(client, **data):
+    url = reverse("admin:notifications_reminderpolicy_preview")
+    return client.post(url, {"sample": "reminder:appeal", **data}, follow=True)
+
+
+def test_send_a_test_text_to_the_adviser(admin_client_logged_in, now):
+    response = send_test(admin_client_logged_in, channel="sms", mobile="07400 123456")
+    assert "The test text to +447400123456 was sent." in response.content.decode()
+    [sms] = locmem.outbox
+    assert sms.to == "+447400123456"
+    assert "Your appeal must reach the SEND Tribunal by" in sms.body
+    test = OutboundMessage.objects.get(kind="test")
+    assert (test.status, test.case.reference, test.body) == (Status.SENT, "SENDFLOW-TEST", sms.body)
+
+
+def test_send_a_test_email_to_the_adviser(admin_client_logged_in, adviser, now):
+    response = send_test(admin_client_logged_in, channel="email", sample="summary:")
+    assert f"The test email to {adviser.email} was sent." in response.content.decode()
+    [email] = mail.outbox
+    assert email.to == [adviser.email]
+    assert email.subject.startswith("[Test] Your key dates")
+
+
+def test_a_test_email_needs_the_advisers_address(client, now):
+    adviser = AdviserFactory(username="noemail", email="")
+    client.force_login(adviser)
+    response = send_test(client, channel="email")
+    assert "Your user account has no email address" in response.content.decode()
+    assert not mail.outbox
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("mobile", "error"),
+    [
+        ("", "Type the mobile number to send the test text to."),
+        ("0161 496 0000", "is not a mobile number, so it cannot receive texts"),
+        ("07700 900123", "is not a valid phone number"),
+    ],
+)
+def test_a_test_text_needs_a_uk_mobile(admin_client_logged_in, now, mobile, error):
+    response = send_test(admin_client_logged_in, channel="sms", mobile=mobile)
+    assert error in response.content.decode()
+    assert not locmem.outbox
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_failed_test_text_says_why(admin_client_logged_in, now, settings):
+    settings.SMS_BACKEND = "tests.notifications.test_admin.RefusingBackend"
+    response = send_test(admin_client_logged_in, channel="sms", mobile="07400123456")
+    assert "The test text to +447400123456 failed: Invalid &#x27;To&#x27; number" in (
+        response.content.decode()
+    )
+    test = OutboundMessage.objects.get(kind="test")
+    assert test.status == Status.FAILED
+    assert not AdviserTask.objects.filter(done_at__isnull=True).exists()
+
+
+class RefusingBackend(locmem.LocmemSMSBackend):
+    def send(self, *, to, subject, body, reference):
+        raise SendError("Invalid 'To' number (21211)", permanent=True)
+
+
+def test_a_test_text_in_quiet_hours_waits_for_the_morning(admin_client_logged_in):
+    with time_machine.travel(london(date(2026, 3, 10), 22), tick=False):
+        response = send_test(admin_client_logged_in, channel="sms", mobile="07400123456")
+    assert "was not sent yet (held for quiet hours). It will go at Wed 11 Mar 2026 09:00" in (
+        response.content.decode()
+    )
+    assert not locmem.outbox
+
+
+def test_the_test_case_is_reused(now):
+    for _ in range(2):
+        admin_services.adviser_message_send(
+            channel="email", to="a@example.com", subject="s", body="b"
+        )
+    assert Case.objects.filter(reference="SENDFLOW-TEST").count() == 1
