@@ -238,9 +238,11 @@ class _CasePlan:
             due = deadline.effective_due
             for contact, channel in self.recipients:
                 last = told.get((contact.id, channel, deadline.kind))
-                key = (deadline.id, contact.id, channel, Kind.DATE_CHANGED, "", due)
                 if not last or last[1] == due.isoformat():
                     continue
+                # Keyed on the date they were told too: B -> C -> back to B is told each time.
+                was = last[1].replace("-", "")
+                key = (deadline.id, contact.id, channel, Kind.DATE_CHANGED, was, due)
                 if key not in planned:
                     self.to_create.append(
                         self._new(key, first_allowed(channel, self.now), deadline)

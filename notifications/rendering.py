@@ -126,6 +126,7 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         todo=words.todo,
         due=words.due,
         when=when_text(today=today, due=due),
+        passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
     )
     return context

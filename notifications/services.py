@@ -10,6 +10,7 @@ import functools
 import logging
 import random
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,7 +23,7 @@ from notifications import rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
-from notifications.planner import first_allowed, quiet_hours
+from notifications.planner import CHECK_OFFSET, first_allowed, quiet_hours
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,41 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     )
     if not claimed:
         return None  # already sent, cancelled, or another worker has it
+    prepared = _prepare(message_id, now=now)
+    if isinstance(prepared, str):
+        return prepared  # not sent: cancelled, suppressed or held
+    message, rendered = prepared
+    try:
+        provider_id = backend_for(message.channel).send(
+            to=message.to, subject=rendered.subject, body=rendered.body, reference=str(message.id)
+        )
+    except SendError as error:
+        return _handle_failure(message, error, now=now)
+    _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
+    if message.kind == Kind.CHECK:
+        _check_task(message)
+    if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):
+        AdviserTask.objects.get_or_create(
+            case=message.case,
+            kind=AdviserTask.Kind.CHECK_DEADLINE,
+            text=f"The corrected date for {message.deadline_kind.replace('_', ' ')} "
+            f"({message.due_date:%d/%m/%Y}) had already passed when the family was told. "
+            "Contact them about what they can still do (for an appeal: ask the Tribunal to "
+            "accept it late).",
+        )
+    return Status.SENT
+
+
+@transaction.atomic
+def _prepare(message_id: int, *, now: datetime):
+    """Check, render and record what is about to go, holding the case's lock.
+
+    The planner takes the same lock when a key date changes, so either it moves the date first
+    (and this send is cancelled) or this records the date it tells the family first (and the
+    planner sends "your date changed"). Never an old date with no correction.
+    """
+    case_id = OutboundMessage.objects.values_list("case_id", flat=True).get(id=message_id)
+    Case.objects.select_for_update().filter(id=case_id).first()
     message = OutboundMessage.objects.select_related("case", "contact", "deadline").get(
         id=message_id
     )
@@ -169,24 +205,15 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
             status_reason="held for quiet hours",
         )
         return Status.PENDING
-
     address = message.to if message.kind == Kind.TEST else _address(message)
     rendered = rendering.render(message, now=now)
-    # Record what is about to go before it goes: an unknown outcome is reconciled against it.
+    # Recorded before it goes: an unknown outcome is reconciled against it, and the planner
+    # knows which dates the family has been told.
     OutboundMessage.objects.filter(id=message.id).update(
         to=address, subject=rendered.subject, body=rendered.body, dates_told=rendered.dates_told
     )
     message.to = address  # the failure path reports and suppresses this address
-    try:
-        provider_id = backend_for(message.channel).send(
-            to=address, subject=rendered.subject, body=rendered.body, reference=str(message.id)
-        )
-    except SendError as error:
-        return _handle_failure(message, error, now=now)
-    _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
-    if message.kind == Kind.CHECK:
-        _check_task(message)
-    return Status.SENT
+    return message, rendered
 
 
 def _check_task(message: OutboundMessage) -> None:
@@ -262,12 +289,19 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
             return Status.CANCELLED, f"deadline marked {deadline.status}"
         if deadline.effective_due != message.due_date:
             return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
-        if message.kind != Kind.CHECK and message.due_date < timezone.localdate(now):
+        if _is_countdown(message) and message.due_date < timezone.localdate(now):
             # A countdown after the date helps nobody; the overdue sweep tells the adviser.
             return Status.CANCELLED, "the date passed before this could be sent"
         if message.kind == Kind.CHECK and _check_resolved(message):
             return Status.CANCELLED, "what was owed has arrived"
     return None
+
+
+def _is_countdown(message: OutboundMessage) -> bool:
+    """A reminder before a date (or its email fallback), as opposed to a check or a change."""
+    if message.kind == Kind.FALLBACK:
+        return message.offset not in (CHECK_OFFSET, "") and not message.offset.isdigit()
+    return message.kind == Kind.REMINDER
 
 
 def _check_resolved(message: OutboundMessage) -> bool:
@@ -288,13 +322,22 @@ def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime
     if error.ambiguous:
         _finish(message, Status.UNKNOWN, last_error=text)
         return Status.UNKNOWN
+    if error.config:
+        # Our credentials or sender, not the family's address: keep it due, and shout. The
+        # overdue sweep turns it into a task for the adviser if it goes on.
+        logger.error("Provider configuration error, message %s kept pending: %s", message.id, text)
+        retry_at = first_allowed(message.channel, now + backoff(settings.SENDFLOW_MAX_ATTEMPTS))
+        _finish(
+            message, Status.PENDING, send_at=retry_at, attempts=F("attempts") - 1, last_error=text
+        )
+        return Status.PENDING
     attempts = message.attempts  # loaded after the claim incremented it
     if not error.permanent and attempts < settings.SENDFLOW_MAX_ATTEMPTS:
         retry_at = first_allowed(message.channel, now + backoff(attempts))
         _finish(message, Status.PENDING, send_at=retry_at, last_error=text)
         return Status.PENDING
-    _finish(message, Status.FAILED, last_error=text)
-    with transaction.atomic():
+    with transaction.atomic():  # failed, fallback and task together, or none of them
+        _finish(message, Status.FAILED, last_error=text)
         if error.unsubscribed:
             suppress(channel=message.channel, address=message.to, reason="provider")
         fallback = _fall_back_to_email(message, now=now)
@@ -346,7 +389,7 @@ def _failure_text(message: OutboundMessage, error: str, fallback) -> str:
         "Check the contact details with the family and correct them on the case.",
     ]
     if fallback:
-        lines.append(f"It has been sent by email to {fallback.contact.email} instead.")
+        lines.append(f"It has been queued to go by email to {fallback.contact.email} instead.")
     return " ".join(lines)
 
 
@@ -360,6 +403,15 @@ class Sweep:
     reconciled_sent: int = 0
     resent: int = 0
     overdue: int = 0
+
+
+def messages_release_stale(*, now: datetime | None = None) -> int:
+    """Without a broker (cron and --sync), queued rows whose process died go back to pending."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SENDFLOW_QUEUED_STALE_SECONDS)
+    return OutboundMessage.objects.filter(status=Status.QUEUED, queued_at__lt=stale).update(
+        status=Status.PENDING, claim_token=None, updated_at=now
+    )
 
 
 def messages_sweep(*, now: datetime | None = None) -> Sweep:
@@ -467,13 +519,19 @@ def suppress(*, channel: str, address: str, reason: str) -> Suppression | None:
     return suppression
 
 
-def unsuppress(*, channel: str, address: str) -> None:
-    Suppression.objects.filter(channel=channel, address=address).delete()
+def unsuppress(*, channel: str, address: str, reasons: Iterable[str] | None = None) -> None:
+    """Lift opt-outs for an address; `reasons` limits which (START lifts only a STOP)."""
+    suppressions = Suppression.objects.filter(channel=channel, address=address)
+    if reasons is not None:
+        suppressions = suppressions.filter(reason__in=list(reasons))
+    suppressions.delete()
 
 
 # Provider statuses only ever move a row forward.
 _RANK = {
-    Status.QUEUED: 0,
+    # A report about a row set back for a resend proves the first attempt went: take it.
+    Status.PENDING: -1,
+    Status.QUEUED: -1,
     Status.SENDING: 1,
     Status.UNKNOWN: 2,
     Status.SENT: 3,
@@ -543,7 +601,7 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     body = f'The family texted from {number}: "{text[:1000]}". Reply to them directly.'
     if not cases:
-        logger.warning("A text from an unknown number %s: %s", number, text[:200])
+        logger.warning("A text from a number on no case (ending %s)", number[-3:])
         return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]
     return [
         AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)

@@ -79,7 +79,12 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         services.suppress(channel="sms", address=number, reason=Suppression.Reason.STOP_REPLY)
         reply = "notifications/sms/stop_confirmation.txt"
     elif word in START_WORDS:
-        services.unsuppress(channel="sms", address=number)
+        # START lifts the family's own STOP, not an opt-out made on the web or by an adviser.
+        services.unsuppress(
+            channel="sms",
+            address=number,
+            reasons=[Suppression.Reason.STOP_REPLY, Suppression.Reason.PROVIDER],
+        )
         reply = "notifications/sms/start_confirmation.txt"
     elif word in HELP_WORDS:
         reply = "notifications/sms/help.txt"
@@ -108,8 +113,17 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
             address__in=[address for _, address in contact.channels()]
         )
     }
+    # Phones are shared: show only enough of each address to recognise it.
+    channels = [(channel, _masked(channel, address)) for channel, address in contact.channels()]
     return render(
         request,
         "family/opt_out.html",
-        {"contact": contact, "channels": contact.channels(), "stopped": stopped, "done": done},
+        {"contact": contact, "channels": channels, "stopped": stopped, "done": done},
     )
+
+
+def _masked(channel: str, address: str) -> str:
+    if channel == "sms":
+        return f"a mobile ending {address[-3:]}"
+    name, _, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}"

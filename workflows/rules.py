@@ -917,9 +917,11 @@ def parse_date(text: str) -> date:
         day, month, year = (int(g) for g in match.groups())
     else:
         raise FactsError(f"'{text}' is not a date: write it as YYYY-MM-DD, for example 2026-03-01")
+    if not 1 <= year <= 9999:
+        raise FactsError(f"'{text}' is not a real date: there is no year {year}")
     if not 1 <= month <= 12:
         raise FactsError(f"'{text}' is not a real date: there is no month {month}")
-    last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+    last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise FactsError(
             f"'{text}' is not a real date: {_MONTH_NAMES[month]} {year} has {last} days"

@@ -85,7 +85,8 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             )
             for d in computed
         )
-    # Status and overrides belong to the adviser: the upsert leaves them alone.
+    moved = _moved_deadlines(rows)
+    # Status and overrides belong to the adviser: the upsert leaves them alone...
     Deadline.objects.bulk_create(
         rows,
         batch_size=2000,
@@ -93,12 +94,56 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
         unique_fields=["case", "kind"],
         update_fields=_COMPUTED_FIELDS,
     )
+    # ...unless the computed date moved: a deadline marked missed may stand again (a later
+    # certificate), so it reopens, and an override made against the old date needs a look.
+    _reopen_moved(moved)
     recomputed = [case_id for case_id in placement if case_id not in failures]
     # Whatever this run did not write no longer stands.
     Deadline.objects.filter(case_id__in=recomputed).exclude(computed_at=now).delete()
     # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
     messages_plan(case_ids=recomputed)
     return failures
+
+
+def _moved_deadlines(rows: list[Deadline]) -> list[tuple[Deadline, date]]:
+    """Stored deadlines whose computed date these rows change, with the new date."""
+    new_due = {(r.case_id, r.kind): r.due for r in rows}
+    stored = Deadline.objects.filter(case_id__in={r.case_id for r in rows}).only(
+        "id", "case_id", "kind", "due", "status", "override_date"
+    )
+    return [
+        (d, new_due[(d.case_id, d.kind)])
+        for d in stored
+        if (d.case_id, d.kind) in new_due and new_due[(d.case_id, d.kind)] != d.due
+    ]
+
+
+def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
+    from notifications.models import AdviserTask  # notifications builds on workflows
+
+    reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
+    Deadline.objects.filter(id__in=reopen).update(status=Deadline.Status.OPEN)
+    tasks = [
+        AdviserTask(
+            case_id=d.case_id,
+            kind=AdviserTask.Kind.CHECK_DEADLINE,
+            text=f"The computed date for {d.kind.replace('_', ' ')} moved from "
+            f"{rules.long_date(d.due)} to {rules.long_date(new)}. "
+            + (
+                f"It was marked {d.status} and is open again. "
+                if d.status != Deadline.Status.OPEN
+                else ""
+            )
+            + (
+                f"Your override ({rules.long_date(d.override_date)}) still applies: check it."
+                if d.override_date
+                else ""
+            ),
+        )
+        for d, new in moved
+        if d.status != Deadline.Status.OPEN or d.override_date
+    ]
+    AdviserTask.objects.bulk_create(tasks)
 
 
 def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:

@@ -11,7 +11,7 @@ def family_page(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "family/page.html",
-        {"case": case, "deadlines": deadlines, "contacts": case.contacts.all()},
+        {"case": case, "deadlines": deadlines},
     )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"  # the token is in the URL

@@ -15,11 +15,13 @@ class SendError(Exception):
         permanent: bool = False,
         ambiguous: bool = False,
         unsubscribed: bool = False,
+        config: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent  # bad number or address: retrying cannot help
         self.ambiguous = ambiguous  # the request may have gone out: reconcile before resending
         self.unsubscribed = unsubscribed  # the provider holds an opt-out for this address
+        self.config = config  # our credentials or sender are wrong: no family's fault
 
 
 class LookupUnavailable(Exception):

@@ -30,21 +30,27 @@ class EmailBackend(Backend):
         )
         try:
             message.send(fail_silently=False)
-        except (
-            smtplib.SMTPRecipientsRefused,
-            AnymailRecipientsRefused,
-            AnymailInvalidAddress,
-        ) as exc:
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()] or [550]
+            # 5xx: the address is bad; 4xx (greylisting, mailbox full): try again later.
+            raise SendError(
+                f"Address refused: {exc.recipients}", permanent=min(codes) >= 500
+            ) from exc
+        except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
             raise SendError(f"Address refused: {exc}", permanent=True) from exc
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused) as exc:
+            raise SendError(f"Our mail settings were refused: {exc}", config=True) from exc
+        except (ConnectionRefusedError, smtplib.SMTPConnectError) as exc:
+            raise SendError(f"Mail server unreachable: {exc}") from exc
         except smtplib.SMTPResponseException as exc:
             # 5xx replies are final; 4xx ask us to try again later.
             raise SendError(f"SMTP {exc.smtp_code}: {exc}", permanent=exc.smtp_code >= 500) from exc
-        except (ConnectionRefusedError, smtplib.SMTPConnectError) as exc:
-            raise SendError(f"Mail server unreachable: {exc}") from exc
         except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
             raise SendError(f"No answer from the mail server: {exc}", ambiguous=True) from exc
         except AnymailAPIError as exc:
             status = getattr(exc, "status_code", None) or 0
+            if status in (401, 403):
+                raise SendError(f"Email provider refused our key: {exc}", config=True) from exc
             if 400 <= status < 500 and status != 429:
                 raise SendError(f"Email provider refused: {exc}", permanent=True) from exc
             raise SendError(f"Email provider error: {exc}", ambiguous=status >= 500) from exc

@@ -93,8 +93,11 @@ class TwilioBackend(Backend):
             # The SDK prints the wall-clock time with a "Z": give it UTC or it asks for the wrong
             # hour in summer.
             since = since.astimezone(UTC)
-            for message in self.client.messages.list(to=to, date_sent_after=since, limit=50):
-                if message.body == body:
+            # No date filter: a text still in Twilio's queue has no sent date yet. The newest
+            # come first; compare creation time and body here.
+            for message in self.client.messages.list(to=to, limit=50):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
                     return message.sid
         # A failed page fetch raises the base TwilioException, not TwilioRestException.
         except (TwilioException, requests.RequestException) as exc:
@@ -114,8 +117,8 @@ def _classify(exc: TwilioRestException) -> SendError:
     text = f"Twilio {exc.status} error {exc.code}: {exc.msg}"
     if exc.status == 429 or exc.code == 20429:
         return SendError(text)  # never processed: always safe to retry
-    if exc.status == 401:
-        return SendError(text)  # our credentials, not the family's number: retry once fixed
+    if exc.status in (401, 403):
+        return SendError(text, config=True)  # our credentials, not the family's number
     if exc.code in PERMANENT_CODES:
         return SendError(text, permanent=True, unsubscribed=exc.code in UNSUBSCRIBED_CODES)
     if exc.status >= 500:

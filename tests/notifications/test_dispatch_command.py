@@ -120,3 +120,21 @@ def test_bad_now_is_refused_in_plain_words():
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: --now needs a date, time and offset")
+
+
+def test_sync_sends_what_a_killed_earlier_run_had_claimed(operator):
+    from notifications import services
+    from notifications.models import OutboundMessage
+
+    csv = operator.dir / "cases.csv"
+    csv.write_text(HEADER + "A1,Amira Khan,amira@example.com,,email,no,2026-12-31,\n")
+    operator("import_cases", str(csv))
+    # A run claimed the summary and was killed before sending it.
+    with time_machine.travel(datetime.fromisoformat("2026-12-31T15:01:00+00:00"), tick=False):
+        services.messages_dispatch(enqueue=False)
+    summary = OutboundMessage.objects.filter(kind="summary")
+    assert summary.get().status == "queued"
+    out = operator("dispatch_reminders", "--sync", "--now", "2026-12-31T15:20:00+00:00")
+    assert "1 due" in out
+    assert summary.get().status == "sent"
+    assert len(operator.emails()) == 1

@@ -117,3 +117,36 @@ def test_a_clash_with_dates_already_on_the_case_writes_nothing(tmp_path):
     assert Case.objects.get(reference="A1").key_dates.get(event="decision_sent").value == date(
         2026, 10, 1
     )
+
+
+def test_a_reimport_without_some_columns_leaves_those_details_alone(tmp_path):
+    run_import(
+        tmp_path,
+        HEADER + 'A1,Amira Khan,amira@example.com,07400 123456,"sms,email",yes,2026-10-01,\n',
+    )
+    code, _, _ = run_import(
+        tmp_path, "reference,parent_name,certificate_issued\nA1,Amira Khan,2026-11-30\n"
+    )
+    assert code == 0
+    case = Case.objects.get(reference="A1")
+    contact = case.contacts.get()
+    assert (contact.email, contact.wants_sms, contact.wants_email) == (
+        "amira@example.com",
+        True,
+        True,
+    )
+    assert case.placement_only
+    assert OutboundMessage.objects.filter(case=case, status="pending").exists()
+
+
+def test_contact_details_without_a_channels_column_are_refused(tmp_path):
+    code, _, err = run_import(tmp_path, "reference,parent_name,email\nA1,Amira,a@example.com\n")
+    assert code == 2
+    assert "add a channels column" in err
+
+
+def test_impossible_years_and_long_names_are_named_not_crashed_on(tmp_path):
+    code, _, err = run_import(tmp_path, HEADER + f"A1,{'x' * 101},,,,no,31/12/0000,\n")
+    assert code == 2
+    assert "Row 2, column parent_name: is longer than 100 characters" in err
+    assert "Row 2, column decision_sent: '31/12/0000' is not a real date: there is no year 0" in err

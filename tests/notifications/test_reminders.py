@@ -378,3 +378,28 @@ def test_texts_and_emails_are_plain_text_not_html_escaped(family):
     bodies = [m.body for m in locmem.outbox] + [m.body for m in mail.outbox]
     assert any("the council's decision letter" in b for b in bodies)
     assert not any("&#x27;" in b or "&amp;" in b for b in bodies)
+
+
+def test_a_correction_to_a_date_already_passed_is_still_told_and_the_adviser_asked(family):
+    case, _ = family
+    set_date(case, "decision_sent", date(2026, 10, 1), at=london(date(2026, 10, 2)))
+    run_dispatch(london(date(2026, 10, 2), 11))  # told: appeal Tuesday 1 December 2026
+    set_date(case, "decision_sent", date(2026, 9, 25), at=london(date(2026, 11, 27)))
+    mail.outbox.clear()
+    run_dispatch(london(date(2026, 11, 27), 11))
+    (email,) = [m for m in mail.outbox if "has changed" in m.body and "SEND Tribunal" in m.body]
+    assert "Wednesday 25 November 2026" in email.body  # the corrected appeal date
+    assert "already passed" in email.body
+    assert AdviserTask.objects.filter(case=case, text__contains="had already passed").exists()
+
+
+def test_a_date_that_moves_back_to_an_earlier_value_is_announced_again(family):
+    case, _ = family
+    set_date(case, "decision_sent", date(2026, 10, 1), at=london(date(2026, 10, 2)))
+    run_dispatch(london(date(2026, 10, 2), 11))  # told 1 December
+    set_date(case, "certificate_issued", date(2026, 11, 20), at=london(date(2026, 11, 20)))
+    run_dispatch(london(date(2026, 11, 20), 11))  # told 21 December
+    with time_machine.travel(london(date(2026, 11, 23)), tick=False):
+        workflow_services.key_date_remove(case=case, event="certificate_issued")
+    back = pending(case, kind="date_changed", channel="email").get()
+    assert back.due_date == date(2026, 12, 1)

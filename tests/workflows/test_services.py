@@ -148,3 +148,20 @@ def test_deleting_a_case_deletes_its_deadlines():
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
     Case.objects.filter(id=case.id).delete()
     assert not Deadline.objects.exists()
+
+
+def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
+    from notifications.models import AdviserTask
+
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 9, 1))
+    appeal = case.deadlines.get(kind="appeal")
+    services.deadline_update(
+        deadline=appeal, status="missed", override_date=None, override_reason="", by=adviser
+    )
+    services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 20))
+    appeal.refresh_from_db()
+    assert (appeal.due, appeal.status) == (date(2026, 12, 21), "open")
+    task = AdviserTask.objects.get(case=case)
+    assert "moved from Monday 2 November 2026 to Monday 21 December 2026" in task.text
+    assert "It was marked missed and is open again" in task.text

@@ -27,37 +27,41 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        now = timezone.now()
+        fixed_now = None  # --now: act at that instant throughout; else read the clock each time
         if options["now"]:
-            now = parse_datetime(options["now"])
-            if now is None or timezone.is_naive(now):
+            fixed_now = parse_datetime(options["now"])
+            if fixed_now is None or timezone.is_naive(fixed_now):
                 self.stderr.write(
                     "error: --now needs a date, time and offset, e.g. 2027-02-01T10:00+00:00"
                 )
                 sys.exit(2)
+        now = fixed_now or timezone.now()
         if options["dry_run"]:
             self._list_due(now)
             return
-        if options["sync"]:
-            dispatch = services.messages_dispatch(now=now, enqueue=False)
-            results: dict[str, int] = {}
-            for number, message_id in enumerate(dispatch.claimed, start=1):
-                status = services.message_send(message_id=message_id, now=now) or "skipped"
-                results[status] = results.get(status, 0) + 1
-                if number % 100 == 0:
-                    self.stdout.write(f"  {number} of {len(dispatch.claimed)} done")
-            # Sweep after sending, so what was just sent is not reported as late.
-            services.messages_sweep(now=now)
-            summary = ", ".join(f"{n} {status}" for status, n in sorted(results.items())) or "none"
-            self.stdout.write(
-                f"{len(dispatch.claimed)} due, {len(dispatch.superseded)} superseded; {summary}."
-            )
-        else:
+        if not options["sync"]:
             dispatch = services.messages_dispatch(now=now)
             self.stdout.write(
                 f"{len(dispatch.claimed)} queued for the workers, "
                 f"{len(dispatch.superseded)} superseded."
             )
+            return
+        # No broker: rows a killed earlier run had claimed are ours to send again.
+        services.messages_release_stale(now=now)
+        dispatch = services.messages_dispatch(now=now, enqueue=False)
+        results: dict[str, int] = {}
+        for number, message_id in enumerate(dispatch.claimed, start=1):
+            # Each send reads the clock itself (quiet hours, "sending since") unless --now.
+            status = services.message_send(message_id=message_id, now=fixed_now) or "skipped"
+            results[status] = results.get(status, 0) + 1
+            if number % 100 == 0:
+                self.stdout.write(f"  {number} of {len(dispatch.claimed)} done")
+        # Sweep after sending, so what was just sent is not reported as late.
+        services.messages_sweep(now=fixed_now or timezone.now())
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(results.items())) or "none"
+        self.stdout.write(
+            f"{len(dispatch.claimed)} due, {len(dispatch.superseded)} superseded; {summary}."
+        )
 
     def _list_due(self, now):
         due = list(

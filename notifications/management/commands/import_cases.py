@@ -34,6 +34,7 @@ class Row:
     wants_email: bool
     placement_only: bool
     events: dict[str, date] = field(default_factory=dict)
+    columns: frozenset[str] = frozenset()  # a re-import changes only the columns it has
 
 
 class Command(BaseCommand):
@@ -96,6 +97,11 @@ def parse(text: str) -> tuple[list[Row], list[str]]:
     missing = [c for c in ("reference", "parent_name") if c not in columns]
     if missing:
         return [], [f"Row 1 (header): missing column(s) {', '.join(missing)}"]
+    if {"email", "mobile"} & set(columns) and "channels" not in columns:
+        return [], [
+            "Row 1 (header): add a channels column (sms, email or sms,email): without it "
+            "nobody would get messages"
+        ]
     unknown = [c for c in columns if c not in FIXED_COLUMNS and c not in rules.EVENTS]
     if unknown:
         errors.append(
@@ -108,7 +114,7 @@ def parse(text: str) -> tuple[list[Row], list[str]]:
         values = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         if not any(values.values()):
             continue  # a blank line
-        row, row_errors = _parse_row(number, values)
+        row, row_errors = _parse_row(number, values, frozenset(columns))
         if row and row.reference in seen:
             row_errors.append(
                 f"Row {number}, column reference: '{row.reference}' is also on row "
@@ -124,7 +130,9 @@ def parse(text: str) -> tuple[list[Row], list[str]]:
     return rows, errors
 
 
-def _parse_row(number: int, values: dict[str, str]) -> tuple[Row | None, list[str]]:
+def _parse_row(
+    number: int, values: dict[str, str], columns: frozenset[str]
+) -> tuple[Row | None, list[str]]:
     errors: list[str] = []
 
     def error(column: str, message: str) -> None:
@@ -138,8 +146,12 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[Row | None, list[st
     name = values.get("parent_name", "")
     if not name:
         error("parent_name", "is empty")
+    elif len(name) > 100:
+        error("parent_name", "is longer than 100 characters")
     email = values.get("email", "")
-    if email:
+    if len(email) > 254:
+        error("email", "is longer than 254 characters")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -185,6 +197,7 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[Row | None, list[st
         wants_email="email" in channels,
         placement_only=placement in YES,
         events=events,
+        columns=columns,
     )
     return row, errors
 
@@ -201,18 +214,27 @@ def write(rows: list[Row], *, progress) -> None:
     now = timezone.now()
     cases: dict[int, Row] = {}
     for done, row in enumerate(rows, start=1):
-        case, _ = Case.objects.update_or_create(
-            reference=row.reference, defaults={"placement_only": row.placement_only}
-        )
+        defaults = {"placement_only": row.placement_only} if "placement_only" in row.columns else {}
+        case, _ = Case.objects.update_or_create(reference=row.reference, defaults=defaults)
         contact = case.contacts.filter(role=Contact.Role.PARENT).order_by("id").first()
         contact = contact or Contact(case=case, role=Contact.Role.PARENT)
         contact.name = row.parent_name
-        contact.email = row.email
-        contact.mobile = row.mobile
-        contact.wants_sms, contact.wants_email = row.wants_sms, row.wants_email
-        if (row.wants_sms or row.wants_email) and not contact.consent_at:
+        if "email" in row.columns:
+            contact.email = row.email
+        if "mobile" in row.columns:
+            contact.mobile = row.mobile
+        if "channels" in row.columns:
+            contact.wants_sms, contact.wants_email = row.wants_sms, row.wants_email
+        elif contact.pk is None:
+            contact.wants_sms = contact.wants_email = False
+        if (contact.wants_sms or contact.wants_email) and not contact.consent_at:
             contact.consent_at, contact.consent_source = now, Contact.ConsentSource.IMPORT
-        contact.full_clean()
+        try:
+            contact.full_clean()
+        except ValidationError as exc:  # e.g. texts chosen earlier, mobile now cleared
+            raise ImportClash(
+                [f"Row {row.number}, contact details: {m}" for m in exc.messages]
+            ) from exc
         contact.save()
         for event, value in row.events.items():
             KeyDate.objects.update_or_create(case=case, event=event, defaults={"value": value})

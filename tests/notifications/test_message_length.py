@@ -1,0 +1,29 @@
+"""Every text fits in 3 GSM-7 segments even with a long public address, service name and phone."""
+
+from datetime import date
+
+import pytest
+
+from notifications import admin_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 5), date(2027, 7, 28)])
+def test_every_text_fits_three_segments_with_realistic_settings(settings, today):
+    settings.SENDFLOW_PUBLIC_URL = "https://reminders.exampleshire-sendiass.org.uk"
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01234 567890"
+    texts = [
+        preview
+        for group in admin_services.previews_render(today=today)
+        for preview in group.previews
+        if preview.channel == "sms"
+    ]
+    assert len(texts) > 20
+    problems = {
+        preview.key: (preview.segments, preview.gsm7, preview.error)
+        for preview in texts
+        if preview.error or preview.segments > 3 or not preview.gsm7
+    }
+    assert problems == {}
