@@ -1,7 +1,10 @@
 """Thin Celery tasks: load by id, call one service. Beat runs the periodic ones from
 django-celery-beat rows made by a data migration (notifications/migrations)."""
 
+import time
+
 from celery import shared_task
+from django.conf import settings
 
 from notifications import services
 
@@ -9,13 +12,19 @@ from notifications import services
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def messages_send_task(message_ids: list[int]) -> None:
     # Redelivery after a crash is safe: each send claims its row queued -> sending first.
-    for message_id in message_ids:
+    started = time.monotonic()
+    # Each provider call may take its full timeout; stop well before the soft time limit.
+    room = settings.CELERY_TASK_SOFT_TIME_LIMIT - settings.TWILIO_TIMEOUT_SECONDS - 5
+    for number, message_id in enumerate(message_ids):
+        if time.monotonic() - started > room:
+            services.enqueue_sends(message_ids[number:])  # the rest, in a fresh task
+            return
         services.message_send(message_id=message_id)
 
 
 @shared_task(ignore_result=True)
 def messages_dispatch_task() -> int:
-    return len(services.messages_dispatch().claimed)
+    return services.messages_dispatch_due()
 
 
 @shared_task(ignore_result=True)

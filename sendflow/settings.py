@@ -182,4 +182,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The Twilio SDK logs every request at INFO, phone numbers included.
+    "loggers": {"twilio.http_client": {"level": "WARNING"}},
 }

@@ -14,8 +14,9 @@ class FileSMSBackend(Backend):
 
     channel = "sms"
 
-    def __init__(self) -> None:
-        self.folder = Path(settings.SMS_FILE_PATH)
+    @property
+    def folder(self) -> Path:
+        return Path(settings.SMS_FILE_PATH)  # read each time: the setting may change
 
     def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
         provider_id = f"file-{uuid.uuid4()}"

@@ -403,3 +403,34 @@ def test_a_date_that_moves_back_to_an_earlier_value_is_announced_again(family):
         workflow_services.key_date_remove(case=case, event="certificate_issued")
     back = pending(case, kind="date_changed", channel="email").get()
     assert back.due_date == date(2026, 12, 1)
+
+
+def test_one_beat_tick_queues_a_whole_burst_batch_by_batch(
+    settings, enqueued, django_capture_on_commit_callbacks
+):
+    settings.SENDFLOW_DISPATCH_BATCH = 3
+    for _ in range(4):
+        case = CaseFactory()
+        ContactFactory(case=case, wants_sms=False)
+        set_date(case, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))
+    with (
+        time_machine.travel(london(date(2026, 12, 31), 11), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.messages_dispatch_due() == 4
+    assert len(enqueued) == 4
+
+
+def test_a_send_task_hands_on_what_it_cannot_finish_before_its_time_limit(
+    settings, enqueued, monkeypatch
+):
+    from notifications import tasks
+
+    settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.TWILIO_TIMEOUT_SECONDS = 60, 10
+    clock = iter([0.0, 1.0, 50.0])  # the third send would start 50 s in: too late
+    monkeypatch.setattr(tasks.time, "monotonic", lambda: next(clock))
+    sent = []
+    monkeypatch.setattr(tasks.services, "message_send", lambda message_id: sent.append(message_id))
+    tasks.messages_send_task.run([1, 2, 3, 4])
+    assert sent == [1]
+    assert enqueued == [2, 3, 4]
