@@ -163,6 +163,7 @@ def backend_for(channel: str) -> Backend:
 def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     """Send one queued message; return its new status, or None if it was not ours to send."""
     now = now or timezone.now()
+    # The claim commits on its own, so "sending" is visible at once to sweepers and tests.
     claimed = OutboundMessage.objects.filter(id=message_id, status=Status.QUEUED).update(
         status=Status.SENDING, attempts=F("attempts") + 1, sending_at=now, updated_at=now
     )
@@ -201,9 +202,10 @@ def _prepare(message_id: int, *, now: datetime):
     (and this send is cancelled) or this records the date it tells the family first (and the
     planner sends "your date changed"). Never an old date with no correction.
     """
-    Case.objects.select_for_update(of=("self",)).filter(messages__id=message_id).first()
-    message = OutboundMessage.objects.select_related("case", "contact", "deadline").get(
-        id=message_id
+    message = (
+        OutboundMessage.objects.select_related("case", "contact", "deadline")
+        .select_for_update(of=("case",))
+        .get(id=message_id)
     )
     stop = _reason_not_to_send(message, now)
     if stop:
