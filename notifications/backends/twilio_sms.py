@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import UTC, datetime
 
 import requests
@@ -25,7 +26,11 @@ class _RoutedHttpClient(TwilioHttpClient):
     """Send the SDK's requests to TWILIO_API_BASE_URL (a local fake in tests), else to Twilio."""
 
     def __init__(self, base_url: str, **kwargs) -> None:
-        super().__init__(**kwargs)
+        # Read proxy settings (HTTPS_PROXY...) once, not by scanning the environment on every
+        # request as requests does by default: a measurable share of a send's CPU.
+        super().__init__(proxy=urllib.request.getproxies() or None, **kwargs)
+        if self.session is not None:
+            self.session.trust_env = False
         self.base_url = base_url.rstrip("/")
 
     def request(self, method, url, *args, **kwargs):
