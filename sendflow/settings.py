@@ -78,7 +78,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sendflow.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Workers send many short tasks: keep connections (checked before reuse) rather than
+    # opening one per task.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
     # Web, worker and beat share the file: wait for locks, take them up front, and let
     # readers run beside the writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
