@@ -2,7 +2,7 @@
 """Benchmark the deadline engine and print its figures (a script, never a timed test).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sendflow .venv/bin/python \
-        scripts/benchmark_deadlines.py [--cases 100000] [--orm-cases 10000]
+        scripts/benchmark_deadlines.py [--cases 100000] [--orm-cases 10000] [--with-contacts]
 
 1. Pure rules: cases per second through rules.compute_deadlines on one core.
 2. Recompute and store through the ORM (workflows.services.deadlines_recompute_many), first
@@ -26,6 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from notifications.models import Contact, OutboundMessage  # noqa: E402
 from workflows import rules, services  # noqa: E402
 from workflows.models import Case, Deadline, KeyDate  # noqa: E402
 
@@ -59,7 +60,7 @@ def bench_rules(count: int) -> None:
     print(f"pure rules: {count / elapsed:,.0f} cases/s on one core (target >= 20,000)")
 
 
-def bench_orm(count: int, batch: int) -> None:
+def bench_orm(count: int, batch: int, contacts: bool) -> None:
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     if connection.vendor != "postgresql":
         print("note: the target is set for PostgreSQL; set DATABASE_URL to measure it")
@@ -70,6 +71,18 @@ def bench_orm(count: int, batch: int) -> None:
         for case in cases
         for event, value in synthetic_events(rng).items()
     )
+    if contacts:  # each family also gets its outbox planned: summary and reminders, 2 channels
+        Contact.objects.bulk_create(
+            Contact(
+                case=case,
+                name="Parent",
+                email=f"parent{case.id}@example.com",
+                mobile="+447400123456",
+                wants_sms=True,
+                wants_email=True,
+            )
+            for case in cases
+        )
     ids = [case.id for case in cases]
     for label in ("first compute (insert)", "recompute (update)"):
         started = time.perf_counter()
@@ -79,9 +92,11 @@ def bench_orm(count: int, batch: int) -> None:
             assert not failures, failures
         elapsed = time.perf_counter() - started
         rows = Deadline.objects.count()
+        messages = OutboundMessage.objects.count()
         print(
-            f"ORM {label}: {count:,} cases ({rows:,} deadline rows) in {elapsed:.2f} s = "
-            f"{count / elapsed:,.0f} cases/s (target >= 1,000), batches of {batch:,}"
+            f"ORM {label}: {count:,} cases ({rows:,} deadline rows, {messages:,} outbox rows) "
+            f"in {elapsed:.2f} s = {count / elapsed:,.0f} cases/s (target >= 1,000), "
+            f"batches of {batch:,}"
         )
 
 
@@ -90,6 +105,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--orm-cases", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument(
+        "--with-contacts",
+        action="store_true",
+        help="give each case a parent on SMS and email, so recompute also plans the outbox",
+    )
     args = parser.parse_args()
 
     bench_rules(args.cases)
@@ -98,7 +118,7 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = "sendflow_benchmark"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        bench_orm(args.orm_cases, args.batch)
+        bench_orm(args.orm_cases, args.batch, args.with_contacts)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
