@@ -184,17 +184,8 @@ def _previews(*, adviser, today: date) -> list[PreviewGroup]:
     groups = [_summary_group(adviser, policies, today=today, now=now)]
     for policy in policies:
         sample = _sample_deadline(policy.deadline_kind, today=today)
-        deadline = Deadline.objects.create(
-            case=case,
-            kind=sample.kind,
-            due=sample.due,
-            owner=sample.owner.value,
-            rule=sample.rule,
-            confidence=sample.confidence.value,
-            steps=list(sample.steps),
-            warnings=list(sample.warnings),
-            computed_at=now,
-        )
+        deadline = workflow_services.deadline_row(case_id=case.id, computed=sample, now=now)
+        deadline.save()
         previews = []
         for kind, offset, sent_on, note in _moments(policy, deadline.due):
             moment = schedule.local_instant(sent_on, policy.send_time)

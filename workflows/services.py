@@ -33,6 +33,21 @@ def facts_check(*, events: dict[str, date], placement_only: bool = False) -> Non
         raise ValidationError(str(exc)) from exc
 
 
+def deadline_row(*, case_id: int, computed: rules.Deadline, now: datetime) -> Deadline:
+    """An unsaved Deadline row holding what the rules computed."""
+    return Deadline(
+        case_id=case_id,
+        kind=computed.kind,
+        due=computed.due,
+        owner=computed.owner.value,
+        rule=computed.rule,
+        confidence=computed.confidence.value,
+        steps=list(computed.steps),
+        warnings=list(computed.warnings),
+        computed_at=now,
+    )
+
+
 @transaction.atomic
 def deadlines_recompute(*, case: Case) -> list[Deadline]:
     """Recompute and store every deadline of one case; return them in due order."""
@@ -71,20 +86,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             failures[case_id] = str(exc)
             logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
             continue
-        rows.extend(
-            Deadline(
-                case_id=case_id,
-                kind=d.kind,
-                due=d.due,
-                owner=d.owner.value,
-                rule=d.rule,
-                confidence=d.confidence.value,
-                steps=list(d.steps),
-                warnings=list(d.warnings),
-                computed_at=now,
-            )
-            for d in computed
-        )
+        rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
     moved = _moved_deadlines(rows)
     # Status and overrides belong to the adviser: the upsert leaves them alone...
     Deadline.objects.bulk_create(
