@@ -239,12 +239,20 @@ def celery_publishing_to(url: str) -> Iterator[None]:
     """Point this process's Celery app (dispatch and sweep publish with it) at `url`."""
     conf = celery_app.conf
     old = conf.broker_url, conf.broker_write_url, conf.broker_transport_options
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings (.ci/run sets
+    # it), so that has to point at the test's Redis too.
+    old_env = os.environ.get("CELERY_BROKER_URL")
     _reset_producers()
+    os.environ["CELERY_BROKER_URL"] = url
     conf.broker_url, conf.broker_write_url, conf.broker_transport_options = url, None, {}
     try:
         yield
     finally:
         _reset_producers()
+        if old_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = old_env
         conf.broker_url, conf.broker_write_url, conf.broker_transport_options = old
 
 
