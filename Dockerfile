@@ -1,6 +1,6 @@
 # sendflow's one image: web (gunicorn), worker and beat (celery) all run from it (docker-compose.yml).
-# Static files are collected at build into /app/staticfiles and served by the reverse proxy in front
-# of gunicorn (no whitenoise): gunicorn alone serves no admin CSS while DJANGO_DEBUG is false.
+# Static files are collected at build into /app/staticfiles and served by whitenoise from gunicorn
+# (WHITENOISE_USE_FINDERS=false: only what was collected).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
-    DJANGO_STATIC_ROOT=/app/staticfiles
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    WHITENOISE_USE_FINDERS=false
 
 # The non-root user everything runs as; a home directory because gunicorn keeps its control socket
 # in ~/.gunicorn.

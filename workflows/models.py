@@ -73,7 +73,7 @@ class Route(models.Model):
     Kind = RouteKind
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="routes")
-    kind = models.CharField(max_length=30, choices=RouteKind.choices)
+    kind = models.CharField("route", max_length=30, choices=RouteKind.choices)
     started_on = models.DateField(null=True, blank=True)
 
     class Meta:
