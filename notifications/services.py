@@ -43,12 +43,6 @@ class Dispatch:
     superseded: list[int] = field(default_factory=list)
 
 
-def messages_due(*, now: datetime, limit: int):
-    return OutboundMessage.objects.filter(status=Status.PENDING, send_at__lte=now).order_by(
-        "send_at", "id"
-    )[:limit]
-
-
 @transaction.atomic
 def messages_dispatch(
     *, now: datetime | None = None, limit: int | None = None, enqueue: bool = True
@@ -181,7 +175,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
         return _handle_failure(message, error, now=now)
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
     if message.kind == Kind.CHECK:
-        _check_task(message)
+        check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
     if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
             case=message.case,
@@ -231,10 +225,6 @@ def _prepare(message_id: int, *, now: datetime):
     )
     message.to = address  # the failure path reports and suppresses this address
     return message, rendered
-
-
-def _check_task(message: OutboundMessage) -> None:
-    check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
 
 
 def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
