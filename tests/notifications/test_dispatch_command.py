@@ -45,8 +45,11 @@ def operator(tmp_path, settings):
         return [json.loads(p.read_text()) for p in files] if folder.exists() else []
 
     def emails():
+        # Django's file backend names files by second and connection, so under a frozen clock
+        # two emails can share a file: split on its separator line.
         folder = tmp_path / "email"
-        return [p.read_text() for p in sorted(folder.glob("*.log"))] if folder.exists() else []
+        files = sorted(folder.glob("*.log")) if folder.exists() else []
+        return [m for p in files for m in p.read_text().split("-" * 79 + "\n") if m.strip()]
 
     run.texts, run.emails, run.dir = texts, emails, tmp_path
     return run
