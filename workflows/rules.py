@@ -12,7 +12,7 @@ import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -50,7 +50,13 @@ EVENTS: dict[str, str] = {
     "amendment_notice_sent": "The council sent its notice of proposed amendments",
     "discrimination_act": "The conduct complained of happened",
     "complaint_sent": "Your complaint was sent",
-    "complaint_response_requested": "You asked for your complaint to go to stage 2",
+    "complaint_response_requested": "The date you asked for a reply to your complaint by",
+    # Added with deadline states (DESIGN.md): dates that show a step was done.
+    "decision_letter_dated": "The council wrote its decision letter",
+    "mediation_adviser_contacted": "You contacted the mediation adviser",
+    "appeal_submitted": "You sent your appeal to the SEND Tribunal",
+    "complaint_response_received": "The reply to your complaint arrived",
+    "complaint_escalated": "Your complaint went to the next stage",
     # Added as the rules grew (legal-rules.md sections 2 to 4 and 7).
     "mediation_meeting": "The mediation meeting is set",
     "appeal_registered": "The Tribunal sent the appeal to the council",
@@ -78,6 +84,37 @@ _ORDER_CHECKS: tuple[tuple[str, str, str], ...] = (
     ("decision_sent", "certificate_issued", "The certificate date is before the decision date"),
     ("decision_sent", "mediation_requested", "The mediation request is before the decision date"),
     ("decision_sent", "mediation_declined", "Declining mediation is before the decision date"),
+    (
+        "decision_sent",
+        "mediation_adviser_contacted",
+        "Contacting the mediation adviser is before the decision date",
+    ),
+    ("decision_sent", "appeal_submitted", "The appeal was sent before the decision date"),
+    (
+        "decision_letter_dated",
+        "certificate_issued",
+        "The certificate date is before the date on the decision letter",
+    ),
+    (
+        "decision_letter_dated",
+        "mediation_requested",
+        "The mediation request is before the date on the decision letter",
+    ),
+    (
+        "decision_letter_dated",
+        "mediation_declined",
+        "Declining mediation is before the date on the decision letter",
+    ),
+    (
+        "decision_letter_dated",
+        "mediation_adviser_contacted",
+        "Contacting the mediation adviser is before the date on the decision letter",
+    ),
+    (
+        "decision_letter_dated",
+        "appeal_submitted",
+        "The appeal was sent before the date on the decision letter",
+    ),
     ("mediation_requested", "mediation_concluded", "Mediation ended before it was requested"),
     (
         "mediation_requested",
@@ -93,7 +130,17 @@ _ORDER_CHECKS: tuple[tuple[str, str, str], ...] = (
     (
         "complaint_sent",
         "complaint_response_requested",
-        "The stage 2 request is before the complaint was sent",
+        "The reply-by date you gave is before the complaint was sent",
+    ),
+    (
+        "complaint_sent",
+        "complaint_response_received",
+        "The reply to the complaint is before the complaint was sent",
+    ),
+    (
+        "complaint_sent",
+        "complaint_escalated",
+        "The complaint went to the next stage before it was sent",
     ),
 )
 
@@ -112,6 +159,14 @@ class Facts:
     placement_only: bool = False
 
 
+class State(StrEnum):
+    """Where a deadline stands on a given day (DESIGN.md: deadline states)."""
+
+    OPEN = "open"
+    DONE = "done"  # an event that completes it is recorded
+    PASSED = "passed"  # still open, and its date is before today
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     kind: str
@@ -121,6 +176,24 @@ class Deadline:
     confidence: Confidence
     steps: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    # An earlier day to act by, to be safe: the same rule counted from the date on the decision
+    # letter, when that gives an earlier date than the date it was sent (legal-rules.md §1.2).
+    safe_by: date | None = None
+    done_by: str | None = None  # the event that completed it
+    done_on: date | None = None  # and its date
+
+    @property
+    def aim_for(self) -> date:
+        return aim_for(self.due)
+
+    @property
+    def act_by(self) -> date:
+        return act_by(due=self.due, owner=self.owner, safe_by=self.safe_by)
+
+    def state(self, today: date) -> State:
+        if self.done_by:
+            return State.DONE
+        return State.PASSED if self.due < today else State.OPEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +329,36 @@ def working_days_before(start: date, n: int) -> tuple[date, str]:
     )
 
 
+def aim_for(due: date) -> date:
+    """The last working day on or before `due`: the day to act by when a date does not roll."""
+    return due if wd.is_working_day(due) else wd.previous_working_day(due)
+
+
+def act_by(*, due: date, owner: Owner | str, safe_by: date | None = None) -> date:
+    """The day the family should act by. Only the family's own deadlines get one earlier than
+    the date itself: what others owe is simply due on its date."""
+    if owner != Owner.PARENT:
+        return due
+    aim = aim_for(due)
+    return min(aim, safe_by) if safe_by else aim
+
+
+def act_by_reason(*, due: date, act_by: date) -> str:
+    """Why the day to act by is earlier than the date itself."""
+    if act_by == aim_for(due):
+        return "the last working day before"
+    return "counted from the date on the decision letter, to be safe"
+
+
+def date_in_words(*, due: date, act_by: date) -> str:
+    """ "Sunday 10 January 2027 - aim for Friday 8 January 2027, the last working day before"."""
+    if act_by >= due:
+        return long_date(due)
+    return (
+        f"{long_date(due)} - aim for {long_date(act_by)}, {act_by_reason(due=due, act_by=act_by)}"
+    )
+
+
 def _in_christmas_window(day: date) -> bool:
     return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
 
@@ -301,7 +404,7 @@ def _not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
         else (f"{long_date(due)} is not a working day")
     )
     then = (
-        "so act by the working day before it"
+        f"so aim for {long_date(aim_for(due))}, the last working day before"
         if owner is Owner.PARENT
         else "so it is still due on that day"
     )
@@ -313,28 +416,57 @@ def _not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
 APPEAL_SOURCE = "HESC Rules 2008 r.20(1)(c), r.12(2) and r.12(3)(a); Dodds v Walker [1981]"
 
 
-def _appeal(facts: Facts) -> Deadline | None:
-    sent = facts.events.get("decision_sent")
-    if sent is None:
-        return None
-    steps = [f"{EVENTS['decision_sent']} on {long_date(sent)}"]
-    raw, text = months_after(sent, 2)
-    steps.append(text)
+def _decision(facts: Facts) -> tuple[str, date] | None:
+    """The decision date the appeal counts from: the day it was sent, else the letter's date."""
+    for event in ("decision_sent", "decision_letter_dated"):
+        if event in facts.events:
+            return event, facts.events[event]
+    return None
 
+
+_LETTER_DATE_ONLY = (
+    "The day the decision was sent is not recorded, so this counts from the date on the letter, "
+    "which is the same day or earlier: the safe choice"
+)
+
+
+def _appeal(facts: Facts) -> Deadline | None:
+    decision = _decision(facts)
     certificate = facts.events.get("certificate_issued")
-    if certificate is not None and facts.placement_only:
-        steps.append(
-            f"{PLACEMENT_ONLY_NOTE}, and the certificate date does not extend the deadline"
-        )
+    if decision is None and (certificate is None or facts.placement_only):
+        return None
+    steps: list[str] = []
+    warnings: list[str] = []
+    raw: date | None = None
+    if decision is not None:
+        event, sent = decision
+        steps.append(f"{EVENTS[event]} on {long_date(sent)}")
+        if event == "decision_letter_dated":
+            steps.append(_LETTER_DATE_ONLY)
+        raw, text = months_after(sent, 2)
+        steps.append(text)
+
+    if facts.placement_only:
+        steps.append(PLACEMENT_ONLY_NOTE)
+        if certificate is not None:
+            steps.append("The certificate date does not extend the deadline for this appeal")
     elif certificate is not None:
         by_certificate, text = months_after(certificate, 1)
         steps.append(f"{EVENTS['certificate_issued']} on {long_date(certificate)}")
         steps.append(text)
-        if by_certificate > raw:
+        if raw is None:
+            raw = by_certificate
+            warnings.append(
+                "The date the council's decision was sent is not recorded, so this date counts "
+                "only from the certificate. The real appeal date may be later (2 months after the "
+                "decision was sent): tell your adviser the date on the decision letter."
+            )
+        elif by_certificate > raw:
             raw = by_certificate
             steps.append(f"The later of the two dates counts: {long_date(raw)}")
         else:
             steps.append(f"The later of the two dates counts: {long_date(raw)} (the 2-month date)")
+    assert raw is not None  # a decision date, or a certificate that counts
 
     if _in_christmas_window(raw):
         jan_1 = date(raw.year + 1 if raw.month == 12 else raw.year, 1, 1)
@@ -364,6 +496,12 @@ def _appeal(facts: Facts) -> Deadline | None:
         "The Tribunal must receive the appeal by this date, and by 5pm to be safe (the 5pm "
         "cut-off is not confirmed); posting it on the day is not enough"
     )
+    if not facts.placement_only:
+        steps.append(_mediation_requirement(facts))
+    steps.append(
+        "If this date is missed, you can still send the appeal and ask the Tribunal to accept "
+        "it late: it can, if there is a good reason. Contact your adviser straight away"
+    )
     return Deadline(
         kind="appeal",
         due=due,
@@ -371,16 +509,45 @@ def _appeal(facts: Facts) -> Deadline | None:
         rule=APPEAL_SOURCE,
         confidence=Confidence.PRIMARY,
         steps=tuple(steps),
-        warnings=_holiday_warnings(raw, due),
+        warnings=(*warnings, *_holiday_warnings(raw, due)),
+    )
+
+
+def _mediation_requirement(facts: Facts) -> str:
+    if "certificate_issued" in facts.events:
+        return "You have a mediation certificate: send a copy of it with your appeal"
+    first = (
+        "Before you appeal you must contact the mediation adviser (even if you do not want "
+        "mediation) and get a mediation certificate"
+    )
+    if completed_by("mediation_adviser_contact", facts.events):
+        return (
+            "You have been in touch with the mediation adviser: you need the mediation "
+            "certificate before you appeal. If you have no certificate, you must tell the "
+            "Tribunal why"
+        )
+    decision = _decision(facts)
+    if decision is not None:
+        contact_by = add_months(decision[1], 2)
+        first += (
+            f"; contact the adviser by {date_in_words(due=contact_by, act_by=aim_for(contact_by))}"
+        )
+    return (
+        f"{first}. If you have no certificate, you must tell the Tribunal why (SEND Regulations "
+        "2014 reg 33; Children and Families Act 2014 s.55)"
     )
 
 
 def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
-    sent = facts.events.get("decision_sent")
-    if sent is None or facts.placement_only:
+    decision = _decision(facts)
+    if decision is None or facts.placement_only:
         return None
+    event, sent = decision
     due, text = months_after(sent, 2)
-    steps = [f"{EVENTS['decision_sent']} on {long_date(sent)}", text]
+    steps = [f"{EVENTS[event]} on {long_date(sent)}"]
+    if event == "decision_letter_dated":
+        steps.append(_LETTER_DATE_ONLY)
+    steps.append(text)
     note = _not_rolled_note(due, "SEND Regulations", Owner.PARENT)
     if note:
         steps.append(note)
@@ -392,6 +559,48 @@ def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
         rule="SEND Regulations 2014 reg 33",
         confidence=Confidence.PRIMARY,
         steps=tuple(steps),
+    )
+
+
+_CERTIFICATE_EVENTS = ("mediation_declined", "mediation_not_arranged", "mediation_concluded")
+
+
+def _certificate_due(facts: Facts) -> Deadline | None:
+    """3 working days after declining mediation or mediation ending (the latest of these), or
+    after the council said it could not arrange mediation: that "deemed" certificate is due
+    even if mediation is recorded later, and it starts the appeal clock (§2.3)."""
+    given = [(facts.events[e], e) for e in _CERTIFICATE_EVENTS if e in facts.events]
+    if not given:
+        return None
+    deemed = facts.events.get("mediation_not_arranged")
+    start, event = (deemed, "mediation_not_arranged") if deemed else max(given)
+    due, text = working_days_after(start, 3)
+    steps = [f"{EVENTS[event]} on {long_date(start)}", text]
+    if deemed:
+        steps.append(
+            "This is a 'deemed' certificate: it is due even if a mediation meeting is arranged "
+            "later, and the appeal clock runs from the day it is issued, not from a later meeting"
+        )
+    elif len(given) > 1:
+        steps.insert(0, "Counted from the latest of the dates that start this clock")
+    if facts.placement_only:
+        steps.append(
+            "This appeal is only about the school or placement named in the plan (Section I), "
+            "so the certificate does not change your appeal date"
+        )
+    else:
+        steps.append(
+            "Your appeal date becomes 1 month after the day the certificate is issued, if that is "
+            "later than 2 months after the decision was sent"
+        )
+    return Deadline(
+        kind="certificate_due",
+        due=due,
+        owner=Owner.MEDIATION_ADVISER,
+        rule="SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
+        confidence=Confidence.SECONDARY,
+        steps=tuple(steps),
+        warnings=_holiday_warnings(start, due),
     )
 
 
@@ -445,16 +654,6 @@ LA = Owner.LOCAL_AUTHORITY
 P, OFF, S = Confidence.PRIMARY, Confidence.OFFICIAL, Confidence.SECONDARY
 
 _PERIODS: tuple[_Period, ...] = (
-    _Period(
-        "certificate_due",
-        ("mediation_declined", "mediation_not_arranged", "mediation_concluded"),
-        working_days_after,
-        3,
-        Owner.MEDIATION_ADVISER,
-        "SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
-        S,
-        ("The appeal clock runs 1 month from the date the certificate is issued",),
-    ),
     _Period(
         "mediation_by",
         ("mediation_requested",),
@@ -789,30 +988,86 @@ def _final_amended_plan(facts: Facts) -> Deadline | None:
     )
 
 
+COMPLAINT_CODE = "LGSCO Complaint Handling Code (applied from 1 April 2026)"
+_WHO_REPLIES = (
+    "Whoever you sent the complaint to (the council, or the school if it went to the school) "
+    "owes you this reply"
+)
+
+
 def _complaint_response(facts: Facts) -> Deadline | None:
-    """LGSCO Complaint Handling Code: stage 1 in 5 + 10 working days, stage 2 in 5 + 20."""
-    stage_2 = facts.events.get("complaint_response_requested")
-    if stage_2 is not None:
-        start, days, event, stage = stage_2, 25, "complaint_response_requested", "stage 2"
-    elif "complaint_sent" in facts.events:
-        start, days, event, stage = facts.events["complaint_sent"], 15, "complaint_sent", "stage 1"
+    """Due on the reply-by date the parent gave, as the leaflet advises; without one, the
+    Complaint Handling Code's stage 1 timescale (5 + 10 working days)."""
+    reply_by = facts.events.get("complaint_response_requested")
+    sent = facts.events.get("complaint_sent")
+    steps: list[str] = []
+    code_due: date | None = None
+    if sent is not None:
+        code_due, text = working_days_after(sent, 15)
+        steps += [
+            f"{EVENTS['complaint_sent']} on {long_date(sent)}",
+            "Under the Complaint Handling Code a council has 5 working days to acknowledge a "
+            "complaint and 10 more to reply (stage 1)",
+            text,
+        ]
+    if reply_by is not None:
+        due = reply_by
+        steps.append(f"In your complaint you asked for a reply by {long_date(reply_by)}")
+        if code_due is not None and code_due < reply_by:
+            steps.append(
+                f"That is later than the Code's {long_date(code_due)}: the council may reply sooner"
+            )
+        rule, confidence = f"The reply-by date in your complaint; {COMPLAINT_CODE}", S
+    elif code_due is not None:
+        due = code_due
+        steps.append(
+            "You can give a date you would like a reply by in your complaint: tell your adviser "
+            "and we will use it"
+        )
+        rule, confidence = COMPLAINT_CODE, S
     else:
         return None
-    due, text = working_days_after(start, days)
-    steps = (
-        f"{EVENTS[event]} on {long_date(start)}",
-        f"At {stage} the council has 5 working days to acknowledge and {days - 5} more to reply",
-        text,
+    steps += [
+        _WHO_REPLIES,
         "Councils set their own complaint policies; check the council's own timescale",
-    )
+        "If no reply comes by then, you can ask for the complaint to go to the next stage, and "
+        "ask your adviser for help",
+    ]
     return Deadline(
         kind="complaint_response",
         due=due,
         owner=LA,
-        rule="LGSCO Complaint Handling Code (applied from 1 April 2026)",
+        rule=rule,
+        confidence=confidence,
+        steps=tuple(steps),
+        warnings=_holiday_warnings(sent, due) if sent is not None else (),
+    )
+
+
+def _complaint_stage2_response(facts: Facts) -> Deadline | None:
+    """Complaint Handling Code stage 2: 5 working days to acknowledge, 20 more to respond."""
+    escalated = facts.events.get("complaint_escalated")
+    if escalated is None:
+        return None
+    due, text = working_days_after(escalated, 25)
+    steps = (
+        f"{EVENTS['complaint_escalated']} on {long_date(escalated)}",
+        "At stage 2 the council has 5 working days to acknowledge it and 20 more to give its "
+        "final response",
+        text,
+        "Councils set their own complaint policies; check the council's own timescale",
+        "After the council's final response, or if none comes, you can complain to the Local "
+        "Government and Social Care Ombudsman, usually within 12 months of first knowing of "
+        "the problem",
+    )
+    return Deadline(
+        kind="complaint_stage2_response",
+        due=due,
+        owner=LA,
+        rule=COMPLAINT_CODE,
         confidence=S,
         steps=steps,
-        warnings=_holiday_warnings(start, due),
+        warnings=_holiday_warnings(escalated, due),
     )
 
 
@@ -858,14 +1113,29 @@ def _rule(
 
 
 RULES: dict[str, Rule] = {
-    "appeal": _rule("appeal", Owner.PARENT, APPEAL_SOURCE, P, _appeal, ("decision_sent",)),
+    "appeal": _rule(
+        "appeal",
+        Owner.PARENT,
+        APPEAL_SOURCE,
+        P,
+        _appeal,
+        ("decision_sent", "decision_letter_dated", "certificate_issued"),
+    ),
     "mediation_adviser_contact": _rule(
         "mediation_adviser_contact",
         Owner.PARENT,
         "SEND Regulations 2014 reg 33",
         P,
         _mediation_adviser_contact,
-        ("decision_sent",),
+        ("decision_sent", "decision_letter_dated"),
+    ),
+    "certificate_due": _rule(
+        "certificate_due",
+        Owner.MEDIATION_ADVISER,
+        "SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
+        S,
+        _certificate_due,
+        _CERTIFICATE_EVENTS,
     ),
     **{p.kind: _rule(p.kind, p.owner, p.source, p.confidence, p, p.events) for p in _PERIODS},
     "final_amended_plan": _rule(
@@ -879,10 +1149,18 @@ RULES: dict[str, Rule] = {
     "complaint_response": _rule(
         "complaint_response",
         LA,
-        "LGSCO Complaint Handling Code",
+        COMPLAINT_CODE,
         S,
         _complaint_response,
         ("complaint_sent", "complaint_response_requested"),
+    ),
+    "complaint_stage2_response": _rule(
+        "complaint_stage2_response",
+        LA,
+        COMPLAINT_CODE,
+        S,
+        _complaint_stage2_response,
+        ("complaint_escalated",),
     ),
     "phase_transfer_review": _rule(
         "phase_transfer_review",
@@ -895,6 +1173,94 @@ RULES: dict[str, Rule] = {
 }
 
 DEADLINE_KINDS: tuple[str, ...] = tuple(RULES)
+
+
+# --- what completes each deadline -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The events that show a deadline's step was done. One counts only if it is dated on or
+    after the day the deadline's clock started (the earliest of `after`, by default the rule's
+    triggers): a decision sent before an EHC request is an older decision, not the answer to it."""
+
+    by: tuple[str, ...]
+    after: tuple[str, ...] | None = None
+
+
+_DECIDED = ("decision_sent",)  # an appealable decision, a final plan among them, was sent
+_NOT_YET = Completion(())  # nothing in the vocabulary shows it; the adviser marks it met
+
+COMPLETED_BY: dict[str, Completion] = {
+    # §1.2: the family sent the appeal; the Tribunal registering it shows the same.
+    "appeal": Completion(("appeal_submitted", "appeal_registered")),
+    # §2.2 reg 33: any of these means the family has been in touch with the mediation adviser.
+    "mediation_adviser_contact": Completion(
+        (
+            "mediation_adviser_contacted",
+            "mediation_declined",
+            "mediation_requested",
+            "mediation_not_arranged",
+            "mediation_meeting",
+            "mediation_concluded",
+            "certificate_issued",
+        )
+    ),
+    # §2.3: the certificate itself.
+    "certificate_due": Completion(("certificate_issued",)),
+    # §2.3: mediation arranged or held; or the council said it could not, and the certificate
+    # deadline takes over.
+    "mediation_by": Completion(
+        ("mediation_meeting", "mediation_concluded", "mediation_not_arranged", "certificate_issued")
+    ),
+    "mediation_meeting_notice": Completion(("mediation_concluded",)),
+    "mediation_agreement_action": _NOT_YET,
+    # §3: the council answered the request: a decision (refusal, no plan, or the final plan).
+    "ehc_assessment_decision": Completion(("decision_sent", "draft_plan_served")),
+    "ehc_no_plan_decision": Completion(("decision_sent", "draft_plan_served")),
+    "ehc_final_plan": Completion(_DECIDED),
+    "draft_plan_comments": Completion(_DECIDED),  # the final plan closes the comments window
+    "review_notice": _NOT_YET,
+    "review_report": _NOT_YET,
+    "review_decision": Completion(("amendment_notice_sent", "decision_sent")),
+    "annual_review": _NOT_YET,  # the next review meeting replaces this one's date
+    "amendment_comments": Completion(_DECIDED),
+    "final_amended_plan": Completion(_DECIDED),
+    "reassessment_final_plan": Completion(_DECIDED),
+    "discrimination_claim": _NOT_YET,
+    "la_appeal_response": _NOT_YET,
+    "ombudsman_complaint": _NOT_YET,
+    # §4: the plan an order or concession requires, once issued, is an appealable decision.
+    "order_assessment_notice": _NOT_YET,
+    "order_assessment_no_plan": Completion(("decision_sent", "draft_plan_served")),
+    "order_assessment_final_plan": Completion(_DECIDED),
+    "order_draft_plan": Completion(("draft_plan_served",)),
+    "order_final_plan": Completion(_DECIDED),
+    "order_amended_plan": Completion(_DECIDED),
+    "order_name_school": Completion(_DECIDED),
+    "order_reconsideration": Completion(_DECIDED),
+    "concession_assessment_notice": _NOT_YET,
+    "concession_no_plan": Completion(("decision_sent", "draft_plan_served")),
+    "concession_final_plan": Completion(_DECIDED),
+    "concession_amended_plan": Completion(_DECIDED),
+    "recommendation_response": _NOT_YET,
+    "phase_transfer_review": _NOT_YET,  # its clock is a future move, not a start
+    # §7: the reply arrived; going to the next stage also ends the wait for the first reply.
+    "complaint_response": Completion(
+        ("complaint_response_received", "complaint_escalated"), after=("complaint_sent",)
+    ),
+    "complaint_stage2_response": Completion(("complaint_response_received",)),
+}
+
+
+def completed_by(kind: str, events: Mapping[str, date]) -> tuple[str, date] | None:
+    """The first recorded event that completes a deadline of this kind, with its date."""
+    completion = COMPLETED_BY[kind]
+    starts = [events[e] for e in (completion.after or RULES[kind].triggers) if e in events]
+    started = min(starts, default=date.min)
+    found = sorted((events[e], e) for e in completion.by if e in events and events[e] >= started)
+    return (found[0][1], found[0][0]) if found else None
+
 
 # Which rules each event can start, so a case runs only the rules its dates can trigger.
 _RULES_BY_EVENT: dict[str, tuple[Rule, ...]] = {
@@ -965,9 +1331,82 @@ def validate(facts: Facts) -> None:
 
 
 def compute_deadlines(facts: Facts) -> list[Deadline]:
-    """Return every deadline the facts determine, in due-date order. Raise FactsError."""
+    """Return every deadline the facts determine, done ones included, in due-date order.
+    Raise FactsError."""
     validate(facts)
     triggered = {rule.code: rule for event in facts.events for rule in _RULES_BY_EVENT[event]}
-    found = [d for rule in triggered.values() if (d := rule.compute(facts)) is not None]
+    found = []
+    for rule in triggered.values():
+        deadline = rule.compute(facts)
+        if deadline is None:
+            continue
+        deadline = _safe_by_letter_date(rule, facts, deadline)
+        done = completed_by(deadline.kind, facts.events)
+        if done is not None:
+            deadline = replace(deadline, done_by=done[0], done_on=done[1])
+        found.append(deadline)
     found.sort(key=lambda d: (d.due, d.kind))
+    return found
+
+
+def _safe_by_letter_date(rule: Rule, facts: Facts, deadline: Deadline) -> Deadline:
+    """Where the letter is dated before the day it was sent, the date counts from the sending
+    but the family is told to aim for the date counted from the letter (§1.2: remind on the
+    earlier)."""
+    sent = facts.events.get("decision_sent")
+    letter = facts.events.get("decision_letter_dated")
+    if sent is None or letter is None or letter >= sent or "decision_sent" not in rule.triggers:
+        return deadline
+    events = {**facts.events, "decision_sent": letter}
+    del events["decision_letter_dated"]
+    by_letter = rule.compute(Facts(events=events, placement_only=facts.placement_only))
+    if by_letter is None or by_letter.act_by >= deadline.act_by:
+        return deadline
+    note = (
+        f"The letter is dated {long_date(letter)}, before the day it was sent. Counted from the "
+        f"date on the letter, this date would be {long_date(by_letter.due)}: aim for "
+        f"{long_date(by_letter.act_by)} to be safe"
+    )
+    return replace(deadline, safe_by=by_letter.act_by, steps=(*deadline.steps, note))
+
+
+def flags(facts: Facts, deadlines: Iterable[Deadline]) -> list[str]:
+    """Dates that can all be true but look odd: accepted, and shown to the adviser to check."""
+    events = facts.events
+    found = []
+    declined, requested = events.get("mediation_declined"), events.get("mediation_requested")
+    if declined and requested and requested > declined:
+        found.append(
+            f"Mediation was asked for on {long_date(requested)}, after it was declined on "
+            f"{long_date(declined)}. Check which is right: a certificate may already have been "
+            "issued after the family declined."
+        )
+    sent, letter = events.get("decision_sent"), events.get("decision_letter_dated")
+    if sent and letter and letter > sent:
+        found.append(
+            f"The decision letter is dated {long_date(letter)}, after the day it was sent "
+            f"({long_date(sent)}). Check both dates against the letter and its envelope or email."
+        )
+    by_kind = {d.kind: d for d in deadlines}
+    late = (
+        (
+            "appeal",
+            "appeal_submitted",
+            "The appeal was sent",
+            "the Tribunal must be asked to accept it late, with the reasons",
+        ),
+        (
+            "mediation_adviser_contact",
+            "mediation_adviser_contacted",
+            "The family contacted the mediation adviser",
+            "check with the adviser that a certificate can still be issued",
+        ),
+    )
+    for kind, event, what, then in late:
+        deadline, done_on = by_kind.get(kind), events.get(event)
+        if deadline and done_on and done_on > deadline.due:
+            found.append(
+                f"{what} on {long_date(done_on)}, after its last day ({long_date(deadline.due)}): "
+                f"{then}."
+            )
     return found

@@ -62,6 +62,14 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """Return the last working day strictly before `day`."""
+    day -= ONE_DAY
+    while not is_working_day(day):
+        day -= ONE_DAY
+    return day
+
+
 def add_working_days(start: date, count: int) -> tuple[date, list[date]]:
     """Return the `count`th working day after `start` (negative: before), and the days skipped."""
     step = ONE_DAY if count >= 0 else -ONE_DAY

@@ -98,7 +98,10 @@ def test_august_window_moves_the_appeal_to_september():
 def test_mediation_adviser_contact_is_not_rolled_and_tells_parent_to_act_before():
     contact = deadlines(decision_sent=date(2026, 1, 15))["mediation_adviser_contact"]
     assert contact.due == date(2026, 3, 15)
-    assert any("act by the working day before it" in s for s in contact.steps)
+    assert any(
+        "aim for Friday 13 March 2026, the last working day before" in s for s in contact.steps
+    )
+    assert contact.aim_for == contact.act_by == date(2026, 3, 13)
 
 
 def test_local_authority_deadline_on_a_bank_holiday_stays_put():
@@ -116,14 +119,16 @@ def test_working_days_across_christmas_list_the_holidays_skipped():
     assert due.owner is Owner.MEDIATION_ADVISER
 
 
-def test_certificate_due_counts_from_the_latest_mediation_event():
+def test_deemed_certificate_stays_due_when_mediation_is_recorded_later():
     found = deadlines(
         decision_sent=date(2026, 9, 1),
         mediation_requested=date(2026, 9, 10),
         mediation_not_arranged=date(2026, 10, 12),
         mediation_concluded=date(2026, 10, 20),
     )
-    assert found["certificate_due"].due == date(2026, 10, 23)
+    # Mon 12 Oct + 3 working days: the deemed certificate, not 3 days after the later meeting.
+    assert found["certificate_due"].due == date(2026, 10, 15)
+    assert any("'deemed' certificate" in s for s in found["certificate_due"].steps)
 
 
 def test_discrimination_claim_ends_the_day_before_the_corresponding_date():

@@ -6,13 +6,22 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from workflows import working_days
-from workflows.rules import EVENTS, Facts, FactsError, add_months, compute_deadlines, validate
+from workflows.rules import (
+    EVENTS,
+    Facts,
+    FactsError,
+    State,
+    add_months,
+    aim_for,
+    compute_deadlines,
+    validate,
+)
 
 DATES = st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 12, 31))
 WORKING_DAY_KINDS = {
     "appeal",
     "certificate_due",
-    "complaint_response",
+    "complaint_stage2_response",
     "la_appeal_response",
     "mediation_meeting_notice",
 }
@@ -108,3 +117,50 @@ def test_deadlines_never_fall_before_the_events_that_start_them(events):
     for deadline in found:
         if deadline.kind not in DEADLINES_BEFORE_THEIR_EVENT:
             assert deadline.due >= earliest_event
+
+
+@settings(max_examples=300)
+@given(
+    events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
+    placement_only=st.booleans(),
+)
+def test_aim_for_is_a_working_day_at_most_four_days_before_the_date(events, placement_only):
+    assume(is_valid(events, placement_only))
+    for deadline in compute_deadlines(Facts(events=events, placement_only=placement_only)):
+        aim = deadline.aim_for
+        assert working_days.is_working_day(aim), f"{deadline.kind}: aim for {aim}"
+        assert deadline.due - timedelta(days=4) <= aim <= deadline.due
+        if working_days.is_working_day(deadline.due):
+            assert aim == deadline.due
+        if deadline.owner == "parent":
+            # The family is never told to act after the last working day on or before it.
+            assert deadline.act_by <= aim
+        else:
+            assert deadline.act_by == deadline.due  # others simply owe it by its date
+
+
+@given(day=DATES)
+def test_aim_for_every_day_is_the_last_working_day_on_or_before_it(day):
+    aim = aim_for(day)
+    assert working_days.is_working_day(aim)
+    assert day - timedelta(days=4) <= aim <= day
+    between = [aim + timedelta(days=n) for n in range(1, (day - aim).days + 1)]
+    assert not any(working_days.is_working_day(d) for d in between)
+
+
+@settings(max_examples=300)
+@given(
+    events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
+    today=DATES,
+)
+def test_every_deadline_has_exactly_one_state(events, today):
+    assume(is_valid(events))
+    for deadline in compute_deadlines(Facts(events=events)):
+        state = deadline.state(today)
+        if deadline.done_by:
+            assert state is State.DONE
+            assert events[deadline.done_by] == deadline.done_on
+        elif deadline.due < today:
+            assert state is State.PASSED
+        else:
+            assert state is State.OPEN

@@ -536,11 +536,12 @@ CASES = [
         {"mediation_declined": "2026-10-15", "mediation_concluded": "2026-11-02"},
         {"certificate_due": "2026-11-05"},
     ),
-    # Latest of not_arranged (Mon 2 Nov) and declined (Tue 10 Nov 2026) -> Wed 11, Thu 12, Fri 13.
+    # The deemed certificate (not arranged, Mon 2 Nov 2026) stays due whatever is recorded
+    # later (section 2.3): Tue 3, Wed 4, Thu 5 Nov.
     case(
-        "certificate-due-latest-event-declined",
+        "certificate-due-deemed-certificate-wins",
         {"mediation_not_arranged": "2026-11-02", "mediation_declined": "2026-11-10"},
-        {"certificate_due": "2026-11-13"},
+        {"certificate_due": "2026-11-05"},
     ),
     # ------------------------------------------------------------------ mediation (calendar days)
     # 31 Jan 2026 + 30 days: 28 Feb is +28 -> Mon 2 Mar 2026.
@@ -808,16 +809,28 @@ CASES = [
     # Stage 2 replaces stage 1: 25 working days after Mon 2 Nov 2026: Mon 23 Nov is the 15th,
     # then 24-27 (19), 30 Nov (20), 1-4 Dec (24), Mon 7 Dec (25).
     case(
-        "complaint-stage-2-replaces-stage-1",
-        {"complaint_sent": "2026-10-01", "complaint_response_requested": "2026-11-02"},
-        {"complaint_response": "2026-12-07"},
+        "complaint-stage-2-from-escalation",
+        {"complaint_sent": "2026-10-01", "complaint_escalated": "2026-11-02"},
+        {"complaint_stage2_response": "2026-12-07", "complaint_response": "2026-10-22"},
+    ),
+    # The leaflet: give a date you would like a reply by. The reply is due on that date, not
+    # 25 working days after it (the bug in issue 6).
+    case(
+        "complaint-reply-by-date-is-the-due-date",
+        {"complaint_sent": "2026-11-02", "complaint_response_requested": "2026-12-01"},
+        {"complaint_response": "2026-12-01"},
+    ),
+    case(
+        "complaint-reply-by-date-on-a-sunday-is-not-moved",
+        {"complaint_response_requested": "2027-01-10"},
+        {"complaint_response": "2027-01-10"},
     ),
     # Stage 2 from Mon 13 Dec 2027: 14-17 (4), 20-24 (9), [27, 28 hol] 29-31 (12), [3 Jan hol],
     # 4-7 Jan (16), 10-14 (21), 17-20 (25) -> Thu 20 Jan 2028.
     case(
         "complaint-stage-2-across-christmas-2027",
-        {"complaint_sent": "2027-11-15", "complaint_response_requested": "2027-12-13"},
-        {"complaint_response": "2028-01-20"},
+        {"complaint_sent": "2027-11-15", "complaint_escalated": "2027-12-13"},
+        {"complaint_stage2_response": "2028-01-20"},
     ),
     # LGSCO: "12 months beginning with" 10 Mar 2026 -> Tue 9 Mar 2027 (section 10a).
     case(

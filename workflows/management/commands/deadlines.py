@@ -1,7 +1,9 @@
 import json
 import sys
+from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from workflows import rules
 
@@ -26,6 +28,11 @@ class Command(BaseCommand):
             action="store_true",
             help="The appeal is only about the school named in Section I (no certificate needed).",
         )
+        parser.add_argument(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="The day to judge each deadline open, done or passed (default: today in London).",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
@@ -35,6 +42,7 @@ class Command(BaseCommand):
                 raise rules.FactsError("An event is given twice: give each event once")
             if not events:
                 raise rules.FactsError("Give at least one --event, e.g. decision_sent=2026-03-01")
+            today = _today(options["today"])
             deadlines = rules.compute_deadlines(
                 rules.Facts(events=events, placement_only=options["placement_only"])
             )
@@ -42,12 +50,22 @@ class Command(BaseCommand):
             self.stderr.write(f"error: {exc}")
             sys.exit(2)
         if options["format"] == "json":
-            self.stdout.write(json.dumps({"deadlines": [as_json(d) for d in deadlines]}, indent=2))
+            payload = {"deadlines": [as_json(d, today=today) for d in deadlines]}
+            self.stdout.write(json.dumps(payload, indent=2))
         else:
-            self.stdout.write(as_text(deadlines))
+            self.stdout.write(as_text(deadlines, today=today))
 
 
-def as_json(deadline: rules.Deadline) -> dict:
+def _today(text: str | None) -> date:
+    if not text:
+        return timezone.localdate()
+    try:
+        return rules.parse_date(text)
+    except rules.FactsError as exc:
+        raise rules.FactsError(f"--today: {exc}") from exc
+
+
+def as_json(deadline: rules.Deadline, *, today: date) -> dict:
     return {
         "kind": deadline.kind,
         "due": deadline.due.isoformat(),
@@ -56,16 +74,41 @@ def as_json(deadline: rules.Deadline) -> dict:
         "confidence": deadline.confidence.value,
         "steps": list(deadline.steps),
         "warnings": list(deadline.warnings),
+        "state": deadline.state(today).value,
+        "done_by": deadline.done_by,
+        "aim_for": deadline.aim_for.isoformat(),
     }
 
 
-def as_text(deadlines: list[rules.Deadline]) -> str:
+def state_text(deadline: rules.Deadline, today: date) -> str:
+    state = deadline.state(today)
+    if state is rules.State.DONE:
+        return (
+            f"done: {rules.EVENTS[deadline.done_by]} on {rules.long_date(deadline.done_on)} "
+            f"({deadline.done_by})"
+        )
+    if state is rules.State.PASSED:
+        return f"passed: this date is before {rules.long_date(today)}"
+    return "open"
+
+
+def as_text(deadlines: list[rules.Deadline], *, today: date) -> str:
     if not deadlines:
         return "These dates determine no deadlines yet."
     blocks = []
     for d in deadlines:
+        act_by = d.act_by
         lines = [
             f"{d.kind}: {rules.long_date(d.due)} ({d.due.isoformat()})",
+            f"  state: {state_text(d, today)}",
+            *(
+                [
+                    f"  aim for: {rules.long_date(act_by)} ({act_by.isoformat()}), "
+                    f"{rules.act_by_reason(due=d.due, act_by=act_by)}"
+                ]
+                if act_by < d.due
+                else []
+            ),
             f"  who acts: {d.owner.value.replace('_', ' ')}",
             f"  rule: {d.rule} [{d.confidence.value}]",
             *(f"  - {step}" for step in d.steps),
