@@ -11,13 +11,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as datetime_time
 
 from django.db import transaction
 from django.utils import timezone
 
 from notifications import gsm, rendering, schedule, services
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
-from notifications.planner import CHECK_OFFSET
+from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules, working_days
 from workflows import services as workflow_services
 from workflows.models import Case, Deadline
@@ -276,6 +277,16 @@ def _moments(policy: ReminderPolicy, due: date) -> list[tuple[str, str, date, st
                     f"sent {rules.long_date(day)}.",
                 )
             )
+        after = due + timedelta(days=1)
+        moments.append(
+            (
+                Kind.PASSED,
+                PASSED_OFFSET,
+                after,
+                "Sent once if the date passes with nothing recorded to show it was done "
+                f"(here {rules.long_date(after)}); the adviser gets an urgent task too.",
+            )
+        )
     else:
         day = working_days.next_working_day(due)
         moments.append(
@@ -288,6 +299,7 @@ def _moments(policy: ReminderPolicy, due: date) -> list[tuple[str, str, date, st
 def _summary_group(adviser, policies, *, today: date, now: datetime) -> PreviewGroup:
     """The summary with the longest deadline names first: the longest text it can be."""
     case, contact = _sample_family(adviser, "SUMMARY")
+    now = schedule.local_instant(today, datetime_time(10, 0))  # as it would go on `today`
     enabled = [p.deadline_kind for p in policies if p.enabled]
     labels = {
         kind: rendering.deadline_words(kind, today + timedelta(weeks=8)).label for kind in enabled
@@ -303,6 +315,8 @@ def _summary_group(adviser, policies, *, today: date, now: datetime) -> PreviewG
             rule="",
             confidence=rules.Confidence.UNCONFIRMED.value,
             computed_at=now,
+            aim_for=rules.aim_for(due),
+            act_by=rules.act_by(due=due, owner=rules.Owner.PARENT),
         )
     previews = [
         _render(

@@ -159,6 +159,7 @@ class OutboundMessage(models.Model):
         REMINDER = "reminder"
         CHECK = "check", "Check it arrived"
         DATE_CHANGED = "date_changed", "Date changed"
+        PASSED = "passed", "Date passed"
         FALLBACK = "fallback", "Sent by email after a text failed"
         TEST = "test", "Test to an adviser"
 
@@ -287,6 +288,8 @@ class AdviserTask(models.Model):
         CHECK_DEADLINE = "check_deadline", "Check a date someone else owed"
         INBOUND_SMS = "inbound_sms", "The family replied by text"
         OVERDUE = "overdue", "A reminder is late going out"
+        DEADLINE_PASSED = "deadline_passed", "URGENT: a family deadline has passed"
+        DATES_TO_CHECK = "dates_to_check", "Dates that look odd: check them"
 
     case = models.ForeignKey(
         "workflows.Case", models.CASCADE, null=True, blank=True, related_name="tasks"

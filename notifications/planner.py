@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from notifications import schedule
-from notifications.models import Contact, OutboundMessage, ReminderPolicy
-from workflows import working_days
+from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
+from workflows import rules, working_days
 from workflows.models import Case, Deadline, KeyDate
 
 logger = logging.getLogger(__name__)
@@ -27,9 +27,18 @@ Kind = OutboundMessage.Kind
 Status = OutboundMessage.Status
 # Statuses that mean the family has (or may have) read the message.
 TOLD = (Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN)
-PLANNED_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED)
+PLANNED_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.PASSED)
 PAUSED, CLOSED = "reminders paused", "case closed"
+DATE_PASSED = "the date has passed"
 CHECK_OFFSET = "+1wd"  # the working day after the date
+PASSED_OFFSET = "passed"  # the one message saying a family's own date has passed
+# A family's own date that passed longer ago than this is listed as passed in the summary, but
+# gets no message and no urgent task of its own: an imported caseload would otherwise wake
+# every old case at once.
+PASSED_NOTICE_WINDOW = timedelta(weeks=8)
+# The appeal's "date has passed" message covers the mediation adviser's date, which passes a
+# day or so before it: one alarming message, not two.
+COVERED_BY = {"mediation_adviser_contact": "appeal"}
 
 Key = tuple[int, int, str, str, str, date]  # deadline, contact, channel, kind, offset, due date
 
@@ -67,6 +76,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     to_create: list[OutboundMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
+    urgent: list[AdviserTask] = []
     for case_id, case in cases.items():
         plan = _CasePlan(
             case=case,
@@ -78,6 +88,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             now=now,
         )
         plan.work_out()
+        urgent.extend(plan.urgent_tasks())
         to_create.extend(plan.to_create)
         reactivate.extend(plan.reactivate)
         for reason, ids in plan.cancel.items():
@@ -92,19 +103,34 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             status=Status.PENDING, status_reason="", send_at=send_at, updated_at=now
         )
     OutboundMessage.objects.bulk_create(to_create, batch_size=1000)
+    _create_new_tasks(urgent)
+
+
+def _create_new_tasks(tasks: list[AdviserTask]) -> None:
+    """Raise each urgent task once, however often the planner runs."""
+    if not tasks:
+        return
+    have = set(
+        AdviserTask.objects.filter(
+            case_id__in={t.case_id for t in tasks}, kind=AdviserTask.Kind.DEADLINE_PASSED
+        ).values_list("case_id", "text")
+    )
+    AdviserTask.objects.bulk_create([t for t in tasks if (t.case_id, t.text) not in have])
 
 
 class _CasePlan:
     def __init__(self, *, case, contacts, deadlines, events, messages, policies, now) -> None:
         self.case = case
         self.recipients = [(c, channel) for c in contacts for channel, _ in c.channels()]
-        self.deadlines = [d for d in deadlines if d.status == Deadline.Status.OPEN]
+        self.today = timezone.localdate(now)
+        self.all_deadlines = {d.id: d for d in deadlines}
+        # What still needs the family or the adviser: neither done nor marked by the adviser.
+        self.deadlines = [d for d in deadlines if d.state(self.today) != rules.State.DONE]
         self.deadline_by_id = {d.id: d for d in self.deadlines}
         self.events = events
         self.messages = messages
         self.policies = policies
         self.now = now
-        self.today = timezone.localdate(now)
         self.to_create: list[OutboundMessage] = []
         self.cancel: dict[str, list[int]] = defaultdict(list)
         self.reactivate: list[tuple[int, datetime]] = []
@@ -121,7 +147,10 @@ class _CasePlan:
             if not active:
                 reason = PAUSED if self.case.reminders_paused else CLOSED
                 self.cancel[reason].append(message.id)
-            elif message.kind in (Kind.REMINDER, Kind.CHECK) and self._key(message) not in desired:
+            elif (
+                message.kind in (Kind.REMINDER, Kind.CHECK, Kind.PASSED)
+                and self._key(message) not in desired
+            ):
                 self.cancel[self._why_not_wanted(message)].append(message.id)
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
@@ -154,9 +183,17 @@ class _CasePlan:
             if policy is None:
                 continue
             due = deadline.effective_due
-            if policy.style == ReminderPolicy.Style.COUNTDOWN:
+            if policy.style == ReminderPolicy.Style.COUNTDOWN and due < self.today:
+                # Passed: no more countdown, one message saying so and what can still be done.
+                if not self._passed_notice_due(deadline):
+                    continue
+                moments = [(PASSED_OFFSET, due + timedelta(days=1))]
+                kind = Kind.PASSED
+            elif policy.style == ReminderPolicy.Style.COUNTDOWN:
+                # Counted back from the day to act by, so the last one is never after it.
+                act_by = deadline.effective_act_by
                 moments = [
-                    (offset.text, offset.date_before(due))
+                    (offset.text, offset.date_before(act_by))
                     for offset in schedule.parse_offsets(policy.offsets)
                 ]
                 kind = Kind.REMINDER
@@ -167,17 +204,52 @@ class _CasePlan:
                 kind = Kind.CHECK
             for offset, day in moments:
                 send_at = schedule.local_instant(day, policy.send_time)
+                if kind == Kind.PASSED:
+                    send_at = max(send_at, self.now)  # told at once when we learn of it late
                 for contact, channel in self.recipients:
                     key = (deadline.id, contact.id, channel, kind, offset, due)
                     desired[key] = (first_allowed(channel, send_at), deadline)
         return desired
 
+    def _passed_notice_due(self, deadline: Deadline) -> bool:
+        """Whether a family's own passed date gets its message and urgent task."""
+        if deadline.effective_due < self.today - PASSED_NOTICE_WINDOW:
+            return False
+        covering = COVERED_BY.get(deadline.kind)
+        return not any(d.kind == covering and d.effective_due < self.today for d in self.deadlines)
+
+    def urgent_tasks(self) -> list[AdviserTask]:
+        """A family's own date passed with nothing to show it was done: the adviser acts today,
+        whether or not the family gets messages."""
+        if self.case.status != Case.Status.OPEN:
+            return []
+        tasks = []
+        for deadline in self.deadlines:
+            policy = self.policies.get(deadline.kind)
+            if policy is None or policy.style != ReminderPolicy.Style.COUNTDOWN:
+                continue
+            due = deadline.effective_due
+            if due >= self.today or not self._passed_notice_due(deadline):
+                continue
+            tasks.append(
+                AdviserTask(
+                    case=self.case,
+                    kind=AdviserTask.Kind.DEADLINE_PASSED,
+                    text=passed_task_text(deadline.kind, due),
+                )
+            )
+        return tasks
+
     def _why_not_wanted(self, message: OutboundMessage) -> str:
-        current = self.deadline_by_id.get(message.deadline_id)
+        current = self.all_deadlines.get(message.deadline_id)
         if current is None:
             return "the deadline no longer stands"
         if current.effective_due != message.due_date:
             return f"the date moved to {current.effective_due.isoformat()}"
+        if current.id not in self.deadline_by_id:
+            return done_reason(current)
+        if message.kind == Kind.REMINDER and current.effective_due < self.today:
+            return DATE_PASSED
         return "no longer planned"
 
     def _still_current(self, message: OutboundMessage) -> bool:
@@ -249,6 +321,21 @@ class _CasePlan:
                     )
                 elif _held_by_pause(planned[key]):
                     self.reactivate.append((planned[key].id, first_allowed(channel, self.now)))
+
+
+def done_reason(deadline: Deadline) -> str:
+    """Why a done deadline's messages stop, for the message history."""
+    return f"step done: {deadline.done_in_words()}"[:200]
+
+
+def passed_task_text(kind: str, due: date) -> str:
+    what = kind.replace("_", " ")
+    return (
+        f"The family's {what} date, {rules.long_date(due)}, has passed and nothing on the case "
+        "shows it was done. Contact the family today. If it was done, record the date on the "
+        "case. If not, say what can still be done (for an appeal: send it now and ask the "
+        "Tribunal to accept it late, with the reasons)."
+    )
 
 
 def _held_by_pause(message: OutboundMessage) -> bool:

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from notifications import gsm
 from notifications.models import OutboundMessage, ReminderPolicy
+from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
+from workflows import rules
 from workflows.rules import long_date
 from workflows.working_days import working_days_until
 
@@ -35,26 +37,58 @@ class DeadlineWords:
     label: str
     sentence: str
     todo: str
-    due: str
+    due: str  # with the day to aim for, when that is earlier
+    late: str  # what can still be done once the date has passed
+    due_plain: str  # the date alone
 
 
-def deadline_words(kind: str, due: date) -> DeadlineWords:
-    """The three lines of templates/notifications/deadlines/<kind>.txt, filled in."""
+_DEFAULT_LATE = "Contact your adviser today about what you can still do."
+
+
+def deadline_words(kind: str, due: date, *, act_by: date | None = None) -> DeadlineWords:
+    """The lines of templates/notifications/deadlines/<kind>.txt, filled in: label, sentence,
+    what to do, and (optional) what can still be done once the date has passed."""
     template = select_template(
         [f"notifications/deadlines/{kind}.txt", "notifications/deadlines/default.txt"],
         using=TEXT,
     )
-    text = template.render(
-        {"due": long_date(due), "kind_name": kind.replace("_", " ").capitalize()}
+    due_words = rules.date_in_words(due=due, act_by=act_by or due)
+    text = template.render({"due": due_words, "kind_name": kind.replace("_", " ").capitalize()})
+    lines = [line.strip() for line in text.strip().splitlines()]
+    label, sentence, todo = lines[:3]
+    late = lines[3] if len(lines) > 3 else _DEFAULT_LATE
+    return DeadlineWords(
+        label=label,
+        sentence=sentence,
+        todo=todo,
+        due=due_words,
+        late=late,
+        due_plain=long_date(due),
     )
-    label, sentence, todo = (line.strip() for line in text.strip().splitlines()[:3])
-    return DeadlineWords(label=label, sentence=sentence, todo=todo, due=long_date(due))
+
+
+def words_for(deadline) -> DeadlineWords:
+    """The words for a stored deadline, with its override and day to act by."""
+    return deadline_words(deadline.kind, deadline.effective_due, act_by=deadline.effective_act_by)
+
+
+def fallback_of(message: OutboundMessage) -> str:
+    """The kind of message an email fallback stands in for, from the offset it copied."""
+    if not message.deadline_kind:
+        return Kind.SUMMARY
+    if message.offset == CHECK_OFFSET:
+        return Kind.CHECK
+    if message.offset == PASSED_OFFSET:
+        return Kind.PASSED
+    if message.offset.isdigit():  # date changed: keyed on the date the family was told
+        return Kind.DATE_CHANGED
+    return Kind.REMINDER
 
 
 def when_text(*, today: date, due: date) -> str:
     days = (due - today).days
     if days < 0:
-        return "past"
+        return "passed"
     if days == 0:
         return "today"
     if days == 1:
@@ -76,8 +110,8 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
         return Rendered(subject=message.subject or "sendflow test message", body=message.body)
     context = _context(message, today=timezone.localdate(now))
     kind = message.kind
-    if kind == Kind.FALLBACK and not message.deadline_kind:
-        kind = Kind.SUMMARY  # the summary text failed, so the summary goes by email
+    if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
+        kind = fallback_of(message)  # the same words as the text that failed, by email
     body = render_to_string(f"notifications/{message.channel}/{kind}.txt", context, using=TEXT)
     subject = ""
     if message.channel == "email":
@@ -106,27 +140,64 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         "dates_told": {},
     }
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
-        policies = set(
-            ReminderPolicy.objects.filter(enabled=True).values_list("deadline_kind", flat=True)
-        )
-        deadlines = [
-            d for d in case.deadlines.filter(status="open").order_by("due") if d.kind in policies
-        ]
-        context["deadlines"] = [
-            {**vars(deadline_words(d.kind, d.effective_due))} for d in deadlines
-        ]
-        context["dates_told"] = {d.kind: d.effective_due.isoformat() for d in deadlines}
+        context.update(_summary_context(case, today=today))
         return context
     deadline = message.deadline
-    due = deadline.effective_due if deadline else message.due_date
-    words = deadline_words(message.deadline_kind, due)
+    if deadline is not None:
+        due, act_by = deadline.effective_due, deadline.effective_act_by
+    else:
+        due = act_by = message.due_date
+    words = deadline_words(message.deadline_kind, due, act_by=act_by)
     context.update(
         label=words.label,
         sentence=words.sentence,
         todo=words.todo,
+        late=words.late,
         due=words.due,
-        when=when_text(today=today, due=due),
+        due_plain=words.due_plain,
+        when=when_text(today=today, due=act_by),
         passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
     )
     return context
+
+
+# The dates a summary text lists before "and N more on your page": two if they fit, so the
+# whole text stays within three segments with a long service name and link.
+SMS_SUMMARY_LINES = 2
+SMS_SUMMARY_CHARACTERS = 190
+
+
+def _summary_context(case, *, today: date) -> dict:
+    """Every date the family hears about: those ahead, and those passed said as passed.
+    Done steps are left out: there is nothing more to do for them."""
+    policies = set(
+        ReminderPolicy.objects.filter(enabled=True).values_list("deadline_kind", flat=True)
+    )
+    upcoming, passed = [], []
+    for deadline in case.deadlines.order_by("due", "kind"):
+        if deadline.kind not in policies:
+            continue
+        state = deadline.state(today)
+        if state == rules.State.OPEN:
+            upcoming.append(deadline)
+        elif state == rules.State.PASSED:
+            passed.append(deadline)
+    upcoming_words = [vars(words_for(d)) for d in upcoming]
+    passed_words = [vars(words_for(d)) for d in passed]
+    # Texts lead with what has passed: it is the one thing to act on today.
+    candidates = [{**w, "passed": True} for w in passed_words] + upcoming_words
+    sms_lines, used = [], 0
+    for words in candidates[:SMS_SUMMARY_LINES]:
+        length = len(words["label"]) + len(words["due_plain" if "passed" in words else "due"])
+        if sms_lines and used + length > SMS_SUMMARY_CHARACTERS:
+            break
+        sms_lines.append(words)
+        used += length
+    return {
+        "deadlines": upcoming_words,
+        "passed_deadlines": passed_words,
+        "sms_lines": sms_lines,
+        "sms_more": len(upcoming_words) + len(passed_words) - len(sms_lines),
+        "dates_told": {d.kind: d.effective_due.isoformat() for d in [*upcoming, *passed]},
+    }

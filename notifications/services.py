@@ -24,14 +24,14 @@ from notifications import rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
-from notifications.planner import CHECK_OFFSET, first_allowed, quiet_hours
+from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
 
 Kind = OutboundMessage.Kind
 Status = OutboundMessage.Status
-DEADLINE_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.FALLBACK)
+DEADLINE_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.PASSED, Kind.FALLBACK)
 
 
 # --- dispatch ------------------------------------------------------------------------------------
@@ -294,11 +294,13 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
             return Status.CANCELLED, "the deadline no longer stands"
         if deadline.status != Deadline.Status.OPEN:
             return Status.CANCELLED, f"deadline marked {deadline.status}"
+        if deadline.done_by:
+            return Status.CANCELLED, done_reason(deadline)
         if deadline.effective_due != message.due_date:
             return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
         if _is_countdown(message) and message.due_date < timezone.localdate(now):
-            # A countdown after the date helps nobody; the overdue sweep tells the adviser.
-            return Status.CANCELLED, "the date passed before this could be sent"
+            # A countdown after the date would call it ahead; the "passed" message says it.
+            return Status.CANCELLED, DATE_PASSED
         if message.kind == Kind.CHECK and _check_resolved(message):
             return Status.CANCELLED, "what was owed has arrived"
     return None
@@ -307,7 +309,7 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
 def _is_countdown(message: OutboundMessage) -> bool:
     """A reminder before a date (or its email fallback), as opposed to a check or a change."""
     if message.kind == Kind.FALLBACK:
-        return message.offset not in (CHECK_OFFSET, "") and not message.offset.isdigit()
+        return rendering.fallback_of(message) == Kind.REMINDER
     return message.kind == Kind.REMINDER
 
 

@@ -164,6 +164,8 @@ def make_reminders(count: int, *, tag: str, send_at, due: date) -> list[int]:
                 rule="benchmark",
                 confidence="PRIMARY",
                 computed_at=now,
+                aim_for=due,
+                act_by=due,
             )
             for case in cases
         ),

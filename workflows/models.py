@@ -131,6 +131,13 @@ class Deadline(models.Model):
     steps = models.JSONField(default=list)
     warnings = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()
+    # From the rules too: the day to aim for (the last working day on or before `due`), the
+    # day the family should act by (earlier still when the letter's date says so), and the
+    # event that completed the step, if one is recorded.
+    aim_for = models.DateField("aim for")
+    act_by = models.DateField("act by")
+    done_by = models.CharField(max_length=40, blank=True)
+    done_on = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     override_date = models.DateField(null=True, blank=True)
@@ -170,3 +177,33 @@ class Deadline(models.Model):
     @property
     def effective_due(self):
         return self.override_date or self.due
+
+    @property
+    def effective_aim_for(self):
+        return rules.aim_for(self.override_date) if self.override_date else self.aim_for
+
+    @property
+    def effective_act_by(self):
+        """The day to act by: an adviser's override replaces the computed one whole."""
+        if self.override_date:
+            return rules.act_by(due=self.override_date, owner=self.owner)
+        return self.act_by
+
+    def state(self, today) -> rules.State:
+        """Done (an event completed it, or the adviser marked it met or waived), passed (still
+        open and its date is before `today`, or marked missed), or open."""
+        if self.done_by or self.status in (self.Status.MET, self.Status.WAIVED):
+            return rules.State.DONE
+        if self.status == self.Status.MISSED or self.effective_due < today:
+            return rules.State.PASSED
+        return rules.State.OPEN
+
+    def date_in_words(self) -> str:
+        return rules.date_in_words(due=self.effective_due, act_by=self.effective_act_by)
+
+    def done_in_words(self) -> str:
+        if self.done_by:
+            return f"{rules.EVENTS[self.done_by]} on {rules.long_date(self.done_on)}"
+        if self.status in (self.Status.MET, self.Status.WAIVED):
+            return f"Marked {self.get_status_display().lower()} by the adviser"
+        return ""

@@ -18,7 +18,19 @@ from workflows.models import Case, Deadline, KeyDate
 
 logger = logging.getLogger(__name__)
 
-_COMPUTED_FIELDS = ["due", "owner", "rule", "confidence", "steps", "warnings", "computed_at"]
+_COMPUTED_FIELDS = [
+    "due",
+    "owner",
+    "rule",
+    "confidence",
+    "steps",
+    "warnings",
+    "computed_at",
+    "aim_for",
+    "act_by",
+    "done_by",
+    "done_on",
+]
 
 
 def facts_for(*, events: dict[str, date], placement_only: bool) -> rules.Facts:
@@ -45,6 +57,10 @@ def deadline_row(*, case_id: int, computed: rules.Deadline, now: datetime) -> De
         steps=list(computed.steps),
         warnings=list(computed.warnings),
         computed_at=now,
+        aim_for=computed.aim_for,
+        act_by=computed.act_by,
+        done_by=computed.done_by or "",
+        done_on=computed.done_on,
     )
 
 

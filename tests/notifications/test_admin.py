@@ -492,7 +492,10 @@ def test_preview_shows_every_text_within_three_segments(admin_client_logged_in, 
         reverse("admin:notifications_reminderpolicy_preview")
     ).content.decode()
     segments = dict(preview_rows(page))
-    assert len(segments) == 1 + 2 * ReminderPolicy.objects.count()
+    # Every policy: its reminder or check and "date changed"; a countdown also "date passed".
+    countdowns = ReminderPolicy.objects.filter(style="countdown").count()
+    assert len(segments) == 1 + 2 * ReminderPolicy.objects.count() + countdowns
+    assert "passed:appeal" in segments
     assert {key: n for key, n in segments.items() if int(n) > 3} == {}
     assert "segments: over 3" not in page
 

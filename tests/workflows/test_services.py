@@ -162,6 +162,6 @@ def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
     services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 20))
     appeal.refresh_from_db()
     assert (appeal.due, appeal.status) == (date(2026, 12, 21), "open")
-    task = AdviserTask.objects.get(case=case)
+    task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.CHECK_DEADLINE)
     assert "moved from Monday 2 November 2026 to Monday 21 December 2026" in task.text
     assert "It was marked missed and is open again" in task.text
