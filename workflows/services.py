@@ -94,6 +94,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
 
     rows: list[Deadline] = []
     failures: dict[int, str] = {}
+    odd: dict[int, list[str]] = {}
     for case_id, placement_only in placement.items():
         facts = facts_for(events=events.get(case_id, {}), placement_only=placement_only)
         try:
@@ -103,6 +104,8 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
             continue
         rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
+        if flags := rules.flags(facts, computed):
+            odd[case_id] = flags
     moved = _moved_deadlines(rows)
     # Status and overrides belong to the adviser: the upsert leaves them alone...
     Deadline.objects.bulk_create(
@@ -115,6 +118,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # ...unless the computed date moved: a deadline marked missed may stand again (a later
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
+    _flag_odd_dates(odd)
     recomputed = [case_id for case_id in placement if case_id not in failures]
     # Whatever this run did not write no longer stands.
     Deadline.objects.filter(case_id__in=recomputed).exclude(computed_at=now).delete()
@@ -162,6 +166,24 @@ def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
         if d.status != Deadline.Status.OPEN or d.override_date
     ]
     AdviserTask.objects.bulk_create(tasks)
+
+
+def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
+    """Dates that can all be true but look odd: a task for the adviser, once per finding."""
+    from notifications.models import AdviserTask  # notifications builds on workflows
+
+    if not odd:
+        return
+    kind = AdviserTask.Kind.DATES_TO_CHECK
+    have = set(
+        AdviserTask.objects.filter(case_id__in=odd, kind=kind).values_list("case_id", "text")
+    )
+    AdviserTask.objects.bulk_create(
+        AdviserTask(case_id=case_id, kind=kind, text=text)
+        for case_id, texts in odd.items()
+        for text in texts
+        if (case_id, text) not in have
+    )
 
 
 def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
