@@ -125,3 +125,13 @@ def test_server_error_page_is_axe_clean(visit, settings):
     """Rendered as Django renders it after an exception: 500.html with an empty context."""
     settings.ROOT_URLCONF = "tests.browser.urls_failing"
     assert_a_readable_page(visit, "/boom/", name="server-error", status=500)
+
+
+def test_the_first_tab_offers_a_skip_link_to_the_main_content(visit, imported_case):
+    page = visit(f"/f/{imported_case.access_token}/").page
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("a => a === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main-content"
