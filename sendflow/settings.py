@@ -111,6 +111,8 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it
 # Without collectstatic (the embedded default), find files in the apps; with it (the image),
 # serve what was collected.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# The family pages' GOV.UK Frontend and stylesheet (sendflow is not an app, so no app finder).
+STATICFILES_DIRS = [BASE_DIR / "sendflow" / "static"]
 
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -149,10 +151,13 @@ if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", SENDFLOW_QUIET_H
         f"SENDFLOW_QUIET_HOURS is '{SENDFLOW_QUIET_HOURS}': write it as HH:MM-HH:MM, "
         "like 20:00-09:00"
     )
-# Who families should contact: printed in every message.
-SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="your SENDIASS")
-SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="")
-SENDFLOW_ADVICE_SERVICE_EMAIL = env("SENDFLOW_ADVICE_SERVICE_EMAIL", default="")
+# Who families should contact: printed in every message and on every family page. The defaults
+# are placeholders for development (020 7946 0xxx is an Ofcom number reserved for drama).
+SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="Example SENDIASS")
+SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="020 7946 0123")
+SENDFLOW_ADVICE_SERVICE_EMAIL = env(
+    "SENDFLOW_ADVICE_SERVICE_EMAIL", default="advice@sendiass.example"
+)
 
 # The outbox pipeline (notifications/services.py).
 SENDFLOW_DISPATCH_BATCH = env.int("SENDFLOW_DISPATCH_BATCH", default=1000)  # rows claimed a tick

@@ -1,9 +1,12 @@
 """The family's private page and the opt-out page: what a shared phone may show."""
 
+import re
 from datetime import date
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
+from django.views.defaults import server_error
 
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
@@ -43,3 +46,34 @@ def test_opt_out_page_masks_the_addresses(client):
 def test_unknown_links_are_not_found(client):
     assert client.get(reverse("family-page", args=["nope"])).status_code == 404
     assert client.get(reverse("opt-out", args=["nope"])).status_code == 404
+
+
+def test_a_mistyped_family_link_gets_the_friendly_not_found_page(client, settings):
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
+    response = client.get("/f/not-a-real-link/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "call Exampleshire SENDIASS on" in page
+    assert 'href="tel:01632960123"' in page
+
+
+def test_the_server_error_page_renders_with_djangos_empty_context(settings):
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
+    response = server_error(RequestFactory().get("/f/anything/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert "01632 960123" in response.content.decode()
+
+
+def test_the_family_pages_stylesheets_and_script_are_served_by_the_app_itself(client):
+    """make run and gunicorn serve them through whitenoise: no separate web server, no CDN."""
+    case = CaseFactory()
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert len(assets) == 3  # GOV.UK Frontend's CSS, ours, and the script
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content)

@@ -1,0 +1,125 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright cannot download a browser of its own here, so the tests launch /usr/bin/chromium
+(`.ci/run` installs it). Without it they skip, unless SENDFLOW_REQUIRE_SERVICES=1 (set by
+.ci/run), where they fail. One browser for the session; a fresh context (cookies, viewport) for
+every page a test opens.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("SENDFLOW_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (SENDFLOW_REQUIRE_SERVICES=1: browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_setup, django_db_blocker) -> Iterator[object]:
+    """Chromium for the tests of this folder, started after the test database exists.
+
+    Playwright's sync API keeps an event loop running in this thread while it is open, and Django
+    refuses ORM calls from a thread with a running loop; the tests' queries are synchronous all the
+    same, so they are allowed until the browser closes, at the end of this folder's tests.
+    """
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed: pip install -r requirements-dev.txt")
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        try:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        except Error as exc:
+            unavailable(f"{CHROMIUM} would not start: {exc}")
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """One page opened in its own browser context, with what went wrong while it loaded."""
+
+    page: object
+    status: int
+    problems: list[str] = field(default_factory=list)
+    fonts: list[str] = field(default_factory=list)
+
+    def axe_violations(self) -> list[str]:
+        """Run axe-core in the page; one line per violation (any impact), with where."""
+        self.page.add_script_tag(path=str(AXE))
+        violations = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(node["target"]) for node in v["nodes"])
+            for v in violations
+        ]
+
+    def scrolls_sideways(self) -> bool:
+        return self.page.evaluate(
+            "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def visit(browser, live_server) -> Iterator[Callable[..., Visit]]:
+    """Open a path of the live server at a width: `visit("/f/abc/", width=375)`."""
+    contexts = []
+
+    def open_page(path: str, *, width: int = 375, javascript: bool = True) -> Visit:
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        page = context.new_page()
+        problems: list[str] = []
+        fonts: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                # A failed load is reported below with its URL (the 404 page's own is expected).
+                and not m.text.startswith("Failed to load resource")
+                and problems.append(f"console: {m.text}")
+            ),
+        )
+        page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        page.on(
+            "response",
+            lambda r: (
+                r.request.resource_type != "document"
+                and r.status >= 400
+                and problems.append(f"{r.status} for {r.url}")
+            ),
+        )
+        page.on("request", lambda r: r.resource_type == "font" and fonts.append(r.url))
+        response = page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        return Visit(page=page, status=response.status, problems=problems, fonts=fonts)
+
+    yield open_page
+    for context in contexts:
+        context.close()
