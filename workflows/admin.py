@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from notifications import admin_services
 from notifications.admin import ContactInline
@@ -18,9 +19,10 @@ from workflows.models import Case, Deadline, KeyDate, Route
 
 
 def _open_deadlines():
-    return Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN).order_by(
-        Coalesce("override_date", "due"), "kind"
-    )
+    """Deadlines still to do: open, and no recorded event has completed them."""
+    return Deadline.objects.filter(
+        case=OuterRef("pk"), status=Deadline.Status.OPEN, done_by=""
+    ).order_by(Coalesce("override_date", "due"), "kind")
 
 
 class NextDeadlineFilter(admin.SimpleListFilter):
@@ -99,6 +101,7 @@ class DeadlineInline(admin.TabularInline):
     can_delete = False
     fields = [
         "kind",
+        "state_in_words",
         "due_in_words",
         "owner",
         "status",
@@ -107,11 +110,31 @@ class DeadlineInline(admin.TabularInline):
         "override_record",
         "working",
     ]
-    readonly_fields = ["kind", "due_in_words", "owner", "override_record", "working"]
+    readonly_fields = [
+        "kind",
+        "state_in_words",
+        "due_in_words",
+        "owner",
+        "override_record",
+        "working",
+    ]
+
+    @admin.display(description="state")
+    def state_in_words(self, obj):
+        if not obj.pk:
+            return ""
+        state = obj.state(timezone.localdate())
+        if state == rules.State.DONE:
+            return format_html("<strong>Done</strong><br><small>{}</small>", obj.done_in_words())
+        if state == rules.State.PASSED:
+            return mark_safe('<strong style="color:#ba2121">Passed</strong>')
+        return "Open"
 
     @admin.display(description="computed date")
     def due_in_words(self, obj):
-        return rules.long_date(obj.due) if obj.due else ""
+        if not obj.due:
+            return ""
+        return rules.date_in_words(due=obj.due, act_by=obj.act_by)
 
     @admin.display(description="overridden")
     def override_record(self, obj):
@@ -209,8 +232,12 @@ class CaseAdmin(admin.ModelAdmin):
         if not obj.next_due:
             return "-"
         left = working_days.working_days_until(timezone.localdate(), obj.next_due)
-        if left < 0:
-            return format_html('<strong style="color:#ba2121">{} overdue</strong>', -left)
+        if obj.next_due < timezone.localdate():
+            return format_html(
+                '<strong style="color:#ba2121">passed, {} working day{} ago</strong>',
+                -left,
+                pluralize(-left),
+            )
         return left
 
     @admin.display(description="problems", ordering="problem_total")
@@ -266,7 +293,13 @@ class CaseAdmin(admin.ModelAdmin):
             history = obj.messages.select_related("contact").annotate(
                 when=Coalesce("sent_at", "send_at")
             )
+            today = timezone.localdate()
             context.update(
+                case_passed_deadlines=[
+                    d
+                    for d in obj.deadlines.order_by("due")
+                    if d.owner == rules.Owner.PARENT and d.state(today) == rules.State.PASSED
+                ],
                 case_messages=list(history.order_by("-when", "-id")[:HISTORY_LIMIT]),
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
@@ -309,12 +342,25 @@ class CaseAdmin(admin.ModelAdmin):
 
     def calculator_view(self, request):
         form = CalculatorForm(request.GET or None)
-        deadlines = form.cleaned_data["deadlines"] if form.is_valid() else None
+        rows = None
+        if form.is_valid():
+            today = form.cleaned_data.get("today") or timezone.localdate()
+            rows = [
+                {
+                    "deadline": d,
+                    "state": d.state(today).value,
+                    "done": f"{rules.EVENTS[d.done_by]} on {rules.long_date(d.done_on)}"
+                    if d.done_by
+                    else "",
+                    "date": rules.date_in_words(due=d.due, act_by=d.act_by),
+                }
+                for d in form.cleaned_data["deadlines"]
+            ]
         context = {
             **self.admin_site.each_context(request),
             "title": "Deadline calculator",
             "form": form,
-            "deadlines": deadlines,
+            "rows": rows,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workflows/calculator.html", context)

@@ -15,6 +15,12 @@ class CalculatorForm(forms.Form):
         label="Placement only",
         help_text="The appeal is only about the school named in Section I.",
     )
+    today = forms.CharField(
+        required=False,
+        label="Judge states on",
+        help_text="The day to judge each deadline open, done or passed (blank: today).",
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +46,13 @@ class CalculatorForm(forms.Form):
                 events[event] = rules.parse_date(text)
             except rules.FactsError as exc:
                 self.add_error(event, str(exc))
+        today_text = (cleaned.get("today") or "").strip()
+        cleaned["today"] = None
+        if today_text:
+            try:
+                cleaned["today"] = rules.parse_date(today_text)
+            except rules.FactsError as exc:
+                self.add_error("today", str(exc))
         if self.errors:
             return cleaned
         if not events:

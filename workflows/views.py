@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from workflows.models import Case
 
@@ -7,11 +8,19 @@ from workflows.models import Case
 def family_page(request: HttpRequest, token: str) -> HttpResponse:
     """The family's own timeline, reached through the private link in every message."""
     case = get_object_or_404(Case, access_token=token)
-    deadlines = case.deadlines.order_by("due")
+    today = timezone.localdate()
+    timeline = [
+        {"deadline": d, "state": d.state(today).value}
+        for d in case.deadlines.order_by("due", "kind")
+    ]
     response = render(
         request,
         "family/page.html",
-        {"case": case, "deadlines": deadlines},
+        {
+            "case": case,
+            "timeline": timeline,
+            "passed": [row for row in timeline if row["state"] == "passed"],
+        },
     )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
