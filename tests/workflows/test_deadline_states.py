@@ -1,0 +1,299 @@
+"""Where a family stands: which event completes each deadline, passed dates, the day to aim for,
+the decision letter's date, the complaint's reply-by date, and the working that must not mislead.
+Pure rules, no database."""
+
+from datetime import date
+
+import pytest
+
+from workflows import rules
+from workflows.rules import COMPLETED_BY, EVENTS, RULES, Facts, FactsError, State
+
+START = date(2026, 3, 2)  # a Monday
+LATER = date(2026, 3, 10)
+
+
+def found(placement_only=False, **events):
+    deadlines = rules.compute_deadlines(Facts(events=events, placement_only=placement_only))
+    return {d.kind: d for d in deadlines}
+
+
+def test_every_deadline_kind_has_a_row_in_the_completion_table():
+    assert set(COMPLETED_BY) == set(RULES)
+    named = {e for c in COMPLETED_BY.values() for e in (*c.by, *(c.after or ()))}
+    assert named <= set(EVENTS)
+
+
+def _completion_rows():
+    for kind, completion in COMPLETED_BY.items():
+        for event in completion.by:
+            yield pytest.param(kind, event, id=f"{kind}-done-by-{event}")
+
+
+def _starting_events(kind: str) -> dict[str, date]:
+    """The event that starts this deadline's clock, on START."""
+    return dict.fromkeys(COMPLETED_BY[kind].after or RULES[kind].triggers[:1], START)
+
+
+@pytest.mark.parametrize(("kind", "event"), list(_completion_rows()))
+def test_each_completing_event_marks_its_deadline_done(kind, event):
+    events = {**_starting_events(kind), event: LATER}
+    deadline = found(**events)[kind]
+    assert deadline.done_by == event
+    assert deadline.done_on == LATER
+    assert deadline.state(date(2030, 1, 1)) is State.DONE  # done stays done after the date
+    # A done deadline keeps its computed date and its working.
+    without = found(**_starting_events(kind))[kind]
+    assert without.done_by is None
+    if event not in RULES[kind].triggers:
+        assert (deadline.due, deadline.steps) == (without.due, without.steps)
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "completer"),
+    [
+        ("ehc_final_plan", "ehc_request_received", "decision_sent"),
+        ("ehc_assessment_decision", "ehc_request_received", "decision_sent"),
+        ("amendment_comments", "amendment_notice_sent", "decision_sent"),
+        ("review_decision", "review_meeting", "decision_sent"),
+    ],
+)
+def test_an_event_dated_before_the_clock_started_does_not_complete_it(kind, start, completer):
+    """A decision sent before the EHC request is an older decision, not the answer to it."""
+    deadline = found(**{start: LATER, completer: START})[kind]
+    assert deadline.done_by is None
+    assert deadline.state(LATER) is State.OPEN
+
+
+def test_the_first_completing_event_is_named():
+    contact = found(
+        decision_sent=START,
+        mediation_adviser_contacted=date(2026, 3, 20),
+        certificate_issued=date(2026, 4, 20),
+    )["mediation_adviser_contact"]
+    assert (contact.done_by, contact.done_on) == ("mediation_adviser_contacted", date(2026, 3, 20))
+
+
+def test_a_recorded_certificate_completes_the_mediation_adviser_contact():
+    """Issue 6: a certificate was recorded, yet the family was told to contact the adviser."""
+    d = found(decision_sent=date(2026, 11, 10), certificate_issued=date(2026, 12, 1))
+    assert d["mediation_adviser_contact"].done_by == "certificate_issued"
+    assert d["mediation_adviser_contact"].state(date(2026, 12, 2)) is State.DONE
+    assert d["appeal"].done_by is None
+
+
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [
+        (date(2026, 11, 15), State.OPEN),
+        (date(2026, 11, 16), State.OPEN),  # the last day itself is still open
+        (date(2026, 11, 17), State.PASSED),
+        (date(2026, 12, 1), State.PASSED),
+    ],
+)
+def test_an_appeal_is_passed_from_the_day_after_its_date(today, state):
+    appeal = found(decision_sent=date(2026, 9, 15))["appeal"]
+    assert appeal.due == date(2026, 11, 16)
+    assert appeal.state(today) is state
+
+
+def test_the_appeal_is_done_once_sent_even_after_its_date():
+    appeal = found(decision_sent=date(2026, 9, 15), appeal_submitted=date(2026, 11, 20))["appeal"]
+    assert appeal.state(date(2026, 12, 1)) is State.DONE
+    assert appeal.due == date(2026, 11, 16)  # the date and its working stay
+
+
+@pytest.mark.parametrize(
+    ("decision", "due", "aim"),
+    [
+        # Issue 6: Sunday 10 January 2027 -> aim for Friday 8 January.
+        (date(2026, 11, 10), date(2027, 1, 10), date(2027, 1, 8)),
+        # Easter Monday 6 April 2026: Good Friday too -> Thursday 2 April (4 days before).
+        (date(2026, 2, 6), date(2026, 4, 6), date(2026, 4, 2)),
+        # Summer bank holiday Monday 31 August 2026 -> Friday 28 August.
+        (date(2026, 6, 30), date(2026, 8, 30), date(2026, 8, 28)),
+        # Tuesday 28 December 2027, a substitute day; Monday 27 too -> Friday 24 December.
+        (date(2027, 10, 28), date(2027, 12, 28), date(2027, 12, 24)),
+        # A working day needs no aiming: the date itself.
+        (date(2026, 11, 11), date(2027, 1, 11), date(2027, 1, 11)),
+    ],
+)
+def test_the_mediation_adviser_date_carries_the_day_to_aim_for(decision, due, aim):
+    contact = found(decision_sent=decision)["mediation_adviser_contact"]
+    assert (contact.due, contact.aim_for, contact.act_by) == (due, aim, aim)
+
+
+def test_the_date_reads_with_the_day_to_aim_for():
+    contact = found(decision_sent=date(2026, 11, 10))["mediation_adviser_contact"]
+    assert rules.date_in_words(due=contact.due, act_by=contact.act_by) == (
+        "Sunday 10 January 2027 - aim for Friday 8 January 2027, the last working day before"
+    )
+
+
+def test_a_council_deadline_on_a_bank_holiday_is_due_on_it_with_no_aim_phrase():
+    final_plan = found(ehc_request_received=date(2026, 1, 5))["ehc_final_plan"]
+    assert final_plan.due == date(2026, 5, 25)
+    assert final_plan.aim_for == date(2026, 5, 22)  # the contract's aim_for, for every deadline
+    assert final_plan.act_by == final_plan.due  # but the family is not told to act for it
+    assert rules.date_in_words(due=final_plan.due, act_by=final_plan.act_by) == (
+        "Monday 25 May 2026"
+    )
+
+
+# --- the complaint route, as the leaflet describes it ----------------------------------------
+
+
+def test_the_reply_by_date_the_parent_gave_is_the_due_date():
+    """Issue 6: a parent who asked for a reply by 1 December was told 8 January."""
+    reply = found(complaint_sent=date(2026, 11, 2), complaint_response_requested=date(2026, 12, 1))[
+        "complaint_response"
+    ]
+    assert reply.due == date(2026, 12, 1)
+    assert reply.owner is rules.Owner.LOCAL_AUTHORITY
+    assert any("asked for a reply by Tuesday 1 December 2026" in s for s in reply.steps)
+    assert any("the council, or the school" in s for s in reply.steps)
+    assert "complaint_stage2_response" not in found(
+        complaint_sent=date(2026, 11, 2), complaint_response_requested=date(2026, 12, 1)
+    )
+
+
+def test_without_a_reply_by_date_the_code_gives_15_working_days():
+    reply = found(complaint_sent=date(2026, 11, 2))["complaint_response"]
+    assert reply.due == date(2026, 11, 23)
+
+
+def test_escalating_completes_stage_1_and_starts_stage_2():
+    d = found(complaint_sent=date(2026, 10, 1), complaint_escalated=date(2026, 11, 2))
+    assert d["complaint_response"].done_by == "complaint_escalated"
+    assert d["complaint_stage2_response"].due == date(2026, 12, 7)
+    assert d["complaint_stage2_response"].done_by is None
+
+
+def test_a_reply_received_before_the_escalation_does_not_complete_stage_2():
+    d = found(
+        complaint_sent=date(2026, 10, 1),
+        complaint_response_received=date(2026, 10, 20),
+        complaint_escalated=date(2026, 11, 2),
+    )
+    assert d["complaint_response"].done_by == "complaint_response_received"
+    assert d["complaint_stage2_response"].done_by is None
+    later = found(
+        complaint_sent=date(2026, 10, 1),
+        complaint_escalated=date(2026, 11, 2),
+        complaint_response_received=date(2026, 11, 30),
+    )
+    assert later["complaint_stage2_response"].done_by == "complaint_response_received"
+
+
+def test_the_reply_by_date_is_labelled_as_a_reply_by_date_not_a_stage_2_request():
+    assert "stage 2" not in EVENTS["complaint_response_requested"]
+    with pytest.raises(FactsError, match="The reply-by date you gave is before the complaint"):
+        found(complaint_sent=date(2026, 11, 2), complaint_response_requested=date(2026, 11, 1))
+
+
+# --- workings that must not mislead --------------------------------------------------------------
+
+
+def test_placement_only_certificate_working_never_mentions_the_one_month_clock():
+    d = found(
+        placement_only=True,
+        decision_sent=date(2026, 9, 1),
+        mediation_declined=date(2026, 9, 10),
+    )
+    working = " ".join(d["certificate_due"].steps)
+    assert "1 month" not in working
+    assert "does not change your appeal date" in working
+    not_placement = " ".join(
+        found(decision_sent=date(2026, 9, 1), mediation_declined=date(2026, 9, 10))[
+            "certificate_due"
+        ].steps
+    )
+    assert "1 month after the day the certificate is issued" in not_placement
+
+
+def test_a_certificate_without_a_decision_date_gives_an_appeal_date_with_a_warning():
+    appeal = found(certificate_issued=date(2026, 11, 20))["appeal"]
+    assert appeal.due == date(2026, 12, 21)  # 1 month: Sunday 20 December -> Monday 21
+    assert any("decision was sent is not recorded" in w for w in appeal.warnings)
+    assert any("may be later" in w for w in appeal.warnings)
+    assert "appeal" not in found(placement_only=True, certificate_issued=date(2026, 11, 20))
+
+
+def test_the_appeal_working_names_the_mediation_adviser_and_a_late_appeal():
+    appeal = found(decision_sent=date(2026, 11, 10))["appeal"]
+    working = " ".join(appeal.steps)
+    assert "you must contact the mediation adviser" in working
+    assert "by Sunday 10 January 2027 - aim for Friday 8 January 2027" in working
+    assert "ask the Tribunal to accept it late" in working
+    placement = " ".join(
+        found(placement_only=True, decision_sent=date(2026, 11, 10))["appeal"].steps
+    )
+    assert "mediation adviser" not in placement
+    assert "no mediation certificate is needed" in placement
+    assert "ask the Tribunal to accept it late" in placement
+
+
+def test_the_letter_date_counts_when_the_sent_date_is_not_known():
+    d = found(decision_letter_dated=date(2026, 9, 8))
+    assert d["appeal"].due == date(2026, 11, 9)
+    assert d["mediation_adviser_contact"].due == date(2026, 11, 8)
+    assert any("counts from the date on the letter" in s for s in d["appeal"].steps)
+
+
+def test_sent_date_counts_but_the_family_aims_for_the_earlier_letter_date():
+    d = found(decision_sent=date(2026, 9, 15), decision_letter_dated=date(2026, 9, 8))
+    appeal = d["appeal"]
+    assert appeal.due == date(2026, 11, 16)  # from the day it was sent: the law
+    assert appeal.act_by == date(2026, 11, 9)  # reminders count down to the earlier date
+    assert rules.date_in_words(due=appeal.due, act_by=appeal.act_by) == (
+        "Monday 16 November 2026 - aim for Monday 9 November 2026, counted from the date on the "
+        "decision letter, to be safe"
+    )
+    contact = d["mediation_adviser_contact"]
+    assert (contact.due, contact.act_by) == (date(2026, 11, 15), date(2026, 11, 6))
+
+
+def test_the_same_letter_and_sent_date_change_nothing():
+    d = found(decision_sent=date(2026, 9, 15), decision_letter_dated=date(2026, 9, 15))
+    assert d["appeal"].act_by == d["appeal"].due == date(2026, 11, 16)
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        (
+            {"decision_sent": date(2026, 9, 15), "appeal_submitted": date(2026, 9, 1)},
+            "The appeal was sent before the decision date",
+        ),
+        (
+            {"decision_letter_dated": date(2026, 9, 15), "certificate_issued": date(2026, 9, 1)},
+            "The certificate date is before the date on the decision letter",
+        ),
+        (
+            {"complaint_sent": date(2026, 9, 15), "complaint_escalated": date(2026, 9, 1)},
+            "The complaint went to the next stage before it was sent",
+        ),
+    ],
+)
+def test_dates_that_cannot_both_be_true_are_refused_in_one_line(events, message):
+    with pytest.raises(FactsError, match=message) as error:
+        found(**events)
+    assert "\n" not in str(error.value)
+
+
+def test_odd_but_possible_dates_are_accepted_and_flagged():
+    facts = Facts(
+        events={
+            "decision_sent": date(2026, 9, 15),
+            "decision_letter_dated": date(2026, 9, 18),
+            "mediation_declined": date(2026, 9, 20),
+            "mediation_requested": date(2026, 10, 1),
+            "appeal_submitted": date(2026, 11, 20),
+        }
+    )
+    deadlines = rules.compute_deadlines(facts)
+    flags = " ".join(rules.flags(facts, deadlines))
+    assert "Mediation was asked for on Thursday 1 October 2026, after it was declined" in flags
+    assert "dated Friday 18 September 2026, after the day it was sent" in flags
+    assert "The appeal was sent on Friday 20 November 2026, after its last day" in flags
+    assert rules.flags(Facts(events={"decision_sent": date(2026, 9, 15)}), []) == []
