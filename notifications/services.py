@@ -25,6 +25,7 @@ from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
 from notifications.planner import CHECK_OFFSET, first_allowed, quiet_hours
+from sendflow.privacy import mask_phone, redact
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
@@ -325,14 +326,17 @@ def _finish(message: OutboundMessage, status: str, **fields) -> None:
 
 def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime) -> str:
     text = str(error)[:500]
-    logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, text)
+    # Providers' errors quote the address ("The 'To' number +44... is not valid").
+    logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, redact(text))
     if error.ambiguous:
         _finish(message, Status.UNKNOWN, last_error=text)
         return Status.UNKNOWN
     if error.config:
         # Our credentials or sender, not the family's address: keep it due, and shout. The
         # overdue sweep turns it into a task for the adviser if it goes on.
-        logger.error("Provider configuration error, message %s kept pending: %s", message.id, text)
+        logger.error(
+            "Provider configuration error, message %s kept pending: %s", message.id, redact(text)
+        )
         retry_at = first_allowed(message.channel, now + backoff(settings.SENDFLOW_MAX_ATTEMPTS))
         _finish(
             message, Status.PENDING, send_at=retry_at, attempts=F("attempts") - 1, last_error=text
@@ -609,7 +613,7 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     body = f'The family texted from {number}: "{text[:1000]}". Reply to them directly.'
     if not cases:
-        logger.warning("A text from a number on no case (ending %s)", number[-3:])
+        logger.warning("A text from a number on no case (%s)", mask_phone(number))
         return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]
     return [
         AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)

@@ -16,6 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from notifications import gsm, services
 from notifications.models import Contact, Suppression
+from sendflow.privacy import mask_email, phone_ending, private_page
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(response), content_type="text/xml")
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """The web opt-out: a confirm button, because link scanners follow every GET."""
@@ -114,16 +116,12 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         )
     }
     # Phones are shared: show only enough of each address to recognise it.
-    channels = [(channel, _masked(channel, address)) for channel, address in contact.channels()]
+    channels = [
+        (channel, phone_ending(address) if channel == "sms" else mask_email(address))
+        for channel, address in contact.channels()
+    ]
     return render(
         request,
         "family/opt_out.html",
         {"contact": contact, "channels": channels, "stopped": stopped, "done": done},
     )
-
-
-def _masked(channel: str, address: str) -> str:
-    if channel == "sms":
-        return f"a mobile ending {address[-3:]}"
-    name, _, domain = address.partition("@")
-    return f"{name[:1]}***@{domain}"
