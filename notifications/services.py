@@ -16,14 +16,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications import rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
-from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
+from notifications.models import (
+    AdviserTask,
+    OutboundMessage,
+    ReminderPolicy,
+    Suppression,
+    WebhookReceipt,
+)
 from notifications.planner import CHECK_OFFSET, first_allowed, quiet_hours
 from sendflow.privacy import mask_phone, redact
 from workflows.models import Case, Deadline
@@ -619,3 +625,31 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
         AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)
         for case in cases
     ]
+
+
+def webhook_receipt_record(
+    *, kind: str, message_sid: str, event: str = "", idempotency_token: str = ""
+) -> bool:
+    """Record a Twilio webhook as acted on; False if it already was (a replay: do nothing).
+
+    Call it in the transaction that acts on the webhook, so a request that fails is not
+    recorded and Twilio's retry is acted on.
+    """
+    if not message_sid and not idempotency_token:
+        return True  # nothing to know it by
+    seen = Q(idempotency_token=idempotency_token) if idempotency_token else Q(pk__in=[])
+    if message_sid:
+        seen |= Q(kind=kind, message_sid=message_sid, event=event)
+    if WebhookReceipt.objects.filter(seen).exists():
+        return False
+    try:
+        with transaction.atomic():  # the same request twice at once: one insert wins
+            WebhookReceipt.objects.create(
+                kind=kind,
+                message_sid=message_sid,
+                event=event,
+                idempotency_token=idempotency_token,
+            )
+    except IntegrityError:
+        return False
+    return True
