@@ -55,9 +55,14 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrite a record's message (and traceback) with `redact`; never drops a record."""
+    """Rewrite a record at INFO or above (and its traceback) with `redact`; never drops one.
+
+    DEBUG is left whole: it is the developer's view of the console backends' messages.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO:
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
