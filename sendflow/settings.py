@@ -304,7 +304,13 @@ LOGGING = {
         # Request logs print the path, and a family's path holds its token; Celery's workers
         # replace the console handler, so these carry the filter themselves.
         "django.request": {"filters": ["redact"]},
-        "django.server": {"filters": ["redact"]},
+        # runserver's request lines (Django's own config for it, plus the filter).
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
         # django-axes says "BEGIN" at INFO on every start, into every command's output.
         "axes.apps": {"level": "WARNING"},
         # The console backends log whole messages at DEBUG: shown on a dev machine, never in
