@@ -308,3 +308,36 @@ class AdviserTask(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class WebhookReceipt(models.Model):
+    """A Twilio webhook already acted on, so a replay of it (Twilio's retry, or a captured
+    request sent again) changes nothing: one row per text from a family, and one per delivery
+    status of each message we sent."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Delivery report"
+        INBOUND = "inbound", "Text from a family"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    message_sid = models.CharField(max_length=64, blank=True)  # Twilio's MessageSid
+    event = models.CharField(max_length=20, blank=True)  # a report's MessageStatus
+    idempotency_token = models.CharField(max_length=128, blank=True)  # I-Twilio-Idempotency-Token
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "message_sid", "event"],
+                condition=~Q(message_sid=""),
+                name="webhook_once_per_message",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_token"],
+                condition=~Q(idempotency_token=""),
+                name="webhook_once_per_token",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.message_sid} {self.event}".strip()

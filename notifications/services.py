@@ -16,15 +16,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications import rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
-from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
+from notifications.models import (
+    AdviserTask,
+    OutboundMessage,
+    ReminderPolicy,
+    Suppression,
+    WebhookReceipt,
+)
 from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
+from sendflow.privacy import mask_phone, redact
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
@@ -327,14 +334,17 @@ def _finish(message: OutboundMessage, status: str, **fields) -> None:
 
 def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime) -> str:
     text = str(error)[:500]
-    logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, text)
+    # Providers' errors quote the address ("The 'To' number +44... is not valid").
+    logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, redact(text))
     if error.ambiguous:
         _finish(message, Status.UNKNOWN, last_error=text)
         return Status.UNKNOWN
     if error.config:
         # Our credentials or sender, not the family's address: keep it due, and shout. The
         # overdue sweep turns it into a task for the adviser if it goes on.
-        logger.error("Provider configuration error, message %s kept pending: %s", message.id, text)
+        logger.error(
+            "Provider configuration error, message %s kept pending: %s", message.id, redact(text)
+        )
         retry_at = first_allowed(message.channel, now + backoff(settings.SENDFLOW_MAX_ATTEMPTS))
         _finish(
             message, Status.PENDING, send_at=retry_at, attempts=F("attempts") - 1, last_error=text
@@ -611,9 +621,37 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     body = f'The family texted from {number}: "{text[:1000]}". Reply to them directly.'
     if not cases:
-        logger.warning("A text from a number on no case (ending %s)", number[-3:])
+        logger.warning("A text from a number on no case (%s)", mask_phone(number))
         return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]
     return [
         AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)
         for case in cases
     ]
+
+
+def webhook_receipt_record(
+    *, kind: str, message_sid: str, event: str = "", idempotency_token: str = ""
+) -> bool:
+    """Record a Twilio webhook as acted on; False if it already was (a replay: do nothing).
+
+    Call it in the transaction that acts on the webhook, so a request that fails is not
+    recorded and Twilio's retry is acted on.
+    """
+    if not message_sid and not idempotency_token:
+        return True  # nothing to know it by
+    seen = Q(idempotency_token=idempotency_token) if idempotency_token else Q(pk__in=[])
+    if message_sid:
+        seen |= Q(kind=kind, message_sid=message_sid, event=event)
+    if WebhookReceipt.objects.filter(seen).exists():
+        return False
+    try:
+        with transaction.atomic():  # the same request twice at once: one insert wins
+            WebhookReceipt.objects.create(
+                kind=kind,
+                message_sid=message_sid,
+                event=event,
+                idempotency_token=idempotency_token,
+            )
+    except IntegrityError:
+        return False
+    return True

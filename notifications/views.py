@@ -6,6 +6,7 @@ import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -15,7 +16,8 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from notifications import gsm, services
-from notifications.models import Contact, Suppression
+from notifications.models import Contact, Suppression, WebhookReceipt
+from sendflow.privacy import mask_email, phone_ending, private_page
 
 logger = logging.getLogger(__name__)
 
@@ -33,26 +35,46 @@ def _signed_by_twilio(request: HttpRequest) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
-def twilio_webhook(view):
-    """POST only, no CSRF token (Twilio has none), and a valid Twilio signature or 403."""
+def twilio_webhook(kind: str):
+    """POST only, no CSRF token (Twilio has none), a valid Twilio signature or 403, and acted
+    on once: a replay of a text, or of a message's status, changes nothing."""
 
-    @csrf_exempt
-    @require_POST
-    @functools.wraps(view)
-    def checked(request: HttpRequest) -> HttpResponse:
-        if not _signed_by_twilio(request):
-            logger.warning(
-                "Twilio webhook %s with a bad signature from %s",
-                request.path,
-                request.META.get("REMOTE_ADDR"),
-            )
-            return HttpResponseForbidden("Bad signature")
-        return view(request)
+    def decorate(view):
+        @csrf_exempt
+        @require_POST
+        @functools.wraps(view)
+        def checked(request: HttpRequest) -> HttpResponse:
+            if not _signed_by_twilio(request):
+                logger.warning(
+                    "Twilio webhook %s with a bad signature from %s",
+                    request.path,
+                    request.META.get("REMOTE_ADDR"),
+                )
+                return HttpResponseForbidden("Bad signature")
+            message_sid = request.POST.get("MessageSid", "")
+            with transaction.atomic():
+                first = services.webhook_receipt_record(
+                    kind=kind,
+                    message_sid=message_sid,
+                    event=request.POST.get("MessageStatus", "").lower()
+                    if kind == WebhookReceipt.Kind.STATUS
+                    else "",
+                    idempotency_token=request.headers.get("I-Twilio-Idempotency-Token", ""),
+                )
+                if first:
+                    return view(request)
+            logger.info("Twilio %s webhook for %s already handled", kind, message_sid)
+            # A success all the same (Twilio retries anything else), and no second reply text.
+            if kind == WebhookReceipt.Kind.INBOUND:
+                return HttpResponse(str(MessagingResponse()), content_type="text/xml")
+            return HttpResponse(status=204)
 
-    return checked
+        return checked
+
+    return decorate
 
 
-@twilio_webhook
+@twilio_webhook(WebhookReceipt.Kind.STATUS)
 def twilio_status(request: HttpRequest) -> HttpResponse:
     reference = request.GET.get("m", "")
     services.message_status_from_provider(
@@ -64,7 +86,7 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@twilio_webhook
+@twilio_webhook(WebhookReceipt.Kind.INBOUND)
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     number = request.POST.get("From", "")
     text = request.POST.get("Body", "").strip()
@@ -97,6 +119,7 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(response), content_type="text/xml")
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """The web opt-out: a confirm button, because link scanners follow every GET."""
@@ -114,16 +137,12 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         )
     }
     # Phones are shared: show only enough of each address to recognise it.
-    channels = [(channel, _masked(channel, address)) for channel, address in contact.channels()]
+    channels = [
+        (channel, phone_ending(address) if channel == "sms" else mask_email(address))
+        for channel, address in contact.channels()
+    ]
     return render(
         request,
         "family/opt_out.html",
         {"contact": contact, "channels": channels, "stopped": stopped, "done": done},
     )
-
-
-def _masked(channel: str, address: str) -> str:
-    if channel == "sms":
-        return f"a mobile ending {address[-3:]}"
-    name, _, domain = address.partition("@")
-    return f"{name[:1]}***@{domain}"

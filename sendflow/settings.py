@@ -4,7 +4,9 @@ With no environment at all the defaults run the service and its tests on one mac
 servers to install: SQLite, a filesystem Celery broker, console email and SMS.
 """
 
+import ipaddress
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -17,15 +19,62 @@ VAR_DIR = BASE_DIR / "var"  # runtime files of the embedded default (database, b
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; never committed
 
+# "production" turns on the start-up refusals below. Without it they still apply when the site
+# answers to a real host name with DEBUG off: that is production too, whatever it is called.
+SENDFLOW_ENV = env("SENDFLOW_ENV", default="local")
+if SENDFLOW_ENV not in ("local", "production"):
+    raise ImproperlyConfigured(f"SENDFLOW_ENV is '{SENDFLOW_ENV}': set it to local or production")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The default key only serves the embedded default; production sets DJANGO_SECRET_KEY.
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-set-DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+PRODUCTION = SENDFLOW_ENV == "production" or (
+    not DEBUG and not all(_is_loopback(host) for host in ALLOWED_HOSTS)
+)
+
+# The built-in key only serves the embedded default; production must set its own.
+DEV_SECRET_KEY = "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+    problem = (
+        "missing"
+        if not SECRET_KEY
+        else "the built-in development key"
+        if SECRET_KEY == DEV_SECRET_KEY
+        else f"only {len(SECRET_KEY)} characters"
+    )
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is {problem}: in production set it to a random string of at least "
+        "50 characters, made with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     # The proxy terminates HTTPS and says so in X-Forwarded-Proto; trust it only when told to.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# HTTPS only, once behind the TLS proxy: each may be turned off (0 / false) on its own. Try a
+# short DJANGO_SECURE_HSTS_SECONDS first: browsers remember it for that long.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=BEHIND_TLS_PROXY)
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if BEHIND_TLS_PROXY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=BEHIND_TLS_PROXY
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=BEHIND_TLS_PROXY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,21 +85,65 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_celery_beat",
     "phonenumber_field",
+    "axes",
+    "csp",
     "workflows",
     "notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Serves the admin's CSS and JS itself, so `make run` and a bare gunicorn look right.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sendflow.throttle.FamilyLinkThrottleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Scripts only from our own static files: the admin (Django 5.2 has no inline scripts) and the
+# family pages (none at all), plus the one inline script of django-celery-beat's periodic task
+# form, allowed by its hash (tests/sendflow/test_web_security.py fails if it changes). Inline
+# styles stay allowed: the admin's templates and ours use them, and they cannot run code.
+CELERY_BEAT_FORM_SCRIPT = "'sha256-QE3U2xYF7B4J2ro1/9oxiKhaWCGW39gB7ocQ/xlD0bE='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CELERY_BEAT_FORM_SCRIPT],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Failed admin logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair waits AXES_COOLOFF_MINUTES. force_login in tests bypasses it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sendflow.throttle.client_ip"
+# Guesses at family links (/f/<token>/, /stop/<token>/): this many 404s from one address in the
+# window, and that address gets a 429 until the window ends.
+SENDFLOW_LINK_MISS_LIMIT = env.int("SENDFLOW_LINK_MISS_LIMIT", default=20)
+SENDFLOW_LINK_MISS_WINDOW_SECONDS = env.int("SENDFLOW_LINK_MISS_WINDOW_SECONDS", default=600)
+# The throttles' counters: one process's memory by default; Redis (CACHE_URL) shares them
+# between gunicorn workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 ROOT_URLCONF = "sendflow.urls"
 WSGI_APPLICATION = "sendflow.wsgi.application"
@@ -118,7 +211,7 @@ PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DB_FORMAT = "E164"
 
 # Email: console by default; SMTP or an ESP (django-anymail) in production.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.backends.console.ConsoleEmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox" / "email"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # Django's default is to wait forever
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sendflow <reminders@sendflow.invalid>")
@@ -151,13 +244,24 @@ if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", SENDFLOW_QUIET_H
         f"SENDFLOW_QUIET_HOURS is '{SENDFLOW_QUIET_HOURS}': write it as HH:MM-HH:MM, "
         "like 20:00-09:00"
     )
-# Who families should contact: printed in every message and on every family page. The defaults
-# are placeholders for development (020 7946 0xxx is an Ofcom number reserved for drama).
+# Who families should contact: printed in every message and on every family page. The local
+# defaults are placeholders for development (020 7946 0xxx is an Ofcom number reserved for
+# drama); production refuses to start without the real ones.
 SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="Example SENDIASS")
 SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="020 7946 0123")
 SENDFLOW_ADVICE_SERVICE_EMAIL = env(
     "SENDFLOW_ADVICE_SERVICE_EMAIL", default="advice@sendiass.example"
 )
+_ADVICE_SERVICE = (
+    "SENDFLOW_ADVICE_SERVICE_NAME",
+    "SENDFLOW_ADVICE_SERVICE_PHONE",
+    "SENDFLOW_ADVICE_SERVICE_EMAIL",
+)
+if PRODUCTION and (unset := [name for name in _ADVICE_SERVICE if not env(name, default="")]):
+    raise ImproperlyConfigured(
+        f"{' and '.join(unset)} unset: in production set who families contact (printed in "
+        "every message)"
+    )
 
 # The outbox pipeline (notifications/services.py).
 SENDFLOW_DISPATCH_BATCH = env.int("SENDFLOW_DISPATCH_BATCH", default=1000)  # rows claimed a tick
@@ -196,8 +300,28 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Masks addresses and private links in lines we do not write ourselves (sendflow.privacy).
+    "filters": {"redact": {"()": "sendflow.privacy.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # The Twilio SDK logs every request at INFO, phone numbers included.
-    "loggers": {"twilio.http_client": {"level": "WARNING"}},
+    "loggers": {
+        # The Twilio SDK logs every request at INFO, phone numbers included.
+        "twilio.http_client": {"level": "WARNING"},
+        # Request logs print the path, and a family's path holds its token; Celery's workers
+        # replace the console handler, so these carry the filter themselves.
+        "django.request": {"filters": ["redact"]},
+        # runserver's request lines (Django's own config for it, plus the filter).
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
+        # django-axes says "BEGIN" at INFO on every start, into every command's output.
+        "axes.apps": {"level": "WARNING"},
+        # The console backends log whole messages at DEBUG: shown on a dev machine, never in
+        # production.
+        "sendflow.sms": {"level": "INFO" if PRODUCTION else "DEBUG"},
+        "sendflow.email": {"level": "INFO" if PRODUCTION else "DEBUG"},
+    },
 }

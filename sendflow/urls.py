@@ -3,11 +3,12 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from notifications import views as notification_views
+from sendflow.privacy import private_page
 from workflows import views as workflow_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("f/<str:token>/", workflow_views.family_page, name="family-page"),
+    path("f/<str:token>/", private_page(workflow_views.family_page), name="family-page"),
     path("stop/<str:token>/", notification_views.opt_out, name="opt-out"),
     path("webhooks/twilio/status/", notification_views.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", notification_views.twilio_inbound, name="twilio-inbound"),

@@ -30,3 +30,13 @@ def _clear_backend_cache():
     services._backend.cache_clear()
     yield
     services._backend.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The login and link throttles count in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,5 +1,6 @@
 """What Twilio tells us (delivery reports, texts from families) and the web opt-out page."""
 
+import secrets
 from datetime import date, time
 from xml.etree import ElementTree
 
@@ -35,11 +36,12 @@ def _webhook_settings(settings, fresh_backends):
     settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
 
 
-def from_twilio(client, url, params, *, signature=None, token=TWILIO_AUTH_TOKEN):
+def from_twilio(client, url, params, *, signature=None, token=TWILIO_AUTH_TOKEN, **headers):
     """POST as Twilio does: form params, signed over the full public URL it called."""
     if signature is None:
         signature = RequestValidator(token).compute_signature(url, params)
-    headers = {"HTTP_X_TWILIO_SIGNATURE": signature} if signature else {}
+    if signature:
+        headers["HTTP_X_TWILIO_SIGNATURE"] = signature
     return client.post(url.removeprefix(PUBLIC_URL), params, **headers)
 
 
@@ -206,13 +208,14 @@ def test_an_undelivered_text_to_a_family_who_also_gets_emails_adds_no_second_ema
 INBOUND_URL = f"{PUBLIC_URL}/webhooks/twilio/inbound/"
 
 
-def text_from(client, number, body, **kwargs):
+def text_from(client, number, body, *, sid=None, **kwargs):
+    """A text from a family; each has its own MessageSid, as Twilio gives it."""
     params = {
         "AccountSid": TWILIO_ACCOUNT_SID,
         "ApiVersion": "2010-04-01",
         "Body": body,
         "From": number,
-        "MessageSid": "SM" + "1" * 32,
+        "MessageSid": sid or "SM" + secrets.token_hex(16),
         "NumMedia": "0",
         "To": "+447900000001",
     }
@@ -325,6 +328,92 @@ def test_a_stop_signed_with_another_token_is_refused(client):
 def test_webhooks_only_take_posts(client):
     assert client.get(reverse("twilio-inbound")).status_code == 405
     assert client.get(reverse("twilio-status")).status_code == 405
+
+
+# --- replays: each text, and each status of a message, is acted on once -------------------------
+
+
+def test_a_replayed_start_after_a_later_stop_leaves_the_number_stopped(client):
+    start_sid = "SM" + "a" * 32
+    text_from(client, MOBILE, "STOP")
+    text_from(client, MOBILE, "START", sid=start_sid)
+    text_from(client, MOBILE, "STOP")
+
+    replay = text_from(client, MOBILE, "START", sid=start_sid)
+
+    assert reply_text(replay) == ""  # a 200, so Twilio stops retrying, and no text back
+    assert Suppression.objects.filter(channel="sms", address=MOBILE).exists()
+    message = appeal_text(status=Status.QUEUED)
+    assert services.message_send(message_id=message.id, now=message.send_at) == Status.SUPPRESSED
+    assert locmem.outbox == []
+
+
+def test_a_replayed_stop_after_start_does_not_stop_texts_again(client):
+    stop_sid = "SM" + "b" * 32
+    text_from(client, MOBILE, "STOP", sid=stop_sid)
+    text_from(client, MOBILE, "START")
+
+    assert reply_text(text_from(client, MOBILE, "STOP", sid=stop_sid)) == ""
+
+    assert not Suppression.objects.filter(channel="sms", address=MOBILE).exists()
+
+
+def test_a_replayed_reply_from_a_family_makes_no_second_task(client):
+    ContactFactory(mobile=MOBILE)
+    sid = "SM" + "c" * 32
+
+    first = text_from(client, MOBILE, "Is the 17th right?", sid=sid)
+    replay = text_from(client, MOBILE, "Is the 17th right?", sid=sid)
+
+    assert first.status_code == replay.status_code == 200
+    assert AdviserTask.objects.filter(kind=AdviserTask.Kind.INBOUND_SMS).count() == 1
+
+
+def test_twilios_retry_with_the_same_idempotency_token_is_acted_on_once(client):
+    ContactFactory(mobile=MOBILE)
+    token = "a1b2c3d4-idempotency"
+
+    for _ in range(2):
+        response = text_from(client, MOBILE, "Hello?", HTTP_I_TWILIO_IDEMPOTENCY_TOKEN=token)
+        assert response.status_code == 200
+
+    assert AdviserTask.objects.filter(kind=AdviserTask.Kind.INBOUND_SMS).count() == 1
+
+
+def test_two_different_texts_from_a_family_are_both_acted_on(client):
+    ContactFactory(mobile=MOBILE)
+
+    text_from(client, MOBILE, "Hello?")
+    text_from(client, MOBILE, "Hello?")
+
+    assert AdviserTask.objects.filter(kind=AdviserTask.Kind.INBOUND_SMS).count() == 2
+
+
+def test_a_replayed_failure_report_does_not_fail_a_text_the_adviser_sent_again(client):
+    from notifications import admin_services
+
+    message = appeal_text(status=Status.SENT, wants_email=False, email="amira@example.com")
+    failed = report(message, "undelivered", ErrorCode="30003")
+    assert from_twilio(client, status_url(message), failed).status_code == 204
+    admin_services.messages_retry(message_ids=[message.id])
+
+    replay = from_twilio(client, status_url(message), failed)
+
+    assert replay.status_code == 204
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert AdviserTask.objects.filter(message=message).count() == 1
+    assert OutboundMessage.objects.filter(case=message.case, channel="email").count() == 1
+
+
+def test_each_status_of_a_message_is_still_acted_on(client):
+    message = appeal_text(status=Status.SENT)
+
+    from_twilio(client, status_url(message), report(message, "sent"))
+    from_twilio(client, status_url(message), report(message, "delivered"))
+
+    message.refresh_from_db()
+    assert message.status == Status.DELIVERED
 
 
 # --- the web opt-out page -----------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""Start-up in production: what it refuses, what it turns on, and Django's deploy checklist."""
+
+import os
+import re
+import runpy
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import environ
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = ROOT / "sendflow" / "settings.py"
+GOOD_KEY = secrets.token_urlsafe(50)
+ADVICE_SERVICE = {
+    "SENDFLOW_ADVICE_SERVICE_NAME": "Exampleshire SENDIASS",
+    "SENDFLOW_ADVICE_SERVICE_PHONE": "01632 960123",
+    "SENDFLOW_ADVICE_SERVICE_EMAIL": "sendiass@example.org",
+}
+
+
+@pytest.fixture
+def load(monkeypatch):
+    """Run settings.py afresh under exactly the given environment (no .env), return its names."""
+    monkeypatch.setattr(environ.Env, "read_env", lambda *args, **kwargs: None)
+
+    def load(**env):
+        for name in list(os.environ):
+            if name.startswith(("DJANGO_", "SENDFLOW_", "SMS_", "TWILIO_", "AXES_")):
+                monkeypatch.delenv(name)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS))
+
+    return load
+
+
+def refusal(load, **env) -> str:
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load(**env)
+    message = str(refused.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"SENDFLOW_ENV": "production"},
+        {"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "sendflow.example.org"},
+        {"DJANGO_ALLOWED_HOSTS": "localhost,sendflow.example.org"},
+        {"DJANGO_ALLOWED_HOSTS": "*"},
+    ],
+)
+def test_production_without_a_secret_key_refuses_to_start_and_says_what_to_set(load, where):
+    message = refusal(load, **where, **ADVICE_SERVICE)
+
+    assert message.startswith("DJANGO_SECRET_KEY is missing: in production set it to a random")
+    assert "at least 50 characters" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("dev-only-insecure-key-set-DJANGO_SECRET_KEY", "the built-in development key"),
+        ("change-me-to-a-long-random-string", "only 33 characters"),
+        ("x" * 49, "only 49 characters"),
+    ],
+)
+def test_production_refuses_the_built_in_or_a_short_secret_key(load, key, problem):
+    message = refusal(load, SENDFLOW_ENV="production", DJANGO_SECRET_KEY=key, **ADVICE_SERVICE)
+
+    assert message.startswith(f"DJANGO_SECRET_KEY is {problem}: in production set it")
+
+
+def test_production_refuses_an_unset_advice_service(load):
+    message = refusal(
+        load,
+        SENDFLOW_ENV="production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        SENDFLOW_ADVICE_SERVICE_NAME="Exampleshire SENDIASS",
+    )
+
+    assert message.startswith(
+        "SENDFLOW_ADVICE_SERVICE_PHONE and SENDFLOW_ADVICE_SERVICE_EMAIL unset: in production set"
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},  # no environment at all: the embedded default
+        {"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1,[::1],127.0.0.2"},
+        {"DJANGO_DEBUG": "true", "DJANGO_ALLOWED_HOSTS": "sendflow.example.org"},
+    ],
+)
+def test_a_dev_machine_starts_with_the_built_in_key(load, env):
+    settings = load(**env)
+
+    assert not settings["PRODUCTION"]
+    assert settings["SECRET_KEY"] == "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
+    assert not settings["SECURE_SSL_REDIRECT"]
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_production_with_a_good_key_starts(load):
+    settings = load(SENDFLOW_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, **ADVICE_SERVICE)
+
+    assert settings["PRODUCTION"]
+    assert settings["SECRET_KEY"] == GOOD_KEY
+
+
+def test_behind_the_tls_proxy_https_is_enforced(load):
+    settings = load(DJANGO_BEHIND_TLS_PROXY="true")
+
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings["SESSION_COOKIE_SECURE"]
+    assert settings["CSRF_COOKIE_SECURE"]
+    assert settings["SECURE_SSL_REDIRECT"]
+    assert settings["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert settings["SECURE_HSTS_PRELOAD"]
+
+
+def test_hsts_and_the_redirect_can_each_be_set_on_their_own(load):
+    settings = load(
+        DJANGO_BEHIND_TLS_PROXY="true",
+        DJANGO_SECURE_HSTS_SECONDS="3600",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+    )
+
+    assert settings["SECURE_HSTS_SECONDS"] == 3600
+    assert not settings["SECURE_SSL_REDIRECT"]
+    assert load(DJANGO_SECURE_SSL_REDIRECT="true")["SECURE_SSL_REDIRECT"]
+
+
+def test_console_backends_show_whole_messages_only_outside_production(load):
+    local = load()["LOGGING"]["loggers"]
+    production = load(SENDFLOW_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, **ADVICE_SERVICE)
+    assert local["sendflow.sms"]["level"] == local["sendflow.email"]["level"] == "DEBUG"
+    loggers = production["LOGGING"]["loggers"]
+    assert loggers["sendflow.sms"]["level"] == loggers["sendflow.email"]["level"] == "INFO"
+
+
+# --- as an operator starts it -------------------------------------------------------------------
+
+
+def env_example() -> dict[str, str]:
+    """The active lines of .env.example."""
+    pairs = re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", (ROOT / ".env.example").read_text(), re.M)
+    return dict(pairs)
+
+
+def compose_environment() -> dict[str, str]:
+    """The values docker-compose.yml sets itself (the rest pass through from .env)."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    block = text.split("  environment:\n", 1)[1].split("\n  depends_on:", 1)[0]
+    pairs = re.findall(r"^    ([A-Z][A-Z0-9_]*): *([^\s#][^#\n]*?)\s*(?:#.*)?$", block, re.M)
+    return dict(pairs)
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def production_environment(**overrides) -> dict[str, str]:
+    """.env.example as docker-compose runs it, with what an operator must fill in filled in."""
+    env = {**env_example(), **compose_environment()}
+    assert env["SENDFLOW_ENV"] == "production"
+    return {**env, "DJANGO_SECRET_KEY": GOOD_KEY, **ADVICE_SERVICE, **overrides}
+
+
+def test_the_production_environment_passes_djangos_deploy_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+def test_the_production_environment_without_a_key_stops_with_one_line():
+    result = manage("check", env=production_environment(DJANGO_SECRET_KEY=""))
+
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is")
+    assert "secrets.token_urlsafe(50)" in last
