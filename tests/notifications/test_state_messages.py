@@ -1,0 +1,303 @@
+"""Messages follow where the family stands: nothing more for a step already done, a passed date
+said as passed (once) with an urgent task for the adviser, the last reminder on or before the
+day to aim for, and the complaint's reply-by date checked the day after."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from notifications import services
+from notifications.backends import locmem
+from notifications.models import AdviserTask, OutboundMessage
+from notifications.schedule import local_instant
+from tests.factories import CaseFactory, ContactFactory
+from workflows import rules
+from workflows import services as workflow_services
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboundMessage.Status
+
+
+def london(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return local_instant(day, time(hour, minute))
+
+
+@pytest.fixture(autouse=True)
+def _backends(settings):
+    settings.SMS_BACKEND = "locmem"
+    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
+    locmem.outbox.clear()
+
+
+@pytest.fixture
+def family():
+    case = CaseFactory(reference="SF-1")
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    return case
+
+
+def at(moment, service, **kwargs):
+    with time_machine.travel(moment, tick=False):
+        return service(**kwargs)
+
+
+def set_date(case, event, value, *, moment):
+    return at(moment, workflow_services.key_date_set, case=case, event=event, value=value)
+
+
+def pending(case, **filters):
+    return OutboundMessage.objects.filter(case=case, status=Status.PENDING, **filters)
+
+
+def run_dispatch(now):
+    dispatch = services.messages_dispatch(now=now, enqueue=False)
+    return {mid: services.message_send(message_id=mid, now=now) for mid in dispatch.claimed}
+
+
+def bodies():
+    return [m.body for m in locmem.outbox] + [m.body for m in mail.outbox]
+
+
+# --- a step already done -------------------------------------------------------------------------
+
+
+def test_a_recorded_certificate_cancels_every_reminder_to_contact_the_mediation_adviser(family):
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    assert pending(family, deadline_kind="mediation_adviser_contact", kind="reminder").count() == 10
+
+    set_date(family, "certificate_issued", date(2026, 12, 1), moment=london(date(2026, 12, 1)))
+
+    assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
+    cancelled = OutboundMessage.objects.filter(
+        case=family, deadline_kind="mediation_adviser_contact", status=Status.CANCELLED
+    )
+    assert {m.status_reason for m in cancelled} == {
+        "step done: The mediation certificate was issued on Tuesday 1 December 2026"
+    }
+    # Nothing that goes out from now on tells the family to contact the adviser.
+    mail.outbox.clear()
+    for day in (date(2026, 12, 14), date(2027, 1, 4), date(2027, 1, 8), date(2027, 1, 11)):
+        run_dispatch(london(day, 11))
+    assert bodies()
+    assert not any("contact the mediation adviser by" in b for b in bodies())
+
+
+def test_removing_the_completing_event_reopens_the_deadline_and_replans(family):
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(
+        family, "mediation_adviser_contacted", date(2026, 11, 20), moment=london(date(2026, 11, 20))
+    )
+    deadline = family.deadlines.get(kind="mediation_adviser_contact")
+    assert deadline.done_by == "mediation_adviser_contacted"
+    assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
+
+    at(
+        london(date(2026, 11, 21)),
+        workflow_services.key_date_remove,
+        case=family,
+        event="mediation_adviser_contacted",
+    )
+    deadline.refresh_from_db()
+    assert deadline.done_by == ""
+    assert deadline.state(date(2026, 11, 21)) == rules.State.OPEN
+    offsets = set(
+        pending(family, deadline_kind="mediation_adviser_contact").values_list("offset", flat=True)
+    )
+    assert offsets == {"4w", "2w", "1w", "2wd", "0d"}
+
+
+def test_a_later_event_reopens_nothing_already_done(family):
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "mediation_requested", date(2026, 11, 20), moment=london(date(2026, 11, 20)))
+    set_date(family, "mediation_concluded", date(2026, 12, 15), moment=london(date(2026, 12, 15)))
+    done = dict(family.deadlines.values_list("kind", "done_by"))
+    assert done["mediation_adviser_contact"] == "mediation_requested"  # still the first
+    assert done["mediation_by"] == "mediation_concluded"
+    assert done["certificate_due"] == ""  # the certificate is now owed
+    assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
+
+
+def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    reminder = pending(family, deadline_kind="mediation_adviser_contact", offset="4w").first()
+    services.messages_dispatch(now=london(date(2026, 12, 14), 10), enqueue=False)
+    # The family's certificate is recorded between the claim and the send.
+    from workflows.models import Deadline
+
+    Deadline.objects.filter(case=family, kind="mediation_adviser_contact").update(
+        done_by="certificate_issued", done_on=date(2026, 12, 14)
+    )
+    services.message_send(message_id=reminder.id, now=london(date(2026, 12, 14), 10))
+    reminder.refresh_from_db()
+    assert reminder.status == Status.CANCELLED
+    assert reminder.status_reason.startswith("step done: The mediation certificate was issued")
+
+
+# --- a date that has passed ----------------------------------------------------------------------
+
+
+def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(family):
+    """Issue 6: decision sent 15 September, case set up 1 December."""
+    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+
+    assert not pending(family, kind="reminder").exists()
+    passed = pending(family, kind="passed")
+    assert {(m.deadline_kind, m.channel) for m in passed} == {
+        ("appeal", "sms"),
+        ("appeal", "email"),  # the appeal's message covers the mediation adviser's date
+    }
+    task = AdviserTask.objects.get(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED)
+    assert "appeal date, Monday 16 November 2026, has passed" in task.text
+    assert "accept it late" in task.text
+
+    results = run_dispatch(london(date(2026, 12, 1), 11))
+    assert set(results.values()) == {Status.SENT}
+    summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
+    assert "Appeal to the SEND Tribunal: Monday 16 November 2026 - PASSED" in summary.body
+    assert "We will remind you before each one" not in summary.body
+    passed_email = next(m for m in mail.outbox if m.subject.startswith("This date has passed"))
+    assert "The Tribunal may still accept it late for a good reason" in passed_email.body
+    assert "01632 960123" in passed_email.body
+    passed_text = next(m for m in locmem.outbox if "has passed" in m.body)
+    assert "Appeal to the SEND Tribunal: Monday 16 November 2026 has passed" in passed_text.body
+    for body in bodies():
+        assert "must reach the SEND Tribunal by Monday 16 November" not in body
+        assert "That is in" not in body
+
+
+def test_the_passed_message_and_task_come_once_however_often_the_planner_runs(family):
+    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    run_dispatch(london(date(2026, 12, 1), 11))
+    for day in range(2, 6):  # nightly recomputes, then a correction that changes nothing
+        at(london(date(2026, 12, day), 2, 30), workflow_services.deadlines_recompute, case=family)
+    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 6), 12))
+    run_dispatch(london(date(2026, 12, 6), 13))
+    passed = OutboundMessage.objects.filter(case=family, kind="passed")
+    assert passed.count() == 2
+    assert set(passed.values_list("status", flat=True)) == {Status.SENT}
+    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
+
+
+def test_a_date_that_passes_while_open_gets_its_message_the_next_morning(family):
+    set_date(family, "decision_sent", date(2026, 12, 31), moment=london(date(2027, 2, 1)))
+    # The night after the appeal date, the nightly recompute finds it passed.
+    at(london(date(2027, 3, 2), 2, 30), workflow_services.deadlines_recompute, case=family)
+    passed = pending(family, kind="passed", deadline_kind="appeal")
+    assert {m.send_at for m in passed} == {london(date(2027, 3, 2), 10)}
+    assert not pending(family, kind="reminder", deadline_kind="appeal").exists()
+    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
+
+
+def test_a_date_long_passed_is_listed_in_the_summary_but_wakes_nobody(family):
+    set_date(family, "decision_sent", date(2025, 9, 15), moment=london(date(2026, 12, 1), 11))
+    assert not pending(family, kind="passed").exists()
+    assert not AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
+    run_dispatch(london(date(2026, 12, 1), 11))
+    summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
+    assert "PASSED" in summary.body
+
+
+def test_the_adviser_is_told_even_when_the_family_gets_no_messages():
+    case = CaseFactory(reference="SF-NOCONTACT")
+    set_date(case, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    assert AdviserTask.objects.filter(case=case, kind="deadline_passed").count() == 1
+    assert not OutboundMessage.objects.filter(case=case).exists()
+
+
+# --- the day to aim for --------------------------------------------------------------------------
+
+
+def test_the_last_reminder_goes_on_the_friday_before_a_sunday_date(family):
+    """Issue 6: the "on the day" reminder was planned for Sunday 10 January, after the real last
+    chance."""
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    reminders = pending(family, deadline_kind="mediation_adviser_contact", channel="email")
+    days = {
+        m.offset: m.send_at.astimezone(london(date(2027, 1, 1)).tzinfo).date() for m in reminders
+    }
+    assert days["0d"] == date(2027, 1, 8)  # Friday, the last working day before
+    assert days["2wd"] == date(2027, 1, 6)
+    assert max(days.values()) == date(2027, 1, 8)
+    run_dispatch(london(date(2026, 11, 11), 11))  # the summaries
+    locmem.outbox.clear()
+    run_dispatch(london(date(2027, 1, 8), 11))
+    text = next(m.body for m in locmem.outbox if "mediation adviser" in m.body)
+    assert "by Sunday 10 January 2027 - aim for Friday 8 January 2027" in text
+    assert "That is today." in text
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    decision=st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 10, 31)),
+    set_up_after=st.integers(min_value=0, max_value=90),
+    done_after=st.none() | st.integers(min_value=0, max_value=80),
+    completer=st.sampled_from(
+        ["mediation_adviser_contacted", "certificate_issued", "appeal_submitted"]
+    ),
+)
+def test_no_reminder_after_the_day_to_aim_for_and_none_for_a_done_step(
+    decision, set_up_after, done_after, completer
+):
+    with transaction.atomic():
+        case = CaseFactory()
+        ContactFactory(case=case)
+        now = london(decision + timedelta(days=set_up_after), 11)
+        events = {"decision_sent": decision}
+        if done_after is not None:
+            events[completer] = decision + timedelta(days=done_after)
+        for event, value in events.items():
+            set_date(case, event, value, moment=now)
+        for deadline in case.deadlines.all():
+            messages = pending(case, deadline=deadline)
+            if deadline.done_by:
+                assert not messages.exists(), f"{deadline.kind} is done"
+            for message in messages.filter(kind="reminder"):
+                day = message.send_at.astimezone(now.tzinfo).date()
+                assert day <= deadline.effective_act_by, (deadline.kind, message.offset)
+            if deadline.state(now.date()) == rules.State.PASSED:
+                assert not messages.filter(kind="reminder").exists()
+        transaction.set_rollback(True)
+
+
+# --- the complaint's reply-by date --------------------------------------------------------------
+
+
+def test_a_reply_by_date_that_passes_tells_the_family_what_next_and_the_adviser(family):
+    set_date(family, "complaint_sent", date(2026, 11, 2), moment=london(date(2026, 11, 2)))
+    set_date(
+        family, "complaint_response_requested", date(2026, 12, 1), moment=london(date(2026, 11, 2))
+    )
+    check = pending(family, kind="check", deadline_kind="complaint_response", channel="email").get()
+    assert check.send_at == london(date(2026, 12, 2))  # the working day after the reply-by date
+    assert not pending(family, kind="reminder", deadline_kind="complaint_response").exists()
+
+    mail.outbox.clear()
+    run_dispatch(london(date(2026, 12, 2), 11))
+    email = next(m for m in mail.outbox if "complaint" in m.subject.lower())
+    assert "The reply to your complaint was due by Tuesday 1 December 2026." in email.body
+    assert "That date has passed." in email.body
+    assert "Ask for the next stage of your complaint" in email.body
+    assert "Ombudsman" in email.body
+    assert AdviserTask.objects.filter(case=family, kind="check_deadline").exists()
+
+
+def test_the_reply_arriving_cancels_the_check(family):
+    set_date(
+        family, "complaint_response_requested", date(2026, 12, 1), moment=london(date(2026, 11, 2))
+    )
+    set_date(
+        family, "complaint_response_received", date(2026, 11, 25), moment=london(date(2026, 11, 25))
+    )
+    assert not pending(family, deadline_kind="complaint_response").exists()
