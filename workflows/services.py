@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -218,6 +218,21 @@ def key_date_remove(*, case: Case, event: str) -> None:
     deadlines_recompute(case=case)
 
 
+OVERRIDE_RANGE = timedelta(days=365)
+
+
+def override_out_of_range(*, due: date, override: date) -> str | None:
+    """An override more than a year from the computed date is a typing slip, not a date."""
+    earliest, latest = due - OVERRIDE_RANGE, due + OVERRIDE_RANGE
+    if earliest <= override <= latest:
+        return None
+    return (
+        f"{override:%d/%m/%Y} is more than a year from the computed date "
+        f"({rules.long_date(due)}): an override must be between {earliest:%d/%m/%Y} and "
+        f"{latest:%d/%m/%Y}. Check the year."
+    )
+
+
 @transaction.atomic
 def deadline_update(
     *,
@@ -230,6 +245,10 @@ def deadline_update(
 ) -> Deadline:
     """Set the adviser's status and override; an override always records who, when and why."""
     override_reason = override_reason.strip()
+    if override_date and (
+        problem := override_out_of_range(due=deadline.due, override=override_date)
+    ):
+        raise ValidationError(problem)
     if override_date and not override_reason:
         raise ValidationError("Say why you are overriding the computed date.")
     if override_reason and not override_date:
