@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
+from notifications.outbox import NewMessage, messages_insert
 from workflows import rules, working_days
 from workflows.models import Case, Deadline, KeyDate
 
@@ -73,7 +74,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     for message in OutboundMessage.objects.filter(case_id__in=case_ids).exclude(kind=Kind.TEST):
         existing[message.case_id].append(message)
 
-    to_create: list[OutboundMessage] = []
+    to_create: list[NewMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
     urgent: list[AdviserTask] = []
@@ -102,7 +103,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         OutboundMessage.objects.filter(id=message_id, status=Status.CANCELLED).update(
             status=Status.PENDING, status_reason="", send_at=send_at, updated_at=now
         )
-    OutboundMessage.objects.bulk_create(to_create, batch_size=1000)
+    messages_insert(to_create, now=now)
     _create_new_tasks(urgent)
 
 
@@ -131,7 +132,7 @@ class _CasePlan:
         self.messages = messages
         self.policies = policies
         self.now = now
-        self.to_create: list[OutboundMessage] = []
+        self.to_create: list[NewMessage] = []
         self.cancel: dict[str, list[int]] = defaultdict(list)
         self.reactivate: list[tuple[int, datetime]] = []
 
@@ -256,18 +257,18 @@ class _CasePlan:
         current = self.deadline_by_id.get(message.deadline_id)
         return current is not None and current.effective_due == message.due_date
 
-    def _new(self, key: Key, send_at: datetime, deadline: Deadline) -> OutboundMessage:
+    def _new(self, key: Key, send_at: datetime, deadline: Deadline) -> NewMessage:
         deadline_id, contact_id, channel, kind, offset, due = key
-        return OutboundMessage(
-            case=self.case,
-            contact_id=contact_id,
-            deadline_id=deadline_id,
-            deadline_kind=deadline.kind,
-            kind=kind,
-            channel=channel,
-            offset=offset,
-            due_date=due,
-            send_at=send_at,
+        return NewMessage(
+            self.case.id,
+            contact_id,
+            deadline_id,
+            deadline.kind,
+            kind,
+            channel,
+            offset,
+            due,
+            send_at,
         )
 
     def _summaries(self) -> None:
@@ -280,13 +281,10 @@ class _CasePlan:
             if held is not None and _held_by_pause(held):
                 self.reactivate.append((held.id, first_allowed(channel, self.now)))
             elif held is None:
+                send_at = first_allowed(channel, self.now)
                 self.to_create.append(
-                    OutboundMessage(
-                        case=self.case,
-                        contact=contact,
-                        kind=Kind.SUMMARY,
-                        channel=channel,
-                        send_at=first_allowed(channel, self.now),
+                    NewMessage(
+                        self.case.id, contact.id, None, "", Kind.SUMMARY, channel, "", None, send_at
                     )
                 )
 
