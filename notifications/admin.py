@@ -300,7 +300,7 @@ class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
 
     class Meta:
         model = ReminderPolicy
-        fields = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
+        fields = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
 
 
 class SendTestForm(forms.Form):
@@ -349,8 +349,8 @@ class SendTestForm(forms.Form):
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(admin.ModelAdmin):
     form = ReminderPolicyForm
-    list_display = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
-    list_editable = ["style", "offsets", "resolved_by", "send_time", "enabled"]
+    list_display = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
+    list_editable = ["style", "offsets", "send_time", "enabled"]
     list_filter = ["style", "enabled"]
     search_fields = ["deadline_kind"]
     change_list_template = "admin/notifications/reminderpolicy/change_list.html"

@@ -104,7 +104,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
             continue
         rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
-        if flags := rules.flags(facts, computed):
+        if flags := rules.flags(facts, computed, today=timezone.localdate(now)):
             odd[case_id] = flags
     moved = _moved_deadlines(rows)
     # Status and overrides belong to the adviser: the upsert leaves them alone...
