@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0006_webhook_receipt'),
+        ("notifications", "0006_webhook_receipt"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='reminderpolicy',
-            name='resolved_by',
+            model_name="reminderpolicy",
+            name="resolved_by",
         ),
     ]
