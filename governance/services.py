@@ -191,7 +191,9 @@ class Erasure:
 
 
 @transaction.atomic
-def case_erase(*, case: Case, request=None, actor=None, now: datetime | None = None) -> Erasure:
+def case_erase(
+    *, case: Case, request=None, actor=None, command: bool = False, now: datetime | None = None
+) -> Erasure:
     """Remove a case's personal data; keep how many messages of each kind went, a STOP's
     suppression, and the dates' arithmetic. Safe to run again."""
     now = now or timezone.now()
@@ -244,6 +246,7 @@ def case_erase(*, case: Case, request=None, actor=None, now: datetime | None = N
         case=case,
         request=request,
         actor=actor,
+        command=command,
         detail={
             "again": not first,
             "contacts": erasure.contacts,

@@ -22,7 +22,7 @@ ADVISER = [
 SUPERVISOR = [
     *ADVISER,
     ("workflows", "case", ["view_all_cases", "assign_case", "export_case", "erase_case"]),
-    ("notifications", "reminderpolicy", ["view", "change"]),
+    ("notifications", "reminderpolicy", ["view", "add", "change"]),
     ("notifications", "suppression", ["view", "delete"]),
     ("governance", "auditevent", ["view"]),
     ("auditlog", "logentry", ["view"]),

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from governance.audit import Action, audit_record_many
 from notifications.models import Contact
 from notifications.validators import validate_uk_mobile
 from workflows import rules, services
@@ -73,6 +74,11 @@ class Command(BaseCommand):
             write(rows, progress=self._progress)
         except ImportClash as clash:
             self._fail(clash.errors)
+        audit_record_many(
+            action=Action.IMPORT,
+            cases=Case.objects.filter(reference__in=[r.reference for r in rows]),
+            detail={"file": path.name},
+        )
         self.stdout.write(
             f"Imported {len(rows)} cases from {path}: {new} new, {len(existing)} updated."
         )
