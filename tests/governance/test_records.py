@@ -66,7 +66,8 @@ def test_export_holds_everything_and_erase_removes_the_personal_data(family):
     for secret in ("amira@example.com", "Amira", "Diagnosis", "Oak Primary", "7400123456"):
         assert secret not in after.replace('"+447400123456"', "")  # the kept STOP aside
     family.refresh_from_db()
-    assert family.erased_at and family.status == "closed"
+    assert family.erased_at
+    assert family.status == "closed"
     assert not OutboundMessage.objects.filter(case=family, status="pending").exists()
     # Counts stay: two messages, one sent summary, one cancelled reminder.
     assert OutboundMessage.objects.filter(case=family).count() == 2
@@ -219,7 +220,8 @@ def test_retention_erases_closed_cases_past_the_limit_in_batches(settings, db):
     assert set(Case.objects.filter(erased_at__isnull=False)) == set(old)
     recent.refresh_from_db()
     still_open.refresh_from_db()
-    assert recent.erased_at is None and still_open.erased_at is None
+    assert recent.erased_at is None
+    assert still_open.erased_at is None
     assert services.retention_purge(now=NOW) == []
 
 
@@ -238,7 +240,8 @@ def test_the_nightly_retention_task_is_on_the_beat_schedule():
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.get(task="governance.tasks.retention_purge_task")
-    assert task.enabled and task.crontab.hour == "3"
+    assert task.enabled
+    assert task.crontab.hour == "3"
 
 
 def test_the_erase_action_asks_first_and_only_a_supervisor_sees_it(client, family):
@@ -271,7 +274,8 @@ def test_adviser_create_with_a_password_or_a_one_time_link(db, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-Unusual-passphrase-42\n"))
     call_command("adviser_create", "kim", "--email", "kim@iass.example", "--password-stdin")
     kim = get_user_model().objects.get(username="kim")
-    assert kim.is_staff and not kim.is_superuser
+    assert kim.is_staff
+    assert not kim.is_superuser
     assert kim.check_password("a-long-Unusual-passphrase-42")
     assert list(kim.groups.values_list("name", flat=True)) == ["Adviser"]
 
