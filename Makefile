@@ -17,7 +17,8 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 	$(BIN)/python manage.py migrate --no-input
 	@$(BIN)/python manage.py shell -c "from django.contrib.auth import get_user_model as m; \
 	  raise SystemExit(not m().objects.filter(is_superuser=True).exists())" \
-	  || (echo "Create the first adviser login:"; $(BIN)/python manage.py createsuperuser)
+	  || $(BIN)/python manage.py adviser_create $${SENDFLOW_FIRST_LOGIN:-admin} --superuser \
+	       --email "$${SENDFLOW_FIRST_LOGIN_EMAIL:-}"
 	$(BIN)/python scripts/run_local.py
 
 test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from governance.audit import Action, audit_record
 from notifications import admin_services, gsm, schedule, services
 from notifications.models import (
     AdviserTask,
@@ -20,7 +21,10 @@ from notifications.models import (
     Suppression,
 )
 from notifications.validators import validate_uk_mobile
+from sendflow.privacy import mask_address, mask_links, redact
 from workflows import rules
+from workflows.admin_scope import CaseScoped, SupervisorOnly
+from workflows.models import Case
 
 Status = OutboundMessage.Status
 PROBLEM_STATUSES = (Status.FAILED, Status.UNKNOWN)
@@ -41,7 +45,7 @@ def case_link(case) -> str:
     return format_html('<a href="{}">{}</a>', url, case.reference)
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(CaseScoped, admin.StackedInline):
     model = Contact
     extra = 0
     fields = [
@@ -57,7 +61,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
     """The outbox, read-only: rows change only through the pipeline (and "Retry now")."""
 
     list_display = [
@@ -109,7 +113,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("As sent", {"fields": ["to", "subject", "body_as_sent", "dates_told"]}),
+        ("As sent", {"fields": ["to_masked", "subject", "body_as_sent", "dates_told"]}),
     ]
     readonly_fields = [
         "case_reference",
@@ -117,6 +121,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         "deadline_name",
         "send_at_london",
         "status_flag",
+        "to_masked",
         "body_as_sent",
     ]
 
@@ -129,6 +134,10 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the outbox is the record of what was sent
 
+    @admin.display(description="to")
+    def to_masked(self, obj):
+        return mask_address(obj.to) or "-"
+
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_outboundmessage")
 
@@ -140,7 +149,8 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def recipient(self, obj):
         if obj.contact:
             return obj.contact.name
-        return f"{obj.to} (adviser test)" if obj.kind == OutboundMessage.Kind.TEST else obj.to
+        masked = mask_address(obj.to)
+        return f"{masked} (adviser test)" if obj.kind == OutboundMessage.Kind.TEST else masked
 
     @admin.display(description="deadline", ordering="deadline_kind")
     def deadline_name(self, obj):
@@ -172,17 +182,22 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         if obj.channel == "sms":
             alphabet = "GSM-7" if gsm.is_gsm7(obj.body) else "UCS-2 (costs double)"
             size = f"{gsm.segments(obj.body)} segment(s), {alphabet}"
+        # The family's page and opt-out links are keys to their page: shown masked.
         return format_html(
             '<div style="white-space:pre-wrap;font-family:monospace">{}</div><small>{}</small>',
-            obj.body,
+            mask_links(obj.body),
             size,
         )
 
     @admin.action(description="Retry now (failed or unknown)", permissions=["retry"])
     def retry_now(self, request, queryset):
+        chosen = list(queryset.values_list("id", "case_id"))
         result = admin_services.messages_retry(
-            message_ids=list(queryset.values_list("id", flat=True)), by=request.user
+            message_ids=[message_id for message_id, _ in chosen], by=request.user
         )
+        for case in Case.objects.filter(id__in={case_id for _, case_id in chosen}):
+            ids = [message_id for message_id, case_id in chosen if case_id == case.id]
+            audit_record(action=Action.RETRY, case=case, request=request, detail={"messages": ids})
         done = []
         if result.requeued:
             done.append(f"{result.requeued} will go at the next dispatch (within a minute)")
@@ -226,7 +241,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdviserTask)
-class AdviserTaskAdmin(admin.ModelAdmin):
+class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
     list_filter = [TaskStateFilter, "kind"]
     search_fields = ["case__reference", "text"]
@@ -262,7 +277,7 @@ class AdviserTaskAdmin(admin.ModelAdmin):
 
     @admin.display(description="what to do")
     def summary(self, obj):
-        return Truncator(obj.text).chars(120)
+        return Truncator(redact(obj.text)).chars(120)
 
     @admin.display(description="state", ordering="done_at")
     def state(self, obj):
@@ -347,7 +362,7 @@ class SendTestForm(forms.Form):
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
+class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
     form = ReminderPolicyForm
     list_display = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
     list_editable = ["style", "offsets", "send_time", "enabled"]
@@ -373,7 +388,8 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request):
-        if not self.has_view_permission(request):
+        # Advisers preview and test messages too; the policies themselves are a supervisor's.
+        if not request.user.has_perm("notifications.view_outboundmessage"):
             raise PermissionDenied
         groups = admin_services.previews_render(adviser=request.user)
         samples = list(
@@ -395,6 +411,12 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
                     channel=data["channel"], to=data["to"], subject=subject, body=preview.body
                 )
                 self._report_test(request, message)
+                audit_record(
+                    action=Action.SEND_TEST,
+                    case=message.case,
+                    request=request,
+                    detail={"message": message.id, "to": mask_address(message.to)},
+                )
                 return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -445,10 +467,12 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(SupervisorOnly, admin.ModelAdmin):
     """Opt-outs. Remove one only when the family asks for messages again."""
 
-    list_display = ["address", "channel", "reason", "created_at"]
+    list_display = ["address_masked", "channel", "reason", "created_at"]
+    fields = ["address_masked", "channel", "reason", "created_at"]
+    readonly_fields = ["address_masked", "created_at"]
     list_filter = ["channel", "reason"]
     search_fields = ["address"]
     change_list_template = "admin/notifications/suppression/change_list.html"
@@ -458,6 +482,10 @@ class SuppressionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="address", ordering="address")
+    def address_masked(self, obj):
+        return mask_address(obj.address)
 
     def delete_model(self, request, obj):
         services.unsuppress(channel=obj.channel, address=obj.address)

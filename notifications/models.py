@@ -66,6 +66,10 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display().lower()})"
 
+    def get_additional_data(self) -> dict:
+        """Filed with each change-history entry, so the audit trail filters by case."""
+        return {"case_id": self.case_id, "case": self.case.reference if self.case_id else ""}
+
     def channels(self) -> list[tuple[str, str]]:
         """[(channel, address)] this person has chosen and given an address for."""
         chosen = []

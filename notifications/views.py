@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from governance.audit import Action, audit_record
 from notifications import gsm, services
 from notifications.models import Contact, Suppression, WebhookReceipt
-from sendflow.privacy import mask_email, phone_ending, private_page
+from sendflow.privacy import mask_address, mask_email, phone_ending, private_page
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     }
     if word in STOP_WORDS:
         services.suppress(channel="sms", address=number, reason=Suppression.Reason.STOP_REPLY)
+        _audit_family_text(request, Action.STOP, number)
         reply = "notifications/sms/stop_confirmation.txt"
     elif word in START_WORDS:
         # START lifts the family's own STOP, not an opt-out made on the web or by an adviser.
@@ -107,6 +109,7 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
             address=number,
             reasons=[Suppression.Reason.STOP_REPLY, Suppression.Reason.PROVIDER],
         )
+        _audit_family_text(request, Action.START, number)
         reply = "notifications/sms/start_confirmation.txt"
     elif word in HELP_WORDS:
         reply = "notifications/sms/help.txt"
@@ -117,6 +120,15 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         # A text is not HTML: the "text" engine does not escape "Parents'" to "Parents&#x27;".
         response.message(gsm.normalise(render_to_string(reply, context, using="text")))
     return HttpResponse(str(response), content_type="text/xml")
+
+
+def _audit_family_text(request: HttpRequest, action: str, number: str) -> None:
+    """One event per case with that number (or one with no case), the number masked."""
+    cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
+    for case in cases or [None]:
+        audit_record(
+            action=action, case=case, request=request, detail={"from": mask_address(number)}
+        )
 
 
 @private_page
@@ -130,6 +142,13 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
             if request.POST.get("channel") in (channel, "all"):
                 services.suppress(channel=channel, address=address, reason=Suppression.Reason.WEB)
                 done.append(channel)
+        if done:
+            audit_record(
+                action=Action.OPT_OUT,
+                case=contact.case,
+                request=request,
+                detail={"channels": done, "contact": contact.pk},
+            )
     stopped = {
         s.channel
         for s in Suppression.objects.filter(

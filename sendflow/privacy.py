@@ -17,6 +17,7 @@ _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+|\b0)\d(?:[ -]?\d){8,13}\b")
 # The family's page and the opt-out page carry their token in the path.
 _PRIVATE_LINK = re.compile(r"(/(?:f|stop)/)[A-Za-z0-9_-]+")
+_PRIVATE_LINK_TOKEN = re.compile(r"(/(?:f|stop)/)([A-Za-z0-9_-]+)")
 
 
 def mask_phone(number: str) -> str:
@@ -45,6 +46,16 @@ def mask_address(address: str) -> str:
 def phone_ending(number: str) -> str:
     """How a page shows a family their own number: the last three digits."""
     return f"a mobile ending {str(number)[-3:]}"
+
+
+def mask_token(token: str) -> str:
+    """A private link's token as an admin screen shows it: enough to tell two apart."""
+    return f"{str(token)[:4]}…" if token else ""
+
+
+def mask_links(text: str) -> str:
+    """Shorten the token of every family-page and opt-out link in `text` (a message body)."""
+    return _PRIVATE_LINK_TOKEN.sub(lambda m: m.group(1) + mask_token(m.group(2)), text)
 
 
 def redact(text: str) -> str:

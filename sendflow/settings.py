@@ -87,8 +87,10 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "csp",
+    "auditlog",
     "workflows",
     "notifications",
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who changed what, and from which address (django-auditlog), the proxy-aware way.
+    "governance.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -262,6 +266,13 @@ if PRODUCTION and (unset := [name for name in _ADVICE_SERVICE if not env(name, d
         f"{' and '.join(unset)} unset: in production set who families contact (printed in "
         "every message)"
     )
+
+# A closed case is erased this many days after it closed (six years by default), nightly.
+SENDFLOW_RETENTION_DAYS = env.int("SENDFLOW_RETENTION_DAYS", default=2190)
+SENDFLOW_RETENTION_BATCH = env.int("SENDFLOW_RETENTION_BATCH", default=100)  # cases a transaction
+
+# Change history (django-auditlog): JSON before/after values, stored as JSON.
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # The outbox pipeline (notifications/services.py).
 SENDFLOW_DISPATCH_BATCH = env.int("SENDFLOW_DISPATCH_BATCH", default=1000)  # rows claimed a tick

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -7,6 +8,12 @@ from sendflow.privacy import private_page
 from workflows import views as workflow_views
 
 urlpatterns = [
+    # The one-time link `adviser_create` prints: choose a password, then log in.
+    path(
+        "account/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url="/admin/login/"),
+        name="password-set",
+    ),
     path("admin/", admin.site.urls),
     path("f/<str:token>/", private_page(workflow_views.family_page), name="family-page"),
     path("stop/<str:token>/", notification_views.opt_out, name="opt-out"),

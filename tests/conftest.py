@@ -1,16 +1,24 @@
 import pytest
 
-from tests.factories import AdviserFactory
+from tests.factories import SuperuserFactory, SupervisorFactory
 
 
 @pytest.fixture
 def adviser(db):
-    return AdviserFactory()
+    """The person using the admin in most tests: a supervisor, who sees every case. The
+    adviser role's narrower view is tested in tests/governance."""
+    return SupervisorFactory()
 
 
 @pytest.fixture
 def admin_client_logged_in(client, adviser):
     client.force_login(adviser)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    client.force_login(SuperuserFactory())
     return client
 
 

@@ -2,19 +2,48 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from notifications.models import Contact
 from workflows.models import Case, KeyDate
 
 
+def _add_role(default: str):
+    def add(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=extracted or default))
+
+    return factory.PostGeneration(add)
+
+
 class AdviserFactory(factory.django.DjangoModelFactory):
+    """A staff login in the Adviser group (made by governance's migration), as
+    `adviser_create` makes it: their own and the unassigned cases. `role="Supervisor"` or
+    SupervisorFactory for a supervisor."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"adviser{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@iass.example")
     is_staff = True
+    is_superuser = False
+    role = _add_role("Adviser")
+
+
+class SupervisorFactory(AdviserFactory):
+    """Every adviser's cases, assigning, policies, suppressions, the audit trail, erasure."""
+
+    username = factory.Sequence(lambda n: f"supervisor{n}")
+    role = _add_role("Supervisor")
+
+
+class SuperuserFactory(SupervisorFactory):
+    """Also users, groups and the beat tables."""
+
+    username = factory.Sequence(lambda n: f"operator{n}")
     is_superuser = True
 
 

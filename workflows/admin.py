@@ -1,8 +1,11 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,10 +13,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from governance import services as governance_services
+from governance.audit import Action, audit_record
 from notifications import admin_services
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
 from workflows import rules, services, working_days
+from workflows.admin_scope import CaseScoped
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import Case, Deadline, KeyDate, Route
 
@@ -81,19 +87,19 @@ class DeliveryProblemFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RouteInline(admin.TabularInline):
+class RouteInline(CaseScoped, admin.TabularInline):
     model = Route
     extra = 0
 
 
-class KeyDateInline(admin.TabularInline):
+class KeyDateInline(CaseScoped, admin.TabularInline):
     model = KeyDate
     formset = KeyDateFormSet
     extra = 1
     fields = ["event", "value"]
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(CaseScoped, admin.TabularInline):
     """Computed deadlines: read-only with their working; the adviser sets status and override."""
 
     model = Deadline
@@ -161,7 +167,8 @@ class DeadlineInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseScoped, admin.ModelAdmin):
+    case_field = ""
     list_display = [
         "reference",
         "family",
@@ -171,6 +178,7 @@ class CaseAdmin(admin.ModelAdmin):
         "next_deadline",
         "working_days_left",
         "problems",
+        "erase_on",
     ]
     list_filter = [
         NextDeadlineFilter,
@@ -190,9 +198,19 @@ class CaseAdmin(admin.ModelAdmin):
         "placement_only",
         "reminders_paused",
         "notes",
+        "family_link",
+        "erase_on",
     ]
+    readonly_fields = ["family_link", "erase_on"]
     inlines = [ContactInline, RouteInline, KeyDateInline, DeadlineInline]
-    actions = ["pause_reminders", "resume_reminders"]
+    actions = [
+        "pause_reminders",
+        "resume_reminders",
+        "take_on",
+        "send_new_link",
+        "export_cases",
+        "erase_cases",
+    ]
     change_list_template = "admin/workflows/case/change_list.html"
     change_form_template = "admin/workflows/case/change_form.html"
 
@@ -284,11 +302,157 @@ class CaseAdmin(admin.ModelAdmin):
         cases = list(queryset.filter(reminders_paused=not paused))
         for case in cases:
             admin_services.case_pause_set(case=case, paused=paused)
+            audit_record(
+                action=Action.PAUSE if paused else Action.RESUME, case=case, request=request
+            )
         if paused:
             text = f"Reminders paused for {len(cases)} case(s): their pending messages are held."
         else:
             text = f"Reminders resumed for {len(cases)} case(s): their messages are planned again."
         self.message_user(request, text, messages.SUCCESS)
+
+    # --- who may do what ----------------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("workflows.assign_case"):
+            fields.append("adviser")  # only a supervisor assigns; advisers take on unassigned
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "adviser":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("workflows.assign_case")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("workflows.export_case")
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("workflows.erase_case")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.has_perm("workflows.assign_case"):
+            obj.adviser = request.user  # an adviser's new case is theirs
+        super().save_model(request, obj, form, change)
+        if change and "adviser" in form.changed_data:
+            audit_record(
+                action=Action.ASSIGN,
+                case=obj,
+                request=request,
+                detail={"to": obj.adviser.get_username() if obj.adviser else None},
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            case = Case.objects.filter(pk=object_id).first()
+            audit_record(action=Action.VIEW, case=case, request=request)
+        return response
+
+    @admin.display(description="family link")
+    def family_link(self, obj):
+        if not obj.pk:
+            return "-"
+        # Never the whole token: a screen may be shared, and the link opens the family's page.
+        state = "works" if obj.link_works else "ended (the case is closed or erased)"
+        return f"/f/{obj.access_token[:4]}…/ {state}"
+
+    @admin.display(description="erase on")
+    def erase_on(self, obj):
+        if obj.erased_at:
+            return f"erased {timezone.localtime(obj.erased_at):%d/%m/%Y}"
+        day = governance_services.erase_on(obj)
+        return rules.long_date(day) if day else "-"
+
+    @admin.action(description="Take on (assign to me)", permissions=["change"])
+    def take_on(self, request, queryset):
+        taken = 0
+        for case in queryset.filter(adviser__isnull=True):
+            Case.objects.filter(pk=case.pk, adviser__isnull=True).update(adviser=request.user)
+            audit_record(
+                action=Action.ASSIGN,
+                case=case,
+                request=request,
+                detail={"to": request.user.get_username()},
+            )
+            taken += 1
+        skipped = queryset.count() - taken
+        self.message_user(request, f"You took on {taken} unassigned case(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} already had an adviser: only a supervisor reassigns a case.",
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Send a new family link (the old one stops at once)", permissions=["change"]
+    )
+    def send_new_link(self, request, queryset):
+        for case in queryset:
+            if not case.link_works:
+                self.message_user(
+                    request,
+                    f"{case}: closed or erased, so it has no family link.",
+                    messages.WARNING,
+                )
+                continue
+            sent = governance_services.case_link_replace(case=case, request=request)
+            self.message_user(
+                request,
+                f"{case}: the old link no longer opens the family's page. "
+                + (
+                    f"The new one goes with their summary of dates ({sent} message(s))."
+                    if sent
+                    else "No summary to send yet: the new link goes in their next message."
+                ),
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Export everything held (subject access, JSON)", permissions=["export"]
+    )
+    def export_cases(self, request, queryset):
+        import json
+
+        cases = list(queryset)
+        data = [governance_services.case_export_data(case=case) for case in cases]
+        for case in cases:
+            audit_record(action=Action.EXPORT, case=case, request=request, detail={"via": "admin"})
+        name = cases[0].reference if len(cases) == 1 else f"{len(cases)}-cases"
+        response = HttpResponse(
+            json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="sendflow-{name}.json"'
+        return response
+
+    @admin.action(description="Erase the personal data…", permissions=["erase"])
+    def erase_cases(self, request, queryset):
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        cases = list(queryset)
+        if request.POST.get("confirm") == "yes":
+            for case in cases:
+                governance_services.case_erase(case=case, request=request)
+            self.message_user(
+                request,
+                f"Erased {len(cases)} case(s): names, addresses, notes, message texts and task "
+                "texts are gone; their counts and any STOP stay.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase these cases' personal data?",
+            "cases": cases,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workflows/case/erase_confirm.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -310,6 +474,13 @@ class CaseAdmin(admin.ModelAdmin):
                 case_tasks_url=reverse("admin:notifications_advisertask_changelist")
                 + f"?case__id__exact={obj.pk}&state=open",
             )
+            if request.user.has_perm("governance.view_auditevent"):
+                context["case_audit_url"] = (
+                    reverse("admin:governance_auditevent_changelist") + f"?case__id__exact={obj.pk}"
+                )
+                context["case_history_url"] = (
+                    reverse("admin:auditlog_logentry_changelist") + f"?case_id={obj.pk}"
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):
@@ -369,7 +540,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
     list_display = ["case", "kind", "due", "override_date", "owner", "status", "confidence"]
     list_filter = ["status", "kind", "owner", "confidence"]
     search_fields = ["case__reference"]

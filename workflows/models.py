@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from workflows import rules
 
@@ -41,11 +42,21 @@ class Case(models.Model):
     access_token = models.CharField(
         max_length=22, unique=True, default=new_access_token, editable=False
     )
+    # The family link stops working when the case closes or is erased; a new link replaces the
+    # token, so the old one is simply gone.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["reference"]
+        permissions = [
+            ("view_all_cases", "Can see every adviser's cases"),
+            ("assign_case", "Can assign a case to an adviser"),
+            ("export_case", "Can export everything held about a case"),
+            ("erase_case", "Can erase a case's personal data"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["open", "on_hold", "closed"]), name="case_status_valid"
@@ -55,6 +66,29 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # When it closed starts the retention clock; reopening stops it.
+        if self.status == self.Status.CLOSED:
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def link_works(self) -> bool:
+        return self.status != self.Status.CLOSED and not self.erased_at
+
+    def get_additional_data(self) -> dict:
+        """Filed with each change-history entry, so the audit trail filters by case."""
+        return {"case_id": self.pk, "case": self.reference}
+
+
+class CaseChildMixin:
+    def get_additional_data(self) -> dict:
+        return {"case_id": self.case_id, "case": self.case.reference if self.case_id else ""}
 
 
 class RouteKind(models.TextChoices):
@@ -67,7 +101,7 @@ class RouteKind(models.TextChoices):
     DISCRIMINATION_CLAIM = "discrimination_claim"
 
 
-class Route(models.Model):
+class Route(CaseChildMixin, models.Model):
     """A way the family is disagreeing; a case often takes several at once."""
 
     Kind = RouteKind
@@ -86,7 +120,7 @@ class Route(models.Model):
         return self.get_kind_display()
 
 
-class KeyDate(models.Model):
+class KeyDate(CaseChildMixin, models.Model):
     """A dated event in the case ("the certificate was issued on ...")."""
 
     EVENT_CHOICES = [(name, name.replace("_", " ").capitalize()) for name in rules.EVENTS]
@@ -109,7 +143,7 @@ class KeyDate(models.Model):
         return f"{self.event} {self.value:%d/%m/%Y}"
 
 
-class Deadline(models.Model):
+class Deadline(CaseChildMixin, models.Model):
     """A computed deadline: `due` comes only from the rules; an adviser override sits beside it."""
 
     class Status(models.TextChoices):

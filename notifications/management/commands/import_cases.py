@@ -6,7 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from governance.audit import Action, audit_record_many
 from notifications import importing
+from workflows.models import Case
 
 
 class Command(BaseCommand):
@@ -40,6 +42,11 @@ class Command(BaseCommand):
             importing.write(rows, progress=self._progress)
         except importing.ImportClash as clash:
             self._fail(clash.errors)
+        audit_record_many(
+            action=Action.IMPORT,
+            cases=Case.objects.filter(reference__in=[r.reference for r in rows]),
+            detail={"file": path.name},
+        )
         self.stdout.write(
             f"Imported {len(rows)} cases from {path}: {new} new, {len(existing)} updated "
             f"in {time.monotonic() - started:.1f} s."

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0003_deadline_state"),
+        ("workflows", "0004_case_closed_erased_and_roles"),
     ]
 
     operations = [

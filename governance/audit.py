@@ -1,0 +1,63 @@
+"""Record who looked at or acted on a case: one call per event, from admin, views and commands."""
+
+from __future__ import annotations
+
+import getpass
+
+from django.http import HttpRequest
+
+from governance.models import AuditEvent
+from sendflow.throttle import client_ip
+
+Action = AuditEvent.Action
+
+
+def audit_record(
+    *,
+    action: str,
+    case=None,
+    request: HttpRequest | None = None,
+    actor=None,
+    detail: dict | None = None,
+    command: bool = False,
+) -> AuditEvent:
+    """Append one event; the actor and address come from the request when there is one, and
+    a management command (`command`) names the operating-system account that ran it."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=actor.get_username()
+        if actor is not None
+        else _command_user()
+        if command
+        else "",
+        case=case,
+        case_reference=case.reference if case is not None else "",
+        ip=(client_ip(request) or None) if request is not None else None,
+        detail=detail or {},
+    )
+
+
+def audit_record_many(*, action: str, cases, detail: dict | None = None) -> None:
+    """One event per case, from a management command, in one insert (a whole caseload)."""
+    who = _command_user()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=action,
+            actor_name=who,
+            case=case,
+            case_reference=case.reference,
+            detail=detail or {},
+        )
+        for case in cases
+    )
+
+
+def _command_user() -> str:
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
