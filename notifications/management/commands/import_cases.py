@@ -236,8 +236,20 @@ def write(rows: list[Row], *, progress) -> None:
                 [f"Row {row.number}, contact details: {m}" for m in exc.messages]
             ) from exc
         contact.save()
+        stored = {k.event: k for k in case.key_dates.all()} if case.pk else {}
         for event, value in row.events.items():
-            KeyDate.objects.update_or_create(case=case, event=event, defaults={"value": value})
+            if event in stored and stored[event].value == value:
+                continue  # unchanged: it keeps who recorded it
+            KeyDate.objects.update_or_create(
+                case=case,
+                event=event,
+                defaults={
+                    "value": value,
+                    "source": KeyDate.Source.IMPORT,
+                    "recorded_by": None,
+                    "confirmed": True,
+                },
+            )
         cases[case.id] = row
         progress(done, len(rows))
     failures = services.deadlines_recompute_many(case_ids=list(cases))
