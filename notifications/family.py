@@ -164,6 +164,9 @@ def planned_messages(case: Case, *, limit: int = 30) -> list[Planned]:
     kinds = dict(Deadline.KIND_CHOICES)
     out = []
     for message in pending:
+        # A channel the person has since turned off is not sent (the send checks again).
+        if message.contact and message.channel not in dict(message.contact.channels()):
+            continue
         if message.kind == OutboundMessage.Kind.SUMMARY:
             about = _("A summary of all your dates")
         else:
