@@ -45,7 +45,8 @@ def test_every_text_is_signed_with_the_service_name_and_fits_with_a_46_character
         if preview.channel == "sms"
     ]
     links = {word for p in texts for word in p.body.split() if "/f/" in word}
-    assert links and {len(link) for link in links} == {46}
+    assert links
+    assert {len(link) for link in links} == {46}
     for preview in texts:
         assert preview.body.startswith("Exampleshire SENDIASS"), preview.key
         assert "sendflow" not in preview.body.lower(), preview.key
