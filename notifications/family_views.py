@@ -24,9 +24,11 @@ from workflows import rules, services, words
 from workflows.models import Case
 
 
-def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
+def _private(response: HttpResponse, *, referrer: str = "same-origin") -> HttpResponse:
+    """noindex, and a referrer only to this site: the token is in the URL. Pages with a form
+    cannot send no-referrer: Chrome then posts "Origin: null" and Django's CSRF check refuses."""
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = referrer  # the token is in the URL
+    response["Referrer-Policy"] = referrer
     return response
 
 
@@ -230,4 +232,4 @@ def family_calendar(request: HttpRequest, token: str) -> HttpResponse:
     body = family.calendar_ics(case, today=timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="send-dates.ics"'
-    return _private(response)
+    return _private(response, referrer="no-referrer")
