@@ -178,7 +178,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
             size,
         )
 
-    @admin.action(description="Retry now (failed, unknown or cancelled)", permissions=["retry"])
+    @admin.action(description="Retry now (failed or unknown)", permissions=["retry"])
     def retry_now(self, request, queryset):
         result = admin_services.messages_retry(
             message_ids=list(queryset.values_list("id", flat=True)), by=request.user
@@ -202,8 +202,9 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         if result.skipped:
             self.message_user(
                 request,
-                f"{result.skipped} left alone: only failed, unknown or cancelled messages can be "
-                "retried.",
+                f"{result.skipped} left alone: only failed or unknown messages whose time has "
+                "come can be retried. A cancelled message comes back by itself when the case "
+                "resumes or its date stands again.",
                 messages.WARNING,
             )
 
@@ -299,7 +300,7 @@ class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
 
     class Meta:
         model = ReminderPolicy
-        fields = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
+        fields = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
 
 
 class SendTestForm(forms.Form):
@@ -348,8 +349,8 @@ class SendTestForm(forms.Form):
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(admin.ModelAdmin):
     form = ReminderPolicyForm
-    list_display = ["deadline_kind", "style", "offsets", "resolved_by", "send_time", "enabled"]
-    list_editable = ["style", "offsets", "resolved_by", "send_time", "enabled"]
+    list_display = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
+    list_editable = ["style", "offsets", "send_time", "enabled"]
     list_filter = ["style", "enabled"]
     search_fields = ["deadline_kind"]
     change_list_template = "admin/notifications/reminderpolicy/change_list.html"

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 Kind = OutboundMessage.Kind
 Status = OutboundMessage.Status
 
-RETRYABLE = (Status.FAILED, Status.UNKNOWN, Status.CANCELLED)
+RETRYABLE = (Status.FAILED, Status.UNKNOWN)
 TEST_CASE_REFERENCE = "SENDFLOW-TEST"
 SMS_SEGMENT_LIMIT = 3  # more than this costs too much and arrives in pieces on older phones
 
@@ -38,21 +38,23 @@ SMS_SEGMENT_LIMIT = 3  # more than this costs too much and arrives in pieces on 
 
 @dataclass(frozen=True)
 class Retry:
-    requeued: int = 0  # failed or cancelled, now pending for the next dispatch
+    requeued: int = 0  # failed, now pending for the next dispatch
     resent: int = 0  # unknown, and the provider had no record: pending again
     found_sent: int = 0  # unknown, and the provider had it: marked sent, not resent
     checking: int = 0  # unknown, and the provider could not answer yet: left to the sweeper
-    skipped: int = 0  # in no state to retry (pending, sent, delivered ...)
+    skipped: int = 0  # in no state to retry (cancelled, pending, sent, delivered ...)
 
 
 def messages_retry(*, message_ids: Iterable[int], by=None, now: datetime | None = None) -> Retry:
-    """Send failed and cancelled messages at the next dispatch; unknown ones only once the
-    provider says it has no record of them (DESIGN.md invariant 2: no blind resend)."""
+    """Send failed messages at the next dispatch; unknown ones only once the provider says it
+    has no record of them (DESIGN.md invariant 2: no blind resend). Only messages whose planned
+    time has passed: a cancelled one is the planner's to bring back (a paused case's future
+    reminders would otherwise go at once, out of order, and supersede the rest)."""
     now = now or timezone.now()
     ids = list(message_ids)
     reason = f"retried by {by}" if by else "retried by an adviser"
     requeued = OutboundMessage.objects.filter(
-        id__in=ids, status__in=[Status.FAILED, Status.CANCELLED]
+        id__in=ids, status=Status.FAILED, send_at__lte=now
     ).update(
         status=Status.PENDING,
         send_at=now,
@@ -62,7 +64,9 @@ def messages_retry(*, message_ids: Iterable[int], by=None, now: datetime | None 
     )
     resent = found_sent = checking = 0
     # The provider call happens outside any transaction; the reconcile UPDATE is conditional.
-    for message in OutboundMessage.objects.filter(id__in=ids, status=Status.UNKNOWN):
+    for message in OutboundMessage.objects.filter(
+        id__in=ids, status=Status.UNKNOWN, send_at__lte=now
+    ):
         outcome = services.message_reconcile(message=message, now=now)
         if outcome == Status.PENDING:
             resent += 1

@@ -112,12 +112,6 @@ class ReminderPolicy(models.Model):
         "days, 0d = the morning of the day. Check messages always go the working day after.",
         blank=True,
     )
-    resolved_by = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Key dates that mean the check is not needed, comma-separated "
-        "(e.g. certificate_issued).",
-    )
     send_time = models.TimeField(default=default_send_time, help_text="Europe/London.")
     enabled = models.BooleanField(default=True)
 
@@ -142,14 +136,8 @@ class ReminderPolicy(models.Model):
             raise ValidationError({"offsets": str(exc)}) from exc
         from workflows import rules
 
-        unknown = [e for e in self.resolved_event_names() if e not in rules.EVENTS]
-        if unknown:
-            raise ValidationError({"resolved_by": f"Unknown key date(s): {', '.join(unknown)}"})
         if self.deadline_kind not in rules.RULES:
             raise ValidationError({"deadline_kind": f"Unknown deadline '{self.deadline_kind}'"})
-
-    def resolved_event_names(self) -> list[str]:
-        return [e.strip() for e in self.resolved_by.split(",") if e.strip()]
 
 
 class OutboundMessage(models.Model):

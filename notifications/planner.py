@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
+from notifications.outbox import NewMessage, messages_insert
 from workflows import rules, working_days
 from workflows.models import Case, Deadline, KeyDate
 
@@ -33,12 +34,14 @@ DATE_PASSED = "the date has passed"
 CHECK_OFFSET = "+1wd"  # the working day after the date
 PASSED_OFFSET = "passed"  # the one message saying a family's own date has passed
 # A family's own date that passed longer ago than this is listed as passed in the summary, but
-# gets no message and no urgent task of its own: an imported caseload would otherwise wake
-# every old case at once.
+# gets no message of its own: an imported caseload would otherwise text every old family at
+# once. The adviser's urgent task comes whatever the age: only they can judge a late appeal.
 PASSED_NOTICE_WINDOW = timedelta(weeks=8)
-# The appeal's "date has passed" message covers the mediation adviser's date, which passes a
-# day or so before it: one alarming message, not two.
+# The mediation adviser's date passes a day or so before the appeal's (a weekend, a bank
+# holiday): while the appeal is that close, its reminders and its own "passed" message carry
+# the step, so the family gets one alarming message, not two.
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
+COVERED_WITHIN = timedelta(days=7)
 
 Key = tuple[int, int, str, str, str, date]  # deadline, contact, channel, kind, offset, due date
 
@@ -73,7 +76,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     for message in OutboundMessage.objects.filter(case_id__in=case_ids).exclude(kind=Kind.TEST):
         existing[message.case_id].append(message)
 
-    to_create: list[OutboundMessage] = []
+    to_create: list[NewMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
     urgent: list[AdviserTask] = []
@@ -102,7 +105,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         OutboundMessage.objects.filter(id=message_id, status=Status.CANCELLED).update(
             status=Status.PENDING, status_reason="", send_at=send_at, updated_at=now
         )
-    OutboundMessage.objects.bulk_create(to_create, batch_size=1000)
+    messages_insert(to_create, now=now)
     _create_new_tasks(urgent)
 
 
@@ -131,7 +134,7 @@ class _CasePlan:
         self.messages = messages
         self.policies = policies
         self.now = now
-        self.to_create: list[OutboundMessage] = []
+        self.to_create: list[NewMessage] = []
         self.cancel: dict[str, list[int]] = defaultdict(list)
         self.reactivate: list[tuple[int, datetime]] = []
 
@@ -197,9 +200,7 @@ class _CasePlan:
                     for offset in schedule.parse_offsets(policy.offsets)
                 ]
                 kind = Kind.REMINDER
-            else:
-                if self.events & set(policy.resolved_event_names()):
-                    continue  # what was owed has arrived
+            else:  # what others owe: done deadlines (it arrived) are not in self.deadlines
                 moments = [(CHECK_OFFSET, working_days.next_working_day(due))]
                 kind = Kind.CHECK
             for offset, day in moments:
@@ -212,11 +213,21 @@ class _CasePlan:
         return desired
 
     def _passed_notice_due(self, deadline: Deadline) -> bool:
-        """Whether a family's own passed date gets its message and urgent task."""
+        """Whether a family's own passed date gets its "date has passed" message."""
         if deadline.effective_due < self.today - PASSED_NOTICE_WINDOW:
             return False
+        return not self._covered(deadline)
+
+    def _covered(self, deadline: Deadline) -> bool:
         covering = COVERED_BY.get(deadline.kind)
-        return not any(d.kind == covering and d.effective_due < self.today for d in self.deadlines)
+        return any(
+            d.kind == covering
+            and (
+                d.effective_due < self.today
+                or d.effective_due <= deadline.effective_due + COVERED_WITHIN
+            )
+            for d in self.deadlines
+        )
 
     def urgent_tasks(self) -> list[AdviserTask]:
         """A family's own date passed with nothing to show it was done: the adviser acts today,
@@ -229,7 +240,7 @@ class _CasePlan:
             if policy is None or policy.style != ReminderPolicy.Style.COUNTDOWN:
                 continue
             due = deadline.effective_due
-            if due >= self.today or not self._passed_notice_due(deadline):
+            if due >= self.today or self._covered(deadline):
                 continue
             tasks.append(
                 AdviserTask(
@@ -256,18 +267,18 @@ class _CasePlan:
         current = self.deadline_by_id.get(message.deadline_id)
         return current is not None and current.effective_due == message.due_date
 
-    def _new(self, key: Key, send_at: datetime, deadline: Deadline) -> OutboundMessage:
+    def _new(self, key: Key, send_at: datetime, deadline: Deadline) -> NewMessage:
         deadline_id, contact_id, channel, kind, offset, due = key
-        return OutboundMessage(
-            case=self.case,
-            contact_id=contact_id,
-            deadline_id=deadline_id,
-            deadline_kind=deadline.kind,
-            kind=kind,
-            channel=channel,
-            offset=offset,
-            due_date=due,
-            send_at=send_at,
+        return NewMessage(
+            self.case.id,
+            contact_id,
+            deadline_id,
+            deadline.kind,
+            kind,
+            channel,
+            offset,
+            due,
+            send_at,
         )
 
     def _summaries(self) -> None:
@@ -280,13 +291,10 @@ class _CasePlan:
             if held is not None and _held_by_pause(held):
                 self.reactivate.append((held.id, first_allowed(channel, self.now)))
             elif held is None:
+                send_at = first_allowed(channel, self.now)
                 self.to_create.append(
-                    OutboundMessage(
-                        case=self.case,
-                        contact=contact,
-                        kind=Kind.SUMMARY,
-                        channel=channel,
-                        send_at=first_allowed(channel, self.now),
+                    NewMessage(
+                        self.case.id, contact.id, None, "", Kind.SUMMARY, channel, "", None, send_at
                     )
                 )
 

@@ -32,6 +32,7 @@ from notifications.models import (
 )
 from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
 from sendflow.privacy import mask_phone, redact
+from workflows import rules
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
@@ -251,25 +252,24 @@ def check_tasks_for_passed_dates(*, today) -> int:
     from workflows.working_days import next_working_day
 
     created = 0
-    for policy in ReminderPolicy.objects.filter(enabled=True, style=ReminderPolicy.Style.CHECK):
-        resolved = policy.resolved_event_names()
-        deadlines = (
-            Deadline.objects.filter(
-                kind=policy.deadline_kind,
-                status=Deadline.Status.OPEN,
-                due__lt=today,
-                due__gte=today - timedelta(days=60),
-                case__status=Case.Status.OPEN,
-            )
-            .exclude(case__key_dates__event__in=resolved)
-            .select_related("case")
+    kinds = ReminderPolicy.objects.filter(enabled=True, style=ReminderPolicy.Style.CHECK)
+    deadlines = (
+        Deadline.objects.filter(
+            kind__in=kinds.values("deadline_kind"),
+            status=Deadline.Status.OPEN,
+            due__lt=today,
+            due__gte=today - timedelta(days=60),
+            case__status=Case.Status.OPEN,
         )
-        for deadline in deadlines:
-            if next_working_day(deadline.effective_due) <= today:
-                _, new = check_task_create(
-                    case=deadline.case, kind=deadline.kind, due=deadline.effective_due
-                )
-                created += new
+        .filter(Q(done_by="") | Q(done_on__gt=today))
+        .select_related("case")
+    )
+    for deadline in deadlines:
+        if next_working_day(deadline.effective_due) <= today:
+            _, new = check_task_create(
+                case=deadline.case, kind=deadline.kind, due=deadline.effective_due
+            )
+            created += new
     return created
 
 
@@ -301,15 +301,13 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
             return Status.CANCELLED, "the deadline no longer stands"
         if deadline.status != Deadline.Status.OPEN:
             return Status.CANCELLED, f"deadline marked {deadline.status}"
-        if deadline.done_by:
+        if deadline.state(timezone.localdate(now)) == rules.State.DONE:
             return Status.CANCELLED, done_reason(deadline)
         if deadline.effective_due != message.due_date:
             return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
         if _is_countdown(message) and message.due_date < timezone.localdate(now):
             # A countdown after the date would call it ahead; the "passed" message says it.
             return Status.CANCELLED, DATE_PASSED
-        if message.kind == Kind.CHECK and _check_resolved(message):
-            return Status.CANCELLED, "what was owed has arrived"
     return None
 
 
@@ -318,12 +316,6 @@ def _is_countdown(message: OutboundMessage) -> bool:
     if message.kind == Kind.FALLBACK:
         return rendering.fallback_of(message) == Kind.REMINDER
     return message.kind == Kind.REMINDER
-
-
-def _check_resolved(message: OutboundMessage) -> bool:
-    policy = ReminderPolicy.objects.filter(deadline_kind=message.deadline_kind).first()
-    events = policy.resolved_event_names() if policy else []
-    return message.case.key_dates.filter(event__in=events).exists()
 
 
 def _finish(message: OutboundMessage, status: str, **fields) -> None:

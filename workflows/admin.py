@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -20,10 +20,12 @@ from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalA
 
 
 def _open_deadlines():
-    """Deadlines still to do: open, and no recorded event has completed them."""
-    return Deadline.objects.filter(
-        case=OuterRef("pk"), status=Deadline.Status.OPEN, done_by=""
-    ).order_by(Coalesce("override_date", "due"), "kind")
+    """Deadlines still to do: open, and no recorded event has completed them (yet)."""
+    return (
+        Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
+        .filter(Q(done_by="") | Q(done_on__gt=timezone.localdate()))
+        .order_by(Coalesce("override_date", "due"), "kind")
+    )
 
 
 class NextDeadlineFilter(admin.SimpleListFilter):

@@ -96,4 +96,11 @@ class DeadlineForm(forms.ModelForm):
             self.add_error("override_reason", "Say why you are overriding the computed date.")
         if reason and not cleaned.get("override_date"):
             self.add_error("override_date", "Give the override date, or clear the reason.")
+        override, due = cleaned.get("override_date"), self.instance.due
+        if (
+            override
+            and due
+            and (problem := services.override_out_of_range(due=due, override=override))
+        ):
+            self.add_error("override_date", problem)
         return cleaned

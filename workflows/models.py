@@ -283,7 +283,8 @@ class Deadline(models.Model):
     def state(self, today) -> rules.State:
         """Done (an event completed it, or the adviser marked it met or waived), passed (still
         open and its date is before `today`, or marked missed), or open."""
-        if self.done_by or self.status in (self.Status.MET, self.Status.WAIVED):
+        done = self.done_by and self.done_on is not None and self.done_on <= today
+        if done or self.status in (self.Status.MET, self.Status.WAIVED):
             return rules.State.DONE
         if self.status == self.Status.MISSED or self.effective_due < today:
             return rules.State.PASSED

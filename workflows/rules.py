@@ -57,6 +57,8 @@ EVENTS: dict[str, str] = {
     "appeal_submitted": "You sent your appeal to the SEND Tribunal",
     "complaint_response_received": "The reply to your complaint arrived",
     "complaint_escalated": "Your complaint went to the next stage",
+    "discrimination_claim_sent": "You sent the disability discrimination claim to the Tribunal",
+    "ombudsman_complaint_sent": "You complained to the Local Government and Social Care Ombudsman",
     # Added as the rules grew (legal-rules.md sections 2 to 4 and 7).
     "mediation_meeting": "The mediation meeting is set",
     "appeal_registered": "The Tribunal sent the appeal to the council",
@@ -191,7 +193,8 @@ class Deadline:
         return act_by(due=self.due, owner=self.owner, safe_by=self.safe_by)
 
     def state(self, today: date) -> State:
-        if self.done_by:
+        # An event recorded for a day still to come completes nothing until that day.
+        if self.done_by and self.done_on is not None and self.done_on <= today:
             return State.DONE
         return State.PASSED if self.due < today else State.OPEN
 
@@ -467,6 +470,13 @@ def _appeal(facts: Facts) -> Deadline | None:
         else:
             steps.append(f"The later of the two dates counts: {long_date(raw)} (the 2-month date)")
     assert raw is not None  # a decision date, or a certificate that counts
+    deemed = _deemed_certificate_due(facts)
+    if certificate is not None and deemed is not None and certificate > deemed:
+        warnings.append(
+            f"The council said it could not arrange mediation, so a certificate was due by "
+            f"{long_date(deemed)}. If one was issued then, the 1 month runs from that one, not "
+            f"from the certificate of {long_date(certificate)}: check with the mediation adviser."
+        )
 
     if _in_christmas_window(raw):
         jan_1 = date(raw.year + 1 if raw.month == 12 else raw.year, 1, 1)
@@ -514,23 +524,22 @@ def _appeal(facts: Facts) -> Deadline | None:
 
 
 def _mediation_requirement(facts: Facts) -> str:
-    if "certificate_issued" in facts.events:
-        return "You have a mediation certificate: send a copy of it with your appeal"
-    first = (
-        "Before you appeal you must contact the mediation adviser (even if you do not want "
-        "mediation) and get a mediation certificate"
-    )
     if completed_by("mediation_adviser_contact", facts.events):
         return (
             "You have been in touch with the mediation adviser: you need the mediation "
             "certificate before you appeal. If you have no certificate, you must tell the "
             "Tribunal why"
         )
-    decision = _decision(facts)
-    if decision is not None:
-        contact_by = add_months(decision[1], 2)
+    first = (
+        "Before you appeal you must contact the mediation adviser (even if you do not want "
+        "mediation) and get a mediation certificate"
+    )
+    contact = _mediation_adviser_contact(facts)
+    if contact is not None:
+        contact = _safe_by_letter_date(RULES["mediation_adviser_contact"], facts, contact)
         first += (
-            f"; contact the adviser by {date_in_words(due=contact_by, act_by=aim_for(contact_by))}"
+            "; the date for that is in 'Contact the mediation adviser': "
+            f"{date_in_words(due=contact.due, act_by=contact.act_by)}"
         )
     return (
         f"{first}. If you have no certificate, you must tell the Tribunal why (SEND Regulations "
@@ -563,6 +572,12 @@ def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
 
 
 _CERTIFICATE_EVENTS = ("mediation_declined", "mediation_not_arranged", "mediation_concluded")
+
+
+def _deemed_certificate_due(facts: Facts) -> date | None:
+    """When the council said it could not arrange mediation: 3 working days later (§2.3)."""
+    told = facts.events.get("mediation_not_arranged")
+    return wd.add_working_days(told, 3)[0] if told is not None else None
 
 
 def _certificate_due(facts: Facts) -> Deadline | None:
@@ -1180,12 +1195,22 @@ DEADLINE_KINDS: tuple[str, ...] = tuple(RULES)
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """The events that show a deadline's step was done. One counts only if it is dated on or
-    after the day the deadline's clock started (the earliest of `after`, by default the rule's
-    triggers): a decision sent before an EHC request is an older decision, not the answer to it."""
+    """The events that show a deadline's step was done.
+
+    One counts only if it is dated on or after the day the deadline's clock started: a decision
+    sent before an EHC request is an older decision, not the answer to it. The clock starts at
+    the earliest of the rule's triggers, or, where `after` is given, at the latest of those
+    events recorded (the final amended plan answers the amendment notice, not the meeting).
+    `strictly_after`: an event on the start day itself belongs to the step before (a stage 1
+    reply that came the day the family escalated). `only_by_due`: events that complete the step
+    only if dated on or before its date (a mediation meeting set after the 30 days is the
+    council failing to arrange it in time, not arranging it).
+    """
 
     by: tuple[str, ...]
     after: tuple[str, ...] | None = None
+    strictly_after: bool = False
+    only_by_due: tuple[str, ...] = ()
 
 
 _DECIDED = ("decision_sent",)  # an appealable decision, a final plan among them, was sent
@@ -1211,25 +1236,31 @@ COMPLETED_BY: dict[str, Completion] = {
     # §2.3: mediation arranged or held; or the council said it could not, and the certificate
     # deadline takes over.
     "mediation_by": Completion(
-        ("mediation_meeting", "mediation_concluded", "mediation_not_arranged", "certificate_issued")
+        (
+            "mediation_meeting",
+            "mediation_concluded",
+            "mediation_not_arranged",
+            "certificate_issued",
+        ),
+        only_by_due=("mediation_meeting",),
     ),
     "mediation_meeting_notice": Completion(("mediation_concluded",)),
     "mediation_agreement_action": _NOT_YET,
     # §3: the council answered the request: a decision (refusal, no plan, or the final plan).
     "ehc_assessment_decision": Completion(("decision_sent", "draft_plan_served")),
     "ehc_no_plan_decision": Completion(("decision_sent", "draft_plan_served")),
-    "ehc_final_plan": Completion(_DECIDED),
+    "ehc_final_plan": Completion(_DECIDED, after=("ehc_request_received", "draft_plan_served")),
     "draft_plan_comments": Completion(_DECIDED),  # the final plan closes the comments window
     "review_notice": _NOT_YET,
     "review_report": _NOT_YET,
     "review_decision": Completion(("amendment_notice_sent", "decision_sent")),
     "annual_review": _NOT_YET,  # the next review meeting replaces this one's date
     "amendment_comments": Completion(_DECIDED),
-    "final_amended_plan": Completion(_DECIDED),
+    "final_amended_plan": Completion(_DECIDED, after=("review_meeting", "amendment_notice_sent")),
     "reassessment_final_plan": Completion(_DECIDED),
-    "discrimination_claim": _NOT_YET,
+    "discrimination_claim": Completion(("discrimination_claim_sent",)),
     "la_appeal_response": _NOT_YET,
-    "ombudsman_complaint": _NOT_YET,
+    "ombudsman_complaint": Completion(("ombudsman_complaint_sent",)),
     # §4: the plan an order or concession requires, once issued, is an appealable decision.
     "order_assessment_notice": _NOT_YET,
     "order_assessment_no_plan": Completion(("decision_sent", "draft_plan_served")),
@@ -1249,16 +1280,28 @@ COMPLETED_BY: dict[str, Completion] = {
     "complaint_response": Completion(
         ("complaint_response_received", "complaint_escalated"), after=("complaint_sent",)
     ),
-    "complaint_stage2_response": Completion(("complaint_response_received",)),
+    "complaint_stage2_response": Completion(("complaint_response_received",), strictly_after=True),
 }
 
 
-def completed_by(kind: str, events: Mapping[str, date]) -> tuple[str, date] | None:
-    """The first recorded event that completes a deadline of this kind, with its date."""
+def completed_by(
+    kind: str, events: Mapping[str, date], *, due: date | None = None
+) -> tuple[str, date] | None:
+    """The first recorded event that completes a deadline of this kind, with its date. A date
+    in the future is returned too: the deadline is done only once that day comes (`state`)."""
     completion = COMPLETED_BY[kind]
-    starts = [events[e] for e in (completion.after or RULES[kind].triggers) if e in events]
-    started = min(starts, default=date.min)
-    found = sorted((events[e], e) for e in completion.by if e in events and events[e] >= started)
+    if completion.after:
+        started = max((events[e] for e in completion.after if e in events), default=date.min)
+    else:
+        started = min((events[e] for e in RULES[kind].triggers if e in events), default=date.min)
+
+    def counts(event: str) -> bool:
+        day = events[event]
+        if day < started or (completion.strictly_after and day == started):
+            return False
+        return not (event in completion.only_by_due and due is not None and day > due)
+
+    found = sorted((events[e], e) for e in completion.by if e in events and counts(e))
     return (found[0][1], found[0][0]) if found else None
 
 
@@ -1341,7 +1384,7 @@ def compute_deadlines(facts: Facts) -> list[Deadline]:
         if deadline is None:
             continue
         deadline = _safe_by_letter_date(rule, facts, deadline)
-        done = completed_by(deadline.kind, facts.events)
+        done = completed_by(deadline.kind, facts.events, due=deadline.due)
         if done is not None:
             deadline = replace(deadline, done_by=done[0], done_on=done[1])
         found.append(deadline)
@@ -1370,10 +1413,37 @@ def _safe_by_letter_date(rule: Rule, facts: Facts, deadline: Deadline) -> Deadli
     return replace(deadline, safe_by=by_letter.act_by, steps=(*deadline.steps, note))
 
 
-def flags(facts: Facts, deadlines: Iterable[Deadline]) -> list[str]:
+# Key dates that may be set ahead: a meeting, a move of school, the reply-by date asked for.
+SCHEDULED_EVENTS = frozenset(
+    {
+        "mediation_meeting",
+        "review_meeting",
+        "phase_transfer",
+        "post16_transfer",
+        "complaint_response_requested",
+    }
+)
+
+
+def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = None) -> list[str]:
     """Dates that can all be true but look odd: accepted, and shown to the adviser to check."""
     events = facts.events
     found = []
+    for event, day in sorted(events.items()):
+        if today is not None and day > today and event not in SCHEDULED_EVENTS:
+            found.append(
+                f"'{EVENTS[event]}' is recorded for {long_date(day)}, which has not come yet. "
+                "sendflow counts nothing as done by it until that day: check the date."
+            )
+    deemed = _deemed_certificate_due(facts)
+    certificate = events.get("certificate_issued")
+    if deemed is not None and certificate is not None and certificate > deemed:
+        found.append(
+            f"The council could not arrange mediation, so a 'deemed' certificate was due by "
+            f"{long_date(deemed)}, but the certificate recorded is of {long_date(certificate)}. "
+            "If an earlier certificate was issued, the appeal date counts from it: check with "
+            "the mediation adviser and record that date."
+        )
     declined, requested = events.get("mediation_declined"), events.get("mediation_requested")
     if declined and requested and requested > declined:
         found.append(

@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -105,7 +105,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
             continue
         rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
-        if flags := rules.flags(facts, computed):
+        if flags := rules.flags(facts, computed, today=timezone.localdate(now)):
             odd[case_id] = flags
     moved = _moved_deadlines(rows)
     # Status and overrides belong to the adviser: the upsert leaves them alone...
@@ -330,6 +330,21 @@ def key_date_remove(*, case: Case, event: str) -> None:
     deadlines_recompute(case=case)
 
 
+OVERRIDE_RANGE = timedelta(days=365)
+
+
+def override_out_of_range(*, due: date, override: date) -> str | None:
+    """An override more than a year from the computed date is a typing slip, not a date."""
+    earliest, latest = due - OVERRIDE_RANGE, due + OVERRIDE_RANGE
+    if earliest <= override <= latest:
+        return None
+    return (
+        f"{override:%d/%m/%Y} is more than a year from the computed date "
+        f"({rules.long_date(due)}): an override must be between {earliest:%d/%m/%Y} and "
+        f"{latest:%d/%m/%Y}. Check the year."
+    )
+
+
 @transaction.atomic
 def deadline_update(
     *,
@@ -342,6 +357,10 @@ def deadline_update(
 ) -> Deadline:
     """Set the adviser's status and override; an override always records who, when and why."""
     override_reason = override_reason.strip()
+    if override_date and (
+        problem := override_out_of_range(due=deadline.due, override=override_date)
+    ):
+        raise ValidationError(problem)
     if override_date and not override_reason:
         raise ValidationError("Say why you are overriding the computed date.")
     if override_reason and not override_date:

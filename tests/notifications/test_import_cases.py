@@ -150,3 +150,116 @@ def test_impossible_years_and_long_names_are_named_not_crashed_on(tmp_path):
     assert code == 2
     assert "Row 2, column parent_name: is longer than 100 characters" in err
     assert "Row 2, column decision_sent: '31/12/0000' is not a real date: there is no year 0" in err
+
+
+# --- files that must not break the import (issue 10) -------------------------------------------
+
+SHORT_HEADER = "reference,parent_name,email,channels,decision_sent\n"
+
+
+def run_bytes(tmp_path, data: bytes, *args):
+    path = tmp_path / "cases.csv"
+    path.write_bytes(data)
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_cases", str(path), *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            'A1,"Amira\x0bKhan",a@example.com,email,2026-12-31',
+            "Row 2, column parent_name: holds a vertical tab (U+000B); remove it",
+        ),
+        (
+            'A1,"Amira\nKhan",a@example.com,email,2026-12-31',
+            "Row 2, column parent_name: holds a line break (U+000A); remove it",
+        ),
+        (
+            "A1,Amira\u2028Khan,a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: holds a line separator (U+2028); remove it",
+        ),
+        (
+            "A1,Amira\x00Khan,a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: holds a NUL; remove it",
+        ),
+        (
+            "A1," + "x" * 200_000 + ",a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: is 200,000 characters long",
+        ),
+        (
+            "A1,Amira Khan,a@example.com,email,2026-12-31,surplus",
+            "Row 2: has 6 fields but the header has 5",
+        ),
+        (
+            'A1,=HYPERLINK("http://x"),a@example.com,email,2026-12-31',
+            "Row 2, column parent_name: starts with '=', which a spreadsheet runs as a formula",
+        ),
+        (
+            "A1,@SUM(1),a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: starts with '@'",
+        ),
+        (
+            "-A1,Amira Khan,a@example.com,email,2026-12-31",
+            "Row 2, column reference: starts with '-'",
+        ),
+    ],
+)
+def test_malformed_rows_are_refused_by_row_and_column_and_nothing_is_written(
+    tmp_path, row, message
+):
+    good = "B2,Ben Jones,b@example.com,email,2026-12-31\n"
+    code, _, err = run_bytes(tmp_path, (SHORT_HEADER + row + "\n" + good).encode())
+    assert code == 2
+    assert message in err
+    assert err.count("Row ") == 1  # one line, for the one bad row
+    assert not Case.objects.exists()
+
+
+def test_a_quoted_comma_stays_in_its_field_and_an_empty_trailing_cell_is_fine(tmp_path):
+    code, _, err = run_bytes(
+        tmp_path,
+        (SHORT_HEADER + 'A1,"Khan, Amira",a@example.com,email,2026-12-31,\n').encode(),
+    )
+    assert code == 0, err
+    assert Contact.objects.get(case__reference="A1").name == "Khan, Amira"
+
+
+def test_a_file_that_is_not_utf8_says_how_to_save_it(tmp_path):
+    code, _, err = run_bytes(
+        tmp_path, (SHORT_HEADER + "A1,Zoë,a@example.com,email,\n").encode("latin-1")
+    )
+    assert code == 2
+    assert "Save it from the spreadsheet as 'CSV UTF-8'" in err
+
+
+def test_a_clash_in_a_later_batch_leaves_nothing_from_earlier_batches(tmp_path, monkeypatch):
+    from notifications import importing
+    from tests.factories import CaseFactory
+    from workflows import services
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    existing = CaseFactory(reference="C5")
+    services.key_date_set(case=existing, event="certificate_issued", value=date(2026, 1, 10))
+    rows = "".join(
+        f"C{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(1, 6)
+    )  # C5's stored certificate is before its imported decision: a clash in the third batch
+    code, out, err = run_bytes(tmp_path, (SHORT_HEADER + rows).encode())
+    assert code == 2
+    assert "Row 6, dates (with those already on case C5)" in err
+    assert "4 cases written" in out  # two batches were written, then rolled back
+    assert list(Case.objects.values_list("reference", flat=True)) == ["C5"]
+
+
+def test_progress_is_shown_with_a_rate(tmp_path):
+    rows = "".join(f"P{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(3))
+    code, out, _ = run_bytes(tmp_path, (SHORT_HEADER + rows).encode())
+    assert code == 0
+    assert "3 rows checked (" in out
+    assert "3 cases written (" in out
+    assert "a second)" in out

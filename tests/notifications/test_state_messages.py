@@ -196,10 +196,11 @@ def test_a_date_that_passes_while_open_gets_its_message_the_next_morning(family)
     assert AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
 
 
-def test_a_date_long_passed_is_listed_in_the_summary_but_wakes_nobody(family):
+def test_a_date_long_passed_texts_nobody_but_still_tells_the_adviser(family):
     set_date(family, "decision_sent", date(2025, 9, 15), moment=london(date(2026, 12, 1), 11))
     assert not pending(family, kind="passed").exists()
-    assert not AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
+    # Only the adviser can judge whether a late appeal is still worth asking for.
+    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
     run_dispatch(london(date(2026, 12, 1), 11))
     summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
     assert "PASSED" in summary.body
@@ -245,7 +246,7 @@ def test_the_last_reminder_goes_on_the_friday_before_a_sunday_date(family):
     done_after=st.none() | st.integers(min_value=0, max_value=80),
     completer=st.sampled_from(
         ["mediation_adviser_contacted", "certificate_issued", "appeal_submitted"]
-    ),
+    ),  # recorded on or after the set-up day: a future one completes nothing until its day
 )
 def test_no_reminder_after_the_day_to_aim_for_and_none_for_a_done_step(
     decision, set_up_after, done_after, completer
@@ -261,7 +262,7 @@ def test_no_reminder_after_the_day_to_aim_for_and_none_for_a_done_step(
             set_date(case, event, value, moment=now)
         for deadline in case.deadlines.all():
             messages = pending(case, deadline=deadline)
-            if deadline.done_by:
+            if deadline.state(now.date()) == rules.State.DONE:
                 assert not messages.exists(), f"{deadline.kind} is done"
             for message in messages.filter(kind="reminder"):
                 day = message.send_at.astimezone(now.tzinfo).date()
@@ -301,3 +302,31 @@ def test_the_reply_arriving_cancels_the_check(family):
         family, "complaint_response_received", date(2026, 11, 25), moment=london(date(2026, 11, 25))
     )
     assert not pending(family, deadline_kind="complaint_response").exists()
+
+
+# --- from the review of issue 6 ----------------------------------------------------------------
+
+
+def test_a_late_final_complaint_reply_is_checked_even_after_an_earlier_reply(family):
+    """The stage 1 reply (before escalating) must not silence the check on the stage 2 one."""
+    set_date(family, "complaint_sent", date(2026, 11, 2), moment=london(date(2026, 11, 2)))
+    set_date(
+        family, "complaint_response_received", date(2026, 11, 10), moment=london(date(2026, 11, 10))
+    )
+    set_date(family, "complaint_escalated", date(2026, 11, 12), moment=london(date(2026, 11, 12)))
+    stage2 = family.deadlines.get(kind="complaint_stage2_response")
+    checks = pending(family, kind="check", deadline_kind="complaint_stage2_response")
+    assert {m.channel for m in checks} == {"sms", "email"}
+    services.check_tasks_for_passed_dates(today=stage2.due + timedelta(days=3))
+    assert AdviserTask.objects.filter(case=family, kind="check_deadline").exists()
+
+
+def test_on_the_appeal_s_last_day_the_mediation_adviser_date_raises_no_second_alarm(family):
+    # Decision 15 January 2026: the adviser's date is Sunday 15 March, the appeal Monday 16.
+    set_date(family, "decision_sent", date(2026, 1, 15), moment=london(date(2026, 1, 16)))
+    at(london(date(2026, 3, 16), 2, 30), workflow_services.deadlines_recompute, case=family)
+    assert not pending(family, kind="passed").exists()
+    assert not AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
+    at(london(date(2026, 3, 17), 2, 30), workflow_services.deadlines_recompute, case=family)
+    assert {m.deadline_kind for m in pending(family, kind="passed")} == {"appeal"}
+    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1

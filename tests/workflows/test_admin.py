@@ -129,6 +129,14 @@ def test_adviser_override_is_recorded_beside_the_computed_date(admin_client_logg
     assert "Say why you are overriding the computed date." in response.content.decode()
 
     data[f"deadlines-{i}-override_reason"] = "Tribunal direction of 1 March"
+    data[f"deadlines-{i}-override_date"] = "9999-12-31"
+    response = admin_client_logged_in.post(
+        reverse("admin:workflows_case_change", args=[case.id]), data
+    )
+    assert response.status_code == 200  # refused: a typing slip, not a date
+    assert "is more than a year from the computed date" in response.content.decode()
+
+    data[f"deadlines-{i}-override_date"] = "2026-03-20"
     response = admin_client_logged_in.post(
         reverse("admin:workflows_case_change", args=[case.id]), data
     )

@@ -223,7 +223,7 @@ def test_the_appeal_working_names_the_mediation_adviser_and_a_late_appeal():
     appeal = found(decision_sent=date(2026, 11, 10))["appeal"]
     working = " ".join(appeal.steps)
     assert "you must contact the mediation adviser" in working
-    assert "by Sunday 10 January 2027 - aim for Friday 8 January 2027" in working
+    assert "Sunday 10 January 2027 - aim for Friday 8 January 2027" in working
     assert "ask the Tribunal to accept it late" in working
     placement = " ".join(
         found(placement_only=True, decision_sent=date(2026, 11, 10))["appeal"].steps
@@ -297,3 +297,71 @@ def test_odd_but_possible_dates_are_accepted_and_flagged():
     assert "dated Friday 18 September 2026, after the day it was sent" in flags
     assert "The appeal was sent on Friday 20 November 2026, after its last day" in flags
     assert rules.flags(Facts(events={"decision_sent": date(2026, 9, 15)}), []) == []
+
+
+# --- from the review of issue 6 ----------------------------------------------------------------
+
+
+def test_an_event_recorded_for_a_future_day_completes_nothing_until_that_day():
+    facts = Facts(events={"decision_sent": date(2026, 3, 10), "appeal_submitted": date(2026, 5, 1)})
+    appeal = {d.kind: d for d in rules.compute_deadlines(facts)}["appeal"]
+    assert appeal.state(date(2026, 3, 20)) is State.OPEN
+    assert appeal.state(date(2026, 5, 1)) is State.DONE
+    flags = rules.flags(facts, [appeal], today=date(2026, 3, 20))
+    assert any("has not come yet" in f for f in flags)
+    # A meeting set ahead is not odd.
+    meeting = Facts(events={"review_meeting": date(2026, 5, 1)})
+    assert rules.flags(meeting, [], today=date(2026, 3, 20)) == []
+
+
+def test_a_stage_1_reply_on_the_day_of_escalating_does_not_complete_stage_2():
+    d = found(
+        complaint_sent=date(2026, 3, 2),
+        complaint_response_received=date(2026, 3, 10),
+        complaint_escalated=date(2026, 3, 10),
+    )
+    assert d["complaint_stage2_response"].done_by is None
+
+
+def test_a_final_amended_plan_is_not_done_by_a_decision_before_the_amendment_notice():
+    d = found(
+        review_meeting=date(2026, 3, 2),
+        decision_sent=date(2026, 3, 20),
+        amendment_notice_sent=date(2026, 3, 27),
+    )
+    assert d["final_amended_plan"].done_by is None
+    assert d["amendment_comments"].done_by is None
+
+
+def test_a_mediation_meeting_after_the_30_days_does_not_count_as_arranged_in_time():
+    late = found(mediation_requested=date(2026, 3, 2), mediation_meeting=date(2026, 5, 20))
+    assert late["mediation_by"].done_by is None
+    in_time = found(mediation_requested=date(2026, 3, 2), mediation_meeting=date(2026, 3, 25))
+    assert in_time["mediation_by"].done_by == "mediation_meeting"
+
+
+def test_a_later_certificate_after_a_deemed_one_warns_and_flags():
+    facts = Facts(
+        events={
+            "decision_sent": date(2026, 1, 15),
+            "mediation_requested": date(2026, 1, 20),
+            "mediation_not_arranged": date(2026, 2, 25),
+            "mediation_concluded": date(2026, 4, 20),
+            "certificate_issued": date(2026, 4, 22),
+        }
+    )
+    deadlines = rules.compute_deadlines(facts)
+    appeal = next(d for d in deadlines if d.kind == "appeal")
+    assert any("a certificate was due by Monday 2 March 2026" in w for w in appeal.warnings)
+    assert any("'deemed' certificate was due" in f for f in rules.flags(facts, deadlines))
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "done"),
+    [
+        ("discrimination_claim", "discrimination_act", "discrimination_claim_sent"),
+        ("ombudsman_complaint", "matter_first_known", "ombudsman_complaint_sent"),
+    ],
+)
+def test_the_family_can_record_a_claim_or_complaint_as_sent(kind, start, done):
+    assert found(**{start: START, done: LATER})[kind].done_by == done

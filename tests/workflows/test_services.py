@@ -97,6 +97,31 @@ def test_status_set_by_the_adviser_survives_a_recompute(adviser):
     assert case.deadlines.get(kind="mediation_adviser_contact").status == "met"
 
 
+@pytest.mark.parametrize("override", [date(9999, 12, 31), date(2025, 3, 15), date(2027, 3, 17)])
+def test_an_override_more_than_a_year_from_the_computed_date_is_refused(adviser, override):
+    """Issue 10: 31/12/9999 was accepted and shown to the family."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))
+    appeal = case.deadlines.get(kind="appeal")  # Monday 16 March 2026
+    with pytest.raises(ValidationError, match="more than a year from the computed date"):
+        services.deadline_update(
+            deadline=appeal,
+            status="open",
+            override_date=override,
+            override_reason="typed in a hurry",
+            by=adviser,
+        )
+    appeal.refresh_from_db()
+    assert appeal.override_date is None
+    services.deadline_update(
+        deadline=appeal,
+        status="open",
+        override_date=date(2027, 3, 16),  # exactly a year on: allowed
+        override_reason="Tribunal direction",
+        by=adviser,
+    )
+
+
 def test_override_without_a_reason_is_refused(adviser):
     case = CaseFactory()
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 1, 15))

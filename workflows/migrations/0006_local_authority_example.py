@@ -40,6 +40,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0004_local_authority_key_date_source")]
+    dependencies = [("workflows", "0005_local_authority_key_date_source")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -12,7 +12,7 @@ def english_only(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0006_webhook_receipt"),
+        ("notifications", "0007_policy_checks_follow_deadline_state"),
     ]
 
     operations = [

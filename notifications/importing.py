@@ -1,0 +1,435 @@
+"""A caseload from CSV: read and check in one streaming pass, then write in batches.
+
+All or nothing: every error is named by row and column and nothing is written while any remain;
+the writing runs in one transaction, batch by batch (bulk inserts, then recompute and plan per
+batch), so a clash found late still leaves nothing behind. Used by `import_cases`.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Contact
+from notifications.validators import validate_uk_mobile
+from workflows import rules, services
+from workflows.models import Case, KeyDate
+
+FIXED_COLUMNS = ["reference", "parent_name", "email", "mobile", "channels", "placement_only"]
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a name
+# What a spreadsheet runs as a formula when a cell starts with it (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@")
+BATCH = 1000  # cases written, recomputed and planned per batch
+MAX_ERRORS = 200  # a wholly wrong file: enough to see the pattern
+
+
+@dataclass
+class Row:
+    number: int
+    reference: str
+    parent_name: str
+    email: str
+    mobile: str  # E.164
+    wants_sms: bool
+    wants_email: bool
+    placement_only: bool
+    events: dict[str, date] = field(default_factory=dict)
+    columns: frozenset[str] = frozenset()  # a re-import changes only the columns it has
+
+
+@dataclass
+class Parsed:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class ImportClash(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+Progress = Callable[[str, int, float], None]  # (what, count, rate per second)
+
+
+def _no_progress(what: str, count: int, rate: float) -> None:
+    return None
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\t": "tab",
+    "\n": "line break",
+    "\r": "line break",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+}
+
+
+def _unprintable(text: str) -> str | None:
+    """The first control or line-separator character in a field, named, if any."""
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            if char == "\x00":
+                return "NUL"
+            name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
+            return f"{name.lower()} (U+{ord(char):04X})"
+    return None
+
+
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(row number, fields, error) per record; quoted newlines stay inside their field."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, 1_000_000))  # read an overlong field, then name it
+    try:
+        reader = csv.reader(lines, strict=True)
+        number = 0
+        while True:
+            number += 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield number, None, f"Row {number}: the file cannot be read here ({exc})"
+                return  # the reader cannot find the next row reliably after this
+            yield number, record, None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def parse_file(path: Path, *, progress: Progress = _no_progress) -> Parsed:
+    """Read and check a CSV file in one pass. Say what to fix if it cannot be read at all."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # Excel adds a BOM
+            return parse_lines(handle, progress=progress)
+    except OSError as exc:
+        return Parsed(errors=[f"Cannot read {path}: {exc.strerror or exc}"])
+    except UnicodeDecodeError as exc:
+        return Parsed(
+            errors=[
+                f"Cannot read {path}: it is not UTF-8 text (byte {exc.start}). Save it from "
+                "the spreadsheet as 'CSV UTF-8'"
+            ]
+        )
+
+
+def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> Parsed:
+    parsed = Parsed()
+    records = _records(lines)
+    first = next(records, None)
+    if first is None or first[1] is None or not any(first[1]):
+        parsed.errors.append(first[2] if first and first[2] else "The file has no header row")
+        return parsed
+    columns = [c.strip() for c in first[1]]
+    header_error = _check_header(columns)
+    if header_error:
+        parsed.errors.append(header_error)
+        return parsed
+    column_set = frozenset(columns)
+    seen: dict[str, int] = {}
+    started = time.monotonic()
+    for number, record, error in records:
+        if error:
+            parsed.errors.append(error)
+            break
+        assert record is not None
+        if not any(v.strip() for v in record):
+            continue  # a blank line
+        row, row_errors = _parse_record(number, columns, record, column_set)
+        if row and row.reference in seen:
+            row_errors.append(
+                f"Row {number}, column reference: '{row.reference}' is also on row "
+                f"{seen[row.reference]}"
+            )
+        if row:
+            seen.setdefault(row.reference, number)
+        parsed.errors.extend(row_errors)
+        if row and not row_errors:
+            parsed.rows.append(row)
+        if len(parsed.errors) >= MAX_ERRORS:
+            parsed.errors.append(f"Stopped after {MAX_ERRORS} problems: fix these first")
+            break
+        if number % 5000 == 0:
+            progress("rows checked", number - 1, (number - 1) / (time.monotonic() - started))
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append("The file has no cases in it")
+    return parsed
+
+
+def _check_header(columns: list[str]) -> str | None:
+    for column in columns:
+        if _unprintable(column):
+            return f"Row 1 (header): a column name holds a {_unprintable(column)}"
+    missing = [c for c in ("reference", "parent_name") if c not in columns]
+    if missing:
+        return f"Row 1 (header): missing column(s) {', '.join(missing)}"
+    if {"email", "mobile"} & set(columns) and "channels" not in columns:
+        return (
+            "Row 1 (header): add a channels column (sms, email or sms,email): without it "
+            "nobody would get messages"
+        )
+    unknown = [c for c in columns if c not in FIXED_COLUMNS and c not in rules.EVENTS]
+    if unknown:
+        return (
+            f"Row 1 (header), column {unknown[0] or '(blank)'}: not a known column. Columns "
+            f"are {', '.join(FIXED_COLUMNS)} and key dates such as decision_sent"
+        )
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        return f"Row 1 (header), column {twice[0]}: appears twice"
+    return None
+
+
+def _parse_record(
+    number: int, columns: list[str], record: list[str], column_set: frozenset[str]
+) -> tuple[Row | None, list[str]]:
+    if len(record) > len(columns):
+        extra = record[len(columns) :]
+        if any(v.strip() for v in extra):
+            return None, [
+                f"Row {number}: has {len(record)} fields but the header has {len(columns)}. "
+                "A value with a comma in it needs quotes around it"
+            ]
+        record = record[: len(columns)]  # trailing empty cells a spreadsheet added
+    errors: list[str] = []
+    values: dict[str, str] = {}
+    for column, value in zip(columns, record, strict=False):
+        if len(value) > MAX_FIELD:
+            errors.append(
+                f"Row {number}, column {column}: is {len(value):,} characters long; no column "
+                f"takes more than {MAX_FIELD:,}"
+            )
+        elif bad := _unprintable(value):
+            errors.append(f"Row {number}, column {column}: holds a {bad}; remove it")
+        else:
+            values[column] = value.strip()
+    if errors:
+        return None, errors
+    return _parse_row(number, values, column_set)
+
+
+def _parse_row(
+    number: int, values: dict[str, str], columns: frozenset[str]
+) -> tuple[Row | None, list[str]]:
+    errors: list[str] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(f"Row {number}, column {column}: {message}")
+
+    reference = values.get("reference", "")
+    if not reference:
+        error("reference", "is empty")
+    elif len(reference) > 40:
+        error("reference", "is longer than 40 characters")
+    elif reference.startswith(FORMULA_STARTS):
+        error("reference", f"starts with '{reference[0]}', which a spreadsheet runs as a formula")
+    name = values.get("parent_name", "")
+    if not name:
+        error("parent_name", "is empty")
+    elif len(name) > 100:
+        error("parent_name", "is longer than 100 characters")
+    elif name.startswith(FORMULA_STARTS):
+        error(
+            "parent_name",
+            f"starts with '{name[0]}', which a spreadsheet runs as a formula; remove it",
+        )
+    email = values.get("email", "")
+    if len(email) > 254:
+        error("email", "is longer than 254 characters")
+    elif email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            error("email", f"'{email}' is not an email address")
+    mobile = values.get("mobile", "")
+    if mobile:
+        try:
+            validate_uk_mobile(mobile)
+            mobile = phonenumbers.format_number(
+                phonenumbers.parse(mobile, "GB"), phonenumbers.PhoneNumberFormat.E164
+            )
+        except ValidationError as exc:
+            error("mobile", exc.messages[0])
+    channels = {c.strip().lower() for c in values.get("channels", "").split(",") if c.strip()}
+    if channels - {"sms", "email"}:
+        error("channels", f"'{values['channels']}' should be sms, email or sms,email")
+    if "sms" in channels and not mobile:
+        error("channels", "asks for sms but the mobile column is empty")
+    if "email" in channels and not email:
+        error("channels", "asks for email but the email column is empty")
+    placement = values.get("placement_only", "").lower()
+    if placement not in YES | NO:
+        error("placement_only", f"'{values['placement_only']}' should be yes or no")
+    events = {}
+    for event in rules.EVENTS:
+        if values.get(event):
+            try:
+                events[event] = rules.parse_date(values[event])
+            except rules.FactsError as exc:
+                error(event, str(exc))
+    if not errors:
+        try:
+            rules.validate(rules.Facts(events=events, placement_only=placement in YES))
+        except rules.FactsError as exc:
+            error(exc.event or "dates", str(exc))
+    row = Row(
+        number=number,
+        reference=reference,
+        parent_name=name,
+        email=email,
+        mobile=mobile,
+        wants_sms="sms" in channels,
+        wants_email="email" in channels,
+        placement_only=placement in YES,
+        events=events,
+        columns=columns,
+    )
+    return row, errors
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def existing_references(rows: list[Row]) -> set[str]:
+    refs = [r.reference for r in rows]
+    found: set[str] = set()
+    for i in range(0, len(refs), 5000):
+        found.update(
+            Case.objects.filter(reference__in=refs[i : i + 5000]).values_list(
+                "reference", flat=True
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def write(rows: list[Row], *, progress: Progress = _no_progress) -> None:
+    """Write every row, or (ImportClash) nothing at all."""
+    now = timezone.now()
+    started = time.monotonic()
+    for i in range(0, len(rows), BATCH):
+        _write_batch(rows[i : i + BATCH], now=now)
+        done = min(i + BATCH, len(rows))
+        progress("cases written", done, done / max(time.monotonic() - started, 1e-9))
+
+
+def _write_batch(rows: list[Row], *, now) -> None:
+    cases = _cases_for(rows)
+    by_case = {cases[r.reference].id: r for r in rows}
+    contacts = _first_parent_contacts(list(by_case))
+    new_contacts, changed_contacts, clashes = [], [], []
+    for case_id, row in by_case.items():
+        contact = contacts.get(case_id) or Contact(case_id=case_id, role=Contact.Role.PARENT)
+        contact.name = row.parent_name
+        if "email" in row.columns:
+            contact.email = row.email
+        if "mobile" in row.columns:
+            contact.mobile = row.mobile
+        if "channels" in row.columns:
+            contact.wants_sms, contact.wants_email = row.wants_sms, row.wants_email
+        elif contact.pk is None:
+            contact.wants_sms = contact.wants_email = False
+        if contact.wants_sms and not contact.mobile:  # texts chosen before, mobile now cleared
+            clashes.append(
+                f"Row {row.number}, contact details: Add a mobile number, or untick texts."
+            )
+        if contact.wants_email and not contact.email:
+            clashes.append(
+                f"Row {row.number}, contact details: Add an email address, or untick emails."
+            )
+        if (contact.wants_sms or contact.wants_email) and not contact.consent_at:
+            contact.consent_at, contact.consent_source = now, Contact.ConsentSource.IMPORT
+        (changed_contacts if contact.pk else new_contacts).append(contact)
+    if clashes:
+        raise ImportClash(clashes)
+    Contact.objects.bulk_create(new_contacts)
+    Contact.objects.bulk_update(
+        changed_contacts,
+        ["name", "email", "mobile", "wants_sms", "wants_email", "consent_at", "consent_source"],
+    )
+    # An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it.
+    stored = {
+        (case_id, event): value
+        for case_id, event, value in KeyDate.objects.filter(case_id__in=by_case).values_list(
+            "case_id", "event", "value"
+        )
+    }
+    KeyDate.objects.bulk_create(
+        [
+            KeyDate(
+                case_id=case_id,
+                event=event,
+                value=value,
+                source=KeyDate.Source.IMPORT,
+                recorded_by=None,
+                confirmed=True,
+            )
+            for case_id, row in by_case.items()
+            for event, value in row.events.items()
+            if stored.get((case_id, event)) != value
+        ],
+        update_conflicts=True,
+        unique_fields=["case", "event"],
+        update_fields=["value", "recorded_at", "source", "recorded_by", "confirmed"],
+    )
+    failures = services.deadlines_recompute_many(case_ids=list(by_case))
+    if failures:  # dates already stored on a case can clash with the imported ones
+        raise ImportClash(
+            [
+                f"Row {by_case[case_id].number}, dates (with those already on case "
+                f"{by_case[case_id].reference}): {message}"
+                for case_id, message in sorted(failures.items())
+            ]
+        )
+
+
+def _cases_for(rows: list[Row]) -> dict[str, Case]:
+    """The batch's cases by reference: new ones inserted, placement_only set where given."""
+    cases = {c.reference: c for c in Case.objects.filter(reference__in=[r.reference for r in rows])}
+    changed = []
+    for row in rows:
+        case = cases.get(row.reference)
+        if (
+            case is not None
+            and "placement_only" in row.columns
+            and case.placement_only != row.placement_only
+        ):
+            case.placement_only = row.placement_only
+            changed.append(case)
+    Case.objects.bulk_update(changed, ["placement_only"])
+    new = [
+        Case(reference=r.reference, placement_only=r.placement_only)
+        for r in rows
+        if r.reference not in cases
+    ]
+    Case.objects.bulk_create(new)
+    if new and new[0].pk is None:  # a database that does not return ids from a bulk insert
+        new = list(Case.objects.filter(reference__in=[c.reference for c in new]))
+    cases.update({c.reference: c for c in new})
+    return cases
+
+
+def _first_parent_contacts(case_ids: list[int]) -> dict[int, Contact]:
+    first: dict[int, Contact] = {}
+    for contact in Contact.objects.filter(case_id__in=case_ids, role=Contact.Role.PARENT).order_by(
+        "case_id", "id"
+    ):
+        first.setdefault(contact.case_id, contact)
+    return first
