@@ -251,3 +251,38 @@ def test_source_sentences_and_owner_words():
         words.date_moved_words("appeal", "Appeal", date(2027, 3, 1), date(2027, 3, 10))
         == "Your appeal date moved from Monday 1 March to Wednesday 10 March 2027"
     )
+
+
+def test_an_import_records_its_dates_as_the_imports(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text(
+        "reference,parent_name,email,channels,decision_sent\nEX-9,Amira,a@example.com,email,"
+        "2026-12-31\n"
+    )
+    call_command("import_cases", str(caseload), stdout=StringIO())
+    key_date = KeyDate.objects.get(case__reference="EX-9")
+    assert (key_date.source, key_date.confirmed) == ("import", True)
+
+
+def test_the_admin_shows_who_recorded_each_date_and_the_dates_that_wait(
+    admin_client_logged_in, client, case
+):
+    services.key_date_set(case=case, event="certificate_issued", value=date(2027, 1, 20))
+    tell(client, case, "certificate_issued", "22", "1", "2027")
+    page = admin_client_logged_in.get(
+        reverse("admin:workflows_case_change", args=[case.pk])
+    ).content.decode()
+    assert "recorded by" in page.lower()
+    waiting = admin_client_logged_in.get(
+        reverse("admin:workflows_familyreporteddate_changelist")
+    ).content.decode()
+    assert case.reference in waiting
+    assert "Waiting for the adviser" in waiting
+    councils = admin_client_logged_in.get(
+        reverse("admin:workflows_localauthority_changelist")
+    ).content.decode()
+    assert "Hampshire County Council" in councils
