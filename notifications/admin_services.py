@@ -311,16 +311,18 @@ def _summary_group(adviser, policies, *, today: date, now: datetime) -> PreviewG
     first = today + timedelta(weeks=8)
     for i, kind in enumerate(sorted(enabled, key=lambda k: (-len(labels[k]), k))):
         due = first + timedelta(days=i)
+        rule = rules.RULES.get(kind)
+        owner = rule.owner.value if rule else rules.Owner.PARENT.value
         Deadline.objects.create(
             case=case,
             kind=kind,
             due=due,
-            owner=rules.Owner.PARENT.value,
+            owner=owner,
             rule="",
             confidence=rules.Confidence.UNCONFIRMED.value,
             computed_at=now,
             aim_for=rules.aim_for(due),
-            act_by=rules.act_by(due=due, owner=rules.Owner.PARENT),
+            act_by=rules.act_by(due=due, owner=owner),
         )
     previews = [
         _render(

@@ -115,7 +115,11 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
     kind = message.kind
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
         kind = fallback_of(message)  # the same words as the text that failed, by email
-    body = render_to_string(f"notifications/{message.channel}/{kind}.txt", context, using=TEXT)
+    template = f"notifications/{message.channel}/{kind}.txt"
+    if kind == Kind.SUMMARY and message.channel == "sms":
+        body = _summary_text(template, context)
+    else:
+        body = render_to_string(template, context, using=TEXT)
     subject = ""
     if message.channel == "email":
         subject = " ".join(
@@ -125,6 +129,16 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
     else:
         body = gsm.normalise(body)
     return Rendered(subject=subject, body=body, dates_told=context["dates_told"])
+
+
+def _summary_text(template: str, context: dict) -> str:
+    candidates = context["sms_candidates"]
+    for shown in range(min(SMS_SUMMARY_LINES, len(candidates)), 0, -1):
+        context.update(sms_lines=candidates[:shown], sms_more=len(candidates) - shown)
+        body = render_to_string(template, context, using=TEXT)
+        if gsm.segments(gsm.normalise(body)) <= SMS_SEGMENTS:
+            return body
+    return body if candidates else render_to_string(template, context, using=TEXT)
 
 
 def _context(message: OutboundMessage, *, today: date) -> dict:
@@ -158,49 +172,55 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         late=words.late,
         due=words.due,
         due_plain=words.due_plain,
-        when=when_text(today=today, due=act_by),
+        when=(
+            "past the day to aim for, so act today"
+            if act_by < today <= due
+            else when_text(today=today, due=act_by)
+        ),
         passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
     )
     return context
 
 
-# The dates a summary text lists before "and N more on your page": two if they fit, so the
-# whole text stays within three segments with a long service name and link.
+# The dates a summary text lists before "and N more on your page": as many as fit, up to two,
+# so the whole text stays within three segments whatever the service's name and link.
 SMS_SUMMARY_LINES = 2
-SMS_SUMMARY_CHARACTERS = 190
+SMS_SEGMENTS = 3
 
 
 def _summary_context(case, *, today: date) -> dict:
-    """Every date the family hears about: those ahead, and those passed said as passed.
-    Done steps are left out: there is nothing more to do for them."""
-    policies = set(
-        ReminderPolicy.objects.filter(enabled=True).values_list("deadline_kind", flat=True)
-    )
-    upcoming, passed = [], []
+    """Every date the family hears about: the family's own passed dates said as passed, their
+    dates ahead (reminded before), and dates others owe them (checked the day after). Done
+    steps are left out: there is nothing more to do for them."""
+    policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
+    upcoming, passed, owed = [], [], []
     for deadline in case.deadlines.order_by("due", "kind"):
-        if deadline.kind not in policies:
-            continue
+        style = policies.get(deadline.kind)
         state = deadline.state(today)
-        if state == rules.State.OPEN:
-            upcoming.append(deadline)
+        if style is None or state == rules.State.DONE:
+            continue
+        if style == ReminderPolicy.Style.CHECK:
+            owed.append(deadline)
         elif state == rules.State.PASSED:
             passed.append(deadline)
+        else:
+            upcoming.append(deadline)
     upcoming_words = [vars(words_for(d)) for d in upcoming]
     passed_words = [vars(words_for(d)) for d in passed]
+    owed_words = [
+        {**vars(words_for(d)), "passed": d.state(today) == rules.State.PASSED} for d in owed
+    ]
     # Texts lead with what has passed: it is the one thing to act on today.
-    candidates = [{**w, "passed": True} for w in passed_words] + upcoming_words
-    sms_lines, used = [], 0
-    for words in candidates[:SMS_SUMMARY_LINES]:
-        length = len(words["label"]) + len(words["due_plain" if "passed" in words else "due"])
-        if sms_lines and used + length > SMS_SUMMARY_CHARACTERS:
-            break
-        sms_lines.append(words)
-        used += length
+    candidates = (
+        [{**w, "passed": True} for w in passed_words]
+        + upcoming_words
+        + [{**w, "passed": False} for w in owed_words]
+    )
     return {
         "deadlines": upcoming_words,
         "passed_deadlines": passed_words,
-        "sms_lines": sms_lines,
-        "sms_more": len(upcoming_words) + len(passed_words) - len(sms_lines),
-        "dates_told": {d.kind: d.effective_due.isoformat() for d in [*upcoming, *passed]},
+        "owed_deadlines": owed_words,
+        "sms_candidates": candidates,
+        "dates_told": {d.kind: d.effective_due.isoformat() for d in [*upcoming, *passed, *owed]},
     }
