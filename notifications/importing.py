@@ -364,15 +364,30 @@ def _write_batch(rows: list[Row], *, now) -> None:
         changed_contacts,
         ["name", "email", "mobile", "wants_sms", "wants_email", "consent_at", "consent_source"],
     )
+    # An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it.
+    stored = {
+        (case_id, event): value
+        for case_id, event, value in KeyDate.objects.filter(case_id__in=by_case).values_list(
+            "case_id", "event", "value"
+        )
+    }
     KeyDate.objects.bulk_create(
         [
-            KeyDate(case_id=case_id, event=event, value=value)
+            KeyDate(
+                case_id=case_id,
+                event=event,
+                value=value,
+                source=KeyDate.Source.IMPORT,
+                recorded_by=None,
+                confirmed=True,
+            )
             for case_id, row in by_case.items()
             for event, value in row.events.items()
+            if stored.get((case_id, event)) != value
         ],
         update_conflicts=True,
         unique_fields=["case", "event"],
-        update_fields=["value", "recorded_at"],
+        update_fields=["value", "recorded_at", "source", "recorded_by", "confirmed"],
     )
     failures = services.deadlines_recompute_many(case_ids=list(by_case))
     if failures:  # dates already stored on a case can clash with the imported ones

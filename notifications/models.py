@@ -21,9 +21,10 @@ class Contact(models.Model):
         CARER = "carer"
         YOUNG_PERSON = "young_person", "Young person (16 to 25)"
 
+    # Only languages whose messages and family page exist (English today). Add one here with
+    # its reviewed translation (locale/<code>/LC_MESSAGES) and message templates.
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
-        WELSH = "cy", "Welsh"
 
     class ConsentSource(models.TextChoices):
         PHONE = "phone", "By phone with an adviser"
@@ -282,6 +283,7 @@ class AdviserTask(models.Model):
         OVERDUE = "overdue", "A reminder is late going out"
         DEADLINE_PASSED = "deadline_passed", "URGENT: a family deadline has passed"
         DATES_TO_CHECK = "dates_to_check", "Dates that look odd: check them"
+        FAMILY_DATE = "family_date", "The family told us a date: confirm it"
 
     case = models.ForeignKey(
         "workflows.Case", models.CASCADE, null=True, blank=True, related_name="tasks"

@@ -107,7 +107,10 @@ def public_url(path: str) -> str:
 def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered:
     now = now or timezone.now()
     if message.kind == Kind.TEST:
-        return Rendered(subject=message.subject or "sendflow test message", body=message.body)
+        return Rendered(
+            subject=message.subject or f"{settings.SENDFLOW_ADVICE_SERVICE_NAME} test message",
+            body=message.body,
+        )
     context = _context(message, today=timezone.localdate(now))
     kind = message.kind
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:

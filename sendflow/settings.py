@@ -200,6 +200,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown to people; instants are stored in UTC
 USE_I18N = True
+# Family-facing text goes through Django's translation machinery; a reviewed translation goes in
+# locale/<code>/LC_MESSAGES/django.po (compilemessages), offered once its message templates exist.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -255,6 +258,10 @@ SENDFLOW_ADVICE_SERVICE_NAME = env("SENDFLOW_ADVICE_SERVICE_NAME", default="Exam
 SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="020 7946 0123")
 SENDFLOW_ADVICE_SERVICE_EMAIL = env(
     "SENDFLOW_ADVICE_SERVICE_EMAIL", default="advice@sendiass.example"
+)
+# When families can reach the service by phone, as a sentence shown beside the number.
+SENDFLOW_ADVICE_SERVICE_HOURS = env(
+    "SENDFLOW_ADVICE_SERVICE_HOURS", default="Monday to Friday, 9am to 5pm"
 )
 _ADVICE_SERVICE = (
     "SENDFLOW_ADVICE_SERVICE_NAME",

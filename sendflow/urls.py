@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from notifications import family_views
 from notifications import views as notification_views
 from sendflow.privacy import private_page
-from workflows import views as workflow_views
 
 urlpatterns = [
     # The one-time link `adviser_create` prints: choose a password, then log in.
@@ -15,7 +15,24 @@ urlpatterns = [
         name="password-set",
     ),
     path("admin/", admin.site.urls),
-    path("f/<str:token>/", private_page(workflow_views.family_page), name="family-page"),
+    path("f/<str:token>/", private_page(family_views.family_page), name="family-page"),
+    path("f/<str:token>/dates/", private_page(family_views.family_dates), name="family-dates"),
+    path(
+        "f/<str:token>/calendar.ics",
+        private_page(family_views.family_calendar),
+        name="family-calendar",
+    ),
+    path("f/<str:token>/print/", private_page(family_views.family_print), name="family-print"),
+    path(
+        "f/<str:token>/messages/",
+        private_page(family_views.family_messages),
+        name="family-messages",
+    ),
+    path(
+        "f/<str:token>/stop/<int:contact_id>/",
+        private_page(family_views.family_stop),
+        name="family-stop",
+    ),
     path("stop/<str:token>/", notification_views.opt_out, name="opt-out"),
     path("webhooks/twilio/status/", notification_views.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", notification_views.twilio_inbound, name="twilio-inbound"),

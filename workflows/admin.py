@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -19,9 +19,9 @@ from notifications import admin_services
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
 from workflows import rules, services, working_days
-from workflows.admin_scope import CaseScoped
+from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
-from workflows.models import Case, Deadline, KeyDate, Route
+from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalAuthority, Route
 
 
 def _open_deadlines():
@@ -96,7 +96,8 @@ class KeyDateInline(CaseScoped, admin.TabularInline):
     model = KeyDate
     formset = KeyDateFormSet
     extra = 1
-    fields = ["event", "value"]
+    fields = ["event", "value", "source", "recorded_by", "recorded_at", "confirmed"]
+    readonly_fields = ["source", "recorded_by", "recorded_at"]
 
 
 class DeadlineInline(CaseScoped, admin.TabularInline):
@@ -173,7 +174,7 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         "reference",
         "family",
         "adviser",
-        "local_authority",
+        "council_name",
         "status",
         "next_deadline",
         "working_days_left",
@@ -189,10 +190,12 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         "reminders_paused",
     ]
     search_fields = ["reference", "contacts__name"]
-    list_select_related = ["adviser"]
+    list_select_related = ["adviser", "council"]
+    autocomplete_fields = ["council"]
     fields = [
         "reference",
         "adviser",
+        "council",
         "local_authority",
         "status",
         "placement_only",
@@ -235,6 +238,10 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
             )
             .prefetch_related("contacts")
         )
+
+    @admin.display(description="council", ordering="council__name")
+    def council_name(self, obj):
+        return obj.council.name if obj.council else obj.local_authority or "-"
 
     @admin.display(description="family")
     def family(self, obj):
@@ -488,6 +495,17 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         services.deadlines_recompute(case=form.instance)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is KeyDate:
+            # A date an adviser types or changes is theirs, and checked; ticking "confirmed"
+            # on a family's date keeps it the family's.
+            for key_date_form in formset.forms:
+                if not key_date_form.has_changed() or not hasattr(key_date_form, "cleaned_data"):
+                    continue
+                key_date = key_date_form.instance
+                if key_date.pk is None or {"event", "value"} & set(key_date_form.changed_data):
+                    key_date.source = KeyDate.Source.ADVISER
+                    key_date.recorded_by = request.user
+                    key_date.confirmed = True
         if formset.model is not Deadline:
             formset.save()
             return
@@ -552,3 +570,57 @@ class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # change status and overrides on the case page, where they are recorded
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(SupervisorOnly, admin.ModelAdmin):
+    list_display = ["name", "sen_team_phone", "sen_team_email", "local_offer_url"]
+    search_fields = ["name"]
+
+
+@admin.register(FamilyReportedDate)
+class FamilyReportedDateAdmin(CaseScoped, admin.ModelAdmin):
+    """Dates a family told us that would replace one an adviser confirmed: they wait here."""
+
+    list_display = ["case", "event_name", "value", "replaces", "reported_at", "status"]
+    list_filter = ["status", "event"]
+    search_fields = ["case__reference"]
+    list_select_related = ["case"]
+    readonly_fields = [
+        "case",
+        "event",
+        "value",
+        "replaces",
+        "reported_at",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["accept", "set_aside"]
+
+    def has_add_permission(self, request):
+        return False  # families report these on their page
+
+    @admin.display(description="key date", ordering="event")
+    def event_name(self, obj):
+        return rules.EVENTS.get(obj.event, obj.event)
+
+    @admin.action(description="Use the family's date (recomputes the deadlines)")
+    def accept(self, request, queryset):
+        done = 0
+        for reported in queryset.filter(status=FamilyReportedDate.Status.WAITING):
+            try:
+                services.reported_date_decide(reported=reported, accept=True, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{reported.case}: {exc.messages[0]}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"{done} date(s) now used.", messages.SUCCESS)
+
+    @admin.action(description="Keep the adviser's date")
+    def set_aside(self, request, queryset):
+        done = 0
+        for reported in queryset.filter(status=FamilyReportedDate.Status.WAITING):
+            services.reported_date_decide(reported=reported, accept=False, by=request.user)
+            done += 1
+        self.message_user(request, f"{done} date(s) set aside.", messages.SUCCESS)

@@ -12,6 +12,22 @@ def new_access_token() -> str:
     return secrets.token_urlsafe(16)  # 128 bits, 22 characters: short enough for a text
 
 
+class LocalAuthority(models.Model):
+    """A council, with its SEN team's contact details: shown to families on their page."""
+
+    name = models.CharField(max_length=100, unique=True)
+    sen_team_phone = models.CharField("SEN team phone", max_length=30, blank=True)
+    sen_team_email = models.EmailField("SEN team email", blank=True)
+    local_offer_url = models.URLField("Local Offer link", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open"
@@ -27,7 +43,22 @@ class Case(models.Model):
         related_name="cases",
         help_text="The adviser who runs this case.",
     )
-    local_authority = models.CharField(max_length=100, blank=True)
+    # The council as a record (its SEN team's contacts); the free text stays for imports and
+    # for councils not yet recorded.
+    council = models.ForeignKey(
+        LocalAuthority,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The council whose decision this is: its SEN team is shown to the family.",
+    )
+    local_authority = models.CharField(
+        "local authority (as written)",
+        max_length=100,
+        blank=True,
+        help_text="Free text, kept from imports; pick the council above to show its contacts.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     placement_only = models.BooleanField(
         default=False,
@@ -125,10 +156,31 @@ class KeyDate(CaseChildMixin, models.Model):
 
     EVENT_CHOICES = [(name, name.replace("_", " ").capitalize()) for name in rules.EVENTS]
 
+    class Source(models.TextChoices):
+        ADVISER = "adviser"
+        FAMILY = "family", "The family, on their page"
+        IMPORT = "import", "Caseload import"
+
     case = models.ForeignKey(Case, models.CASCADE, related_name="key_dates")
     event = models.CharField(max_length=40, choices=EVENT_CHOICES)
     value = models.DateField("date")
     recorded_at = models.DateTimeField(auto_now=True)
+    source = models.CharField(
+        "recorded by", max_length=10, choices=Source.choices, default=Source.ADVISER
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The adviser who recorded it, when an adviser did.",
+    )
+    # A date the family told us counts at once, but stays unconfirmed until an adviser checks
+    # it against the letter; an adviser's or an import's date is confirmed as it is recorded.
+    confirmed = models.BooleanField(
+        default=True, help_text="An adviser has checked this date against the letter."
+    )
 
     class Meta:
         ordering = ["value", "event"]
@@ -137,10 +189,49 @@ class KeyDate(CaseChildMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(event__in=list(rules.EVENTS)), name="key_date_event_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(source__in=["adviser", "family", "import"]),
+                name="key_date_source_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} {self.value:%d/%m/%Y}"
+
+
+class FamilyReportedDate(CaseChildMixin, models.Model):
+    """A date the family told us on their page that would replace one an adviser confirmed.
+
+    It waits here, unused by the rules, until an adviser accepts it (it becomes the key date)
+    or sets it aside."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the adviser"
+        ACCEPTED = "accepted", "Accepted: now the key date"
+        SET_ASIDE = "set_aside", "Set aside: the adviser's date stands"
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="reported_dates")
+    event = models.CharField(max_length=40, choices=KeyDate.EVENT_CHOICES)
+    value = models.DateField("date the family gave")
+    replaces = models.DateField("the adviser's date", null=True, blank=True)
+    reported_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "accepted", "set_aside"]),
+                name="reported_date_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.value:%d/%m/%Y} ({self.get_status_display()})"
 
 
 class Deadline(CaseChildMixin, models.Model):

@@ -50,7 +50,9 @@ def assert_a_readable_page(visit, path: str, *, name: str, status: int = 200) ->
         text = page.page.locator("body").inner_text()
         assert "{#" not in text
         assert "{%" not in text
-        assert page.page.get_by_role("link", name=PHONE).get_attribute("href") == "tel:01632960123"
+        phone_links = page.page.get_by_role("link", name=PHONE)
+        assert phone_links.count() >= 1
+        assert {a.get_attribute("href") for a in phone_links.all()} == {"tel:01632960123"}
         assert page.page.get_by_text("Exampleshire SENDIASS").first.is_visible()
         assert page.axe_violations() == []
         assert page.problems == []

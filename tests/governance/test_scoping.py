@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance.models import AuditEvent
 from notifications.models import AdviserTask, OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
-from workflows.models import Case, Deadline
+from workflows.models import Case, Deadline, FamilyReportedDate
 from workflows.selectors import cases_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,9 @@ def world(db):
             computed_at=datetime(2027, 1, 1, tzinfo=UTC),
             aim_for=date(2027, 3, 1),
             act_by=date(2027, 3, 1),
+        )
+        FamilyReportedDate.objects.create(
+            case=case, event="certificate_issued", value=date(2027, 1, 20)
         )
     return {"ann": mine_adviser, "mine": mine, "theirs": theirs, "free": free}
 
@@ -199,6 +202,10 @@ def test_the_roles_hold_exactly_their_permissions():
         "delete_suppression",
         "view_auditevent",
         "view_logentry",
+        "view_localauthority",
+        "add_localauthority",
+        "change_localauthority",
     }
+    assert {"view_familyreporteddate", "change_familyreporteddate"} <= adviser
     for codename in ("view_periodictask", "change_user", "view_group", "delete_case"):
         assert codename not in supervisor

@@ -1,0 +1,305 @@
+"""The family's page as data: where they stand, who to contact, what we will send, their calendar.
+
+Composition of both apps (STYLE.md section 11): the deadlines and their states come from
+`workflows`, the words for each deadline from templates/notifications/deadlines/ (via
+`notifications.rendering`), the planned messages from the outbox. Views render what this returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.models import Contact, OutboundMessage, Suppression
+from notifications.rendering import public_url, words_for
+from workflows import rules, services, words
+from workflows.models import Case, Deadline
+from workflows.working_days import working_days_until
+
+
+def when_words(*, today: date, day: date) -> str:
+    """ "today", "tomorrow", "in 12 working days" (the working days the family has)."""
+    if day == today:
+        return _("today")
+    if day == today + timedelta(days=1):
+        return _("tomorrow")
+    left = working_days_until(today, day)
+    if left <= 0:
+        return ngettext("in %(days)d day", "in %(days)d days", (day - today).days) % {
+            "days": (day - today).days
+        }
+    return ngettext("in %(days)d working day", "in %(days)d working days", left) % {"days": left}
+
+
+@dataclass
+class Row:
+    """One deadline on the family's timeline, in words."""
+
+    deadline: Deadline
+    state: str  # open | done | passed
+    label: str
+    sentence: str
+    todo: str
+    late: str
+    who: str
+    yours: bool
+    date_words: str  # "Sunday 10 January 2027 - aim for Friday 8 January 2027, ..."
+    due_plain: str
+    act_by_plain: str
+    when: str
+    done_words: str
+    source: str
+    act_by_day: date
+    steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _row(deadline: Deadline, today: date) -> Row:
+    said = words_for(deadline)
+    state = deadline.state(today).value
+    act_by = deadline.effective_act_by
+    return Row(
+        deadline=deadline,
+        state=state,
+        label=said.label,
+        sentence=said.sentence,
+        todo=said.todo,
+        late=said.late,
+        who=words.owner_words(deadline.owner),
+        yours=deadline.owner == rules.Owner.PARENT,
+        date_words=said.due,
+        due_plain=said.due_plain,
+        act_by_plain=rules.long_date(act_by),
+        when=when_words(today=today, day=act_by) if state == "open" else "",
+        done_words=deadline.done_in_words() if state == "done" else "",
+        source=words.source_sentence(deadline.rule),
+        act_by_day=act_by,
+        steps=list(deadline.steps),
+        warnings=list(deadline.warnings),
+    )
+
+
+@dataclass
+class Standing:
+    """Where the family stands: the one next thing, then the timeline in four parts."""
+
+    next_row: Row | None
+    passed: list[Row]
+    yours: list[Row]  # open, the family acts
+    owed: list[Row]  # open, someone else owes the family
+    done: list[Row]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [*self.passed, *self.yours, *self.owed, *self.done]
+
+
+def standing(case: Case, *, today: date) -> Standing:
+    rows = [_row(d, today) for d in case.deadlines.order_by("due", "kind")]
+    passed = [r for r in rows if r.state == "passed"]
+    yours = sorted((r for r in rows if r.state == "open" and r.yours), key=lambda r: r.act_by_day)
+    owed = sorted(
+        (r for r in rows if r.state == "open" and not r.yours), key=lambda r: r.act_by_day
+    )
+    done = [r for r in rows if r.state == "done"]
+    # The one next thing: a date of the family's that has passed comes first (act today), else
+    # their earliest open date.
+    passed_yours = [r for r in passed if r.yours]
+    next_row = (passed_yours[-1] if passed_yours else None) or (yours[0] if yours else None)
+    return Standing(next_row=next_row, passed=passed, yours=yours, owed=owed, done=done)
+
+
+@dataclass
+class Contacts:
+    service_name: str
+    service_phone: str
+    service_email: str
+    service_hours: str
+    adviser: str
+    reference: str
+    council: object | None  # LocalAuthority
+    council_text: str
+
+
+def contacts(case: Case) -> Contacts:
+    adviser = case.adviser
+    return Contacts(
+        service_name=settings.SENDFLOW_ADVICE_SERVICE_NAME,
+        service_phone=settings.SENDFLOW_ADVICE_SERVICE_PHONE,
+        service_email=settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
+        service_hours=settings.SENDFLOW_ADVICE_SERVICE_HOURS,
+        adviser=(adviser.get_full_name() or adviser.get_username()) if adviser else "",
+        reference=case.reference,
+        council=case.council,
+        council_text=case.local_authority,
+    )
+
+
+CHANNEL_WORDS = {"sms": "Text", "email": "Email"}
+
+
+@dataclass
+class Planned:
+    day: date
+    channel: str
+    about: str
+    to: str
+
+
+def planned_messages(case: Case, *, limit: int = 30) -> list[Planned]:
+    """The pending messages, soonest first: what the family can expect and when."""
+    pending = (
+        case.messages.filter(status=OutboundMessage.Status.PENDING)
+        .select_related("contact")
+        .order_by("send_at", "id")[:limit]
+    )
+    kinds = dict(Deadline.KIND_CHOICES)
+    out = []
+    for message in pending:
+        # A channel the person has since turned off is not sent (the send checks again).
+        if message.contact and message.channel not in dict(message.contact.channels()):
+            continue
+        if message.kind == OutboundMessage.Kind.SUMMARY:
+            about = _("A summary of all your dates")
+        else:
+            label = (
+                words_for(message.deadline).label
+                if message.deadline
+                else kinds.get(message.deadline_kind, message.deadline_kind)
+            )
+            about = {
+                OutboundMessage.Kind.REMINDER: _("Reminder: %(label)s"),
+                OutboundMessage.Kind.CHECK: _("Has it arrived? %(label)s"),
+                OutboundMessage.Kind.DATE_CHANGED: _("A date changed: %(label)s"),
+                OutboundMessage.Kind.PASSED: _("A date has passed: %(label)s"),
+            }.get(message.kind, "%(label)s") % {"label": label}
+        out.append(
+            Planned(
+                day=timezone.localdate(message.send_at),
+                channel=_("Text") if message.channel == "sms" else _("Email"),
+                about=about,
+                to=message.contact.name if message.contact else "",
+            )
+        )
+    return out
+
+
+@dataclass
+class ContactChoice:
+    """What one person has chosen, without their number or address (phones are shared)."""
+
+    contact: Contact
+    can_sms: bool
+    can_email: bool
+    sms_stopped: bool
+    email_stopped: bool
+
+
+def contact_choices(case: Case) -> list[ContactChoice]:
+    people = list(case.contacts.all())
+    addresses = [c.mobile.as_e164 for c in people if c.mobile] + [
+        c.email.lower() for c in people if c.email
+    ]
+    stopped = set(
+        Suppression.objects.filter(address__in=addresses).values_list("channel", "address")
+    )
+    return [
+        ContactChoice(
+            contact=c,
+            can_sms=bool(c.mobile),
+            can_email=bool(c.email),
+            sms_stopped=bool(c.mobile) and ("sms", c.mobile.as_e164) in stopped,
+            email_stopped=bool(c.email) and ("email", c.email.lower()) in stopped,
+        )
+        for c in people
+    ]
+
+
+@transaction.atomic
+def contact_channels_set(
+    *, contact: Contact, wants_sms: bool, wants_email: bool, now: datetime | None = None
+) -> Contact:
+    """The family's own choice of texts, emails or both; the messages are planned again.
+    A channel with no address on file cannot be chosen (the adviser changes addresses)."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact.wants_sms = wants_sms and bool(contact.mobile)
+    contact.wants_email = wants_email and bool(contact.email)
+    if (contact.wants_sms or contact.wants_email) and not contact.consent_at:
+        contact.consent_at = now or timezone.now()
+        contact.consent_source = Contact.ConsentSource.WEB
+    contact.full_clean()
+    contact.save()
+    services.case_replan(case=contact.case)
+    return contact
+
+
+# --- the calendar ---------------------------------------------------------------------------------
+
+
+def calendar_ics(case: Case, *, today: date, now: datetime | None = None) -> bytes:
+    """Every open date as an all-day event on its act-by day, with an alarm the day before.
+    UIDs are stable per deadline, so a subscribed calendar moves an event instead of adding one;
+    a done or passed date leaves the feed."""
+    from icalendar import Alarm, Calendar, Event
+
+    now = now or timezone.now()
+    host = urlsplit(settings.SENDFLOW_PUBLIC_URL).hostname or "localhost"
+    page = public_url(reverse("family-page", args=[case.access_token]))
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.SENDFLOW_ADVICE_SERVICE_NAME}//SEND dates//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Your SEND dates"))
+    for row in standing(case, today=today).rows:
+        if row.state != "open":
+            continue
+        deadline = row.deadline
+        day = deadline.effective_act_by
+        event = Event()
+        event.add("uid", f"deadline-{deadline.pk}@{host}")
+        event.add("dtstamp", now)
+        event.add("last-modified", deadline.computed_at)
+        # Grows with every recompute, so a subscribed calendar takes the newest version.
+        event.add("sequence", int(deadline.computed_at.timestamp()) // 60)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("summary", row.label if row.yours else f"{row.who}: {row.label}")
+        lines = [
+            f"{row.label}: {row.date_words}.",
+            row.sentence
+            if row.yours
+            else _("%(who)s must do this by %(day)s.") % {"who": row.who, "day": row.date_words},
+            row.todo,
+            _("Our calculation: check it against your letters."),
+            _("Your page: %(url)s") % {"url": page},
+            _("Help: %(name)s %(phone)s")
+            % {
+                "name": settings.SENDFLOW_ADVICE_SERVICE_NAME,
+                "phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
+            },
+        ]
+        event.add("description", "\n".join(lines))
+        event.add("url", page)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{row.label}: {rules.long_date(day)}")
+        alarm.add("trigger", timedelta(hours=-15))  # 09:00 the day before
+        event.add_component(alarm)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def subscribe_url(case: Case) -> str:
+    """The webcal:// address that a calendar app subscribes to (it keeps the dates up to date)."""
+    url = public_url(reverse("family-calendar", args=[case.access_token]))
+    return "webcal://" + url.split("://", 1)[1]

@@ -1,0 +1,288 @@
+"""The family's page and the pages beside it: tell us a date, messages, calendar, print."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from notifications.models import AdviserTask, Contact, OutboundMessage
+from tests.factories import AdviserFactory, CaseFactory, ContactFactory
+from workflows import services, words
+from workflows.models import Deadline, FamilyReportedDate, KeyDate, LocalAuthority
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 1, 25)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2027-01-25 12:00 +00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def case():
+    case = CaseFactory(council=LocalAuthority.objects.get(name="Hampshire County Council"))
+    ContactFactory(case=case, name="Amira", email="amira@example.com")
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 12, 31))
+    return case
+
+
+def tell(client, case, event, day="", month="", year=""):
+    return client.post(
+        reverse("family-dates", args=[case.access_token]),
+        {"event": event, "date-day": day, "date-month": month, "date-year": year},
+    )
+
+
+def test_the_page_says_what_to_do_next_who_acts_and_the_source_in_words(client, case):
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "What to do next" in page
+    assert "Do it by Friday 26 February 2027 (in 24 working days)." in page
+    assert "Who acts: You" in page
+    assert "This comes from the SEND Regulations 2014, regulation 33." in page
+    assert "Who acts: parent" not in page
+    assert "Source: " not in page
+    for shown in (
+        case.reference,
+        "Monday to Friday, 9am to 5pm",
+        "01329 316165",
+        "sen@hants.gov.uk",
+    ):
+        assert shown in page
+    assert "What we will send you" in page
+    assert "Reminder: Appeal to the SEND Tribunal" in page
+
+
+def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
+    with time_machine.travel("2027-03-10 12:00 +00:00", tick=False):
+        page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "This date passed on Monday 1 March 2027" in page
+    assert "The Tribunal may still accept it late for a good reason" in page
+    assert "Call Example SENDIASS today" in page
+
+
+@time_machine.travel("2027-02-12 12:00 +00:00", tick=False)
+def test_a_certificate_date_moves_the_appeal_and_asks_the_adviser_to_confirm(client, case):
+    response = tell(client, case, "certificate_issued", "10", "2", "2027")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your appeal date moved from Monday 1 March to Wednesday 10 March 2027" in page
+    key_date = KeyDate.objects.get(case=case, event="certificate_issued")
+    assert (key_date.source, key_date.confirmed) == ("family", False)
+    assert case.deadlines.get(kind="appeal").due == date(2027, 3, 10)
+    assert AdviserTask.objects.filter(case=case, kind="family_date").count() == 1
+    pending = OutboundMessage.objects.filter(
+        case=case, deadline_kind="appeal", status="pending", kind="reminder"
+    )
+    assert pending
+    assert {m.due_date for m in pending} == {date(2027, 3, 10)}
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (("", "1", "2", "2027"), "Select the date you are telling us about"),
+        (("certificate_issued", "", "", ""), "Enter the date"),
+        (("certificate_issued", "10", "", "2027"), "The date must include a month"),
+        (("certificate_issued", "31", "2", "2027"), "The date must be a real date"),
+        (("certificate_issued", "1", "2", "2028"), "The date must be today or in the past"),
+        (
+            ("certificate_issued", "1", "12", "2026"),
+            "The certificate date is before the decision date: the mediation certificate was "
+            "issued on Tuesday 1 December 2026, but the council&#x27;s decision was sent on "
+            "Thursday 31 December 2026.",
+        ),
+    ],
+)
+def test_bad_input_gets_the_error_summary_and_changes_nothing(client, case, data, error):
+    before = list(case.deadlines.values_list("kind", "due"))
+    response = tell(client, case, *data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert error in page
+    assert not KeyDate.objects.filter(case=case, event="certificate_issued").exists()
+    assert list(case.deadlines.values_list("kind", "due")) == before
+    assert not AdviserTask.objects.filter(kind="family_date").exists()
+
+
+def test_a_family_date_never_silently_replaces_one_the_adviser_confirmed(client, case):
+    adviser = AdviserFactory()
+    services.key_date_set(
+        case=case, event="certificate_issued", value=date(2027, 1, 20), by=adviser
+    )
+    appeal_before = case.deadlines.get(kind="appeal").due
+    page = tell(client, case, "certificate_issued", "22", "1", "2027").content.decode()
+    assert "Your adviser will check this date" in page
+    assert KeyDate.objects.get(case=case, event="certificate_issued").value == date(2027, 1, 20)
+    assert case.deadlines.get(kind="appeal").due == appeal_before  # the rules do not use it
+    waiting = FamilyReportedDate.objects.get(case=case)
+    assert (waiting.value, waiting.replaces, waiting.status) == (
+        date(2027, 1, 22),
+        date(2027, 1, 20),
+        "waiting",
+    )
+    assert AdviserTask.objects.filter(case=case, kind="family_date").exists()
+
+    services.reported_date_decide(reported=waiting, accept=True, by=adviser)
+    key_date = KeyDate.objects.get(case=case, event="certificate_issued")
+    assert (key_date.value, key_date.source, key_date.confirmed) == (
+        date(2027, 1, 22),
+        "family",
+        True,
+    )
+    assert FamilyReportedDate.objects.get().status == "accepted"
+
+
+def test_a_family_date_may_replace_the_familys_own_unconfirmed_one(client, case):
+    tell(client, case, "certificate_issued", "20", "1", "2027")
+    tell(client, case, "certificate_issued", "21", "1", "2027")
+    assert KeyDate.objects.get(case=case, event="certificate_issued").value == date(2027, 1, 21)
+    assert not FamilyReportedDate.objects.exists()
+
+
+def test_the_calendar_is_valid_icalendar_with_the_open_dates_only(client, case, settings):
+    settings.SENDFLOW_PUBLIC_URL = "https://dates.example.org"
+    response = client.get(reverse("family-calendar", args=[case.access_token]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    appeal = case.deadlines.get(kind="appeal")
+    event = events["Appeal to the SEND Tribunal"]
+    assert event.decoded("dtstart") == appeal.effective_act_by == date(2027, 3, 1)
+    assert event.decoded("dtend") == date(2027, 3, 2)
+    assert str(event["uid"]) == f"deadline-{appeal.pk}@dates.example.org"
+    assert "Monday 1 March 2027" in str(event["description"])
+    assert f"https://dates.example.org/f/{case.access_token}/" in str(event["description"])
+    alarm = event.walk("VALARM")[0]
+    assert alarm.decoded("trigger") == -timedelta(hours=15)
+    # A done date leaves the feed; the UID of the others stays the same.
+    services.key_date_set(case=case, event="appeal_submitted", value=date(2027, 1, 25))
+    again = Calendar.from_ical(
+        client.get(reverse("family-calendar", args=[case.access_token])).content
+    )
+    summaries = {str(e["summary"]) for e in again.walk("VEVENT")}
+    assert "Appeal to the SEND Tribunal" not in summaries
+    assert "Contact the mediation adviser" in summaries
+    # A passed one too.
+    with time_machine.travel("2027-03-01 12:00 +00:00", tick=False):
+        later = Calendar.from_ical(
+            client.get(reverse("family-calendar", args=[case.access_token])).content
+        )
+    assert "Contact the mediation adviser" not in {str(e["summary"]) for e in later.walk("VEVENT")}
+
+
+def test_the_page_offers_download_and_subscribe(client, case, settings):
+    settings.SENDFLOW_PUBLIC_URL = "https://dates.example.org"
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert f'href="webcal://dates.example.org/f/{case.access_token}/calendar.ics"' in page
+    assert f'href="/f/{case.access_token}/calendar.ics" download' in page
+
+
+def test_a_contact_chooses_texts_or_emails_without_seeing_the_address(client, case):
+    contact = Contact.objects.get(case=case)
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "amira@example.com" not in page
+    assert "7400123456" not in page
+    response = client.post(
+        reverse("family-messages", args=[case.access_token]),
+        {"contact": contact.pk, "channels": ["email"]},
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.wants_sms, contact.wants_email) == (False, True)
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved: your choices for Amira." in page
+    assert "Text to Amira" not in page
+    assert "Email to Amira" in page
+
+
+def test_a_contact_of_another_case_cannot_be_changed(client, case):
+    other = ContactFactory()
+    response = client.post(
+        reverse("family-messages", args=[case.access_token]),
+        {"contact": other.pk, "channels": []},
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.wants_sms
+    assert other.wants_email
+
+
+def test_the_page_links_each_persons_opt_out(client, case):
+    contact = Contact.objects.get(case=case)
+    stop = reverse("family-stop", args=[case.access_token, contact.pk])
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert f'href="{stop}"' in page
+    client.post(stop, {"channel": "all"})
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "stopped: ask your adviser to start them again" in page
+
+
+def test_the_print_view_opens_every_working_with_the_reference_and_contacts(client, case):
+    page = client.get(reverse("family-print", args=[case.access_token])).content.decode()
+    assert "<details" not in page
+    assert "2 months after Thursday 31 December 2026" in page
+    assert case.reference in page
+    assert "01329 316165" in page
+
+
+def test_only_languages_with_messages_and_a_page_are_offered():
+    assert [code for code, _ in Contact.Language.choices] == ["en"]
+
+
+def test_source_sentences_and_owner_words():
+    assert words.source_sentence("SEND Regulations 2014 regs 34, 37 and 39 (3 working days)") == (
+        "This comes from the SEND Regulations 2014, regulations 34, 37 and 39 (3 working days)."
+    )
+    assert words.source_sentence(
+        "Children and Families Act 2014 s.44 (at least every 12 months)"
+    ) == (
+        "This comes from the Children and Families Act 2014, section 44 (at least every 12 months)."
+    )
+    assert words.owner_words(Deadline.OWNER_CHOICES[1][0]) == "The council"
+    assert (
+        words.date_moved_words("appeal", "Appeal", date(2027, 3, 1), date(2027, 3, 10))
+        == "Your appeal date moved from Monday 1 March to Wednesday 10 March 2027"
+    )
+
+
+def test_an_import_records_its_dates_as_the_imports(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text(
+        "reference,parent_name,email,channels,decision_sent\nEX-9,Amira,a@example.com,email,"
+        "2026-12-31\n"
+    )
+    call_command("import_cases", str(caseload), stdout=StringIO())
+    key_date = KeyDate.objects.get(case__reference="EX-9")
+    assert (key_date.source, key_date.confirmed) == ("import", True)
+
+
+def test_the_admin_shows_who_recorded_each_date_and_the_dates_that_wait(
+    admin_client_logged_in, client, case
+):
+    services.key_date_set(case=case, event="certificate_issued", value=date(2027, 1, 20))
+    tell(client, case, "certificate_issued", "22", "1", "2027")
+    page = admin_client_logged_in.get(
+        reverse("admin:workflows_case_change", args=[case.pk])
+    ).content.decode()
+    assert "recorded by" in page.lower()
+    waiting = admin_client_logged_in.get(
+        reverse("admin:workflows_familyreporteddate_changelist")
+    ).content.decode()
+    assert case.reference in waiting
+    assert "Waiting for the adviser" in waiting
+    councils = admin_client_logged_in.get(
+        reverse("admin:workflows_localauthority_changelist")
+    ).content.decode()
+    assert "Hampshire County Council" in councils

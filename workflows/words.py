@@ -1,0 +1,140 @@
+"""Codes said for people: who acts, the dates a family can tell us, the legal source as a sentence,
+the rules' refusals and a moved date in plain words. Pure Python and gettext, no models; the
+family's page, its form and its calendar take their words from here (STYLE.md section 11)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows import rules
+
+OWNER_WORDS = {
+    rules.Owner.PARENT: gettext_lazy("You"),
+    rules.Owner.LOCAL_AUTHORITY: gettext_lazy("The council"),
+    rules.Owner.MEDIATION_ADVISER: gettext_lazy("The mediation adviser"),
+    rules.Owner.SCHOOL: gettext_lazy("The school"),
+    rules.Owner.TRIBUNAL: gettext_lazy("The Tribunal"),
+}
+
+
+def owner_words(owner: str) -> str:
+    return str(OWNER_WORDS.get(owner, owner.replace("_", " ").capitalize()))
+
+
+# The dates a family learns first, in the order they usually happen, as the form offers them.
+FAMILY_EVENTS: dict[str, tuple[str, str]] = {
+    "decision_letter_dated": (
+        gettext_lazy("The date on the council's decision letter"),
+        gettext_lazy("Use the date printed on the letter, not the day it arrived."),
+    ),
+    "mediation_adviser_contacted": (
+        gettext_lazy("I contacted the mediation adviser"),
+        gettext_lazy("The day you phoned, emailed or wrote to them."),
+    ),
+    "mediation_declined": (
+        gettext_lazy("I told the mediation adviser I do not want mediation"),
+        "",
+    ),
+    "mediation_requested": (gettext_lazy("I told the council I want mediation"), ""),
+    "certificate_issued": (
+        gettext_lazy("My mediation certificate came"),
+        gettext_lazy("Use the date printed on the certificate."),
+    ),
+    "appeal_submitted": (gettext_lazy("I sent my appeal to the SEND Tribunal"), ""),
+    "complaint_response_received": (gettext_lazy("The reply to my complaint arrived"), ""),
+}
+
+# "Your appeal date moved from ...": the date's own name, where a short one reads better.
+DATE_NAMES = {
+    "appeal": gettext_lazy("appeal date"),
+    "mediation_adviser_contact": gettext_lazy("date to contact the mediation adviser"),
+    "certificate_due": gettext_lazy("date for the mediation certificate"),
+    "mediation_by": gettext_lazy("date for mediation"),
+    "complaint_response": gettext_lazy("date for the reply to your complaint"),
+    "complaint_stage2_response": gettext_lazy("date for the final reply to your complaint"),
+    "discrimination_claim": gettext_lazy("date for a discrimination claim"),
+}
+
+_NAMED = [
+    (r"\bHESC Rules 2008\b", "the Tribunal's procedure rules of 2008"),
+    (r"\bLGSCO\b", "the Local Government and Social Care Ombudsman's"),
+    (r"\bregs (\d)", r"regulations \1"),
+    (r"\breg (\d)", r"regulation \1"),
+    (r"\br\.(\d)", r"rule \1"),
+    (r"\bs\.(\d)", r"section \1"),
+    (r"\bSch (\d)", r"Schedule \1"),
+    (r"\bpara (\d)", r"paragraph \1"),
+    (r"\bch\. (\d)", r"chapter \1"),
+    (r"\[(\d{4})\]", r"(\1)"),
+    (r"(\d{4}) (regulation|rule|section|Schedule|paragraph|chapter)", r"\1, \2"),
+    (r"(SEND Code of Practice) (\d)", r"\1, paragraph \2"),
+    (r"^(SEND |Children and|Equality Act|Local Government Act|Extended)", r"the \1"),
+]
+
+
+def source_sentence(source: str) -> str:
+    """ "SEND Regulations 2014 reg 33" -> "This comes from the SEND Regulations 2014,
+    regulation 33." Court cases are named as court decisions."""
+    parts = []
+    for part in source.split(";"):
+        part = part.strip()
+        for pattern, replacement in _NAMED:
+            part = re.sub(pattern, replacement, part)
+        if " v " in part:
+            part = _("a court decision, %(case)s") % {"case": part}
+        parts.append(part.replace("'", "\u2019"))
+    return _("This comes from %(sources)s.") % {"sources": _("; and ").join(parts)}
+
+
+def _sentence_start(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+_CLASH = re.compile(
+    r"^(?P<message>.+): (?P<later>\w+) is (?P<later_on>\d{4}-\d{2}-\d{2}) but "
+    r"(?P<earlier>\w+) is (?P<earlier_on>\d{4}-\d{2}-\d{2})\. (?P<advice>.+)$"
+)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def facts_error_words(message: str) -> str:
+    """A refusal from the rules (FactsError) with its event names and ISO dates said in words;
+    the rules' own sentence stays as it is."""
+    clash = _CLASH.match(message)
+    if clash:
+        return _(
+            "%(message)s: %(later)s on %(later_on)s, but %(earlier)s on %(earlier_on)s. %(advice)s."
+        ) % {
+            "message": clash["message"],
+            "later": _sentence_start(rules.EVENTS.get(clash["later"], clash["later"])),
+            "later_on": rules.long_date(date.fromisoformat(clash["later_on"])),
+            "earlier": _sentence_start(rules.EVENTS.get(clash["earlier"], clash["earlier"])),
+            "earlier_on": rules.long_date(date.fromisoformat(clash["earlier_on"])),
+            "advice": clash["advice"],
+        }
+    words = _ISO.sub(lambda m: rules.long_date(date(int(m[1]), int(m[2]), int(m[3]))), message)
+    for event, label in rules.EVENTS.items():
+        words = re.sub(rf"\bThe {event} date\b", f"The date \u201c{label}\u201d", words)
+    return words.replace("sendflow", _("we"))
+
+
+def short_date(day: date, *, year: bool) -> str:
+    return rules.long_date(day) if year else rules.long_date(day).rsplit(" ", 1)[0]
+
+
+def date_moved_words(kind: str, label: str, before: date, after: date) -> str:
+    """ "Your appeal date moved from Monday 1 March to Wednesday 10 March 2027"."""
+    name = DATE_NAMES.get(kind)
+    values = {
+        "before": short_date(before, year=before.year != after.year),
+        "after": rules.long_date(after),
+        "name": name,
+        "label": label,
+    }
+    if name:
+        return _("Your %(name)s moved from %(before)s to %(after)s") % values
+    return _("%(label)s: the date moved from %(before)s to %(after)s") % values
