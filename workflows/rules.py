@@ -534,12 +534,17 @@ def _mediation_requirement(facts: Facts) -> str:
         "Before you appeal you must contact the mediation adviser (even if you do not want "
         "mediation) and get a mediation certificate"
     )
-    contact = _mediation_adviser_contact(facts)
-    if contact is not None:
-        contact = _safe_by_letter_date(RULES["mediation_adviser_contact"], facts, contact)
+    decision = _decision(facts)
+    if decision is not None:
+        # The same dates as the mediation adviser deadline, without building its working.
+        contact_due = add_months(decision[1], 2)
+        act = aim_for(contact_due)
+        sent, letter = facts.events.get("decision_sent"), facts.events.get("decision_letter_dated")
+        if sent is not None and letter is not None and letter < sent:
+            act = min(act, aim_for(add_months(letter, 2)))
         first += (
             "; the date for that is in 'Contact the mediation adviser': "
-            f"{date_in_words(due=contact.due, act_by=contact.act_by)}"
+            f"{date_in_words(due=contact_due, act_by=act)}"
         )
     return (
         f"{first}. If you have no certificate, you must tell the Tribunal why (SEND Regulations "
@@ -1290,6 +1295,8 @@ def completed_by(
     """The first recorded event that completes a deadline of this kind, with its date. A date
     in the future is returned too: the deadline is done only once that day comes (`state`)."""
     completion = COMPLETED_BY[kind]
+    if not any(e in events for e in completion.by):
+        return None  # most deadlines, most of the time: nothing recorded that could do it
     if completion.after:
         started = max((events[e] for e in completion.after if e in events), default=date.min)
     else:
@@ -1383,7 +1390,8 @@ def compute_deadlines(facts: Facts) -> list[Deadline]:
         deadline = rule.compute(facts)
         if deadline is None:
             continue
-        deadline = _safe_by_letter_date(rule, facts, deadline)
+        if "decision_letter_dated" in facts.events:
+            deadline = _safe_by_letter_date(rule, facts, deadline)
         done = completed_by(deadline.kind, facts.events, due=deadline.due)
         if done is not None:
             deadline = replace(deadline, done_by=done[0], done_on=done[1])
