@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -46,6 +47,25 @@ COVERED_WITHIN = timedelta(days=7)
 Key = tuple[int, int, str, str, str, date]  # deadline, contact, channel, kind, offset, due date
 
 
+class Planned(NamedTuple):
+    """What the planner reads of a message already in the outbox (not the whole row: a case's
+    history can hold hundreds of bodies)."""
+
+    id: int
+    case_id: int
+    contact_id: int | None
+    deadline_id: int | None
+    kind: str
+    channel: str
+    offset: str
+    due_date: date | None
+    status: str
+    status_reason: str
+    dates_told: dict
+    sending_at: datetime | None
+    created_at: datetime
+
+
 def quiet_hours() -> schedule.QuietHours:
     return schedule.QuietHours.parse(settings.SENDFLOW_QUIET_HOURS)
 
@@ -65,15 +85,20 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     for contact in Contact.objects.filter(case_id__in=case_ids):
         contacts[contact.case_id].append(contact)
     deadlines: dict[int, list[Deadline]] = defaultdict(list)
-    for deadline in Deadline.objects.filter(case_id__in=case_ids):
+    for deadline in Deadline.objects.filter(case_id__in=case_ids).defer("steps", "warnings"):
         deadlines[deadline.case_id].append(deadline)
     events: dict[int, set[str]] = defaultdict(set)
     for case_id, event in KeyDate.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "event"
     ):
         events[case_id].add(event)
-    existing: dict[int, list[OutboundMessage]] = defaultdict(list)
-    for message in OutboundMessage.objects.filter(case_id__in=case_ids).exclude(kind=Kind.TEST):
+    existing: dict[int, list[Planned]] = defaultdict(list)
+    for values in (
+        OutboundMessage.objects.filter(case_id__in=case_ids)
+        .exclude(kind=Kind.TEST)
+        .values_list(*Planned._fields)
+    ):
+        message = Planned(*values)
         existing[message.case_id].append(message)
 
     to_create: list[NewMessage] = []
@@ -169,7 +194,7 @@ class _CasePlan:
             self._date_changes()
 
     @staticmethod
-    def _key(message: OutboundMessage) -> Key:
+    def _key(message: Planned) -> Key:
         return (
             message.deadline_id,
             message.contact_id,
@@ -251,7 +276,7 @@ class _CasePlan:
             )
         return tasks
 
-    def _why_not_wanted(self, message: OutboundMessage) -> str:
+    def _why_not_wanted(self, message: Planned) -> str:
         current = self.all_deadlines.get(message.deadline_id)
         if current is None:
             return "the deadline no longer stands"
@@ -263,7 +288,7 @@ class _CasePlan:
             return DATE_PASSED
         return "no longer planned"
 
-    def _still_current(self, message: OutboundMessage) -> bool:
+    def _still_current(self, message: Planned) -> bool:
         current = self.deadline_by_id.get(message.deadline_id)
         return current is not None and current.effective_due == message.due_date
 
@@ -346,6 +371,6 @@ def passed_task_text(kind: str, due: date) -> str:
     )
 
 
-def _held_by_pause(message: OutboundMessage) -> bool:
+def _held_by_pause(message: Planned) -> bool:
     """Cancelled only because the case was paused or closed: it goes once the case resumes."""
     return message.status == Status.CANCELLED and message.status_reason in (PAUSED, CLOSED)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -107,10 +108,17 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
         rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
         if flags := rules.flags(facts, computed, today=timezone.localdate(now)):
             odd[case_id] = flags
-    moved = _moved_deadlines(rows)
-    # Status and overrides belong to the adviser: the upsert leaves them alone...
+    recomputed = [case_id for case_id in placement if case_id not in failures]
+    stored = _stored_deadlines(recomputed)
+    moved = [
+        (stored[key].row, row.due)
+        for row in rows
+        if (key := (row.case_id, row.kind)) in stored and stored[key].row.due != row.due
+    ]
+    # Only what changed is written (a nightly recompute changes almost nothing). Status and
+    # overrides belong to the adviser: the upsert leaves them alone...
     Deadline.objects.bulk_create(
-        rows,
+        [row for row in rows if _changed(row, stored.get((row.case_id, row.kind)))],
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["case", "kind"],
@@ -120,25 +128,45 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
     _flag_odd_dates(odd)
-    recomputed = [case_id for case_id in placement if case_id not in failures]
-    # Whatever this run did not write no longer stands.
-    Deadline.objects.filter(case_id__in=recomputed).exclude(computed_at=now).delete()
+    # Whatever the rules no longer give does not stand.
+    computed_keys = {(row.case_id, row.kind) for row in rows}
+    stale = [s.row.id for key, s in stored.items() if key not in computed_keys]
+    Deadline.objects.filter(id__in=stale).delete()
     # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
     messages_plan(case_ids=recomputed)
     return failures
 
 
-def _moved_deadlines(rows: list[Deadline]) -> list[tuple[Deadline, date]]:
-    """Stored deadlines whose computed date these rows change, with the new date."""
-    new_due = {(r.case_id, r.kind): r.due for r in rows}
-    stored = Deadline.objects.filter(case_id__in={r.case_id for r in rows}).only(
-        "id", "case_id", "kind", "due", "status", "override_date"
-    )
-    return [
-        (d, new_due[(d.case_id, d.kind)])
-        for d in stored
-        if (d.case_id, d.kind) in new_due and new_due[(d.case_id, d.kind)] != d.due
-    ]
+_COMPARED_FIELDS = [f for f in _COMPUTED_FIELDS if f != "computed_at"]
+
+
+class _Stored(NamedTuple):
+    row: Deadline  # id, case, kind, due, status and override: what _reopen_moved reads
+    computed: tuple  # the values of _COMPARED_FIELDS, as stored
+
+
+def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
+    stored = {}
+    for values in Deadline.objects.filter(case_id__in=case_ids).values_list(
+        "id", "case_id", "kind", "status", "override_date", *_COMPARED_FIELDS
+    ):
+        deadline_id, case_id, kind, status, override_date, *computed = values
+        row = Deadline(
+            id=deadline_id,
+            case_id=case_id,
+            kind=kind,
+            due=computed[_COMPARED_FIELDS.index("due")],
+            status=status,
+            override_date=override_date,
+        )
+        stored[(case_id, kind)] = _Stored(row, tuple(computed))
+    return stored
+
+
+def _changed(row: Deadline, stored: _Stored | None) -> bool:
+    if stored is None:
+        return True
+    return tuple(getattr(row, f) for f in _COMPARED_FIELDS) != stored.computed
 
 
 def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
