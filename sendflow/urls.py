@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from notifications import views as notification_views
+from governance.two_factor import two_factor_setup
 from sendflow.privacy import private_page
 from workflows import views as workflow_views
 
@@ -13,6 +14,12 @@ urlpatterns = [
         "account/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(success_url="/admin/login/"),
         name="password-set",
+    ),
+    # Before the admin's own URLs: its catch-all would take this path.
+    path(
+        "admin/two-factor/",
+        admin.site.admin_view(two_factor_setup),
+        name="two-factor-setup",
     ),
     path("admin/", admin.site.urls),
     path("f/<str:token>/", private_page(workflow_views.family_page), name="family-page"),
