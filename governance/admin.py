@@ -100,7 +100,6 @@ def _superuser_only(model) -> None:
 
 def _beat_and_lockout_models():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_celery_beat.models import (
         ClockedSchedule,
         CrontabSchedule,
@@ -108,6 +107,7 @@ def _beat_and_lockout_models():
         PeriodicTask,
         SolarSchedule,
     )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return [
         PeriodicTask,

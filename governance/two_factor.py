@@ -96,8 +96,7 @@ class AdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         OTPAuthenticationFormMixin.otp_error_messages,
         token_required="Two-factor sign-in is on for this login: enter the code from your "
         "authenticator app.",
-        invalid_token="That code is not right. Enter the code your authenticator app shows "
-        "now.",
+        invalid_token="That code is not right. Enter the code your authenticator app shows now.",
     )
 
     def clean(self):
