@@ -1,7 +1,8 @@
 """The audit trail for supervisors, and the tables only a superuser may open.
 
 Runs after every other app's admin (governance is last in INSTALLED_APPS), so it can re-register
-the beat tables, users and groups, login lockouts and django-auditlog's log as it needs.
+the beat tables, users and groups, login lockouts, authenticator apps and django-auditlog's log
+as it needs. The admin's log-in form also asks for the second factor's code (governance.two_factor).
 """
 
 from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from governance.models import AuditEvent
+from governance.two_factor import AdminLoginForm
 from workflows.admin_scope import SuperuserOnly, SupervisorOnly
 
 
@@ -105,6 +107,7 @@ def _beat_and_lockout_models():
         PeriodicTask,
         SolarSchedule,
     )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return [
         PeriodicTask,
@@ -115,8 +118,14 @@ def _beat_and_lockout_models():
         AccessAttempt,
         AccessLog,
         AccessFailureLog,
+        # Authenticator apps: a superuser deletes a lost one, and its owner sets up a new one.
+        TOTPDevice,
     ]
 
 
 for _model in [get_user_model(), Group, *_beat_and_lockout_models()]:
     _superuser_only(_model)
+
+
+# The log-in page asks for an authenticator app's code, for logins that turned one on.
+admin.site.login_form = AdminLoginForm

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    # Second factor for admin logins (TOTP); before governance, which re-registers its admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "workflows",
     "notifications",
     "governance",
@@ -103,6 +106,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): was this session's login confirmed with a code?
+    "django_otp.middleware.OTPMiddleware",
+    # Unconfirmed admin sessions: to the log-in page, or (SENDFLOW_REQUIRE_2FA) to set-up.
+    "governance.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who changed what, and from which address (django-auditlog), the proxy-aware way.
     "governance.middleware.AuditlogMiddleware",
@@ -143,6 +150,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "sendflow.throttle.client_ip"
 # Guesses at family links (/f/<token>/, /stop/<token>/): this many 404s from one address in the
 # window, and that address gets a 429 until the window ends.
+# Second factor (django-otp, TOTP): any admin login can turn it on from "Two-factor sign-in";
+# from then on the log-in page asks for a code. SENDFLOW_REQUIRE_2FA=true makes it required:
+# a login without a confirmed app is sent to the set-up page before any admin page.
+SENDFLOW_REQUIRE_2FA = env.bool("SENDFLOW_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "sendflow"  # the name the authenticator app shows beside the code
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows a secret key
 SENDFLOW_LINK_MISS_LIMIT = env.int("SENDFLOW_LINK_MISS_LIMIT", default=20)
 SENDFLOW_LINK_MISS_WINDOW_SECONDS = env.int("SENDFLOW_LINK_MISS_WINDOW_SECONDS", default=600)
 # The throttles' counters: one process's memory by default; Redis (CACHE_URL) shares them

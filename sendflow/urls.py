@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from governance.two_factor import two_factor_setup
 from notifications import family_views
 from notifications import views as notification_views
 from sendflow.privacy import private_page
@@ -13,6 +14,12 @@ urlpatterns = [
         "account/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(success_url="/admin/login/"),
         name="password-set",
+    ),
+    # Before the admin's own URLs: its catch-all would take this path.
+    path(
+        "admin/two-factor/",
+        admin.site.admin_view(two_factor_setup),
+        name="two-factor-setup",
     ),
     path("admin/", admin.site.urls),
     path("f/<str:token>/", private_page(family_views.family_page), name="family-page"),
