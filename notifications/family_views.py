@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from governance.audit import Action, audit_record
 from notifications import family
 from notifications.models import Contact
 from notifications.views import opt_out
@@ -191,6 +192,16 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             report.errors["date-day"] = words.facts_error_words(exc.messages[0])
         else:
+            audit_record(
+                action=Action.FAMILY_DATE,
+                case=case,
+                request=request,
+                detail={
+                    "event": report.event,
+                    "date": report.day.isoformat(),
+                    "waits_for_adviser": not result.used,
+                },
+            )
             labels = {
                 row.deadline.kind: row.label for row in family.standing(case, today=today).rows
             }

@@ -3,7 +3,10 @@ import os
 from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger
 
+from sendflow.startup import settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendflow.settings")
+settings_or_exit()
 
 app = Celery("sendflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -82,6 +82,15 @@ def test_a_certificate_date_moves_the_appeal_and_asks_the_adviser_to_confirm(cli
     assert pending
     assert {m.due_date for m in pending} == {date(2027, 3, 10)}
     assert response["Referrer-Policy"] == "same-origin"
+    from governance.models import AuditEvent
+
+    event = AuditEvent.objects.get(case=case, action="family_date")
+    assert event.detail == {
+        "event": "certificate_issued",
+        "date": "2027-02-10",
+        "waits_for_adviser": False,
+    }
+    assert event.actor is None  # the family, through their link
 
 
 @pytest.mark.parametrize(
