@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -18,42 +18,72 @@ from governance.audit import Action, audit_record
 from notifications import admin_services
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
-from workflows import rules, services, working_days
+from workflows import rules, selectors, services, words, working_days
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalAuthority, Route
 
 
-def _open_deadlines():
-    """Deadlines still to do: open, and no recorded event has completed them (yet)."""
-    return (
-        Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
-        .filter(Q(done_by="") | Q(done_on__gt=timezone.localdate()))
-        .order_by(Coalesce("override_date", "due"), "kind")
-    )
+class UrgencyFilter(admin.SimpleListFilter):
+    """What needs the adviser: the case list's view of workflows.selectors.cases_by_urgency."""
 
-
-class NextDeadlineFilter(admin.SimpleListFilter):
-    title = "next deadline"
-    parameter_name = "due"
+    title = "what needs doing"
+    parameter_name = "urgency"
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", "Overdue"),
-            ("this_week", "Due this week"),
+            ("passed", "A family deadline has passed"),
+            ("due_5wd", "Due in the next 5 working days"),
             ("four_weeks", "Due in the next 4 weeks"),
+            ("family_dates", "A date the family told us waits"),
         ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        end_of_week = today + timedelta(days=6 - today.weekday())
-        if self.value() == "overdue":
-            return queryset.filter(next_due__lt=today)
-        if self.value() == "this_week":
-            return queryset.filter(next_due__gte=today, next_due__lte=end_of_week)
+        if self.value() == "passed":
+            return queryset.filter(passed_family=True)
+        if self.value() == "due_5wd":
+            end, _ = working_days.add_working_days(today, 5)
+            return queryset.filter(next_act_by__gte=today, next_act_by__lte=end)
         if self.value() == "four_weeks":
-            return queryset.filter(next_due__gte=today, next_due__lte=today + timedelta(weeks=4))
+            end = today + timedelta(weeks=4)
+            return queryset.filter(next_act_by__gte=today, next_act_by__lte=end)
+        if self.value() == "family_dates":
+            return queryset.filter(selectors.family_dates_waiting())
         return queryset
+
+
+class WhoseCasesFilter(admin.SimpleListFilter):
+    """An adviser starts on their own open cases; one click shows everything they may see."""
+
+    title = "whose cases"
+    parameter_name = "cases"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My open cases"), ("all", "All I can see")]
+
+    def _default(self, request):
+        return "all" if selectors.sees_all_cases(request.user) else "mine"
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(adviser=request.user, status=Case.Status.OPEN)
+        return queryset
+
+    def __init__(self, request, params, model, model_admin):
+        self.default = self._default(request)
+        super().__init__(request, params, model, model_admin)
 
 
 PROBLEM_STATUSES = [OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
@@ -170,21 +200,20 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(CaseScoped, admin.ModelAdmin):
     case_field = ""
+    # Fits 1280 px beside the filters: what an adviser reads to choose the next case.
     list_display = [
         "reference",
         "family",
-        "adviser",
-        "council_name",
-        "status",
-        "next_deadline",
+        "next_step",
+        "act_by",
         "working_days_left",
         "problems",
-        "erase_on",
     ]
     list_filter = [
-        NextDeadlineFilter,
+        WhoseCasesFilter,
+        UrgencyFilter,
         DeliveryProblemFilter,
-        "routes__kind",
+        ("routes__kind", admin.ChoicesFieldListFilter),
         "adviser",
         "status",
         "reminders_paused",
@@ -218,54 +247,59 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
     change_form_template = "admin/workflows/case/change_form.html"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                next_due=Subquery(
-                    _open_deadlines()
-                    .annotate(effective=Coalesce(F("override_date"), F("due")))
-                    .values("effective")[:1]
-                ),
-                next_kind=Subquery(_open_deadlines().values("kind")[:1]),
-                problem_messages=_count_per_case(
-                    OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
-                ),
-                open_tasks=_count_per_case(
-                    AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
-                ),
-                problem_total=F("problem_messages") + F("open_tasks"),
-            )
-            .prefetch_related("contacts")
-        )
+        queryset = selectors.cases_by_urgency(super().get_queryset(request), timezone.localdate())
+        return queryset.annotate(
+            problem_messages=_count_per_case(
+                OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
+            ),
+            open_tasks=_count_per_case(
+                AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+            ),
+            problem_total=F("problem_messages") + F("open_tasks"),
+        ).prefetch_related("contacts")
 
-    @admin.display(description="council", ordering="council__name")
-    def council_name(self, obj):
-        return obj.council.name if obj.council else obj.local_authority or "-"
+    def get_ordering(self, request):
+        return []  # cases_by_urgency's order, unless a column header is clicked
+
+    def get_list_display(self, request):
+        if selectors.sees_all_cases(request.user):
+            return [*self.list_display[:2], "adviser", *self.list_display[2:]]
+        return self.list_display
+
+    def get_list_filter(self, request):
+        if selectors.sees_all_cases(request.user):
+            return self.list_filter
+        return [f for f in self.list_filter if f != "adviser"]
 
     @admin.display(description="family")
     def family(self, obj):
         return ", ".join(c.name for c in obj.contacts.all())
 
-    @admin.display(description="next deadline", ordering="next_due")
-    def next_deadline(self, obj):
-        if not obj.next_due:
-            return "-"
-        label = obj.next_kind.replace("_", " ")
-        return f"{label}: {rules.long_date(obj.next_due)}"
+    @admin.display(description="next step", ordering="next_act_by")
+    def next_step(self, obj):
+        if not obj.next_kind:
+            return "Nothing to do yet"
+        label = words.deadline_label(obj.next_kind)
+        if obj.next_owner != rules.Owner.PARENT:
+            return f"{label} ({words.owner_label(obj.next_owner).lower()})"
+        return label
+
+    @admin.display(description="act by", ordering="next_act_by")
+    def act_by(self, obj):
+        day = selectors.next_step_act_by(obj)
+        return day.strftime("%a %-d %b %Y") if day else "-"
 
     @admin.display(description="working days left")
     def working_days_left(self, obj):
-        if not obj.next_due:
+        day = selectors.next_step_act_by(obj)
+        if not day:
             return "-"
-        left = working_days.working_days_until(timezone.localdate(), obj.next_due)
-        if obj.next_due < timezone.localdate():
-            return format_html(
-                '<strong style="color:#ba2121">passed, {} working day{} ago</strong>',
-                -left,
-                pluralize(-left),
-            )
-        return left
+        today = timezone.localdate()
+        left = working_days.working_days_until(today, day)
+        text = words.working_days_words(left, today=day == today, passed=day < today)
+        if day < today:
+            return format_html('<strong class="passed" style="color:#ba2121">{}</strong>', text)
+        return text
 
     @admin.display(description="problems", ordering="problem_total")
     def problems(self, obj):
