@@ -57,6 +57,26 @@ class ContactInline(CaseScoped, admin.StackedInline):
     ]
 
 
+class CaseAdviserFilter(admin.SimpleListFilter):
+    """Rows by their case's adviser (the dashboard's links); inside the user's case scope."""
+
+    title = "adviser"
+    parameter_name = "adviser"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return [("none", "Unassigned"), *((u.pk, u.get_username()) for u in users)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(case__adviser__isnull=True)
+        if self.value() and str(self.value()).isdigit():
+            return queryset.filter(case__adviser_id=int(self.value()))
+        return queryset
+
+
 # --- outbox ------------------------------------------------------------------------------------
 
 
@@ -75,7 +95,7 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
         "attempts",
         "error",
     ]
-    list_filter = ["status", "channel", "kind"]
+    list_filter = ["status", "channel", "kind", CaseAdviserFilter]
     date_hierarchy = "send_at"
     search_fields = ["case__reference", "contact__name", "to"]
     list_select_related = ["case", "contact"]
@@ -243,7 +263,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 @admin.register(AdviserTask)
 class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
-    list_filter = [TaskStateFilter, "kind"]
+    list_filter = [TaskStateFilter, "kind", CaseAdviserFilter]
     search_fields = ["case__reference", "text"]
     list_select_related = ["case"]
     # Open first on every database (PostgreSQL sorts NULL last in ascending order).

@@ -259,7 +259,7 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         ).prefetch_related("contacts")
 
     def get_ordering(self, request):
-        return []  # cases_by_urgency's order, unless a column header is clicked
+        return selectors.urgency_order()  # unless a column header is clicked
 
     def get_list_display(self, request):
         if selectors.sees_all_cases(request.user):
