@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,9 +16,10 @@ from django.utils.safestring import mark_safe
 from governance import services as governance_services
 from governance.audit import Action, audit_record
 from notifications import admin_services
+from notifications import history as notification_history
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
-from workflows import rules, selectors, services, words, working_days
+from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalAuthority, Route
@@ -197,6 +198,40 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         )
 
 
+def _routes_on(case, deadlines, key_dates, today):
+    """Each route on the case with its dates and the leaflet's checklist (workflows/routes.py)."""
+    shown = []
+    for route in case.routes.all():
+        guide = routes.ROUTE_GUIDES.get(route.kind)
+        if guide is None:
+            continue
+        shown.append(
+            {
+                "label": route.get_kind_display(),
+                "kind": route.kind,
+                "deadlines": [
+                    {
+                        "label": d.get_kind_display(),
+                        "owner": words.owner_label(d.owner),
+                        "date": d.date_in_words(),
+                        "state": words.state_label(d.state(today)),
+                        "passed": d.state(today) == rules.State.PASSED,
+                    }
+                    for d in deadlines
+                    if d.kind in guide.deadlines
+                ],
+                "key_dates": [
+                    (words.event_label(k.event), rules.long_date(k.value))
+                    for k in key_dates
+                    if k.event in guide.events
+                ],
+                "checklist": guide.checklist,
+                "source": guide.source,
+            }
+        )
+    return shown
+
+
 @admin.register(Case)
 class CaseAdmin(CaseScoped, admin.ModelAdmin):
     case_field = ""
@@ -259,7 +294,12 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         ).prefetch_related("contacts")
 
     def get_ordering(self, request):
-        return selectors.urgency_order()  # unless a column header is clicked
+        # The case list's own order (unless a column header is clicked); other pages that
+        # list cases (filters of related tables) have no urgency annotations.
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name == "workflows_case_changelist":
+            return selectors.urgency_order()
+        return super().get_ordering(request)
 
     def get_list_display(self, request):
         if selectors.sees_all_cases(request.user):
@@ -501,13 +541,31 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                 when=Coalesce("sent_at", "send_at")
             )
             today = timezone.localdate()
+            now = timezone.now()
+            messages_shown = list(history.order_by("-when", "-id")[:HISTORY_LIMIT])
+            for message in messages_shown:
+                message.why = notification_history.waiting_reason(message, now=now)
+                message.about = notification_history.message_about(message)
+            deadlines = list(obj.deadlines.order_by("due"))
+            key_dates = list(obj.key_dates.all())
             context.update(
                 case_passed_deadlines=[
                     d
-                    for d in obj.deadlines.order_by("due")
+                    for d in deadlines
                     if d.owner == rules.Owner.PARENT and d.state(today) == rules.State.PASSED
                 ],
-                case_messages=list(history.order_by("-when", "-id")[:HISTORY_LIMIT]),
+                case_family_dates=[
+                    *obj.reported_dates.filter(status=FamilyReportedDate.Status.WAITING),
+                    *(k for k in key_dates if not k.confirmed),
+                ],
+                case_family_dates_url=reverse("admin:workflows_familyreporteddate_changelist")
+                + f"?case__id__exact={obj.pk}&status__exact=waiting",
+                case_failed_messages=obj.messages.filter(status__in=PROBLEM_STATUSES).count(),
+                case_failed_url=reverse("admin:notifications_outboundmessage_changelist")
+                + f"?case__id__exact={obj.pk}&status__in=failed,unknown",
+                case_routes=_routes_on(obj, deadlines, key_dates, today),
+                case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
+                case_messages=messages_shown,
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
@@ -563,7 +621,35 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
             self.admin_site.admin_view(self.calculator_view),
             name="workflows_calculator",
         )
-        return [calculator, *super().get_urls()]
+        chronology = path(
+            "<path:object_id>/chronology/",
+            self.admin_site.admin_view(self.chronology_view),
+            name="workflows_case_chronology",
+        )
+        return [calculator, chronology, *super().get_urls()]
+
+    def chronology_view(self, request, object_id):
+        case = self.get_object(request, object_id)  # scoped: another adviser's case is not found
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404("No case with that ID")
+        entries = notification_history.case_chronology(case)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(
+                notification_history.chronology_csv(entries), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="chronology-{case.reference}.csv"'
+            )
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Chronology of case {case.reference}",
+            "case": case,
+            "entries": entries,
+            "opts": self.model._meta,
+            "generated": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/workflows/case/chronology.html", context)
 
     def calculator_view(self, request):
         form = CalculatorForm(request.GET or None)
