@@ -664,6 +664,9 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                     if d.done_by
                     else "",
                     "date": rules.date_in_words(due=d.due, act_by=d.act_by),
+                    "label": words.deadline_label(d.kind),
+                    "owner": words.owner_label(d.owner),
+                    "confidence": words.confidence_label(d.confidence),
                 }
                 for d in form.cleaned_data["deadlines"]
             ]
