@@ -626,7 +626,21 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
             self.admin_site.admin_view(self.chronology_view),
             name="workflows_case_chronology",
         )
-        return [calculator, chronology, *super().get_urls()]
+        from notifications import admin_import
+
+        imports = [
+            path(
+                "import/",
+                self.admin_site.admin_view(lambda r: admin_import.import_view(self, r)),
+                name="workflows_case_import",
+            ),
+            path(
+                "import/sample.csv",
+                self.admin_site.admin_view(lambda r: admin_import.sample_view(self, r)),
+                name="workflows_case_import_sample",
+            ),
+        ]
+        return [calculator, chronology, *imports, *super().get_urls()]
 
     def chronology_view(self, request, object_id):
         case = self.get_object(request, object_id)  # scoped: another adviser's case is not found
