@@ -2,7 +2,7 @@
 
 Idempotent: run it again and it tops up what is missing, changing nothing else. Dates count
 back from today, so each case keeps its state. Names, numbers and addresses are made up
-(example.com, and Ofcom's drama numbers 07700 900xxx).
+(example.com, and made-up mobile numbers).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ ADVISERS = [("demo-ann", "Adviser"), ("demo-bob", "Adviser"), ("demo-sue", "Supe
 
 # reference, adviser, family, mobile, routes, {event: days ago}, what it shows
 CASES = [
-    ("DEMO-01", "demo-ann", "Amira Khan", "07700 900101", [], {}, "nothing recorded"),
+    ("DEMO-01", "demo-ann", "Amira Khan", "07400 123101", [], {}, "nothing recorded"),
     (
         "DEMO-02",
         "demo-ann",
         "Ben Jones",
-        "07700 900102",
+        "07400 123102",
         ["mediation", "appeal"],
         {"decision_sent": 10},
         "open",
@@ -38,7 +38,7 @@ CASES = [
         "DEMO-03",
         "demo-ann",
         "Chloe Smith",
-        "07700 900103",
+        "07400 123103",
         ["mediation", "appeal"],
         {
             "decision_sent": 50,
@@ -53,7 +53,7 @@ CASES = [
         "DEMO-04",
         "demo-ann",
         "Dev Patel",
-        "07700 900104",
+        "07400 123104",
         ["appeal"],
         {"decision_sent": 75},
         "passed",
@@ -62,7 +62,7 @@ CASES = [
         "DEMO-05",
         "demo-ann",
         "Erin Walsh",
-        "07700 900105",
+        "07400 123105",
         ["mediation", "appeal"],
         {"decision_sent": 30, "mediation_adviser_contacted": 3, "mediation_declined": 2},
         "certificate awaited",
@@ -71,7 +71,7 @@ CASES = [
         "DEMO-06",
         "demo-bob",
         "Femi Adeyemi",
-        "07700 900106",
+        "07400 123106",
         ["appeal"],
         {"decision_sent": 20},
         "paused",
@@ -80,7 +80,7 @@ CASES = [
         "DEMO-07",
         "demo-ann",
         "Grace Lee",
-        "07700 900107",
+        "07400 123107",
         ["ehc_assessment"],
         {"ehc_request_received": 20},
         "a failed text",
@@ -89,7 +89,7 @@ CASES = [
         "DEMO-08",
         "demo-bob",
         "Hassan Ali",
-        "07700 900108",
+        "07400 123108",
         ["appeal"],
         {"decision_sent": 15},
         "a STOP",
@@ -98,7 +98,7 @@ CASES = [
         "DEMO-09",
         "demo-ann",
         "Isla Brown",
-        "07700 900109",
+        "07400 123109",
         ["complaint"],
         {"complaint_sent": 25, "complaint_response_requested": 2},
         "an adviser task",
@@ -107,7 +107,7 @@ CASES = [
         "DEMO-10",
         None,
         "Jack Wilson",
-        "07700 900110",
+        "07400 123110",
         ["ehc_assessment", "annual_review"],
         {"review_meeting": 10},
         "unassigned",
