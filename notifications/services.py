@@ -173,6 +173,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
         return None  # already sent, cancelled, or another worker has it
     prepared = _prepare(message_id, now=now)
     if isinstance(prepared, str):
+        logger.info("Message %s not sent: %s", message_id, prepared)
         return prepared  # not sent: cancelled, suppressed or held
     message, rendered = prepared
     try:
@@ -182,6 +183,8 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     except SendError as error:
         return _handle_failure(message, error, now=now)
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
+    # Ids and kinds only: never an address, a name or the text.
+    logger.info("Message %s (%s %s) sent", message.id, message.channel, message.kind)
     if message.kind == Kind.CHECK:
         check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
     if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):

@@ -317,6 +317,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Anything a library prints in a worker is logged at INFO, not as a WARNING (Celery's default):
+# Django's own console email backend prints each email whole, which read as a warning per send.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 LOGGING = {
     "version": 1,

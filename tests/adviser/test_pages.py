@@ -299,3 +299,25 @@ def test_no_snake_case_code_reaches_an_admin_page(client):
             if re.search(rf"(?<![\w]){re.escape(code)}(?![\w])", text):
                 found.setdefault(url, []).append(code)
     assert found == {}
+
+
+def test_a_normal_send_logs_one_info_line_per_message_and_no_warning(caplog):
+    import logging
+
+    import time_machine
+
+    from notifications import services as notification_services
+    from tests.factories import ContactFactory
+
+    with time_machine.travel(datetime(2026, 10, 5, 11, tzinfo=UTC), tick=False):
+        case = CaseFactory()
+        ContactFactory(case=case, name="Amira Khan", wants_sms=False)
+        services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+        message = OutboundMessage.objects.filter(case=case, kind="summary").first()
+        OutboundMessage.objects.filter(pk=message.pk).update(status="queued")
+        caplog.set_level(logging.INFO)
+        assert notification_services.message_send(message_id=message.pk) == "sent"
+    lines = [r for r in caplog.records if r.name == "notifications.services"]
+    assert [r.getMessage() for r in lines] == [f"Message {message.pk} (email summary) sent"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "amira" not in caplog.text.lower().split("email message")[0]
