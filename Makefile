@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test lint fmt migrations-check ci bench clean
+.PHONY: help run test lint fmt migrations-check ci bench clean demo
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,3 +42,7 @@ bench: $(BIN)/.installed  ## deadline benchmarks (set DATABASE_URL to PostgreSQL
 
 clean:  ## remove the venv and runtime files
 	rm -rf $(VENV) var
+
+demo: $(BIN)/.installed  ## load a fictional caseload covering every state (idempotent)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py demo_data

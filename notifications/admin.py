@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from governance.audit import Action, audit_record
-from notifications import admin_services, gsm, schedule, services
+from notifications import admin_services, gsm, history, schedule, services
 from notifications.models import (
     AdviserTask,
     Channel,
@@ -22,7 +22,7 @@ from notifications.models import (
 )
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
-from workflows import rules
+from workflows import words
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.models import Case
 
@@ -57,6 +57,26 @@ class ContactInline(CaseScoped, admin.StackedInline):
     ]
 
 
+class CaseAdviserFilter(admin.SimpleListFilter):
+    """Rows by their case's adviser (the dashboard's links); inside the user's case scope."""
+
+    title = "adviser"
+    parameter_name = "adviser"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return [("none", "Unassigned"), *((u.pk, u.get_username()) for u in users)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(case__adviser__isnull=True)
+        if self.value() and str(self.value()).isdigit():
+            return queryset.filter(case__adviser_id=int(self.value()))
+        return queryset
+
+
 # --- outbox ------------------------------------------------------------------------------------
 
 
@@ -75,7 +95,7 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
         "attempts",
         "error",
     ]
-    list_filter = ["status", "channel", "kind"]
+    list_filter = ["status", "channel", "kind", CaseAdviserFilter]
     date_hierarchy = "send_at"
     search_fields = ["case__reference", "contact__name", "to"]
     list_select_related = ["case", "contact"]
@@ -154,7 +174,7 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="deadline", ordering="deadline_kind")
     def deadline_name(self, obj):
-        return obj.deadline_kind.replace("_", " ") or "-"
+        return words.deadline_label(obj.deadline_kind) if obj.deadline_kind else "-"
 
     @admin.display(description="send at (London)", ordering="send_at")
     def send_at_london(self, obj):
@@ -162,8 +182,11 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_flag(self, obj):
+        why = history.waiting_reason(obj, now=timezone.now())
         if obj.status in PROBLEM_STATUSES:
             return format_html('<strong style="{}">{}</strong>', RED, obj.get_status_display())
+        if why:
+            return format_html("{}<br><small>{}</small>", obj.get_status_display(), why)
         return obj.get_status_display()
 
     @admin.display(description="last error")
@@ -243,7 +266,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 @admin.register(AdviserTask)
 class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
-    list_filter = [TaskStateFilter, "kind"]
+    list_filter = [TaskStateFilter, "kind", CaseAdviserFilter]
     search_fields = ["case__reference", "text"]
     list_select_related = ["case"]
     # Open first on every database (PostgreSQL sorts NULL last in ascending order).
@@ -311,7 +334,7 @@ class ModelErrorsAsRowErrorsForm(forms.ModelForm):
 
 
 class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
-    deadline_kind = forms.ChoiceField(choices=[(kind, kind) for kind in rules.DEADLINE_KINDS])
+    deadline_kind = forms.ChoiceField(label="deadline", choices=words.deadline_kind_choices)
 
     class Meta:
         model = ReminderPolicy
@@ -364,7 +387,7 @@ class SendTestForm(forms.Form):
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
     form = ReminderPolicyForm
-    list_display = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
+    list_display = ["deadline_name", "style", "offsets", "send_time", "enabled"]
     list_editable = ["style", "offsets", "send_time", "enabled"]
     list_filter = ["style", "enabled"]
     search_fields = ["deadline_kind"]
@@ -372,6 +395,10 @@ class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # untick "enabled" instead: the planner then cancels what is pending
+
+    @admin.display(description="deadline", ordering="deadline_kind")
+    def deadline_name(self, obj):
+        return words.deadline_label(obj.deadline_kind)
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ModelErrorsAsRowErrorsForm, **kwargs)

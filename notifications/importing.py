@@ -24,9 +24,19 @@ from django.utils import timezone
 from notifications.models import Contact
 from notifications.validators import validate_uk_mobile
 from workflows import rules, services
-from workflows.models import Case, KeyDate
+from workflows.models import Case, KeyDate, Route
 
-FIXED_COLUMNS = ["reference", "parent_name", "email", "mobile", "channels", "placement_only"]
+FIXED_COLUMNS = [
+    "reference",
+    "parent_name",
+    "email",
+    "mobile",
+    "channels",
+    "placement_only",
+    "adviser",  # a staff login's username or email
+    "routes",  # comma-separated route names (complaint, mediation, appeal...)
+    "local_authority",  # a council recorded under Councils, by name
+]
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a name
@@ -48,6 +58,43 @@ class Row:
     placement_only: bool
     events: dict[str, date] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # a re-import changes only the columns it has
+    adviser_id: int | None = None
+    routes: tuple[str, ...] = ()
+    council_id: int | None = None
+    council_name: str = ""
+
+
+@dataclass
+class Lookups:
+    """Names in the file resolved against the database, loaded once per file."""
+
+    advisers: dict[str, int] = field(default_factory=dict)  # username or email, lower case
+    councils: dict[str, tuple[int, str]] = field(default_factory=dict)  # name, lower case
+    routes: dict[str, str] = field(default_factory=dict)  # code or label, lower case
+
+    @classmethod
+    def load(cls, columns: frozenset[str]) -> Lookups:
+        from django.contrib.auth import get_user_model
+
+        from workflows.models import LocalAuthority, RouteKind
+
+        lookups = cls()
+        if "adviser" in columns:
+            for pk, username, email in (
+                get_user_model()
+                .objects.filter(is_staff=True, is_active=True)
+                .values_list("pk", "username", "email")
+            ):
+                lookups.advisers[username.lower()] = pk
+                if email:
+                    lookups.advisers.setdefault(email.lower(), pk)
+        if "local_authority" in columns:
+            for pk, name in LocalAuthority.objects.values_list("pk", "name"):
+                lookups.councils[name.lower()] = (pk, name)
+        for kind in RouteKind:
+            lookups.routes[kind.value] = kind.value
+            lookups.routes[str(kind.label).lower()] = kind.value
+        return lookups
 
 
 @dataclass
@@ -143,6 +190,7 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
         parsed.errors.append(header_error)
         return parsed
     column_set = frozenset(columns)
+    lookups = Lookups.load(column_set)
     seen: dict[str, int] = {}
     started = time.monotonic()
     for number, record, error in records:
@@ -152,7 +200,7 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
         assert record is not None
         if not any(v.strip() for v in record):
             continue  # a blank line
-        row, row_errors = _parse_record(number, columns, record, column_set)
+        row, row_errors = _parse_record(number, columns, record, column_set, lookups)
         if row and row.reference in seen:
             row_errors.append(
                 f"Row {number}, column reference: '{row.reference}' is also on row "
@@ -198,7 +246,11 @@ def _check_header(columns: list[str]) -> str | None:
 
 
 def _parse_record(
-    number: int, columns: list[str], record: list[str], column_set: frozenset[str]
+    number: int,
+    columns: list[str],
+    record: list[str],
+    column_set: frozenset[str],
+    lookups: Lookups | None = None,
 ) -> tuple[Row | None, list[str]]:
     if len(record) > len(columns):
         extra = record[len(columns) :]
@@ -222,11 +274,11 @@ def _parse_record(
             values[column] = value.strip()
     if errors:
         return None, errors
-    return _parse_row(number, values, column_set)
+    return _parse_row(number, values, column_set, lookups or Lookups.load(column_set))
 
 
 def _parse_row(
-    number: int, values: dict[str, str], columns: frozenset[str]
+    number: int, values: dict[str, str], columns: frozenset[str], lookups: Lookups
 ) -> tuple[Row | None, list[str]]:
     errors: list[str] = []
 
@@ -277,6 +329,32 @@ def _parse_row(
     placement = values.get("placement_only", "").lower()
     if placement not in YES | NO:
         error("placement_only", f"'{values['placement_only']}' should be yes or no")
+    adviser_id = None
+    if adviser := values.get("adviser", ""):
+        adviser_id = lookups.advisers.get(adviser.lower())
+        if adviser_id is None:
+            error("adviser", f"'{adviser}' is not the username or email of an adviser's login")
+    routes: list[str] = []
+    for route_name in (r.strip() for r in values.get("routes", "").split(",")):
+        if not route_name:
+            continue
+        kind = lookups.routes.get(route_name.lower())
+        if kind is None:
+            known = ", ".join(sorted(set(lookups.routes.values())))
+            error("routes", f"'{route_name}' is not a route; routes are {known}")
+        elif kind not in routes:
+            routes.append(kind)
+    council_id, council_name = None, ""
+    if council := values.get("local_authority", ""):
+        found = lookups.councils.get(council.lower())
+        if found is None:
+            error(
+                "local_authority",
+                f"'{council}' is not a council recorded under Councils; add it there first, "
+                "or check the spelling",
+            )
+        else:
+            council_id, council_name = found
     events = {}
     for event in rules.EVENTS:
         if values.get(event):
@@ -300,6 +378,10 @@ def _parse_row(
         placement_only=placement in YES,
         events=events,
         columns=columns,
+        adviser_id=adviser_id,
+        routes=tuple(routes),
+        council_id=council_id,
+        council_name=council_name,
     )
     return row, errors
 
@@ -359,6 +441,14 @@ def _write_batch(rows: list[Row], *, now) -> None:
         (changed_contacts if contact.pk else new_contacts).append(contact)
     if clashes:
         raise ImportClash(clashes)
+    Route.objects.bulk_create(
+        [
+            Route(case_id=case_id, kind=kind)
+            for case_id, row in by_case.items()
+            for kind in row.routes
+        ],
+        ignore_conflicts=True,  # a route already on the case stays as it is
+    )
     Contact.objects.bulk_create(new_contacts)
     Contact.objects.bulk_update(
         changed_contacts,
@@ -406,24 +496,33 @@ def _cases_for(rows: list[Row]) -> dict[str, Case]:
     changed = []
     for row in rows:
         case = cases.get(row.reference)
-        if (
-            case is not None
-            and "placement_only" in row.columns
-            and case.placement_only != row.placement_only
-        ):
-            case.placement_only = row.placement_only
+        if case is not None and _apply_case_columns(case, row):
             changed.append(case)
-    Case.objects.bulk_update(changed, ["placement_only"])
-    new = [
-        Case(reference=r.reference, placement_only=r.placement_only)
-        for r in rows
-        if r.reference not in cases
-    ]
+    Case.objects.bulk_update(changed, ["placement_only", "adviser", "council", "local_authority"])
+    new = []
+    for row in rows:
+        if row.reference not in cases:
+            case = Case(reference=row.reference, placement_only=row.placement_only)
+            _apply_case_columns(case, row)
+            new.append(case)
     Case.objects.bulk_create(new)
     if new and new[0].pk is None:  # a database that does not return ids from a bulk insert
         new = list(Case.objects.filter(reference__in=[c.reference for c in new]))
     cases.update({c.reference: c for c in new})
     return cases
+
+
+def _apply_case_columns(case: Case, row: Row) -> bool:
+    """Set the case's columns the file has; say whether anything changed."""
+    before = (case.placement_only, case.adviser_id, case.council_id, case.local_authority)
+    if "placement_only" in row.columns:
+        case.placement_only = row.placement_only
+    if "adviser" in row.columns:
+        case.adviser_id = row.adviser_id
+    if "local_authority" in row.columns:
+        case.council_id = row.council_id
+        case.local_authority = row.council_name
+    return before != (case.placement_only, case.adviser_id, case.council_id, case.local_authority)
 
 
 def _first_parent_contacts(case_ids: list[int]) -> dict[int, Contact]:

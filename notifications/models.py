@@ -129,7 +129,9 @@ class ReminderPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deadline_kind} ({self.style})"
+        from workflows.words import deadline_label
+
+        return f"{deadline_label(self.deadline_kind)} ({self.get_style_display().split(':')[0]})"
 
     def clean(self) -> None:
         from notifications import schedule
@@ -246,7 +248,10 @@ class OutboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        about = self.deadline_kind.replace("_", " ") or self.get_kind_display().lower()
+        from workflows.words import deadline_label
+
+        about = deadline_label(self.deadline_kind) if self.deadline_kind else ""
+        about = about or self.get_kind_display().lower()
         return f"{self.get_channel_display()} {self.get_kind_display().lower()}: {about}"
 
 
@@ -270,7 +275,7 @@ class Suppression(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.address} ({self.get_reason_display()})"
+        return f"{self.get_channel_display()} {self.address} ({self.get_reason_display()})"
 
 
 class AdviserTask(models.Model):

@@ -32,7 +32,7 @@ from notifications.models import (
 )
 from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
 from sendflow.privacy import mask_phone, redact
-from workflows import rules
+from workflows import rules, words
 from workflows.models import Case, Deadline
 
 logger = logging.getLogger(__name__)
@@ -173,6 +173,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
         return None  # already sent, cancelled, or another worker has it
     prepared = _prepare(message_id, now=now)
     if isinstance(prepared, str):
+        logger.info("Message %s not sent: %s", message_id, prepared)
         return prepared  # not sent: cancelled, suppressed or held
     message, rendered = prepared
     try:
@@ -182,13 +183,15 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     except SendError as error:
         return _handle_failure(message, error, now=now)
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
+    # Ids and kinds only: never an address, a name or the text.
+    logger.info("Message %s (%s %s) sent", message.id, message.channel, message.kind)
     if message.kind == Kind.CHECK:
         check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
     if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=f"The corrected date for {message.deadline_kind.replace('_', ' ')} "
+            text=f"The corrected date for {words.deadline_label(message.deadline_kind).lower()} "
             f"({message.due_date:%d/%m/%Y}) had already passed when the family was told. "
             "Contact them about what they can still do (for an appeal: ask the Tribunal to "
             "accept it late).",
@@ -393,7 +396,11 @@ def _fall_back_to_email(message: OutboundMessage, *, now: datetime) -> OutboundM
 
 
 def _failure_text(message: OutboundMessage, error: str, fallback) -> str:
-    what = message.deadline_kind.replace("_", " ") or message.get_kind_display().lower()
+    what = (
+        words.deadline_label(message.deadline_kind).lower()
+        if message.deadline_kind
+        else message.get_kind_display().lower()
+    )
     lines = [
         f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
         f"{error}.",

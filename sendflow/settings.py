@@ -77,7 +77,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=BEHIND_TLS_PROXY)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sendflow.admin_site.SendflowAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -295,6 +295,9 @@ SENDFLOW_RETENTION_BATCH = env.int("SENDFLOW_RETENTION_BATCH", default=100)  # c
 AUDITLOG_STORE_JSON_CHANGES = True
 
 # The outbox pipeline (notifications/services.py).
+# /healthz: beat dispatches every minute, so five without one is a stopped beat.
+SENDFLOW_BEAT_STALE_SECONDS = env.int("SENDFLOW_BEAT_STALE_SECONDS", default=300)
+SENDFLOW_HEALTH_TIMEOUT = env.int("SENDFLOW_HEALTH_TIMEOUT", default=3)  # seconds, the broker
 SENDFLOW_DISPATCH_BATCH = env.int("SENDFLOW_DISPATCH_BATCH", default=1000)  # rows claimed a tick
 SENDFLOW_SEND_CHUNK = env.int("SENDFLOW_SEND_CHUNK", default=10)  # message ids per send task
 SENDFLOW_MAX_ATTEMPTS = env.int("SENDFLOW_MAX_ATTEMPTS", default=6)
@@ -327,6 +330,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Anything a library prints in a worker is logged at INFO, not as a WARNING (Celery's default):
+# Django's own console email backend prints each email whole, which read as a warning per send.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 LOGGING = {
     "version": 1,

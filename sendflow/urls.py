@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from governance.two_factor import two_factor_setup
 from notifications import family_views
 from notifications import views as notification_views
+from sendflow.health import healthz
 from sendflow.privacy import private_page
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
         name="two-factor-setup",
     ),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("f/<str:token>/", private_page(family_views.family_page), name="family-page"),
     path("f/<str:token>/dates/", private_page(family_views.family_dates), name="family-dates"),
     path(

@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,44 +16,75 @@ from django.utils.safestring import mark_safe
 from governance import services as governance_services
 from governance.audit import Action, audit_record
 from notifications import admin_services
+from notifications import history as notification_history
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
-from workflows import rules, services, working_days
+from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalAuthority, Route
 
 
-def _open_deadlines():
-    """Deadlines still to do: open, and no recorded event has completed them (yet)."""
-    return (
-        Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
-        .filter(Q(done_by="") | Q(done_on__gt=timezone.localdate()))
-        .order_by(Coalesce("override_date", "due"), "kind")
-    )
+class UrgencyFilter(admin.SimpleListFilter):
+    """What needs the adviser: the case list's view of workflows.selectors.cases_by_urgency."""
 
-
-class NextDeadlineFilter(admin.SimpleListFilter):
-    title = "next deadline"
-    parameter_name = "due"
+    title = "what needs doing"
+    parameter_name = "urgency"
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", "Overdue"),
-            ("this_week", "Due this week"),
+            ("passed", "A family deadline has passed"),
+            ("due_5wd", "Due in the next 5 working days"),
             ("four_weeks", "Due in the next 4 weeks"),
+            ("family_dates", "A date the family told us waits"),
         ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        end_of_week = today + timedelta(days=6 - today.weekday())
-        if self.value() == "overdue":
-            return queryset.filter(next_due__lt=today)
-        if self.value() == "this_week":
-            return queryset.filter(next_due__gte=today, next_due__lte=end_of_week)
+        if self.value() == "passed":
+            return queryset.filter(passed_family=True)
+        if self.value() == "due_5wd":
+            end, _ = working_days.add_working_days(today, 5)
+            return queryset.filter(next_act_by__gte=today, next_act_by__lte=end)
         if self.value() == "four_weeks":
-            return queryset.filter(next_due__gte=today, next_due__lte=today + timedelta(weeks=4))
+            end = today + timedelta(weeks=4)
+            return queryset.filter(next_act_by__gte=today, next_act_by__lte=end)
+        if self.value() == "family_dates":
+            return queryset.filter(selectors.family_dates_waiting())
         return queryset
+
+
+class WhoseCasesFilter(admin.SimpleListFilter):
+    """An adviser starts on their own open cases; one click shows everything they may see."""
+
+    title = "whose cases"
+    parameter_name = "cases"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My open cases"), ("all", "All I can see")]
+
+    def _default(self, request):
+        return "all" if selectors.sees_all_cases(request.user) else "mine"
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(adviser=request.user, status=Case.Status.OPEN)
+        return queryset
+
+    def __init__(self, request, params, model, model_admin):
+        self.default = self._default(request)
+        super().__init__(request, params, model, model_admin)
 
 
 PROBLEM_STATUSES = [OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
@@ -167,24 +198,57 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         )
 
 
+def _routes_on(case, deadlines, key_dates, today):
+    """Each route on the case with its dates and the leaflet's checklist (workflows/routes.py)."""
+    shown = []
+    for route in case.routes.all():
+        guide = routes.ROUTE_GUIDES.get(route.kind)
+        if guide is None:
+            continue
+        shown.append(
+            {
+                "label": route.get_kind_display(),
+                "kind": route.kind,
+                "deadlines": [
+                    {
+                        "label": d.get_kind_display(),
+                        "owner": words.owner_label(d.owner),
+                        "date": d.date_in_words(),
+                        "state": words.state_label(d.state(today)),
+                        "passed": d.state(today) == rules.State.PASSED,
+                    }
+                    for d in deadlines
+                    if d.kind in guide.deadlines
+                ],
+                "key_dates": [
+                    (words.event_label(k.event), rules.long_date(k.value))
+                    for k in key_dates
+                    if k.event in guide.events
+                ],
+                "checklist": guide.checklist,
+                "source": guide.source,
+            }
+        )
+    return shown
+
+
 @admin.register(Case)
 class CaseAdmin(CaseScoped, admin.ModelAdmin):
     case_field = ""
+    # Fits 1280 px beside the filters: what an adviser reads to choose the next case.
     list_display = [
         "reference",
         "family",
-        "adviser",
-        "council_name",
-        "status",
-        "next_deadline",
+        "next_step",
+        "act_by",
         "working_days_left",
         "problems",
-        "erase_on",
     ]
     list_filter = [
-        NextDeadlineFilter,
+        WhoseCasesFilter,
+        UrgencyFilter,
         DeliveryProblemFilter,
-        "routes__kind",
+        ("routes__kind", admin.ChoicesFieldListFilter),
         "adviser",
         "status",
         "reminders_paused",
@@ -218,54 +282,64 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
     change_form_template = "admin/workflows/case/change_form.html"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                next_due=Subquery(
-                    _open_deadlines()
-                    .annotate(effective=Coalesce(F("override_date"), F("due")))
-                    .values("effective")[:1]
-                ),
-                next_kind=Subquery(_open_deadlines().values("kind")[:1]),
-                problem_messages=_count_per_case(
-                    OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
-                ),
-                open_tasks=_count_per_case(
-                    AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
-                ),
-                problem_total=F("problem_messages") + F("open_tasks"),
-            )
-            .prefetch_related("contacts")
-        )
+        queryset = selectors.cases_by_urgency(super().get_queryset(request), timezone.localdate())
+        return queryset.annotate(
+            problem_messages=_count_per_case(
+                OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
+            ),
+            open_tasks=_count_per_case(
+                AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+            ),
+            problem_total=F("problem_messages") + F("open_tasks"),
+        ).prefetch_related("contacts")
 
-    @admin.display(description="council", ordering="council__name")
-    def council_name(self, obj):
-        return obj.council.name if obj.council else obj.local_authority or "-"
+    def get_ordering(self, request):
+        # The case list's own order (unless a column header is clicked); other pages that
+        # list cases (filters of related tables) have no urgency annotations.
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name == "workflows_case_changelist":
+            return selectors.urgency_order()
+        return super().get_ordering(request)
+
+    def get_list_display(self, request):
+        if selectors.sees_all_cases(request.user):
+            return [*self.list_display[:2], "adviser", *self.list_display[2:]]
+        return self.list_display
+
+    def get_list_filter(self, request):
+        if selectors.sees_all_cases(request.user):
+            return self.list_filter
+        return [f for f in self.list_filter if f != "adviser"]
 
     @admin.display(description="family")
     def family(self, obj):
         return ", ".join(c.name for c in obj.contacts.all())
 
-    @admin.display(description="next deadline", ordering="next_due")
-    def next_deadline(self, obj):
-        if not obj.next_due:
-            return "-"
-        label = obj.next_kind.replace("_", " ")
-        return f"{label}: {rules.long_date(obj.next_due)}"
+    @admin.display(description="next step", ordering="next_act_by")
+    def next_step(self, obj):
+        if not obj.next_kind:
+            return "Nothing to do yet"
+        label = words.deadline_label(obj.next_kind)
+        if obj.next_owner != rules.Owner.PARENT:
+            return f"{label} ({words.owner_label(obj.next_owner).lower()})"
+        return label
+
+    @admin.display(description="act by", ordering="next_act_by")
+    def act_by(self, obj):
+        day = selectors.next_step_act_by(obj)
+        return day.strftime("%a %-d %b %Y") if day else "-"
 
     @admin.display(description="working days left")
     def working_days_left(self, obj):
-        if not obj.next_due:
+        day = selectors.next_step_act_by(obj)
+        if not day:
             return "-"
-        left = working_days.working_days_until(timezone.localdate(), obj.next_due)
-        if obj.next_due < timezone.localdate():
-            return format_html(
-                '<strong style="color:#ba2121">passed, {} working day{} ago</strong>',
-                -left,
-                pluralize(-left),
-            )
-        return left
+        today = timezone.localdate()
+        left = working_days.working_days_until(today, day)
+        text = words.working_days_words(left, today=day == today, passed=day < today)
+        if day < today:
+            return format_html('<strong class="passed" style="color:#ba2121">{}</strong>', text)
+        return text
 
     @admin.display(description="problems", ordering="problem_total")
     def problems(self, obj):
@@ -467,13 +541,31 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                 when=Coalesce("sent_at", "send_at")
             )
             today = timezone.localdate()
+            now = timezone.now()
+            messages_shown = list(history.order_by("-when", "-id")[:HISTORY_LIMIT])
+            for message in messages_shown:
+                message.why = notification_history.waiting_reason(message, now=now)
+                message.about = notification_history.message_about(message)
+            deadlines = list(obj.deadlines.order_by("due"))
+            key_dates = list(obj.key_dates.all())
             context.update(
                 case_passed_deadlines=[
                     d
-                    for d in obj.deadlines.order_by("due")
+                    for d in deadlines
                     if d.owner == rules.Owner.PARENT and d.state(today) == rules.State.PASSED
                 ],
-                case_messages=list(history.order_by("-when", "-id")[:HISTORY_LIMIT]),
+                case_family_dates=[
+                    *obj.reported_dates.filter(status=FamilyReportedDate.Status.WAITING),
+                    *(k for k in key_dates if not k.confirmed),
+                ],
+                case_family_dates_url=reverse("admin:workflows_familyreporteddate_changelist")
+                + f"?case__id__exact={obj.pk}&status__exact=waiting",
+                case_failed_messages=obj.messages.filter(status__in=PROBLEM_STATUSES).count(),
+                case_failed_url=reverse("admin:notifications_outboundmessage_changelist")
+                + f"?case__id__exact={obj.pk}&status__in=failed,unknown",
+                case_routes=_routes_on(obj, deadlines, key_dates, today),
+                case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
+                case_messages=messages_shown,
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
@@ -529,7 +621,49 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
             self.admin_site.admin_view(self.calculator_view),
             name="workflows_calculator",
         )
-        return [calculator, *super().get_urls()]
+        chronology = path(
+            "<path:object_id>/chronology/",
+            self.admin_site.admin_view(self.chronology_view),
+            name="workflows_case_chronology",
+        )
+        from notifications import admin_import
+
+        imports = [
+            path(
+                "import/",
+                self.admin_site.admin_view(lambda r: admin_import.import_view(self, r)),
+                name="workflows_case_import",
+            ),
+            path(
+                "import/sample.csv",
+                self.admin_site.admin_view(lambda r: admin_import.sample_view(self, r)),
+                name="workflows_case_import_sample",
+            ),
+        ]
+        return [calculator, chronology, *imports, *super().get_urls()]
+
+    def chronology_view(self, request, object_id):
+        case = self.get_object(request, object_id)  # scoped: another adviser's case is not found
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404("No case with that ID")
+        entries = notification_history.case_chronology(case)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(
+                notification_history.chronology_csv(entries), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="chronology-{case.reference}.csv"'
+            )
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Chronology of case {case.reference}",
+            "case": case,
+            "entries": entries,
+            "opts": self.model._meta,
+            "generated": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/workflows/case/chronology.html", context)
 
     def calculator_view(self, request):
         form = CalculatorForm(request.GET or None)
@@ -544,6 +678,9 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                     if d.done_by
                     else "",
                     "date": rules.date_in_words(due=d.due, act_by=d.act_by),
+                    "label": words.deadline_label(d.kind),
+                    "owner": words.owner_label(d.owner),
+                    "confidence": words.confidence_label(d.confidence),
                 }
                 for d in form.cleaned_data["deadlines"]
             ]

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from workflows import rules, services
+from workflows import routes, rules, services, words
 from workflows.models import Deadline
 
 
@@ -24,16 +24,28 @@ class CalculatorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for event, label in rules.EVENTS.items():
+        for event in rules.EVENTS:
             self.fields[event] = forms.CharField(
                 required=False,
-                label=event,
-                help_text=label,
+                label=words.event_label(event),
                 widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12}),
             )
 
     def event_fields(self):
         return [self[event] for event in rules.EVENTS]
+
+    def groups(self):
+        """The fields by route (workflows/routes.py): the common ones, and the rest on request
+        (opened when one of them holds a date or an error)."""
+        return [
+            {
+                "title": group.title,
+                "common": [self[e] for e in group.common],
+                "more": [self[e] for e in group.more],
+                "open": any(self[e].value() or self[e].errors for e in group.more),
+            }
+            for group in routes.CALCULATOR_GROUPS
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -79,7 +91,10 @@ class KeyDateFormSet(forms.BaseInlineFormSet):
             if not data or data.get("DELETE") or not data.get("event") or not data.get("value"):
                 continue
             if data["event"] in events:
-                raise ValidationError(f"The {data['event']} date is given twice: keep one.")
+                raise ValidationError(
+                    f"The date \u201c{words.event_label(data['event'])}\u201d is given twice: "
+                    "keep one."
+                )
             events[data["event"]] = data["value"]
         services.facts_check(events=events)
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from workflows import rules
+from workflows import rules, words
 
 
 def new_access_token() -> str:
@@ -154,7 +154,7 @@ class Route(CaseChildMixin, models.Model):
 class KeyDate(CaseChildMixin, models.Model):
     """A dated event in the case ("the certificate was issued on ...")."""
 
-    EVENT_CHOICES = [(name, name.replace("_", " ").capitalize()) for name in rules.EVENTS]
+    EVENT_CHOICES = words.event_choices()  # labels from workflows/words.py
 
     class Source(models.TextChoices):
         ADVISER = "adviser"
@@ -162,7 +162,7 @@ class KeyDate(CaseChildMixin, models.Model):
         IMPORT = "import", "Caseload import"
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="key_dates")
-    event = models.CharField(max_length=40, choices=EVENT_CHOICES)
+    event = models.CharField(max_length=40, choices=words.event_choices)
     value = models.DateField("date")
     recorded_at = models.DateTimeField(auto_now=True)
     source = models.CharField(
@@ -196,7 +196,7 @@ class KeyDate(CaseChildMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.value:%d/%m/%Y}"
+        return f"{words.event_label(self.event)}: {self.value:%d/%m/%Y}"
 
 
 class FamilyReportedDate(CaseChildMixin, models.Model):
@@ -211,7 +211,7 @@ class FamilyReportedDate(CaseChildMixin, models.Model):
         SET_ASIDE = "set_aside", "Set aside: the adviser's date stands"
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="reported_dates")
-    event = models.CharField(max_length=40, choices=KeyDate.EVENT_CHOICES)
+    event = models.CharField(max_length=40, choices=words.event_choices)
     value = models.DateField("date the family gave")
     replaces = models.DateField("the adviser's date", null=True, blank=True)
     reported_at = models.DateTimeField(auto_now_add=True)
@@ -231,7 +231,9 @@ class FamilyReportedDate(CaseChildMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.value:%d/%m/%Y} ({self.get_status_display()})"
+        return (
+            f"{words.event_label(self.event)}: {self.value:%d/%m/%Y} ({self.get_status_display()})"
+        )
 
 
 class Deadline(CaseChildMixin, models.Model):
@@ -243,16 +245,17 @@ class Deadline(CaseChildMixin, models.Model):
         MISSED = "missed"
         WAIVED = "waived"
 
-    KIND_CHOICES = [(kind, kind.replace("_", " ").capitalize()) for kind in rules.DEADLINE_KINDS]
-    OWNER_CHOICES = [(o.value, o.value.replace("_", " ")) for o in rules.Owner]
-    CONFIDENCE_CHOICES = [(c.value, c.value) for c in rules.Confidence]
+    # Labels from workflows/words.py, the one place codes become words.
+    KIND_CHOICES = words.deadline_kind_choices()
+    OWNER_CHOICES = words.owner_choices()
+    CONFIDENCE_CHOICES = words.confidence_choices()
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="deadlines")
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=40, choices=words.deadline_kind_choices)
     due = models.DateField("computed date")
-    owner = models.CharField(max_length=20, choices=OWNER_CHOICES)
+    owner = models.CharField(max_length=20, choices=words.owner_choices)
     rule = models.CharField("legal source", max_length=200)
-    confidence = models.CharField(max_length=12, choices=CONFIDENCE_CHOICES)
+    confidence = models.CharField(max_length=12, choices=words.confidence_choices)
     steps = models.JSONField(default=list)
     warnings = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()

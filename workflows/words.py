@@ -138,3 +138,127 @@ def date_moved_words(kind: str, label: str, before: date, after: date) -> str:
     if name:
         return _("Your %(name)s moved from %(before)s to %(after)s") % values
     return _("%(label)s: the date moved from %(before)s to %(after)s") % values
+
+
+# --- labels: the one place a code becomes words for people (STYLE.md section 11) ----------------
+# Admin lists, filters, forms, the calculator, message history, policies and tasks all take their
+# labels from here; the codes themselves are the stored vocabulary of DESIGN.md and never change.
+
+DEADLINE_LABELS: dict[str, str] = {
+    "appeal": "Appeal to the SEND Tribunal",
+    "mediation_adviser_contact": "Contact the mediation adviser",
+    "certificate_due": "Mediation certificate",
+    "mediation_by": "Mediation meeting",
+    "mediation_meeting_notice": "Notice of the mediation meeting",
+    "mediation_agreement_action": "Council acts on the mediation agreement",
+    "ehc_assessment_decision": "Council's decision on an EHC needs assessment",
+    "ehc_no_plan_decision": "Council's decision not to make an EHC plan",
+    "ehc_final_plan": "Final EHC plan",
+    "draft_plan_comments": "Comments on the draft EHC plan",
+    "review_notice": "Invitations to the annual review meeting",
+    "review_report": "Annual review report",
+    "review_decision": "Council's decision after the annual review",
+    "annual_review": "Next annual review",
+    "amendment_comments": "Comments on the proposed changes to the EHC plan",
+    "reassessment_final_plan": "Final EHC plan after a re-assessment",
+    "discrimination_claim": "Disability discrimination claim",
+    "la_appeal_response": "Council's response to the appeal",
+    "ombudsman_complaint": "Complaint to the Local Government and Social Care Ombudsman",
+    "order_assessment_notice": "Tribunal order: council to start the assessment",
+    "order_assessment_no_plan": "Tribunal order: council's decision after the assessment",
+    "order_assessment_final_plan": "Tribunal order: final EHC plan after the assessment",
+    "order_draft_plan": "Tribunal order: draft EHC plan",
+    "order_final_plan": "Tribunal order: final EHC plan",
+    "order_amended_plan": "Tribunal order: changed EHC plan",
+    "order_name_school": "Tribunal order: school named in the plan",
+    "order_reconsideration": "Tribunal order: council reconsiders",
+    "concession_assessment_notice": "Council gave in: start the assessment",
+    "concession_no_plan": "Council gave in: decision after the assessment",
+    "concession_final_plan": "Council gave in: final EHC plan",
+    "concession_amended_plan": "Council gave in: changed EHC plan",
+    "recommendation_response": "Response to the Tribunal's health or social care recommendation",
+    "final_amended_plan": "Final amended EHC plan",
+    "complaint_response": "Reply to the complaint",
+    "complaint_stage2_response": "Final reply to the complaint (stage 2)",
+    "phase_transfer_review": "Plan review before a move to a new phase of education",
+}
+
+# Who acts, said to an adviser (OWNER_WORDS above speaks to the family: "You").
+OWNER_LABELS: dict[str, str] = {
+    rules.Owner.PARENT: "The family",
+    rules.Owner.LOCAL_AUTHORITY: "The council",
+    rules.Owner.MEDIATION_ADVISER: "The mediation adviser",
+    rules.Owner.SCHOOL: "The school",
+    rules.Owner.TRIBUNAL: "The Tribunal",
+}
+
+STATE_LABELS: dict[str, str] = {
+    rules.State.OPEN: "Open",
+    rules.State.DONE: "Done",
+    rules.State.PASSED: "Passed",
+}
+
+CONFIDENCE_LABELS: dict[str, str] = {
+    rules.Confidence.PRIMARY: "the law itself",
+    rules.Confidence.OFFICIAL: "official guidance",
+    rules.Confidence.SECONDARY: "advice bodies' reading",
+    rules.Confidence.UNCONFIRMED: "our reasoning: check it",
+}
+
+# Statuses of cases, deadlines, messages and tasks, and the channels, are labelled on their
+# models' choices (TextChoices): each code is named there once, and read from there.
+
+
+def _fallback(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+def deadline_label(kind: str) -> str:
+    return DEADLINE_LABELS.get(kind) or _fallback(kind)
+
+
+def event_label(event: str) -> str:
+    return rules.EVENTS.get(event) or _fallback(event)
+
+
+def owner_label(owner: str) -> str:
+    return OWNER_LABELS.get(owner) or _fallback(owner)
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state) or _fallback(state)
+
+
+def confidence_label(confidence: str) -> str:
+    return CONFIDENCE_LABELS.get(confidence) or confidence.lower()
+
+
+# Model and form choices, as callables: Django 5 records the callable in migrations, so a
+# better label later needs no migration.
+def deadline_kind_choices() -> list[tuple[str, str]]:
+    return [(kind, deadline_label(kind)) for kind in rules.DEADLINE_KINDS]
+
+
+def event_choices() -> list[tuple[str, str]]:
+    return [(event, event_label(event)) for event in rules.EVENTS]
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    return [(owner.value, owner_label(owner)) for owner in rules.Owner]
+
+
+def confidence_choices() -> list[tuple[str, str]]:
+    return [(c.value, c.value.capitalize()) for c in rules.Confidence]
+
+
+def working_days_words(left: int, *, today: bool = False, passed: bool = False) -> str:
+    """Working days to a date, said: "Today", "1 working day left", "Passed 3 working days
+    ago"."""
+    if today:
+        return "Today"
+    if passed and left == 0:
+        return "Passed (not a working day since)"
+    if left >= 0:
+        return f"{left} working day{'s' if left != 1 else ''} left"
+    ago = -left
+    return f"Passed {ago} working day{'s' if ago != 1 else ''} ago"

@@ -229,7 +229,8 @@ def test_retention_purge_command_and_the_admin_erase_on_date(admin_client_logged
     settings.SENDFLOW_RETENTION_DAYS = 2190
     case = CaseFactory(status="closed")
     Case.objects.filter(pk=case.pk).update(closed_at=datetime(2027, 1, 4, 12, tzinfo=UTC))
-    page = admin_client_logged_in.get(reverse("admin:workflows_case_changelist")).content.decode()
+    url = reverse("admin:workflows_case_change", args=[case.pk])
+    page = admin_client_logged_in.get(url).content.decode()
     assert "Sunday 2 January 2033" in page  # 2,190 days after 4 January 2027
     out = io.StringIO()
     call_command("retention_purge", "--dry-run", stdout=out)

@@ -75,7 +75,8 @@ def _rows_for(model, case):
 )
 def test_an_adviser_sees_only_their_own_and_unassigned_rows(client, world, model):
     client.force_login(world["ann"])
-    changelist = client.get(_url(model, "changelist"))
+    # The case list opens on the adviser's own open cases; "All I can see" is the scope.
+    changelist = client.get(_url(model, "changelist") + ("?cases=all" if model is Case else ""))
     assert changelist.status_code == 200
     shown = {obj.pk for obj in changelist.context["cl"].result_list}
     assert shown == {_rows_for(model, world["mine"]), _rows_for(model, world["free"])}
@@ -149,8 +150,8 @@ def test_an_adviser_cannot_reassign_a_case_but_takes_on_an_unassigned_one(client
     client.force_login(world["ann"])
     page = client.get(reverse("admin:workflows_case_change", args=[world["mine"].pk]))
     assert 'name="adviser"' not in page.content.decode()  # read-only for an adviser
-    client.post(
-        reverse("admin:workflows_case_changelist"),
+    client.post(  # unassigned cases are under "All I can see"
+        reverse("admin:workflows_case_changelist") + "?cases=all",
         {"action": "take_on", "_selected_action": [world["free"].pk, world["mine"].pk]},
     )
     world["free"].refresh_from_db()

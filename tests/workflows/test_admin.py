@@ -157,17 +157,19 @@ def test_case_list_shows_next_deadline_and_filters_by_when_it_falls(admin_client
 
     url = reverse("admin:workflows_case_changelist")
     page = admin_client_logged_in.get(url).content.decode()
-    # SF-SOON: ehc_assessment_decision Tue 17 Mar 2026 (6 weeks), 5 working days after Tue 10 Mar.
-    assert "Ehc assessment decision" in page or "ehc assessment decision" in page
-    assert "Tuesday 17 March 2026" in page
+    # SF-SOON: the council's decision on the assessment, Tue 17 Mar 2026 (6 weeks), 5 working
+    # days after Tue 10 Mar.
+    assert "Council&#x27;s decision on an EHC needs assessment (the council)" in page
+    assert "Tue 17 Mar 2026" in page
+    assert "5 working days left" in page
 
     def refs(query):
         body = admin_client_logged_in.get(url + query).content.decode()
         return {r for r in ("SF-SOON", "SF-LATE", "SF-LATER") if r in body}
 
-    assert refs("?due=overdue") == {"SF-LATE"}
-    assert refs("?due=this_week") == set()
-    assert refs("?due=four_weeks") == {"SF-SOON"}
+    assert refs("?urgency=passed") == {"SF-LATE"}
+    assert refs("?urgency=due_5wd") == {"SF-SOON"}
+    assert refs("?urgency=four_weeks") == {"SF-SOON"}
 
 
 def test_case_list_searches_by_family_name(admin_client_logged_in):

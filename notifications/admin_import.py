@@ -1,0 +1,156 @@
+"""The case import page in the admin: upload a CSV, a dry-run preview, then confirm.
+
+The uploaded file waits server-side between preview and confirm, in a private folder under the
+system's temporary directory, named by a random id kept in the user's session (so nobody else's
+confirm can reach it). notifications/importing.py does the reading and the all-or-nothing write.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from governance.audit import Action, audit_record
+from notifications import importing
+from workflows.models import Case
+from workflows.selectors import cases_visible_to, sees_all_cases
+
+SAMPLE = Path(__file__).parent / "samples" / "caseload.csv"
+SESSION_KEY = "sendflow_import"
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / "sendflow-imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, one row a case.")
+
+
+def _scope_errors(rows: list[importing.Row], user) -> list[str]:
+    """What this user may not do: another adviser's case, or assigning one to someone else."""
+    if sees_all_cases(user):
+        return []
+    errors = []
+    refs = [r.reference for r in rows]
+    mine = set(
+        cases_visible_to(user).filter(reference__in=refs).values_list("reference", flat=True)
+    )
+    existing = importing.existing_references(rows)
+    for row in rows:
+        if row.reference in existing and row.reference not in mine:
+            errors.append(
+                f"Row {row.number}, column reference: '{row.reference}' is another adviser's case"
+            )
+        if row.adviser_id not in (None, user.pk):
+            errors.append(
+                f"Row {row.number}, column adviser: only a supervisor gives a case to another "
+                "adviser"
+            )
+    return errors
+
+
+def _preview(path: Path, user):
+    parsed = importing.parse_file(path)
+    errors = parsed.errors + _scope_errors(parsed.rows, user)
+    existing = importing.existing_references(parsed.rows) if parsed.rows else set()
+    return parsed, errors, existing
+
+
+def import_view(model_admin, request):
+    if not model_admin.has_add_permission(request):
+        raise Http404
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Import cases from a CSV file",
+        "opts": Case._meta,
+        "sample_url": reverse("admin:workflows_case_import_sample"),
+        "columns": importing.FIXED_COLUMNS,
+    }
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(model_admin, request, context)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", "The file is over 50 MB: split it.")
+        else:
+            token = secrets.token_urlsafe(16)
+            path = _folder() / f"{token}.csv"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            _forget(request)
+            request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+            parsed, errors, existing = _preview(path, request.user)
+            context.update(
+                preview=True,
+                file_name=upload.name,
+                errors=errors,
+                created=[r for r in parsed.rows if r.reference not in existing],
+                updated=[r for r in parsed.rows if r.reference in existing],
+                token=token,
+            )
+    context["form"] = form
+    return TemplateResponse(request, "admin/workflows/case/import.html", context)
+
+
+def _forget(request) -> None:
+    held = request.session.pop(SESSION_KEY, None)
+    if held:
+        (_folder() / f"{held['token']}.csv").unlink(missing_ok=True)
+
+
+def _confirm(model_admin, request, context):
+    held = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    path = _folder() / f"{held.get('token', '')}.csv"
+    if not token or not secrets.compare_digest(token, held.get("token", "")) or not path.exists():
+        messages.error(request, "That preview has expired: upload the file again.")
+        return redirect("admin:workflows_case_import")
+    parsed, errors, existing = _preview(path, request.user)
+    if not errors:
+        try:
+            importing.write(parsed.rows)
+        except importing.ImportClash as clash:
+            errors = clash.errors
+    if errors:
+        context.update(
+            preview=True, file_name=held.get("name"), errors=errors, created=[], updated=[]
+        )
+        context["form"] = UploadForm()
+        return TemplateResponse(request, "admin/workflows/case/import.html", context)
+    refs = [r.reference for r in parsed.rows]
+    if not sees_all_cases(request.user):  # an adviser's new cases are theirs
+        Case.objects.filter(reference__in=refs, adviser__isnull=True).exclude(
+            reference__in=existing
+        ).update(adviser=request.user)
+    for case in Case.objects.filter(reference__in=refs):
+        audit_record(
+            action=Action.IMPORT, case=case, request=request, detail={"file": held.get("name")}
+        )
+    _forget(request)
+    new = len(refs) - len(existing)
+    messages.success(
+        request,
+        f"Imported {len(refs)} case(s) from {held.get('name')}: {new} new, "
+        f"{len(existing)} updated.",
+    )
+    return redirect("admin:workflows_case_changelist")
+
+
+def sample_view(model_admin, request):
+    response = FileResponse(SAMPLE.open("rb"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sendflow-sample-caseload.csv"'
+    return response

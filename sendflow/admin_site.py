@@ -1,0 +1,70 @@
+"""The admin site: the service's name in the header, the index grouped into casework, messages
+and settings, and the adviser's day (notifications.dashboard) on the index page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils import timezone
+
+# Which group each model sits in on the index page; anything not named is a setting.
+GROUPS = [
+    ("casework", "Casework", ["case", "deadline", "familyreporteddate", "advisertask"]),
+    ("messages", "Messages", ["outboundmessage", "suppression"]),
+    ("settings", "Settings", None),
+]
+
+
+class SendflowAdminSite(admin.AdminSite):
+    index_template = "admin/sendflow_index.html"
+
+    @property
+    def site_header(self):
+        return settings.SENDFLOW_ADVICE_SERVICE_NAME
+
+    @property
+    def site_title(self):
+        return settings.SENDFLOW_ADVICE_SERVICE_NAME
+
+    index_title = "Your day"
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        models = [m for app in apps for m in app["models"]]
+        placed: set[int] = set()
+        grouped = []
+        for label, name, wanted in GROUPS:
+            if wanted is None:
+                chosen = [m for m in models if id(m) not in placed]
+            else:
+                chosen = sorted(
+                    (m for m in models if m["object_name"].lower() in wanted),
+                    key=lambda m: wanted.index(m["object_name"].lower()),
+                )
+            placed.update(id(m) for m in chosen)
+            if chosen:
+                grouped.append(
+                    {
+                        "name": name,
+                        "app_label": label,
+                        "app_url": chosen[0]["admin_url"] or "",
+                        "has_module_perms": True,
+                        "models": chosen,
+                    }
+                )
+        return grouped
+
+    def index(self, request, extra_context=None):
+        from notifications.dashboard import dashboard
+
+        context = dashboard(request.user, today=timezone.localdate(), now=timezone.now()) | (
+            extra_context or {}
+        )
+        return super().index(request, context)
+
+
+class SendflowAdminConfig(AdminConfig):
+    default_site = "sendflow.admin_site.SendflowAdminSite"
