@@ -536,6 +536,8 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         return TemplateResponse(request, "admin/workflows/case/erase_confirm.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The case page is where the deadlines' working is read: give it the whole width.
+        context["is_nav_sidebar_enabled"] = False
         if obj is not None and obj.pk:
             history = obj.messages.select_related("contact").annotate(
                 when=Coalesce("sent_at", "send_at")
