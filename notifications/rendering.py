@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import gsm
 from notifications.models import OutboundMessage, ReminderPolicy
@@ -45,11 +45,16 @@ class DeadlineWords:
 _DEFAULT_LATE = "Contact your adviser today about what you can still do."
 
 
-def deadline_words(kind: str, due: date, *, act_by: date | None = None) -> DeadlineWords:
+def deadline_words(
+    kind: str, due: date, *, act_by: date | None = None, language: str = "en"
+) -> DeadlineWords:
     """The lines of templates/notifications/deadlines/<kind>.txt, filled in: label, sentence,
     what to do, and (optional) what can still be done once the date has passed."""
     template = select_template(
-        [f"notifications/deadlines/{kind}.txt", "notifications/deadlines/default.txt"],
+        [
+            *in_language(f"notifications/deadlines/{kind}.txt", language),
+            *in_language("notifications/deadlines/default.txt", language),
+        ],
         using=TEXT,
     )
     due_words = rules.date_in_words(due=due, act_by=act_by or due)
@@ -67,9 +72,11 @@ def deadline_words(kind: str, due: date, *, act_by: date | None = None) -> Deadl
     )
 
 
-def words_for(deadline) -> DeadlineWords:
+def words_for(deadline, *, language: str = "en") -> DeadlineWords:
     """The words for a stored deadline, with its override and day to act by."""
-    return deadline_words(deadline.kind, deadline.effective_due, act_by=deadline.effective_act_by)
+    return deadline_words(
+        deadline.kind, deadline.effective_due, act_by=deadline.effective_act_by, language=language
+    )
 
 
 def fallback_of(message: OutboundMessage) -> str:
@@ -111,27 +118,38 @@ def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered
             subject=message.subject or f"{settings.SENDFLOW_ADVICE_SERVICE_NAME} test message",
             body=message.body,
         )
-    context = _context(message, today=timezone.localdate(now))
+    language = message.contact.language if message.contact else settings.LANGUAGE_CODE[:2]
+    with translation.override(language):
+        return _render(message, now=now, language=language)
+
+
+def in_language(path: str, language: str) -> list[str]:
+    """A reviewed translation is a template file of the same name under the language's folder
+    (notifications/cy/sms/reminder.txt): adding one needs no code. English is the fallback."""
+    return [path.replace("notifications/", f"notifications/{language}/", 1), path]
+
+
+def _render(message: OutboundMessage, *, now: datetime, language: str) -> Rendered:
+    context = _context(message, today=timezone.localdate(now), language=language)
     kind = message.kind
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
         kind = fallback_of(message)  # the same words as the text that failed, by email
-    template = f"notifications/{message.channel}/{kind}.txt"
+    template = in_language(f"notifications/{message.channel}/{kind}.txt", language)
     if kind == Kind.SUMMARY and message.channel == "sms":
         body = _summary_text(template, context)
     else:
         body = render_to_string(template, context, using=TEXT)
     subject = ""
     if message.channel == "email":
-        subject = " ".join(
-            render_to_string(f"notifications/email/{kind}_subject.txt", context, using=TEXT).split()
-        )
+        subject_template = in_language(f"notifications/email/{kind}_subject.txt", language)
+        subject = " ".join(render_to_string(subject_template, context, using=TEXT).split())
         body = body.strip() + "\n"
     else:
         body = gsm.normalise(body)
     return Rendered(subject=subject, body=body, dates_told=context["dates_told"])
 
 
-def _summary_text(template: str, context: dict) -> str:
+def _summary_text(template: list[str], context: dict) -> str:
     candidates = context["sms_candidates"]
     for shown in range(min(SMS_SUMMARY_LINES, len(candidates)), 0, -1):
         context.update(sms_lines=candidates[:shown], sms_more=len(candidates) - shown)
@@ -141,7 +159,7 @@ def _summary_text(template: str, context: dict) -> str:
     return body if candidates else render_to_string(template, context, using=TEXT)
 
 
-def _context(message: OutboundMessage, *, today: date) -> dict:
+def _context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
     case, contact = message.case, message.contact
     adviser = case.adviser
     context = {
@@ -157,14 +175,14 @@ def _context(message: OutboundMessage, *, today: date) -> dict:
         "dates_told": {},
     }
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
-        context.update(_summary_context(case, today=today))
+        context.update(_summary_context(case, today=today, language=language))
         return context
     deadline = message.deadline
     if deadline is not None:
         due, act_by = deadline.effective_due, deadline.effective_act_by
     else:
         due = act_by = message.due_date
-    words = deadline_words(message.deadline_kind, due, act_by=act_by)
+    words = deadline_words(message.deadline_kind, due, act_by=act_by, language=language)
     context.update(
         label=words.label,
         sentence=words.sentence,
@@ -189,7 +207,7 @@ SMS_SUMMARY_LINES = 2
 SMS_SEGMENTS = 3
 
 
-def _summary_context(case, *, today: date) -> dict:
+def _summary_context(case, *, today: date, language: str = "en") -> dict:
     """Every date the family hears about: the family's own passed dates said as passed, their
     dates ahead (reminded before), and dates others owe them (checked the day after). Done
     steps are left out: there is nothing more to do for them."""
@@ -206,10 +224,11 @@ def _summary_context(case, *, today: date) -> dict:
             passed.append(deadline)
         else:
             upcoming.append(deadline)
-    upcoming_words = [vars(words_for(d)) for d in upcoming]
-    passed_words = [vars(words_for(d)) for d in passed]
+    upcoming_words = [vars(words_for(d, language=language)) for d in upcoming]
+    passed_words = [vars(words_for(d, language=language)) for d in passed]
     owed_words = [
-        {**vars(words_for(d)), "passed": d.state(today) == rules.State.PASSED} for d in owed
+        {**vars(words_for(d, language=language)), "passed": d.state(today) == rules.State.PASSED}
+        for d in owed
     ]
     # Texts lead with what has passed: it is the one thing to act on today.
     candidates = (

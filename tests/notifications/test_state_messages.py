@@ -330,3 +330,22 @@ def test_on_the_appeal_s_last_day_the_mediation_adviser_date_raises_no_second_al
     at(london(date(2026, 3, 17), 2, 30), workflow_services.deadlines_recompute, case=family)
     assert {m.deadline_kind for m in pending(family, kind="passed")} == {"appeal"}
     assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
+
+
+def test_a_reviewed_translation_is_a_template_file_and_needs_no_code(family, settings, tmp_path):
+    """Issue 8: a service adds a language by adding templates under notifications/<code>/."""
+    import copy
+
+    folder = tmp_path / "notifications" / "cy" / "sms"
+    folder.mkdir(parents=True)
+    (folder / "summary.txt").write_text("Eich dyddiadau: {{ family_url }}\n")
+    templates = copy.deepcopy(settings.TEMPLATES)
+    text = next(t for t in templates if t.get("NAME") == "text")
+    text["DIRS"] = [tmp_path, *text["DIRS"]]
+    settings.TEMPLATES = templates  # the engines are rebuilt from the changed setting
+    contact = family.contacts.get()
+    type(contact).objects.filter(pk=contact.pk).update(language="cy")
+    set_date(family, "decision_sent", date(2026, 12, 31), moment=london(date(2026, 12, 31)))
+    run_dispatch(london(date(2026, 12, 31), 11))
+    assert locmem.outbox[0].body.startswith("Eich dyddiadau: https://sendflow.example.org/f/")
+    assert "Your key dates" in mail.outbox[0].subject  # no Welsh email yet: English
