@@ -313,12 +313,18 @@ def _parse_row(
     mobile = values.get("mobile", "")
     if mobile:
         try:
-            validate_uk_mobile(mobile)
-            mobile = phonenumbers.format_number(
-                phonenumbers.parse(mobile, "GB"), phonenumbers.PhoneNumberFormat.E164
-            )
-        except ValidationError as exc:
-            error("mobile", exc.messages[0])
+            phone = phonenumbers.parse(mobile, "GB")  # once: parsing is most of a row's cost
+        except phonenumbers.NumberParseException:
+            error("mobile", f"'{mobile}' is not a phone number.")
+        else:
+            try:
+                validate_uk_mobile(phone)
+                mobile = phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.E164)
+            except ValidationError as exc:
+                national = phonenumbers.format_number(
+                    phone, phonenumbers.PhoneNumberFormat.NATIONAL
+                )
+                error("mobile", exc.messages[0].replace(f"'{national}'", f"'{mobile}'"))
     channels = {c.strip().lower() for c in values.get("channels", "").split(",") if c.strip()}
     if channels - {"sms", "email"}:
         error("channels", f"'{values['channels']}' should be sms, email or sms,email")

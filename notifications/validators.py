@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 def validate_uk_mobile(value) -> None:
     """Accept only UK mobile numbers: reminders go by SMS, and landlines cannot receive them."""
     number = value if isinstance(value, phonenumbers.PhoneNumber) else None
-    if number is None:
+    if number is not None:  # as a person would write it, not the object's debug text
+        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    else:
         try:
             number = phonenumbers.parse(str(value), "GB")
         except phonenumbers.NumberParseException as exc:

@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from notifications.planner import messages_plan
 from workflows import rules
@@ -117,13 +118,15 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     ]
     # Only what changed is written (a nightly recompute changes almost nothing). Status and
     # overrides belong to the adviser: the upsert leaves them alone...
+    new = [row for row in rows if (row.case_id, row.kind) not in stored]
     Deadline.objects.bulk_create(
-        [row for row in rows if _changed(row, stored.get((row.case_id, row.kind)))],
+        [row for row in rows if (row.case_id, row.kind) in stored and _changed(row, stored)],
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["case", "kind"],
         update_fields=_COMPUTED_FIELDS,
     )
+    _insert_new(new)
     # ...unless the computed date moved: a deadline marked missed may stand again (a later
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
@@ -163,10 +166,46 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
     return stored
 
 
-def _changed(row: Deadline, stored: _Stored | None) -> bool:
-    if stored is None:
-        return True
-    return tuple(getattr(row, f) for f in _COMPARED_FIELDS) != stored.computed
+def _changed(row: Deadline, stored: dict[tuple[int, str], _Stored]) -> bool:
+    before = stored[(row.case_id, row.kind)]
+    return tuple(getattr(row, f) for f in _COMPARED_FIELDS) != before.computed
+
+
+# A new deadline starts open, with no override: the adviser's columns at their defaults.
+_NEW_DEADLINE_DEFAULTS = {
+    "status": Deadline.Status.OPEN.value,
+    "override_date": None,
+    "override_reason": "",
+    "overridden_by_id": None,
+    "overridden_at": None,
+}
+
+
+def _insert_new(rows: list[Deadline]) -> None:
+    """Insert deadlines no case had yet. The cases are locked, so none can appear meanwhile:
+    on PostgreSQL through COPY (an import of thousands of cases spends most of its time here
+    otherwise), elsewhere through bulk_create."""
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_create(rows, batch_size=2000)
+        return
+    if not rows:
+        return
+    names = ["case_id", "kind", *_COMPUTED_FIELDS, *_NEW_DEADLINE_DEFAULTS]
+    columns = {f.attname: f.column for f in Deadline._meta.concrete_fields}
+    assert set(columns) - {"id"} == set(names), "a new Deadline column needs a value here"
+    quoted = ", ".join(connection.ops.quote_name(columns[n]) for n in names)
+    table = connection.ops.quote_name(Deadline._meta.db_table)
+    defaults = tuple(_NEW_DEADLINE_DEFAULTS.values())
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            values = [getattr(row, n) for n in names[: 2 + len(_COMPUTED_FIELDS)]]
+            for i, name in enumerate(names[2 : 2 + len(_COMPUTED_FIELDS)], start=2):
+                if name in ("steps", "warnings"):
+                    values[i] = Jsonb(values[i])
+            copy.write_row((*values, *defaults))
 
 
 def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
