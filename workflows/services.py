@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from notifications.planner import messages_plan
 from workflows import rules
-from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate
+from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
 
@@ -407,3 +408,38 @@ def deadline_update(
     deadline.full_clean()
     deadline.save()
     return deadline
+
+
+@transaction.atomic
+def given_date_set(
+    *,
+    case: Case,
+    kind: str,
+    value: date,
+    time: dt_time | None = None,
+    label: str = "",
+    owner: str = "",
+    source: str = "",
+    recorded_source: str = GivenDate.Source.ADVISER,
+    confirmed: bool = True,
+    given_date: GivenDate | None = None,
+) -> GivenDate:
+    """Record a date a letter gave (or move `given_date` to a new one), then re-plan the case's
+    messages in the same transaction: a moved date the family was told sends "date changed"."""
+    given_date = given_date or GivenDate(case=case)
+    given_date.kind, given_date.value, given_date.time = kind, value, time
+    given_date.label, given_date.owner, given_date.source = label, owner, source
+    given_date.recorded_source, given_date.confirmed = recorded_source, confirmed
+    given_date.full_clean()
+    given_date.save()
+    messages_plan(case_ids=[case.id])
+    return given_date
+
+
+@transaction.atomic
+def given_date_done(*, given_date: GivenDate, done_on: date | None) -> GivenDate:
+    """The adviser marks a given date done (the form sent, the meeting held), or undoes it."""
+    given_date.done_on = done_on
+    given_date.save(update_fields=["done_on", "recorded_at"])
+    messages_plan(case_ids=[given_date.case_id])
+    return given_date
