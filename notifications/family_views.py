@@ -203,7 +203,9 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
                 },
             )
             labels = {
-                row.deadline.kind: row.label for row in family.standing(case, today=today).rows
+                row.deadline.kind: row.label
+                for row in family.standing(case, today=today).rows
+                if row.deadline
             }
             changes = []
             for change in result.changes:
