@@ -237,8 +237,12 @@ def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
         )
         if given.is_meeting:
             moments = [
-                (Kind.REMINDER, "1wd", "The working day before."),
-                (Kind.REMINDER, "0d", "The morning of the day."),
+                (
+                    Kind.REMINDER,
+                    "1wd",
+                    "The working day before at 10:00, and again on the morning (08:00, a text "
+                    'after quiet hours) with "That is today."',
+                )
             ]
         elif given.is_family_own:
             moments = [(Kind.REMINDER, "2wd", "Counts down like the appeal's policy.")]
@@ -247,8 +251,8 @@ def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
         moments.append((Kind.DATE_CHANGED, "", "Sent when the date the family was told moves."))
         previews = []
         for message_kind, offset, note in moments:
-            back = {"0d": 0, "1wd": 1}.get(offset, 2)
-            sent_on = working_days.add_working_days(value, -back)[0] if back else value
+            back = 1 if offset == "1wd" else 2
+            sent_on = working_days.add_working_days(value, -back)[0]
             if message_kind == Kind.CHECK:
                 sent_on = working_days.next_working_day(value)
             moment = schedule.local_instant(sent_on, datetime_time(10, 0))
