@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.planner import messages_plan
-from workflows import rules
+from workflows import rules, words
 from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
@@ -443,3 +443,49 @@ def given_date_done(*, given_date: GivenDate, done_on: date | None) -> GivenDate
     given_date.save(update_fields=["done_on", "recorded_at"])
     messages_plan(case_ids=[given_date.case_id])
     return given_date
+
+
+@transaction.atomic
+def family_given_date_report(*, case: Case, kind: str, value: date) -> FamilyDateResult:
+    """A date from a letter the family told us on their page. Used at once, as the family's and
+    unconfirmed, unless the adviser already recorded another date of that kind from the letter:
+    then theirs stands and the adviser is asked to look. Either way the adviser gets a task."""
+    from notifications.models import AdviserTask  # notifications builds on workflows
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    label = words.given_kind_label(kind)
+    existing = case.given_dates.filter(kind=kind, done_on__isnull=True).order_by("id").first()
+    if existing is not None and existing.value == value:
+        return FamilyDateResult(used=True)
+    if existing is not None and existing.confirmed:
+        AdviserTask.objects.create(
+            case=case,
+            kind=AdviserTask.Kind.FAMILY_DATE,
+            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
+            f"{rules.long_date(existing.value)}. Their date is not used: check the letter and "
+            "change the date on the case if theirs is right.",
+        )
+        return FamilyDateResult(used=False, replaces=existing.value)
+    before = existing.value if existing else None
+    given_date_set(
+        case=case,
+        kind=kind,
+        value=value,
+        time=existing.time if existing else None,
+        owner=existing.owner if existing else "",
+        source=existing.source if existing else "",
+        recorded_source=GivenDate.Source.FAMILY,
+        confirmed=False,
+        given_date=existing,
+    )
+    AdviserTask.objects.create(
+        case=case,
+        kind=AdviserTask.Kind.FAMILY_DATE,
+        text=f"The family told us: {label} on {rules.long_date(value)}. It is used now: check "
+        "it against the letter, add the time for a hearing or meeting, and tick confirmed on "
+        "the case's dates given in letters.",
+    )
+    return FamilyDateResult(
+        used=True,
+        changes=[DateChange(kind=GivenDate.COVERS.get(kind, kind), before=before, after=value)],
+    )

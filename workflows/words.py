@@ -48,6 +48,19 @@ FAMILY_EVENTS: dict[str, tuple[str, str]] = {
     "complaint_response_received": (gettext_lazy("The reply to my complaint arrived"), ""),
 }
 
+# Dates a letter gives that a family can tell us (a GivenDate kind each, told as the family's and
+# waiting for the adviser's check); unlike the events above they may be in the future.
+FAMILY_GIVEN: dict[str, tuple[str, str]] = {
+    "hearing": (
+        gettext_lazy("The Tribunal gave me a hearing date"),
+        gettext_lazy("Use the date in the Tribunal's letter. Your adviser adds the time."),
+    ),
+    "final_evidence": (gettext_lazy("The Tribunal's date for final evidence"), ""),
+    "attendance_form": (gettext_lazy("The Tribunal's date for the attendance form"), ""),
+    "mediation_meeting": (gettext_lazy("The date of my mediation meeting"), ""),
+    "annual_review_meeting": (gettext_lazy("The date of the annual review meeting"), ""),
+}
+
 # "Your appeal date moved from ...": the date's own name, where a short one reads better.
 DATE_NAMES = {
     "appeal": gettext_lazy("appeal date"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from notifications import family
+from notifications.models import AdviserTask, OutboundMessage
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
 from workflows.models import GivenDate
@@ -113,3 +114,58 @@ def test_the_admin_case_page_lists_given_dates_with_their_working(admin_client_l
     assert "dates given in letters" in page.lower()
     assert "The Tribunal set this date in its letter of 12 March 2027." in page
     assert GivenDate.objects.filter(case=case).count() == 3
+
+
+def tell(client, case, event, day, month, year):
+    return client.post(
+        reverse("family-dates", args=[case.access_token]),
+        {"event": event, "date-day": day, "date-month": month, "date-year": year},
+    )
+
+
+def test_a_family_told_given_date_is_used_at_once_and_waits_for_the_advisers_check(client):
+    case = CaseFactory(reference="SF-TOLD")
+    ContactFactory(case=case, name="Amira", email="amira@example.com")
+    page = client.get(reverse("family-dates", args=[case.access_token])).content.decode()
+    assert "The Tribunal gave me a hearing date" in page
+
+    response = tell(client, case, "hearing", "8", "6", "2027")  # a future date is fine here
+    assert response.status_code == 200
+    assert "The Tribunal gave me a hearing date: Tuesday 8 June 2027" in response.content.decode()
+    hearing = case.given_dates.get()
+    assert (hearing.kind, hearing.value, hearing.time) == ("hearing", date(2027, 6, 8), None)
+    assert (hearing.recorded_source, hearing.confirmed) == ("family", False)
+    task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.FAMILY_DATE)
+    assert "tick confirmed" in task.text
+    # Used at once: reminded, and on the family's page.
+    assert OutboundMessage.objects.filter(given_date=hearing, offset="1wd").exists()
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "On Tuesday 8 June 2027" in page
+
+    # The adviser checks it against the letter, adds the time and confirms it.
+    services.given_date_set(
+        case=case,
+        given_date=hearing,
+        kind="hearing",
+        value=date(2027, 6, 8),
+        time=time(10, 0),
+        source="Tribunal letter of 12 March 2027",
+    )
+    hearing.refresh_from_db()
+    assert (hearing.recorded_source, hearing.confirmed) == ("adviser", True)
+
+    # A different date from the family now waits: the adviser's date from the letter stands.
+    response = tell(client, case, "hearing", "15", "6", "2027")
+    assert "Your adviser will check this date" in response.content.decode()
+    hearing.refresh_from_db()
+    assert hearing.value == date(2027, 6, 8)
+    assert AdviserTask.objects.filter(
+        case=case, kind=AdviserTask.Kind.FAMILY_DATE, text__contains="Their date is not used"
+    ).exists()
+
+
+def test_a_past_event_still_cannot_be_in_the_future(client):
+    case = CaseFactory(reference="SF-FUTURE")
+    response = tell(client, case, "certificate_issued", "8", "6", "2027")
+    assert response.status_code == 400
+    assert "The date must be today or in the past" in response.content.decode()
