@@ -109,32 +109,32 @@ def messages_dispatch_due(*, budget_seconds: float = 45.0) -> int:
 
 
 def _supersede_older_reminders(rows) -> tuple[list[int], list[int]]:
-    """After downtime several reminders for one date may be due: only the latest goes."""
+    """After downtime several reminders for one date may be due: only the latest goes (for a
+    hearing missed the day before, the morning's)."""
     latest: dict[tuple, tuple[datetime, int]] = {}
     keep, superseded = [], []
     for message_id, kind, deadline_id, given_date_id, contact_id, channel, send_at in rows:
         if kind != Kind.REMINDER:
             keep.append(message_id)
             continue
-        if given_date_id:  # a date a letter gave: the day before and the morning both go
-            keep.append(message_id)
-            continue
-        key = (deadline_id, contact_id, channel)
+        key = (deadline_id, given_date_id, contact_id, channel)
         if key in latest:
             superseded.append(latest[key][1])
         latest[key] = (send_at, message_id)
     reminder_rows = [(key, sent_at, message_id) for key, (sent_at, message_id) in latest.items()]
     if reminder_rows:
         # A later reminder already on its way also makes an older one pointless.
+        deadline_ids = {key[0] for key, _, _ in reminder_rows if key[0]}
+        given_ids = {key[1] for key, _, _ in reminder_rows if key[1]}
         ahead = set(
             OutboundMessage.objects.filter(
+                Q(deadline_id__in=deadline_ids) | Q(given_date_id__in=given_ids),
                 kind=Kind.REMINDER,
-                deadline_id__in={key[0] for key, _, _ in reminder_rows},
                 status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED],
-            ).values_list("deadline_id", "contact_id", "channel", "send_at")
+            ).values_list("deadline_id", "given_date_id", "contact_id", "channel", "send_at")
         )
         for key, send_at, message_id in reminder_rows:
-            if any(a[:3] == key and a[3] > send_at for a in ahead):
+            if any(a[:4] == key and a[4] > send_at for a in ahead):
                 superseded.append(message_id)
             else:
                 keep.append(message_id)

@@ -259,3 +259,12 @@ def test_every_given_kind_renders_its_reminder_within_three_texts(family):
         assert rendered.segments <= 3, (kind, rendered.body)
         assert "{" not in rendered.body
     assert first_allowed("email", london(date(2027, 6, 7), 8)) == london(date(2027, 6, 7), 8)
+
+
+def test_after_downtime_only_the_hearings_morning_reminder_goes(family):
+    record(family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 6, 7))
+    # Nothing was dispatched on Friday 4 June: on Monday morning both are due.
+    sent = send_due(london(date(2027, 6, 7), 9, 1))
+    assert {(m.channel, m.offset) for m in sent} == {("sms", "0d"), ("email", "0d")}
+    superseded = OutboundMessage.objects.filter(case=family, status=Status.SUPERSEDED)
+    assert {(m.channel, m.offset) for m in superseded} == {("sms", "1wd"), ("email", "1wd")}
