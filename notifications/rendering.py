@@ -213,6 +213,8 @@ def _given_context(message: OutboundMessage, *, today: date) -> dict:
         "when": when_text(today=today, due=given.act_by),
         "passed": given.value < today,
         "dates_told": {given.told_key: given.value.isoformat()},
+        "given": True,
+        "working": given.working(),  # "The Tribunal set this date in its letter of ..."
     }
 
 

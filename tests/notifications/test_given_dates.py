@@ -152,6 +152,10 @@ def test_hearing_gets_a_reminder_the_working_day_before_and_on_the_morning_outsi
     assert text.status == Status.SENT
     assert "Your Tribunal hearing is on Monday 7 June 2027 at 10am. That is today." in text.body
     assert "bundle" in text.body  # what to prepare, from templates/notifications/given/
+    assert "our calculation" not in text.body  # the Tribunal's date, not ours
+    email = sent.get(channel="email")
+    assert email.subject == "Tribunal hearing: Monday 7 June 2027 at 10am (today)"
+    assert "The Tribunal set this date in its letter of 12 March 2027." in email.body
     assert text.dates_told == {f"given-{text.given_date_id}": "2027-06-07"}
 
 
