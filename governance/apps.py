@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from notifications.models import Contact, ReminderPolicy, Suppression
-        from workflows.models import Case, Deadline, KeyDate, Route
+        from workflows.models import Case, Deadline, GivenDate, KeyDate, Route
 
         # Change history with before and after values. The family link's token is never
         # written into the log; the outbox and tasks are written by the pipeline (their own
@@ -20,6 +20,7 @@ class GovernanceConfig(AppConfig):
         auditlog.register(Contact, exclude_fields=["opt_out_token"])
         auditlog.register(Route)
         auditlog.register(KeyDate, exclude_fields=["recorded_at"])
+        auditlog.register(GivenDate, exclude_fields=["recorded_at"])
         auditlog.register(Deadline, include_fields=["status", "override_date", "override_reason"])
         auditlog.register(ReminderPolicy)
         auditlog.register(Suppression)

@@ -78,6 +78,20 @@ def case_export_data(*, case: Case) -> dict:
             {"event": k.get_event_display(), "name": k.event, "date": _when(k.value)}
             for k in case.key_dates.all()
         ],
+        "given_dates": [
+            {
+                "what": g.title,
+                "name": g.kind,
+                "date": _when(g.value),
+                "time": g.time.isoformat("minutes") if g.time else "",
+                "who_acts": g.get_owner_display(),
+                "where_it_came_from": g.source,
+                "recorded_by": g.get_recorded_source_display(),
+                "confirmed": g.confirmed,
+                "done_on": _when(g.done_on),
+            }
+            for g in case.given_dates.all()
+        ],
         "deadlines": [
             {
                 "deadline": d.get_kind_display(),
@@ -219,6 +233,9 @@ def case_erase(
             opt_out_token=_new_contact_token(),
         )
     AdviserTask.objects.filter(case=case).update(text=ERASED)
+    # A given date's own words may name people; its date stays, like the key dates.
+    case.given_dates.update(source="")
+    case.given_dates.exclude(label="").update(label=ERASED)
     _scrub_change_history(case=case)
     first = case.erased_at is None
     Case.objects.filter(pk=case.pk).update(

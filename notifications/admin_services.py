@@ -21,7 +21,7 @@ from notifications.models import AdviserTask, Contact, OutboundMessage, Reminder
 from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules, working_days
 from workflows import services as workflow_services
-from workflows.models import Case, Deadline
+from workflows.models import Case, Deadline, GivenDate
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +214,66 @@ def _previews(*, adviser, today: date) -> list[PreviewGroup]:
                 policy=policy,
                 due=deadline.due,
                 note="" if policy.enabled else "This policy is turned off: nothing is sent.",
+                previews=previews,
+            )
+        )
+    groups.extend(_given_groups(case, contact, today=today))
+    return groups
+
+
+def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
+    """One group per kind of date a letter gives: a meeting's day-before and morning reminders,
+    the family's own countdown, the check for what others owe, and "your date changed"."""
+    groups = []
+    for kind in GivenDate.Kind:
+        value = today + timedelta(weeks=8)
+        given = GivenDate.objects.create(
+            case=case,
+            kind=kind,
+            label="Case management hearing by phone" if kind == GivenDate.Kind.OTHER else "",
+            value=value,
+            time=datetime_time(14, 30) if kind in GivenDate.MEETINGS else None,
+            source="Tribunal letter of 12 March 2027",
+        )
+        if given.is_meeting:
+            moments = [
+                (
+                    Kind.REMINDER,
+                    "1wd",
+                    "The working day before at 10:00, and again on the morning (08:00, a text "
+                    'after quiet hours) with "That is today."',
+                )
+            ]
+        elif given.is_family_own:
+            moments = [(Kind.REMINDER, "2wd", "Counts down like the appeal's policy.")]
+        else:
+            moments = [(Kind.CHECK, CHECK_OFFSET, "Sent the working day after.")]
+        moments.append((Kind.DATE_CHANGED, "", "Sent when the date the family was told moves."))
+        previews = []
+        for message_kind, offset, note in moments:
+            back = 1 if offset == "1wd" else 2
+            sent_on = working_days.add_working_days(value, -back)[0]
+            if message_kind == Kind.CHECK:
+                sent_on = working_days.next_working_day(value)
+            moment = schedule.local_instant(sent_on, datetime_time(10, 0))
+            for channel in ("sms", "email"):
+                message = OutboundMessage(
+                    case=case,
+                    contact=contact,
+                    given_date=given,
+                    deadline_kind=given.message_kind,
+                    kind=message_kind,
+                    channel=channel,
+                    offset=offset,
+                    due_date=value,
+                    send_at=moment,
+                )
+                previews.append(_render(message, now=moment, note=note))
+        groups.append(
+            PreviewGroup(
+                deadline_kind=given.message_kind,
+                title=f"Given in a letter: {given.title}",
+                due=value,
                 previews=previews,
             )
         )

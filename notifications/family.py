@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.models import Contact, OutboundMessage, Suppression
-from notifications.rendering import public_url, words_for
+from notifications.rendering import given_words, public_url, words_for
 from workflows import rules, services, words
-from workflows.models import Case, Deadline
+from workflows.models import Case, Deadline, GivenDate
 from workflows.working_days import working_days_until
 
 
@@ -41,9 +41,10 @@ def when_words(*, today: date, day: date) -> str:
 
 @dataclass
 class Row:
-    """One deadline on the family's timeline, in words."""
+    """One date on the family's timeline, in words: a computed deadline, or a date a letter
+    gave."""
 
-    deadline: Deadline
+    deadline: Deadline | None
     state: str  # open | done | passed
     label: str
     sentence: str
@@ -60,6 +61,48 @@ class Row:
     act_by_day: date
     steps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    given: GivenDate | None = None
+    meeting: bool = False  # a hearing or meeting: "on" the day, not "by" it
+    # A given date that covers a computed one: what the rules give, shown beside it.
+    computed_words: str = ""
+    uid: str = ""  # the calendar's stable id
+    stamp: datetime | None = None  # when it last changed, for the calendar
+
+
+def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None) -> Row:
+    said = given_words(given)
+    state = given.state(today).value
+    act_by = given.act_by
+    computed_words = ""
+    if covers is not None:
+        computed_words = _(
+            "The rules give %(day)s for this. The date in the letter is the one that counts."
+        ) % {"day": covers.date_in_words()}
+    return Row(
+        deadline=None,
+        state=state,
+        label=said.label,
+        sentence=said.sentence,
+        todo=said.todo,
+        late=said.late,
+        who=words.owner_words(given.owner),
+        yours=given.owner == rules.Owner.PARENT,
+        date_words=said.due,
+        due_plain=said.due_plain,
+        act_by_plain=rules.long_date(act_by),
+        when=when_words(today=today, day=act_by) if state == "open" else "",
+        done_words=_("marked done by your adviser on %(day)s")
+        % {"day": rules.long_date(given.done_on)}
+        if state == "done"
+        else "",
+        source=given.working(),
+        act_by_day=act_by,
+        given=given,
+        meeting=given.is_meeting,
+        computed_words=computed_words,
+        uid=f"given-{given.pk}",
+        stamp=given.recorded_at,
+    )
 
 
 def _row(deadline: Deadline, today: date) -> Row:
@@ -84,6 +127,8 @@ def _row(deadline: Deadline, today: date) -> Row:
         act_by_day=act_by,
         steps=list(deadline.steps),
         warnings=list(deadline.warnings),
+        uid=f"deadline-{deadline.pk}",
+        stamp=deadline.computed_at,
     )
 
 
@@ -103,7 +148,21 @@ class Standing:
 
 
 def standing(case: Case, *, today: date) -> Standing:
-    rows = [_row(d, today) for d in case.deadlines.order_by("due", "kind")]
+    deadlines = list(case.deadlines.order_by("due", "kind"))
+    given_dates = list(case.given_dates.all())
+    # A given date that settles the same thing as a computed one wins; the computed one is
+    # said beside it ("The rules give ...").
+    by_kind = {d.kind: d for d in deadlines}
+    covered = {
+        GivenDate.COVERS[g.kind]: g for g in given_dates if GivenDate.COVERS.get(g.kind) in by_kind
+    }
+    rows = [_row(d, today) for d in deadlines if d.kind not in covered]
+    rows += [
+        _given_row(g, today, covers=by_kind.get(GivenDate.COVERS.get(g.kind, "")))
+        for g in given_dates
+    ]
+    if given_dates:  # into date order with the computed ones (stored in due order)
+        rows.sort(key=lambda r: r.given.value if r.given else r.deadline.due)
     passed = [r for r in rows if r.state == "passed"]
     yours = sorted((r for r in rows if r.state == "open" and r.yours), key=lambda r: r.act_by_day)
     owed = sorted(
@@ -158,7 +217,7 @@ def planned_messages(case: Case, *, limit: int = 30) -> list[Planned]:
     """The pending messages, soonest first: what the family can expect and when."""
     pending = (
         case.messages.filter(status=OutboundMessage.Status.PENDING)
-        .select_related("contact")
+        .select_related("contact", "deadline", "given_date")
         .order_by("send_at", "id")[:limit]
     )
     kinds = dict(Deadline.KIND_CHOICES)
@@ -170,11 +229,14 @@ def planned_messages(case: Case, *, limit: int = 30) -> list[Planned]:
         if message.kind == OutboundMessage.Kind.SUMMARY:
             about = _("A summary of all your dates")
         else:
-            label = (
-                words_for(message.deadline).label
-                if message.deadline
-                else kinds.get(message.deadline_kind, message.deadline_kind)
-            )
+            if message.given_date:
+                label = given_words(message.given_date).label
+            elif message.deadline:
+                label = words_for(message.deadline).label
+            else:
+                label = kinds.get(message.deadline_kind) or words.deadline_label(
+                    message.deadline_kind
+                )
             about = {
                 OutboundMessage.Kind.REMINDER: _("Reminder: %(label)s"),
                 OutboundMessage.Kind.CHECK: _("Has it arrived? %(label)s"),
@@ -262,25 +324,28 @@ def calendar_ics(case: Case, *, today: date, now: datetime | None = None) -> byt
     for row in standing(case, today=today).rows:
         if row.state != "open":
             continue
-        deadline = row.deadline
-        day = deadline.effective_act_by
+        day = row.act_by_day
         event = Event()
-        event.add("uid", f"deadline-{deadline.pk}@{host}")
+        event.add("uid", f"{row.uid}@{host}")
         event.add("dtstamp", now)
-        event.add("last-modified", deadline.computed_at)
-        # Grows with every recompute, so a subscribed calendar takes the newest version.
-        event.add("sequence", int(deadline.computed_at.timestamp()) // 60)
+        event.add("last-modified", row.stamp)
+        # Grows with every recompute (or change of a given date), so a subscribed calendar takes
+        # the newest version.
+        event.add("sequence", int(row.stamp.timestamp()) // 60)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
-        event.add("summary", row.label if row.yours else f"{row.who}: {row.label}")
+        summary = row.label if row.yours else f"{row.who}: {row.label}"
+        if row.given and row.given.time:
+            summary = f"{summary}, {words.time_words(row.given.time)}"
+        event.add("summary", summary)
         lines = [
             f"{row.label}: {row.date_words}.",
             row.sentence
             if row.yours
             else _("%(who)s must do this by %(day)s.") % {"who": row.who, "day": row.date_words},
             row.todo,
-            _("Our calculation: check it against your letters."),
+            row.source if row.given else _("Our calculation: check it against your letters."),
             _("Your page: %(url)s") % {"url": page},
             _("Help: %(name)s %(phone)s")
             % {

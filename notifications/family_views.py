@@ -127,7 +127,7 @@ class DateReport:
 
     def clean(self, *, today: date) -> bool:
         self.event = self.value("event")
-        if self.event not in words.FAMILY_EVENTS:
+        if self.event not in words.FAMILY_EVENTS and self.event not in words.FAMILY_GIVEN:
             self.errors["event"] = _("Select the date you are telling us about")
         parts = {name: self.value(name) for name in self.FIELDS}
         missing = [name for name, text in parts.items() if not text]
@@ -151,7 +151,7 @@ class DateReport:
             except ValueError:
                 self.errors["date-day"] = _("The date must be a real date, like 27 3 2027")
             else:
-                if self.day > today:
+                if self.day > today and self.event not in words.FAMILY_GIVEN:
                     self.errors["date-day"] = _("The date must be today or in the past")
         return not self.errors
 
@@ -186,9 +186,14 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
     report = DateReport(data=request.POST if request.method == "POST" else {})
     if request.method == "POST" and report.clean(today=today):
         try:
-            result = services.family_date_report(
-                case=case, event=report.event, value=report.day, today=today
-            )
+            if report.event in words.FAMILY_GIVEN:
+                result = services.family_given_date_report(
+                    case=case, kind=report.event, value=report.day
+                )
+            else:
+                result = services.family_date_report(
+                    case=case, event=report.event, value=report.day, today=today
+                )
         except ValidationError as exc:
             report.errors["date-day"] = words.facts_error_words(exc.messages[0])
         else:
@@ -203,12 +208,20 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
                 },
             )
             labels = {
-                row.deadline.kind: row.label for row in family.standing(case, today=today).rows
+                row.deadline.kind: row.label
+                for row in family.standing(case, today=today).rows
+                if row.deadline
             }
             changes = []
             for change in result.changes:
                 label = labels.get(change.kind, change.kind)
-                if change.done:
+                if report.event in words.FAMILY_GIVEN:
+                    label = str(words.FAMILY_GIVEN[report.event][0])
+                    changes.append(
+                        _("%(label)s: %(day)s")
+                        % {"label": label, "day": rules.long_date(change.after)}
+                    )
+                elif change.done:
                     changes.append(_("%(label)s: done") % {"label": label})
                 elif change.before is None:
                     changes.append(
@@ -223,7 +236,7 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
                 **_common(request, case),
                 "result": result,
                 "changes": changes,
-                "told": words.FAMILY_EVENTS[report.event][0],
+                "told": {**words.FAMILY_EVENTS, **words.FAMILY_GIVEN}[report.event][0],
                 "told_day": rules.long_date(report.day),
                 "replaces": rules.long_date(result.replaces) if result.replaces else "",
             }
@@ -233,7 +246,10 @@ def family_dates(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         **_common(request, case),
         "report": report,
-        "events": [(code, label, hint) for code, (label, hint) in words.FAMILY_EVENTS.items()],
+        "events": [
+            (code, label, hint)
+            for code, (label, hint) in {**words.FAMILY_EVENTS, **words.FAMILY_GIVEN}.items()
+        ],
         "error_list": [
             (name, report.errors[name])
             for name in ("event", *DateReport.FIELDS)

@@ -8,11 +8,13 @@ batch), so a clash found late still leaves nothing behind. Used by `import_cases
 from __future__ import annotations
 
 import csv
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 
 import phonenumbers
@@ -24,7 +26,7 @@ from django.utils import timezone
 from notifications.models import Contact
 from notifications.validators import validate_uk_mobile
 from workflows import rules, services
-from workflows.models import Case, KeyDate, Route
+from workflows.models import Case, GivenDate, KeyDate, Route
 
 FIXED_COLUMNS = [
     "reference",
@@ -37,6 +39,10 @@ FIXED_COLUMNS = [
     "routes",  # comma-separated route names (complaint, mediation, appeal...)
     "local_authority",  # a council recorded under Councils, by name
 ]
+# Dates a letter gives, one column per kind ("other" needs a label, so it is typed in the admin):
+# YYYY-MM-DD, or YYYY-MM-DD HH:MM for a hearing or meeting.
+GIVEN_COLUMNS = [kind for kind in GivenDate.Kind.values if kind != GivenDate.Kind.OTHER]
+_WITH_TIME = re.compile(r"^(?P<day>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a name
@@ -57,6 +63,7 @@ class Row:
     wants_email: bool
     placement_only: bool
     events: dict[str, date] = field(default_factory=dict)
+    given: dict[str, tuple[date, dt_time | None]] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # a re-import changes only the columns it has
     adviser_id: int | None = None
     routes: tuple[str, ...] = ()
@@ -233,11 +240,16 @@ def _check_header(columns: list[str]) -> str | None:
             "Row 1 (header): add a channels column (sms, email or sms,email): without it "
             "nobody would get messages"
         )
-    unknown = [c for c in columns if c not in FIXED_COLUMNS and c not in rules.EVENTS]
+    unknown = [
+        c
+        for c in columns
+        if c not in FIXED_COLUMNS and c not in rules.EVENTS and c not in GIVEN_COLUMNS
+    ]
     if unknown:
         return (
             f"Row 1 (header), column {unknown[0] or '(blank)'}: not a known column. Columns "
-            f"are {', '.join(FIXED_COLUMNS)} and key dates such as decision_sent"
+            f"are {', '.join(FIXED_COLUMNS)}, key dates such as decision_sent, and dates a "
+            f"letter gives ({', '.join(GIVEN_COLUMNS)})"
         )
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
@@ -368,6 +380,13 @@ def _parse_row(
                 events[event] = rules.parse_date(values[event])
             except rules.FactsError as exc:
                 error(event, str(exc))
+    given = {}
+    for kind in GIVEN_COLUMNS:
+        if values.get(kind):
+            try:
+                given[kind] = _given_value(kind, values[kind])
+            except rules.FactsError as exc:
+                error(kind, str(exc))
     if not errors:
         try:
             rules.validate(rules.Facts(events=events, placement_only=placement in YES))
@@ -383,6 +402,7 @@ def _parse_row(
         wants_email="email" in channels,
         placement_only=placement in YES,
         events=events,
+        given=given,
         columns=columns,
         adviser_id=adviser_id,
         routes=tuple(routes),
@@ -390,6 +410,21 @@ def _parse_row(
         council_name=council_name,
     )
     return row, errors
+
+
+def _given_value(kind: str, text: str) -> tuple[date, dt_time | None]:
+    """ "2027-06-08" or, for a hearing or meeting, "2027-06-08 10:00"."""
+    match = _WITH_TIME.match(text)
+    if match is None:
+        return rules.parse_date(text), None
+    if kind not in GivenDate.MEETINGS:
+        raise rules.FactsError(
+            f"'{text}': only a hearing or meeting has a time; write the date alone"
+        )
+    hour, minute = int(match["hour"]), int(match["minute"])
+    if hour > 23 or minute > 59:
+        raise rules.FactsError(f"'{text}' is not a real time: write it as HH:MM, like 10:00")
+    return rules.parse_date(match["day"]), dt_time(hour, minute)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -485,6 +520,7 @@ def _write_batch(rows: list[Row], *, now) -> None:
         unique_fields=["case", "event"],
         update_fields=["value", "recorded_at", "source", "recorded_by", "confirmed"],
     )
+    _write_given_dates(by_case)
     failures = services.deadlines_recompute_many(case_ids=list(by_case))
     if failures:  # dates already stored on a case can clash with the imported ones
         raise ImportClash(
@@ -494,6 +530,38 @@ def _write_batch(rows: list[Row], *, now) -> None:
                 for case_id, message in sorted(failures.items())
             ]
         )
+
+
+def _write_given_dates(by_case: dict[int, Row]) -> None:
+    """One date per kind from the file: a re-import moves the case's date of that kind (the
+    planner then says it changed); an unchanged one keeps who recorded it."""
+    wanted = {
+        (case_id, kind): when
+        for case_id, row in by_case.items()
+        for kind, when in row.given.items()
+    }
+    if not wanted:
+        return
+    stored: dict[tuple[int, str], GivenDate] = {}
+    for given in GivenDate.objects.filter(
+        case_id__in={case_id for case_id, _ in wanted}, kind__in=GIVEN_COLUMNS
+    ).order_by("id"):
+        stored.setdefault((given.case_id, given.kind), given)
+    new, changed = [], []
+    for (case_id, kind), (value, at) in wanted.items():
+        given = stored.get((case_id, kind))
+        if given is not None and (given.value, given.time) == (value, at):
+            continue
+        given = given or GivenDate(
+            case_id=case_id,
+            kind=kind,
+            owner=GivenDate.DEFAULT_OWNERS[kind],
+        )
+        given.value, given.time = value, at
+        given.recorded_source, given.confirmed = GivenDate.Source.IMPORT, True
+        (changed if given.pk else new).append(given)
+    GivenDate.objects.bulk_create(new)
+    GivenDate.objects.bulk_update(changed, ["value", "time", "recorded_source", "confirmed"])
 
 
 def _cases_for(rows: list[Row]) -> dict[str, Case]:

@@ -178,6 +178,14 @@ class OutboundMessage(models.Model):
     deadline = models.ForeignKey(
         "workflows.Deadline", models.SET_NULL, null=True, blank=True, related_name="messages"
     )
+    # Or a date a letter gave (workflows.GivenDate); `deadline_kind` is then "given:<kind>".
+    given_date = models.ForeignKey(
+        "workflows.GivenDate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
     deadline_kind = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=15, choices=Kind.choices)
     channel = models.CharField(max_length=5, choices=Channel.choices)
@@ -211,6 +219,11 @@ class OutboundMessage(models.Model):
                 fields=["deadline", "contact", "channel", "kind", "offset", "due_date"],
                 condition=Q(deadline__isnull=False),
                 name="message_once_per_deadline_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["given_date", "contact", "channel", "kind", "offset", "due_date"],
+                condition=Q(given_date__isnull=False),
+                name="message_once_per_given_date_offset",
             ),
             models.UniqueConstraint(
                 fields=["contact", "channel"],

@@ -17,6 +17,7 @@ class NewMessage(NamedTuple):
     case_id: int
     contact_id: int | None
     deadline_id: int | None
+    given_date_id: int | None
     deadline_kind: str
     kind: str
     channel: str

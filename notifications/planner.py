@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
 from workflows import rules, working_days
-from workflows.models import Case, Deadline, KeyDate
+from workflows.models import Case, Deadline, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,15 @@ PASSED_NOTICE_WINDOW = timedelta(weeks=8)
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
 COVERED_WITHIN = timedelta(days=7)
 
-Key = tuple[int, int, str, str, str, date]  # deadline, contact, channel, kind, offset, due date
+# Dates a letter gives (workflows.GivenDate). A hearing or meeting: the working day before and
+# the morning itself, when a text may go (first_allowed); the family's own (final evidence, the
+# attendance form) count down like the appeal, with its policy; what others owe: a check.
+GIVEN_MEETING_MOMENTS = (("1wd", time(10, 0)), ("0d", time(8, 0)))
+GIVEN_COUNTDOWN_POLICY = "appeal"
+GIVEN_CHECK_TIME = time(10, 0)
+
+# deadline, given date, contact, channel, kind, offset, due date
+Key = tuple[int | None, int | None, int, str, str, str, date]
 
 
 class Planned(NamedTuple):
@@ -55,6 +63,7 @@ class Planned(NamedTuple):
     case_id: int
     contact_id: int | None
     deadline_id: int | None
+    given_date_id: int | None
     kind: str
     channel: str
     offset: str
@@ -87,6 +96,9 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     deadlines: dict[int, list[Deadline]] = defaultdict(list)
     for deadline in Deadline.objects.filter(case_id__in=case_ids).defer("steps", "warnings"):
         deadlines[deadline.case_id].append(deadline)
+    given: dict[int, list[GivenDate]] = defaultdict(list)
+    for given_date in GivenDate.objects.filter(case_id__in=case_ids):
+        given[given_date.case_id].append(given_date)
     events: dict[int, set[str]] = defaultdict(set)
     for case_id, event in KeyDate.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "event"
@@ -110,6 +122,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             case=case,
             contacts=contacts[case_id],
             deadlines=deadlines[case_id],
+            given_dates=given[case_id],
             events=events[case_id],
             messages=existing[case_id],
             policies=policies,
@@ -147,7 +160,9 @@ def _create_new_tasks(tasks: list[AdviserTask]) -> None:
 
 
 class _CasePlan:
-    def __init__(self, *, case, contacts, deadlines, events, messages, policies, now) -> None:
+    def __init__(
+        self, *, case, contacts, deadlines, events, messages, policies, now, given_dates=()
+    ) -> None:
         self.case = case
         self.recipients = [(c, channel) for c in contacts for channel, _ in c.channels()]
         self.today = timezone.localdate(now)
@@ -155,6 +170,9 @@ class _CasePlan:
         # What still needs the family or the adviser: neither done nor marked by the adviser.
         self.deadlines = [d for d in deadlines if d.state(self.today) != rules.State.DONE]
         self.deadline_by_id = {d.id: d for d in self.deadlines}
+        self.all_given = {g.id: g for g in given_dates}
+        self.given = [g for g in given_dates if g.state(self.today) != rules.State.DONE]
+        self.given_by_id = {g.id: g for g in self.given}
         self.events = events
         self.messages = messages
         self.policies = policies
@@ -167,7 +185,9 @@ class _CasePlan:
         active = self.case.status == Case.Status.OPEN and not self.case.reminders_paused
         desired = self._desired() if active else {}
         by_key = {
-            self._key(m): m for m in self.messages if m.kind in PLANNED_KINDS and m.deadline_id
+            self._key(m): m
+            for m in self.messages
+            if m.kind in PLANNED_KINDS and (m.deadline_id or m.given_date_id)
         }
         for message in self.messages:
             if message.status != Status.PENDING:
@@ -197,6 +217,7 @@ class _CasePlan:
     def _key(message: Planned) -> Key:
         return (
             message.deadline_id,
+            message.given_date_id,
             message.contact_id,
             message.channel,
             message.kind,
@@ -204,8 +225,8 @@ class _CasePlan:
             message.due_date,
         )
 
-    def _desired(self) -> dict[Key, tuple[datetime, Deadline]]:
-        desired = {}
+    def _desired(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
+        desired = self._desired_given()
         for deadline in self.deadlines:
             policy = self.policies.get(deadline.kind)
             if policy is None:
@@ -233,8 +254,45 @@ class _CasePlan:
                 if kind == Kind.PASSED:
                     send_at = max(send_at, self.now)  # told at once when we learn of it late
                 for contact, channel in self.recipients:
-                    key = (deadline.id, contact.id, channel, kind, offset, due)
+                    key = (deadline.id, None, contact.id, channel, kind, offset, due)
                     desired[key] = (first_allowed(channel, send_at), deadline)
+        return desired
+
+    def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
+        desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
+        for given in self.given:
+            due = given.value
+            if given.is_meeting or given.is_family_own:
+                if due < self.today:
+                    continue  # passed: shown as passed, no more reminders
+                if given.is_meeting:
+                    moments = [
+                        (offset.text, schedule.local_instant(offset.date_before(due), at))
+                        for text, at in GIVEN_MEETING_MOMENTS
+                        for offset in schedule.parse_offsets(text)
+                    ]
+                else:
+                    policy = self.policies.get(GIVEN_COUNTDOWN_POLICY)
+                    if policy is None or policy.style != ReminderPolicy.Style.COUNTDOWN:
+                        continue
+                    moments = [
+                        (
+                            offset.text,
+                            schedule.local_instant(
+                                offset.date_before(given.act_by), policy.send_time
+                            ),
+                        )
+                        for offset in schedule.parse_offsets(policy.offsets)
+                    ]
+                kind = Kind.REMINDER
+            else:  # what others owe: the working day after, has it come?
+                day = working_days.next_working_day(due)
+                moments = [(CHECK_OFFSET, schedule.local_instant(day, GIVEN_CHECK_TIME))]
+                kind = Kind.CHECK
+            for offset, send_at in moments:
+                for contact, channel in self.recipients:
+                    key = (None, given.id, contact.id, channel, kind, offset, due)
+                    desired[key] = (first_allowed(channel, send_at), given)
         return desired
 
     def _passed_notice_due(self, deadline: Deadline) -> bool:
@@ -277,6 +335,17 @@ class _CasePlan:
         return tasks
 
     def _why_not_wanted(self, message: Planned) -> str:
+        if message.given_date_id:
+            given = self.all_given.get(message.given_date_id)
+            if given is None:
+                return "the date no longer stands"
+            if given.value != message.due_date:
+                return f"the date moved to {given.value.isoformat()}"
+            if given.id not in self.given_by_id:
+                return f"step done: marked done on {rules.long_date(given.done_on)}"[:200]
+            if message.kind == Kind.REMINDER and given.value < self.today:
+                return DATE_PASSED
+            return "no longer planned"
         current = self.all_deadlines.get(message.deadline_id)
         if current is None:
             return "the deadline no longer stands"
@@ -289,16 +358,20 @@ class _CasePlan:
         return "no longer planned"
 
     def _still_current(self, message: Planned) -> bool:
+        if message.given_date_id:
+            given = self.given_by_id.get(message.given_date_id)
+            return given is not None and given.value == message.due_date
         current = self.deadline_by_id.get(message.deadline_id)
         return current is not None and current.effective_due == message.due_date
 
-    def _new(self, key: Key, send_at: datetime, deadline: Deadline) -> NewMessage:
-        deadline_id, contact_id, channel, kind, offset, due = key
+    def _new(self, key: Key, send_at: datetime, about: Deadline | GivenDate) -> NewMessage:
+        deadline_id, given_date_id, contact_id, channel, kind, offset, due = key
         return NewMessage(
             self.case.id,
             contact_id,
             deadline_id,
-            deadline.kind,
+            given_date_id,
+            about.message_kind if isinstance(about, GivenDate) else about.kind,
             kind,
             channel,
             offset,
@@ -319,7 +392,16 @@ class _CasePlan:
                 send_at = first_allowed(channel, self.now)
                 self.to_create.append(
                     NewMessage(
-                        self.case.id, contact.id, None, "", Kind.SUMMARY, channel, "", None, send_at
+                        self.case.id,
+                        contact.id,
+                        None,
+                        None,
+                        "",
+                        Kind.SUMMARY,
+                        channel,
+                        "",
+                        None,
+                        send_at,
                     )
                 )
 
@@ -347,13 +429,23 @@ class _CasePlan:
                     continue
                 # Keyed on the date they were told too: B -> C -> back to B is told each time.
                 was = last[1].replace("-", "")
-                key = (deadline.id, contact.id, channel, Kind.DATE_CHANGED, was, due)
-                if key not in planned:
-                    self.to_create.append(
-                        self._new(key, first_allowed(channel, self.now), deadline)
-                    )
-                elif _held_by_pause(planned[key]):
-                    self.reactivate.append((planned[key].id, first_allowed(channel, self.now)))
+                key = (deadline.id, None, contact.id, channel, Kind.DATE_CHANGED, was, due)
+                self._date_change(key, planned, deadline)
+        for given in self.given:
+            for contact, channel in self.recipients:
+                last = told.get((contact.id, channel, given.told_key))
+                if not last or last[1] == given.value.isoformat():
+                    continue
+                was = last[1].replace("-", "")
+                key = (None, given.id, contact.id, channel, Kind.DATE_CHANGED, was, given.value)
+                self._date_change(key, planned, given)
+
+    def _date_change(self, key: Key, planned: dict, about: Deadline | GivenDate) -> None:
+        channel = key[3]
+        if key not in planned:
+            self.to_create.append(self._new(key, first_allowed(channel, self.now), about))
+        elif _held_by_pause(planned[key]):
+            self.reactivate.append((planned[key].id, first_allowed(channel, self.now)))
 
 
 def done_reason(deadline: Deadline) -> str:

@@ -72,6 +72,25 @@ def deadline_words(
     )
 
 
+def given_words(given) -> DeadlineWords:
+    """The lines of templates/notifications/given/<kind>.txt for a date a letter gave: label,
+    sentence, and what to prepare."""
+    template = select_template(
+        [f"notifications/given/{given.kind}.txt", "notifications/given/other.txt"], using=TEXT
+    )
+    due_words = given.date_in_words()
+    text = template.render({"due": due_words, "label": given.title, "owner": given.owner})
+    label, sentence, todo = [line.strip() for line in text.strip().splitlines()][:3]
+    return DeadlineWords(
+        label=label,
+        sentence=sentence,
+        todo=todo,
+        due=due_words,
+        late=_DEFAULT_LATE,
+        due_plain=long_date(given.value),
+    )
+
+
 def words_for(deadline, *, language: str = "en") -> DeadlineWords:
     """The words for a stored deadline, with its override and day to act by."""
     return deadline_words(
@@ -177,6 +196,9 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
         context.update(_summary_context(case, today=today, language=language))
         return context
+    if message.given_date_id:
+        context.update(_given_context(message, today=today))
+        return context
     deadline = message.deadline
     if deadline is not None:
         due, act_by = deadline.effective_due, deadline.effective_act_by
@@ -199,6 +221,19 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         dates_told={message.deadline_kind: due.isoformat()},
     )
     return context
+
+
+def _given_context(message: OutboundMessage, *, today: date) -> dict:
+    given = message.given_date
+    words = given_words(given)
+    return {
+        **vars(words),
+        "when": when_text(today=today, due=given.act_by),
+        "passed": given.value < today,
+        "dates_told": {given.told_key: given.value.isoformat()},
+        "given": True,
+        "working": given.working(),  # "The Tribunal set this date in its letter of ..."
+    }
 
 
 # The dates a summary text lists before "and N more on your page": as many as fit, up to two,

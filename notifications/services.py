@@ -65,7 +65,9 @@ def messages_dispatch(
         # Two dispatchers (or two beats) each take different rows; neither waits.
         due = due.select_for_update(skip_locked=True)
     rows = list(
-        due.values_list("id", "kind", "deadline_id", "contact_id", "channel", "send_at")[:limit]
+        due.values_list(
+            "id", "kind", "deadline_id", "given_date_id", "contact_id", "channel", "send_at"
+        )[:limit]
     )
     if not rows:
         return Dispatch()
@@ -107,29 +109,32 @@ def messages_dispatch_due(*, budget_seconds: float = 45.0) -> int:
 
 
 def _supersede_older_reminders(rows) -> tuple[list[int], list[int]]:
-    """After downtime several reminders for one date may be due: only the latest goes."""
+    """After downtime several reminders for one date may be due: only the latest goes (for a
+    hearing missed the day before, the morning's)."""
     latest: dict[tuple, tuple[datetime, int]] = {}
     keep, superseded = [], []
-    for message_id, kind, deadline_id, contact_id, channel, send_at in rows:
+    for message_id, kind, deadline_id, given_date_id, contact_id, channel, send_at in rows:
         if kind != Kind.REMINDER:
             keep.append(message_id)
             continue
-        key = (deadline_id, contact_id, channel)
+        key = (deadline_id, given_date_id, contact_id, channel)
         if key in latest:
             superseded.append(latest[key][1])
         latest[key] = (send_at, message_id)
     reminder_rows = [(key, sent_at, message_id) for key, (sent_at, message_id) in latest.items()]
     if reminder_rows:
         # A later reminder already on its way also makes an older one pointless.
+        deadline_ids = {key[0] for key, _, _ in reminder_rows if key[0]}
+        given_ids = {key[1] for key, _, _ in reminder_rows if key[1]}
         ahead = set(
             OutboundMessage.objects.filter(
+                Q(deadline_id__in=deadline_ids) | Q(given_date_id__in=given_ids),
                 kind=Kind.REMINDER,
-                deadline_id__in={key[0] for key, _, _ in reminder_rows},
                 status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED],
-            ).values_list("deadline_id", "contact_id", "channel", "send_at")
+            ).values_list("deadline_id", "given_date_id", "contact_id", "channel", "send_at")
         )
         for key, send_at, message_id in reminder_rows:
-            if any(a[:3] == key and a[3] > send_at for a in ahead):
+            if any(a[:4] == key and a[4] > send_at for a in ahead):
                 superseded.append(message_id)
             else:
                 keep.append(message_id)
@@ -185,7 +190,14 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
     # Ids and kinds only: never an address, a name or the text.
     logger.info("Message %s (%s %s) sent", message.id, message.channel, message.kind)
-    if message.kind == Kind.CHECK:
+    if message.kind == Kind.CHECK and message.given_date_id:
+        AdviserTask.objects.get_or_create(
+            case=message.case,
+            kind=AdviserTask.Kind.CHECK_DEADLINE,
+            text=f"{rendering.given_words(message.given_date).sentence} Check with the family "
+            "whether it happened, and mark the date done on the case.",
+        )
+    elif message.kind == Kind.CHECK:
         check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
     if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
@@ -208,7 +220,7 @@ def _prepare(message_id: int, *, now: datetime):
     planner sends "your date changed"). Never an old date with no correction.
     """
     message = (
-        OutboundMessage.objects.select_related("case", "contact", "deadline")
+        OutboundMessage.objects.select_related("case", "contact", "deadline", "given_date")
         .select_for_update(of=("case",))
         .get(id=message_id)
     )
@@ -298,7 +310,15 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
         return Status.CANCELLED, f"the family no longer wants {message.get_channel_display()}"
     if Suppression.objects.filter(channel=message.channel, address=address).exists():
         return Status.SUPPRESSED, "opted out"
-    if message.kind in DEADLINE_KINDS and message.due_date:  # a fallback summary has none
+    if message.kind in DEADLINE_KINDS and message.due_date and message.given_date_id:
+        given = message.given_date
+        if given.state(timezone.localdate(now)) == rules.State.DONE:
+            return Status.CANCELLED, f"step done: marked done on {rules.long_date(given.done_on)}"
+        if given.value != message.due_date:
+            return Status.CANCELLED, f"the date moved to {given.value.isoformat()}"
+        if _is_countdown(message) and message.due_date < timezone.localdate(now):
+            return Status.CANCELLED, DATE_PASSED
+    elif message.kind in DEADLINE_KINDS and message.due_date:  # a fallback summary has none
         deadline = message.deadline
         if deadline is None:
             return Status.CANCELLED, "the deadline no longer stands"

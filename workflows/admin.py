@@ -22,7 +22,15 @@ from notifications.models import AdviserTask, OutboundMessage
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
-from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate, LocalAuthority, Route
+from workflows.models import (
+    Case,
+    Deadline,
+    FamilyReportedDate,
+    GivenDate,
+    KeyDate,
+    LocalAuthority,
+    Route,
+)
 
 
 class UrgencyFilter(admin.SimpleListFilter):
@@ -129,6 +137,40 @@ class KeyDateInline(CaseScoped, admin.TabularInline):
     extra = 1
     fields = ["event", "value", "source", "recorded_by", "recorded_at", "confirmed"]
     readonly_fields = ["source", "recorded_by", "recorded_at"]
+
+
+class GivenDateInline(CaseScoped, admin.TabularInline):
+    """Dates a letter gives (the Tribunal's timetable, meetings, hearings): typed in by the
+    adviser, reminded by the planner like the computed deadlines."""
+
+    model = GivenDate
+    extra = 1
+    verbose_name = "date given in a letter"
+    verbose_name_plural = "dates given in letters (the Tribunal's timetable, meetings, hearings)"
+    fields = [
+        "kind",
+        "label",
+        "value",
+        "time",
+        "owner",
+        "source",
+        "state_in_words",
+        "done_on",
+        "recorded_source",
+        "confirmed",
+    ]
+    readonly_fields = ["state_in_words", "recorded_source"]
+
+    @admin.display(description="state")
+    def state_in_words(self, obj):
+        if not obj.pk:
+            return ""
+        state = obj.state(timezone.localdate())
+        return format_html(
+            "<strong>{}</strong><br><small>{}</small>",
+            words.state_label(state),
+            obj.working(),
+        )
 
 
 class DeadlineInline(CaseScoped, admin.TabularInline):
@@ -269,7 +311,7 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
         "erase_on",
     ]
     readonly_fields = ["family_link", "erase_on"]
-    inlines = [ContactInline, RouteInline, KeyDateInline, DeadlineInline]
+    inlines = [ContactInline, RouteInline, KeyDateInline, GivenDateInline, DeadlineInline]
     actions = [
         "pause_reminders",
         "resume_reminders",
@@ -600,6 +642,16 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                     key_date.source = KeyDate.Source.ADVISER
                     key_date.recorded_by = request.user
                     key_date.confirmed = True
+        if formset.model is GivenDate:
+            # A date an adviser types or changes is theirs, and checked.
+            for given_form in formset.forms:
+                if not given_form.has_changed() or not hasattr(given_form, "cleaned_data"):
+                    continue
+                if given_form.instance.pk is None or {"kind", "value", "time"} & set(
+                    given_form.changed_data
+                ):
+                    given_form.instance.recorded_source = GivenDate.Source.ADVISER
+                    given_form.instance.confirmed = True
         if formset.model is not Deadline:
             formset.save()
             return

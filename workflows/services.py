@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -16,8 +17,8 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from notifications.planner import messages_plan
-from workflows import rules
-from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate
+from workflows import rules, words
+from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
 
@@ -446,3 +447,84 @@ def deadline_update(
     deadline.full_clean()
     deadline.save()
     return deadline
+
+
+@transaction.atomic
+def given_date_set(
+    *,
+    case: Case,
+    kind: str,
+    value: date,
+    time: dt_time | None = None,
+    label: str = "",
+    owner: str = "",
+    source: str = "",
+    recorded_source: str = GivenDate.Source.ADVISER,
+    confirmed: bool = True,
+    given_date: GivenDate | None = None,
+) -> GivenDate:
+    """Record a date a letter gave (or move `given_date` to a new one), then re-plan the case's
+    messages in the same transaction: a moved date the family was told sends "date changed"."""
+    given_date = given_date or GivenDate(case=case)
+    given_date.kind, given_date.value, given_date.time = kind, value, time
+    given_date.label, given_date.owner, given_date.source = label, owner, source
+    given_date.recorded_source, given_date.confirmed = recorded_source, confirmed
+    given_date.full_clean()
+    given_date.save()
+    messages_plan(case_ids=[case.id])
+    return given_date
+
+
+@transaction.atomic
+def given_date_done(*, given_date: GivenDate, done_on: date | None) -> GivenDate:
+    """The adviser marks a given date done (the form sent, the meeting held), or undoes it."""
+    given_date.done_on = done_on
+    given_date.save(update_fields=["done_on", "recorded_at"])
+    messages_plan(case_ids=[given_date.case_id])
+    return given_date
+
+
+@transaction.atomic
+def family_given_date_report(*, case: Case, kind: str, value: date) -> FamilyDateResult:
+    """A date from a letter the family told us on their page. Used at once, as the family's and
+    unconfirmed, unless the adviser already recorded another date of that kind from the letter:
+    then theirs stands and the adviser is asked to look. Either way the adviser gets a task."""
+    from notifications.models import AdviserTask  # notifications builds on workflows
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    label = words.given_kind_label(kind)
+    existing = case.given_dates.filter(kind=kind, done_on__isnull=True).order_by("id").first()
+    if existing is not None and existing.value == value:
+        return FamilyDateResult(used=True)
+    if existing is not None and existing.confirmed:
+        AdviserTask.objects.create(
+            case=case,
+            kind=AdviserTask.Kind.FAMILY_DATE,
+            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
+            f"{rules.long_date(existing.value)}. Their date is not used: check the letter and "
+            "change the date on the case if theirs is right.",
+        )
+        return FamilyDateResult(used=False, replaces=existing.value)
+    before = existing.value if existing else None
+    given_date_set(
+        case=case,
+        kind=kind,
+        value=value,
+        time=existing.time if existing else None,
+        owner=existing.owner if existing else "",
+        source=existing.source if existing else "",
+        recorded_source=GivenDate.Source.FAMILY,
+        confirmed=False,
+        given_date=existing,
+    )
+    AdviserTask.objects.create(
+        case=case,
+        kind=AdviserTask.Kind.FAMILY_DATE,
+        text=f"The family told us: {label} on {rules.long_date(value)}. It is used now: check "
+        "it against the letter, add the time for a hearing or meeting, and tick confirmed on "
+        "the case's dates given in letters.",
+    )
+    return FamilyDateResult(
+        used=True,
+        changes=[DateChange(kind=GivenDate.COVERS.get(kind, kind), before=before, after=value)],
+    )

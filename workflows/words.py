@@ -48,6 +48,19 @@ FAMILY_EVENTS: dict[str, tuple[str, str]] = {
     "complaint_response_received": (gettext_lazy("The reply to my complaint arrived"), ""),
 }
 
+# Dates a letter gives that a family can tell us (a GivenDate kind each, told as the family's and
+# waiting for the adviser's check); unlike the events above they may be in the future.
+FAMILY_GIVEN: dict[str, tuple[str, str]] = {
+    "hearing": (
+        gettext_lazy("The Tribunal gave me a hearing date"),
+        gettext_lazy("Use the date in the Tribunal's letter. Your adviser adds the time."),
+    ),
+    "final_evidence": (gettext_lazy("The Tribunal's date for final evidence"), ""),
+    "attendance_form": (gettext_lazy("The Tribunal's date for the attendance form"), ""),
+    "mediation_meeting": (gettext_lazy("The date of my mediation meeting"), ""),
+    "annual_review_meeting": (gettext_lazy("The date of the annual review meeting"), ""),
+}
+
 # "Your appeal date moved from ...": the date's own name, where a short one reads better.
 DATE_NAMES = {
     "appeal": gettext_lazy("appeal date"),
@@ -214,6 +227,8 @@ def _fallback(code: str) -> str:
 
 
 def deadline_label(kind: str) -> str:
+    if kind.startswith(GIVEN_PREFIX):
+        return given_kind_label(kind.removeprefix(GIVEN_PREFIX))
     return DEADLINE_LABELS.get(kind) or _fallback(kind)
 
 
@@ -262,3 +277,48 @@ def working_days_words(left: int, *, today: bool = False, passed: bool = False) 
         return f"{left} working day{'s' if left != 1 else ''} left"
     ago = -left
     return f"Passed {ago} working day{'s' if ago != 1 else ''} ago"
+
+
+# --- dates given in a letter (GivenDate): the Tribunal's timetable, meetings, hearings ----------
+
+GIVEN_KIND_LABELS: dict[str, str] = {
+    "la_response": "Council's response to the appeal (Tribunal's date)",
+    "final_evidence": "Final evidence to the Tribunal",
+    "attendance_form": "Attendance form to the Tribunal",
+    "hearing": "Tribunal hearing",
+    "decision_expected": "Tribunal's decision expected",
+    "mediation_meeting": "Mediation meeting",
+    "annual_review_meeting": "Annual review meeting",
+    "complaint_meeting": "Meeting about the complaint",
+    "other": "Other date from a letter",
+}
+
+# Stored on a given date's messages as their `deadline_kind`, so one column names what a
+# message is about whether the rules computed the date or a letter gave it.
+GIVEN_PREFIX = "given:"
+
+
+def given_kind_label(kind: str) -> str:
+    return GIVEN_KIND_LABELS.get(kind) or _fallback(kind)
+
+
+def given_working(source: str) -> str:
+    """ "Tribunal letter of 12 March 2027" -> "The Tribunal set this date in its letter of 12
+    March 2027." Other wording is quoted as the adviser wrote it."""
+    match = re.match(r"^(?:the\s+)?(?P<who>.+?)(?:'s)?\s+letter\s+(?P<rest>of\s+.+)$", source, re.I)
+    if match:
+        who = match["who"].strip()
+        who = who[:1].upper() + who[1:]
+        return f"The {who} set this date in its letter {match['rest'].rstrip('.')}."
+    if source:
+        return f"Set by a letter: {source.rstrip('.')}."
+    return "Set by a letter, not worked out by us: check it against the letter."
+
+
+def time_words(at) -> str:
+    """GOV.UK style: 10am, 2:30pm, midday."""
+    if at.hour == 12 and at.minute == 0:
+        return "midday"
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -14,7 +14,7 @@ from governance import services
 from governance.models import AuditEvent
 from notifications.models import AdviserTask, OutboundMessage, Suppression
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
-from workflows.models import Case
+from workflows.models import Case, GivenDate
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,13 @@ def family(db):
         case=case, contact=contact, kind="reminder", channel="sms", send_at=NOW + timedelta(days=9)
     )
     AdviserTask.objects.create(case=case, kind="inbound_sms", text="Amira texted: call me")
+    GivenDate.objects.create(
+        case=case,
+        kind="other",
+        label="Oak Primary meeting",
+        value=date(2027, 2, 1),
+        source="Email from Amira's head teacher",
+    )
     Suppression.objects.create(channel="sms", address="+447400123456", reason="stop_reply")
     return case
 
@@ -58,6 +65,7 @@ def test_export_holds_everything_and_erase_removes_the_personal_data(family):
     assert any(m["body"].startswith("Dear Amira") for m in before["messages"])
     assert before["suppressions"][0]["address"] == "+447400123456"
     assert before["tasks"][0]["text"] == "Amira texted: call me"
+    assert before["given_dates"][0]["what"] == "Oak Primary meeting"
 
     out = io.StringIO()
     call_command("case_erase", "SF-777", "--yes", stdout=out)

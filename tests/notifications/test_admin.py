@@ -15,7 +15,7 @@ from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, S
 from notifications.schedule import local_instant
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from workflows import services as workflow_services
-from workflows.models import Case
+from workflows.models import Case, GivenDate
 
 pytestmark = pytest.mark.django_db
 
@@ -381,7 +381,13 @@ def test_ticking_paused_on_the_case_page_holds_its_messages(admin_client_logged_
         "key_dates-0-event": key_date.event,
         "key_dates-0-value": key_date.value.isoformat(),
     }
-    for prefix, total in [("contacts", 0), ("routes", 0), ("deadlines", 0), ("key_dates", 1)]:
+    for prefix, total in [
+        ("contacts", 0),
+        ("routes", 0),
+        ("deadlines", 0),
+        ("given_dates", 0),
+        ("key_dates", 1),
+    ]:
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": str(total),
@@ -491,7 +497,8 @@ def test_preview_renders_every_template_and_saves_nothing(admin_client_logged_in
     page = response.content.decode()
     rows = dict(preview_rows(page))
     kinds = set(ReminderPolicy.objects.values_list("deadline_kind", flat=True))
-    assert {key.split(":")[1] for key in rows} == kinds | {""}
+    given = {f"given:{kind}" for kind in GivenDate.Kind.values}  # dates a letter gives
+    assert {key.split(":", 1)[1] for key in rows} == kinds | {""} | given
     assert {"summary:", "reminder:appeal", "date_changed:appeal", "check:certificate_due"} <= set(
         rows
     )
@@ -508,7 +515,9 @@ def test_preview_shows_every_text_within_three_segments(admin_client_logged_in, 
     segments = dict(preview_rows(page))
     # Every policy: its reminder or check and "date changed"; a countdown also "date passed".
     countdowns = ReminderPolicy.objects.filter(style="countdown").count()
-    assert len(segments) == 1 + 2 * ReminderPolicy.objects.count() + countdowns
+    # And every kind of date a letter gives: its reminder or check, and "date changed".
+    given = 2 * len(GivenDate.Kind)
+    assert len(segments) == 1 + 2 * ReminderPolicy.objects.count() + countdowns + given
     assert "passed:appeal" in segments
     assert {key: n for key, n in segments.items() if int(n) > 3} == {}
     assert "segments: over 3" not in page

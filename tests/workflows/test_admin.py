@@ -32,6 +32,7 @@ def case_post_data(case=None, key_dates=(), **fields):
         **inline_management("contacts"),
         **inline_management("routes"),
         **inline_management("deadlines"),
+        **inline_management("given_dates"),
         **inline_management("key_dates", total=len(key_dates)),
     }
     for i, (event, value) in enumerate(key_dates):

@@ -1,0 +1,47 @@
+"""The family's page with the Tribunal's timetable recorded: a hearing, final evidence and the
+council's response (the letter's date in place of the computed one, the rules' date beside it),
+at 375 and 1280 px, axe-clean, no sideways scroll at 320 px. Screenshots in var/screenshots/."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.test_family_pages import (
+    advice_service,  # noqa: F401 - the autouse fixture: the service's name and phone
+    assert_a_readable_page,
+    assert_no_sideways_scroll_at_320,
+)
+from tests.browser.test_family_states import a_case, hampshire  # noqa: F401
+from workflows import rules, services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_tribunals_timetable_on_the_family_page(visit, hampshire):  # noqa: F811
+    today = timezone.localdate()
+    case = a_case(
+        hampshire,
+        decision_sent=today - timedelta(weeks=8),
+        appeal_registered=today - timedelta(days=14),
+    )
+    letter = f"Tribunal letter of {rules.long_date(today - timedelta(days=10))}"
+    services.given_date_set(
+        case=case, kind="la_response", value=today + timedelta(days=30), source=letter
+    )
+    services.given_date_set(
+        case=case, kind="final_evidence", value=today + timedelta(days=50), source=letter
+    )
+    hearing_day = today + timedelta(days=70)
+    services.given_date_set(
+        case=case, kind="hearing", value=hearing_day, time=time(10, 0), source=letter
+    )
+    path = f"/f/{case.access_token}/"
+    assert_a_readable_page(visit, path, name="state-given-dates")
+    assert_no_sideways_scroll_at_320(visit, path)
+    page = visit(path).page
+    assert page.get_by_text(f"On {rules.long_date(hearing_day)} at 10am").is_visible()
+    assert page.get_by_text("The rules give ").first.is_visible()
+    assert page.get_by_text("The Tribunal set this date in its letter of").first.is_visible()
