@@ -108,7 +108,14 @@ def visit(browser, live_server) -> Iterator[Callable[..., Visit]]:
             ),
         )
         page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        page.on(
+            "requestfailed",
+            lambda r: (
+                # A load the browser itself abandoned (the test moved on) is not the page's fault.
+                "ERR_ABORTED" not in (r.failure or "")
+                and problems.append(f"request failed: {r.url} ({r.failure})")
+            ),
+        )
         page.on(
             "response",
             lambda r: (
