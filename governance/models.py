@@ -22,6 +22,7 @@ class AuditEvent(models.Model):
         STOP = "stop", "Family texted STOP"
         START = "start", "Family texted START"
         FAMILY_DATE = "family_date", "Family recorded a date"
+        DEADLINE_MOVED = "deadline_moved", "A computed date moved"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

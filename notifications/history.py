@@ -172,7 +172,15 @@ def case_chronology(case) -> list[Entry]:
         if task.done_at:
             entries.append(Entry(task.done_at, f"Task done: {task.get_kind_display()}"))
     for event in AuditEvent.objects.filter(case=case).exclude(action=AuditEvent.Action.VIEW):
-        entries.append(Entry(event.at, event.get_action_display(), "", event.actor_name))
+        detail = ""
+        if event.action == AuditEvent.Action.DEADLINE_MOVED:
+            moved = event.detail
+            detail = (
+                f"{words.deadline_label(moved['deadline'])}: from "
+                f"{rules.long_date(date.fromisoformat(moved['from']))} to "
+                f"{rules.long_date(date.fromisoformat(moved['to']))}"
+            )
+        entries.append(Entry(event.at, event.get_action_display(), detail, event.actor_name))
     return sorted(entries, key=lambda e: e.sort_key)
 
 

@@ -131,6 +131,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # ...unless the computed date moved: a deadline marked missed may stand again (a later
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
+    _record_moves(moved)
     _flag_odd_dates(odd)
     # Whatever the rules no longer give does not stand.
     computed_keys = {(row.case_id, row.kind) for row in rows}
@@ -235,6 +236,32 @@ def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
         if d.status != Deadline.Status.OPEN or d.override_date
     ]
     AdviserTask.objects.bulk_create(tasks)
+
+
+def _record_moves(moved: list[tuple[Deadline, date]]) -> None:
+    """Each move of a computed date goes in the case's chronology (the audit trail): the appeal
+    form and any argument for a late appeal may need to show when a date changed and why."""
+    from governance.models import AuditEvent  # governance builds on workflows
+
+    if not moved:
+        return
+    references = dict(
+        Case.objects.filter(id__in={d.case_id for d, _ in moved}).values_list("id", "reference")
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=AuditEvent.Action.DEADLINE_MOVED,
+            case_id=deadline.case_id,
+            case_reference=references.get(deadline.case_id, ""),
+            actor_name="sendflow",
+            detail={
+                "deadline": deadline.kind,
+                "from": deadline.due.isoformat(),
+                "to": new.isoformat(),
+            },
+        )
+        for deadline, new in moved
+    )
 
 
 def _flag_odd_dates(odd: dict[int, list[str]]) -> None:

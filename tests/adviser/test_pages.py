@@ -167,6 +167,19 @@ def test_the_chronology_lists_everything_in_order_as_a_page_and_as_csv(client):
     assert any(r[2] == '\'=HYPERLINK("x")' for r in rows)  # a formula stays text
 
 
+def test_the_chronology_shows_when_a_computed_date_moved(client):
+    case = CaseFactory(reference="CHR-2")
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+    services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 30))
+    client.force_login(SupervisorFactory())
+    url = reverse("admin:workflows_case_chronology", args=[case.pk])
+    rows = list(csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    moved = [r for r in rows if r[1] == "A computed date moved"]
+    assert [r[2] for r in moved] == [
+        "Appeal to the SEND Tribunal: from Tuesday 1 December 2026 to Monday 4 January 2027"
+    ]
+
+
 def test_the_chronology_is_scoped_like_the_case(client):
     theirs = CaseFactory(reference="BOB-1", adviser=AdviserFactory(username="bob"))
     client.force_login(AdviserFactory(username="ann"))
