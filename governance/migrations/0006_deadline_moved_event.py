@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0005_given_dates'),
+        ("governance", "0005_given_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Opened the case page'), ('pause', 'Paused reminders'), ('resume', 'Resumed reminders'), ('retry', 'Retried a message'), ('send_test', 'Sent a test message'), ('assign', 'Assigned the case'), ('new_link', 'Sent a new family link'), ('export', 'Exported everything held'), ('erase', 'Erased the personal data'), ('import', 'Imported from a CSV file'), ('opt_out', 'Family opted out on the web'), ('stop', 'Family texted STOP'), ('start', 'Family texted START'), ('family_date', 'Family recorded a date'), ('deadline_moved', 'A computed date moved')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Opened the case page"),
+                    ("pause", "Paused reminders"),
+                    ("resume", "Resumed reminders"),
+                    ("retry", "Retried a message"),
+                    ("send_test", "Sent a test message"),
+                    ("assign", "Assigned the case"),
+                    ("new_link", "Sent a new family link"),
+                    ("export", "Exported everything held"),
+                    ("erase", "Erased the personal data"),
+                    ("import", "Imported from a CSV file"),
+                    ("opt_out", "Family opted out on the web"),
+                    ("stop", "Family texted STOP"),
+                    ("start", "Family texted START"),
+                    ("family_date", "Family recorded a date"),
+                    ("deadline_moved", "A computed date moved"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

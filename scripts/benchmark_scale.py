@@ -1,0 +1,552 @@
+#!/usr/bin/env python
+"""Issue 10's "Must show" figures at a region's scale, printed with the command that made them.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sendflow .venv/bin/python \
+        scripts/benchmark_scale.py [--import-sizes 10000,50000] [--plan-cases 10000] \
+        [--nightly 100000] [--list-sizes 10000,100000] [--runs 5] \
+        [--skip-import] [--skip-plan] [--skip-nightly] [--skip-lists]
+
+Everything runs in a throwaway PostgreSQL database (TEST NAME `sendflow_scale`, or --db-name,
+dropped at the end; its tables are emptied between parts). A script, never a timed test.
+
+(a) Import: a generated CSV (reference, parent_name, email, mobile, channels `sms,email`,
+    placement_only `no`, decision_sent spread over the 4 months up to yesterday, so the appeal
+    dates fall from two months ago to two months ahead; a third also have certificate_issued, 7
+    to 30 days after the decision and never after today) imported by
+    `python manage.py import_cases FILE` in a child process. Wall time, rows/s, the child's CPU
+    and peak memory (its own ru_maxrss from os.wait4, not the database server's).
+(b) Recompute and plan: benchmark_deadlines.py's ORM part with --with-contacts (a parent on SMS
+    and email, so each recompute also plans the outbox), first insert then update, cases/s.
+(c) Nightly: `workflows.services.deadlines_recompute_open_cases()` over N open cases, wall time.
+(d) Lists: each adviser list, in this process through django.test.Client logged in as a
+    superuser: one warm-up, then --runs timed GETs (median and p95, the p95 interpolated from
+    that many runs) and one more GET under CaptureQueriesContext for the query count. Server
+    time here is Django's whole request (middleware, queries, template), no network.
+
+The cases for (c) and (d) are seeded, not imported: bulk_create for cases, one route, one parent
+(SMS and email) and key dates each (the same date mix as the CSV), then their deadlines and
+outbox by `deadlines_recompute_many` in batches of 1,000 (each batch its own transaction, timed
+and printed), then a realistic outbox state by UPDATE: messages due before now marked sent, about
+2% failed and 1% unknown, 2% of cases paused, 80% assigned among 10 advisers, and an open task on
+5% of cases besides the ones the planner made. Beyond the first --template cases (10,000, or the
+smallest size if less) the seed is generated faster: copies of that first block by INSERT ...
+SELECT, every id and foreign key shifted, references and unique tokens new, so the dates repeat
+the first block's mix. The output says which way each block was made.
+"""
+
+import argparse
+import csv
+import os
+import random
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "scripts"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendflow.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def sizes(text: str) -> list[int]:
+    return [int(s) for s in text.split(",") if s.strip()]
+
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--import-sizes", type=sizes, default=[10_000, 50_000])
+parser.add_argument("--plan-cases", type=int, default=10_000)
+parser.add_argument("--nightly", type=int, default=100_000, help="open cases for (c)")
+parser.add_argument("--list-sizes", type=sizes, default=[10_000, 100_000])
+parser.add_argument(
+    "--template",
+    type=int,
+    default=10_000,
+    help="cases seeded through deadlines_recompute_many; larger sizes clone them in SQL",
+)
+parser.add_argument("--runs", type=int, default=5, help="timed GETs per list (after a warm-up)")
+parser.add_argument(
+    "--db-name", default="sendflow_scale", help="the throwaway database (dropped at the end)"
+)
+parser.add_argument("--skip-import", action="store_true")
+parser.add_argument("--skip-plan", action="store_true")
+parser.add_argument("--skip-nightly", action="store_true")
+parser.add_argument("--skip-lists", action="store_true")
+args = parser.parse_args()
+_python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else "python"
+_env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k == "DATABASE_URL"]
+print("$ " + shlex.join([*_env, _python, *sys.argv]), flush=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib import admin  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from notifications.models import AdviserTask, Contact, OutboundMessage  # noqa: E402
+from workflows import services  # noqa: E402
+from workflows.models import Case, Deadline, KeyDate, Route, RouteKind  # noqa: E402
+
+Status = OutboundMessage.Status
+TODAY = timezone.localdate()
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def dates_for(rng: random.Random) -> dict[str, date]:
+    """decision_sent in the last 4 months; a third also have a certificate, not after today."""
+    sent = TODAY - timedelta(days=rng.randrange(1, 121))
+    events = {"decision_sent": sent}
+    if rng.random() < 1 / 3:
+        events["certificate_issued"] = min(sent + timedelta(days=rng.randrange(7, 31)), TODAY)
+    return events
+
+
+def empty_tables() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Case._meta.db_table} RESTART IDENTITY CASCADE")
+
+
+def counts() -> str:
+    return (
+        f"{Case.objects.count():,} cases, {Deadline.objects.count():,} deadlines, "
+        f"{OutboundMessage.objects.count():,} outbox rows"
+    )
+
+
+# --- (a) import ----------------------------------------------------------------------------------
+
+
+def write_csv(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            ["reference", "parent_name", "email", "mobile", "channels", "placement_only"]
+            + ["decision_sent", "certificate_issued"]
+        )
+        for i in range(rows):
+            events = dates_for(rng)
+            certificate = events.get("certificate_issued")
+            out.writerow(
+                [
+                    f"IMP-{i:07d}",
+                    f"Parent {i} Example",
+                    f"parent{i}@example.com",
+                    f"07400 {i % 1_000_000:06d}",
+                    "sms,email",
+                    "no",
+                    events["decision_sent"].strftime("%d/%m/%Y"),
+                    certificate.isoformat() if certificate else "",
+                ]
+            )
+
+
+def child_database_url() -> str:
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{quote(db['USER'] or '', safe='')}{password}@"
+        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def bench_import(row_counts: list[int]) -> None:
+    say("\n(a) import_cases of a generated CSV, in a child process")
+    folder = Path(tempfile.mkdtemp(prefix="sendflow-scale-"))
+    env = {**os.environ, "DATABASE_URL": child_database_url(), "PYTHONPATH": str(BASE_DIR)}
+    for rows in row_counts:
+        empty_tables()
+        path = folder / f"caseload-{rows}.csv"
+        write_csv(path, rows)
+        command = [sys.executable, "manage.py", "import_cases", str(path)]
+        say(f"   $ DATABASE_URL=<{connection.settings_dict['NAME']}> {shlex.join(command)}")
+        log = folder / f"import-{rows}.log"
+        with log.open("wb") as out:
+            started = time.perf_counter()
+            child = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=out)
+            _, status, usage = os.wait4(child.pid, 0)
+            elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        lines = log.read_text(errors="replace").strip().splitlines()
+        if child.returncode != 0:
+            say(f"   exit {child.returncode}: " + " | ".join(lines[-5:]))
+            continue
+        say(f"   {lines[-1] if lines else '(no output)'}")
+        say(
+            f"   {rows:,} rows in {elapsed:.1f} s wall = {rows / elapsed:,.0f} rows/s; child CPU "
+            f"{usage.ru_utime + usage.ru_stime:.1f} s; peak memory {usage.ru_maxrss / 1024:,.0f} "
+            f"MB (ru_maxrss); wrote {counts()}"
+        )
+        path.unlink()
+    say("   target: 50,000 rows in under 90 s and under 400 MB")
+
+
+# --- (b) recompute and plan ----------------------------------------------------------------------
+
+
+def bench_plan(count: int) -> None:
+    import benchmark_deadlines
+
+    say(
+        f"\n(b) recompute and plan with a parent on SMS and email: benchmark_deadlines.bench_orm"
+        f"({count:,} cases, batches of 1,000, with contacts)"
+    )
+    empty_tables()
+    benchmark_deadlines.bench_orm(count, 1000, True)
+    say("   target: >= 2,000 cases/s on first insert and on update")
+
+
+# --- seed ----------------------------------------------------------------------------------------
+
+
+def advisers() -> list[int]:
+    User = get_user_model()
+    ids = []
+    for i in range(10):
+        user, _ = User.objects.get_or_create(
+            username=f"adviser{i}", defaults={"is_staff": True, "email": f"a{i}@iass.example"}
+        )
+        ids.append(user.id)
+    return ids
+
+
+def seed(start: int, stop: int) -> None:
+    """Cases start..stop-1 with route, parent, key dates, then deadlines and outbox planned."""
+    if stop <= start:
+        return
+    rng = random.Random(start)
+    adviser_ids = advisers()
+    kinds = list(RouteKind.values)
+    now = timezone.now()
+    began = time.perf_counter()
+    made = 0
+    for chunk in range(start, stop, 10_000):
+        numbers = range(chunk, min(chunk + 10_000, stop))
+        cases = Case.objects.bulk_create(
+            (
+                Case(
+                    reference=f"SC-{i:07d}",
+                    adviser_id=adviser_ids[i % 10] if rng.random() < 0.8 else None,
+                    local_authority="Hampshire County Council",
+                )
+                for i in numbers
+            ),
+            batch_size=5000,
+        )
+        Route.objects.bulk_create(
+            (Route(case=case, kind=kinds[case.id % len(kinds)]) for case in cases),
+            batch_size=5000,
+        )
+        Contact.objects.bulk_create(
+            (
+                Contact(
+                    case=case,
+                    role=Contact.Role.PARENT,
+                    name=f"Parent {case.reference}",
+                    email=f"{case.reference.lower()}@example.com",
+                    mobile=f"+447400{case.id % 1_000_000:06d}",
+                    wants_sms=True,
+                    wants_email=True,
+                    consent_at=now,
+                    consent_source=Contact.ConsentSource.IMPORT,
+                )
+                for case in cases
+            ),
+            batch_size=5000,
+        )
+        KeyDate.objects.bulk_create(
+            (
+                KeyDate(
+                    case=case,
+                    event=event,
+                    value=value,
+                    source=KeyDate.Source.IMPORT,
+                    confirmed=True,
+                )
+                for case in cases
+                for event, value in dates_for(rng).items()
+            ),
+            batch_size=5000,
+        )
+        made += len(cases)
+    inserted = time.perf_counter() - began
+    ids = list(
+        Case.objects.filter(reference__gte=f"SC-{start:07d}", reference__lt=f"SC-{stop:07d}")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    began = time.perf_counter()
+    for i in range(0, len(ids), 1000):
+        with transaction.atomic():
+            failures = services.deadlines_recompute_many(case_ids=ids[i : i + 1000])
+        assert not failures, failures
+    planned = time.perf_counter() - began
+    began = time.perf_counter()
+    low, high = ids[0], ids[-1]
+    OutboundMessage.objects.filter(
+        case_id__gte=low, case_id__lte=high, status=Status.PENDING, send_at__lt=now
+    ).update(status=Status.SENT, sent_at=now)
+    messages = OutboundMessage.objects.filter(case_id__gte=low, case_id__lte=high)
+    with connection.cursor() as cursor:
+        table = OutboundMessage._meta.db_table
+        cursor.execute(
+            f"UPDATE {table} SET status = CASE WHEN id %% 100 < 2 THEN %s ELSE %s END, "
+            "last_error = 'benchmark: provider said no' "
+            "WHERE case_id BETWEEN %s AND %s AND (id %% 100 < 3)",
+            [Status.FAILED, Status.UNKNOWN, low, high],
+        )
+    Case.objects.filter(id__range=(low, high), id__in=ids[::50]).update(reminders_paused=True)
+    AdviserTask.objects.bulk_create(
+        (
+            AdviserTask(
+                case_id=case_id,
+                kind=AdviserTask.Kind.CHECK_DEADLINE,
+                text="benchmark: check the family has the certificate",
+            )
+            for case_id in ids[::20]
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    touched = time.perf_counter() - began
+    say(
+        f"   seeded {made:,} cases (SC-{start:07d}..SC-{stop - 1:07d}): bulk_create of cases, "
+        f"routes, parents and key dates {inserted:.1f} s; deadlines and outbox by "
+        f"deadlines_recompute_many in batches of 1,000 {planned:.1f} s "
+        f"({made / planned:,.0f} cases/s); statuses, pauses and tasks by UPDATE {touched:.1f} s. "
+        f"Now {counts()}, {messages.count():,} of them for these cases, "
+        f"{AdviserTask.objects.filter(done_at__isnull=True).count():,} open tasks"
+    )
+
+
+TEMPLATE_TOP: dict = {}
+
+
+def clone(copies_from: int, copies_to: int) -> None:
+    """Copies k = copies_from..copies_to-1 of the template (the first seeded block), in SQL.
+
+    Each table's rows of the template are inserted again with ids shifted by k times the
+    template's largest id, foreign keys shifted alike, new references and unique tokens."""
+    models = [Case, Route, Contact, KeyDate, Deadline, OutboundMessage, AdviserTask]
+    top = TEMPLATE_TOP  # each table's largest id when the template was first cloned
+    if not top:
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")
+                top[model] = cursor.fetchone()[0]
+    template = Case.objects.filter(id__lte=top[Case]).count()
+    assert template == top[Case], "the template's case ids are not 1..n"
+    special = {
+        (Case, "reference"): "'SC-' || lpad((id + {off} - 1)::text, 7, '0')",
+        (Case, "access_token"): "substr(md5(random()::text || id::text), 1, 22)",
+        (Contact, "opt_out_token"): "substr(md5(random()::text || id::text), 1, 16)",
+    }
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for k in range(copies_from, copies_to):
+            for model in models:
+                columns, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = connection.ops.quote_name(field.column)
+                    columns.append(column)
+                    if field.primary_key:
+                        values.append(f"{column} + {k * top[model]}")
+                    elif field.is_relation and field.related_model in top:
+                        values.append(f"{column} + {k * top[field.related_model]}")
+                    elif (model, field.column) in special:
+                        values.append(special[(model, field.column)].format(off=k * top[Case]))
+                    else:
+                        values.append(column)
+                table = model._meta.db_table
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+                    f"FROM {table} WHERE id <= %s",
+                    [top[model]],
+                )
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        cursor.execute("ANALYZE")
+    say(
+        f"   cloned the first {template:,} seeded cases {copies_to - copies_from} time(s) by "
+        f"INSERT ... SELECT (ids, foreign keys, references and tokens shifted; dates, outbox "
+        f"and tasks as seeded) in {time.perf_counter() - began:.1f} s. Now {counts()}"
+    )
+
+
+def grow(current: int, size: int, template: int) -> None:
+    """From `current` seeded cases to `size`: seeded up to the template, cloned beyond it."""
+    if current < template:
+        seed(current, min(size, template))
+        current = min(size, template)
+    if size > current:
+        copies = (size - current) // template
+        if copies:
+            clone(current // template, current // template + copies)
+            current += copies * template
+        seed(current, size)
+
+
+# --- (c) nightly ---------------------------------------------------------------------------------
+
+
+def bench_nightly() -> None:
+    open_cases = Case.objects.filter(status=Case.Status.OPEN).count()
+    say(f"\n(c) nightly recompute: deadlines_recompute_open_cases() over {open_cases:,} open cases")
+    started = time.perf_counter()
+    done = services.deadlines_recompute_open_cases()
+    elapsed = time.perf_counter() - started
+    say(
+        f"   {done:,} cases in {elapsed:.1f} s wall = {done / elapsed:,.0f} cases/s "
+        f"({counts()}); target: 100,000 in under 120 s"
+    )
+
+
+# --- (d) lists -----------------------------------------------------------------------------------
+
+
+def superuser():
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def case_list_urls(user) -> list[tuple[str, str]]:
+    base = "/admin/workflows/case/"
+    urls = [("case list, default", base)]
+    for value in ("overdue", "this_week", "four_weeks"):
+        urls.append((f"case list, due={value}", f"{base}?due={value}"))
+    for value in ("messages", "tasks", "none"):
+        urls.append((f"case list, problems={value}", f"{base}?problems={value}"))
+    urls.append(("case list, route=appeal", f"{base}?routes__kind__exact=appeal"))
+    adviser = get_user_model().objects.get(username="adviser0")
+    urls.append(("case list, adviser=adviser0", f"{base}?adviser__id__exact={adviser.id}"))
+    urls.append(("case list, status=open", f"{base}?status__exact=open"))
+    urls.append(("case list, paused=yes", f"{base}?reminders_paused__exact=1"))
+    # Every sortable column, by its index in the change list (the checkbox is column 0).
+    request = RequestFactory().get(base)
+    request.user = user
+    model_admin = admin.site._registry[Case]
+    changelist = model_admin.get_changelist_instance(request)
+    for index, name in enumerate(changelist.list_display):
+        if name != "action_checkbox" and changelist.get_ordering_field(name):
+            urls.append((f"case list, sorted by {name}", f"{base}?o={index}"))
+            urls.append((f"case list, sorted by {name} desc", f"{base}?o=-{index}"))
+    return urls
+
+
+def other_urls() -> list[tuple[str, str]]:
+    base = "/admin/notifications/outboundmessage/"
+    urls = [("outbox, default", base)]
+    for status in Status.values:
+        urls.append((f"outbox, status={status}", f"{base}?status__exact={status}"))
+    for channel in ("sms", "email"):
+        urls.append((f"outbox, channel={channel}", f"{base}?channel__exact={channel}"))
+    for kind in OutboundMessage.Kind.values:
+        urls.append((f"outbox, kind={kind}", f"{base}?kind__exact={kind}"))
+    tasks = "/admin/notifications/advisertask/"
+    urls += [
+        ("adviser tasks, default", tasks),
+        ("adviser tasks, state=open", f"{tasks}?state=open"),
+        ("admin index", "/admin/"),
+    ]
+    return urls
+
+
+def bench_lists(size: int, runs: int) -> None:
+    say(
+        f"\n(d) adviser lists at {Case.objects.count():,} cases ({counts()}); "
+        f"{runs} warm GETs each after one warm-up, as a superuser"
+    )
+    if "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    user = superuser()
+    client = Client()
+    client.force_login(user)
+    say(f"   {'list':<44}{'median':>10}{'p95':>10}{'max':>10}{'queries':>9}")
+    slow = []
+    for label, url in case_list_urls(user) + other_urls():
+        response = client.get(url)
+        if response.status_code != 200:
+            say(f"   {label:<44} HTTP {response.status_code} at {url}")
+            continue
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        median = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if runs > 1 else median
+        if p95 >= 300:
+            slow.append(label)
+        say(f"   {label:<44}{median:>8.0f} ms{p95:>7.0f} ms{max(times):>7.0f} ms{len(queries):>9}")
+    say(
+        f"   target: under 300 ms each; at {size:,} cases {len(slow)} list(s) had a p95 of 300 ms "
+        f"or more" + (f": {', '.join(slow)}" if slow else "")
+    )
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        raise SystemExit("set DATABASE_URL to a PostgreSQL server: the figures are for PostgreSQL")
+    old_name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = args.db_name
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        say(
+            f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; PostgreSQL "
+            f"{version}; database {connection.settings_dict['NAME']}; today {TODAY}"
+        )
+        if not args.skip_import:
+            bench_import(args.import_sizes)
+        if not args.skip_plan:
+            bench_plan(args.plan_cases)
+        steps = sorted(
+            {*([] if args.skip_lists else args.list_sizes)}
+            | ({args.nightly} if not args.skip_nightly else set())
+        )
+        if steps:
+            empty_tables()
+            say("\nseed for (c) and (d), grown size by size:")
+        seeded = 0
+        template = min(args.template, steps[0]) if steps else 0
+        for size in steps:
+            grow(seeded, size, template)
+            seeded = size
+            if not args.skip_lists and size in args.list_sizes:
+                bench_lists(size, args.runs)
+            if not args.skip_nightly and size == args.nightly:
+                bench_nightly()
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
