@@ -39,6 +39,12 @@ dry read of the same rows, far enough ahead that the measured scheduler has load
 script says so if it did not. `DJANGO_CELERY_BEAT_TZ_AWARE`, `max_interval`, `sync_every` and
 `beat_sync_every` are printed as used (all defaults here).
 
+Read from django-celery-beat 2.9's source, not instrumented here: a burst that outlasts
+SCHEDULE_SYNC_MAX_INTERVAL (300 s) meets the forced full reload; the reload's heap rebuild disables
+each one-off already run with a save that marks the schedule changed, so the next tick reloads
+every row again, and from then on each tick sends one reminder between two full reloads. On a
+loaded machine the 10,000 burst crosses that line, and --naive-timeout then reports how far it got.
+
 Both sides publish real task messages into the same in-memory transport, so both include their
 serialisation and broker hand-off, and neither includes a worker or a provider. The ratio is
 naive / sendflow (claim and publish). Logging is at WARNING (LOG_LEVEL), so beat's per-task INFO
