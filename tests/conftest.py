@@ -1,6 +1,12 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import SuperuserFactory, SupervisorFactory
+
+# Properties are about dates, not speed: a shared 2-core machine can take more than hypothesis's
+# 200 ms per example, and a benchmark script, not a test, measures speed.
+hypothesis_settings.register_profile("sendflow", deadline=None)
+hypothesis_settings.load_profile("sendflow")
 
 
 @pytest.fixture
