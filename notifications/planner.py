@@ -21,7 +21,7 @@ from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
 from workflows import rules, working_days
-from workflows.models import Case, Deadline, GivenDate, KeyDate
+from workflows.models import Case, Deadline, GivenDate
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +99,6 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     given: dict[int, list[GivenDate]] = defaultdict(list)
     for given_date in GivenDate.objects.filter(case_id__in=case_ids):
         given[given_date.case_id].append(given_date)
-    events: dict[int, set[str]] = defaultdict(set)
-    for case_id, event in KeyDate.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "event"
-    ):
-        events[case_id].add(event)
     existing: dict[int, list[Planned]] = defaultdict(list)
     for values in (
         OutboundMessage.objects.filter(case_id__in=case_ids)
@@ -123,7 +118,6 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             contacts=contacts[case_id],
             deadlines=deadlines[case_id],
             given_dates=given[case_id],
-            events=events[case_id],
             messages=existing[case_id],
             policies=policies,
             now=now,
@@ -161,7 +155,7 @@ def _create_new_tasks(tasks: list[AdviserTask]) -> None:
 
 class _CasePlan:
     def __init__(
-        self, *, case, contacts, deadlines, events, messages, policies, now, given_dates=()
+        self, *, case, contacts, deadlines, messages, policies, now, given_dates=()
     ) -> None:
         self.case = case
         self.recipients = [(c, channel) for c in contacts for channel, _ in c.channels()]
@@ -173,7 +167,6 @@ class _CasePlan:
         self.all_given = {g.id: g for g in given_dates}
         self.given = [g for g in given_dates if g.state(self.today) != rules.State.DONE]
         self.given_by_id = {g.id: g for g in self.given}
-        self.events = events
         self.messages = messages
         self.policies = policies
         self.now = now
