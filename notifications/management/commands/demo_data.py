@@ -132,7 +132,7 @@ class Command(BaseCommand):
                 defaults={"email": f"{username}@iass.example", "is_staff": True},
             )
             if made:
-                user.set_unusable_password()  # log in with `adviser_create` for a password
+                user.set_unusable_password()  # `manage.py changepassword demo-ann` gives one
                 user.save()
             user.groups.add(Group.objects.get(name=role))
             users[username] = user
@@ -164,7 +164,7 @@ class Command(BaseCommand):
         self._states(today)
         self.stdout.write(
             f"Demo caseload ready: {len(CASES)} cases, advisers demo-ann, demo-bob "
-            "and supervisor demo-sue (set a password with adviser_create)."
+            "and supervisor demo-sue (give one a password with: manage.py changepassword demo-ann)."
         )
 
     def _states(self, today):
