@@ -333,8 +333,19 @@ class ModelErrorsAsRowErrorsForm(forms.ModelForm):
         super().add_error(field, error)
 
 
+def policy_kind_choices() -> list[tuple[str, str]]:
+    """Every computed deadline, then every kind of date a letter gives."""
+    return [
+        *words.deadline_kind_choices(),
+        *(
+            (f"{words.GIVEN_PREFIX}{kind}", f"Given in a letter: {label}")
+            for kind, label in words.GIVEN_KIND_LABELS.items()
+        ),
+    ]
+
+
 class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
-    deadline_kind = forms.ChoiceField(label="deadline", choices=words.deadline_kind_choices)
+    deadline_kind = forms.ChoiceField(label="deadline", choices=policy_kind_choices)
 
     class Meta:
         model = ReminderPolicy
@@ -398,7 +409,9 @@ class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
 
     @admin.display(description="deadline", ordering="deadline_kind")
     def deadline_name(self, obj):
-        return words.deadline_label(obj.deadline_kind)
+        return dict(policy_kind_choices()).get(obj.deadline_kind) or words.deadline_label(
+            obj.deadline_kind
+        )
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ModelErrorsAsRowErrorsForm, **kwargs)

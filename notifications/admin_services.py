@@ -19,7 +19,7 @@ from django.utils import timezone
 from notifications import gsm, rendering, schedule, services
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
-from workflows import rules, working_days
+from workflows import rules, words, working_days
 from workflows import services as workflow_services
 from workflows.models import Case, Deadline, GivenDate
 
@@ -184,9 +184,11 @@ def preview_find(groups: list[PreviewGroup], *, key: str, channel: str) -> Previ
 
 def _previews(*, adviser, today: date) -> list[PreviewGroup]:
     now = timezone.now()
-    policies = list(ReminderPolicy.objects.order_by("deadline_kind"))
+    everything = list(ReminderPolicy.objects.order_by("deadline_kind"))
+    given_policies = {p.deadline_kind: p for p in everything if _is_given(p.deadline_kind)}
+    policies = [p for p in everything if not _is_given(p.deadline_kind)]
     case, contact = _sample_family(adviser, "CASE")
-    groups = [_summary_group(adviser, policies, today=today, now=now)]
+    groups = [_summary_group(adviser, everything, today=today, now=now)]
     for policy in policies:
         sample = _sample_deadline(policy.deadline_kind, today=today)
         deadline = workflow_services.deadline_row(case_id=case.id, computed=sample, now=now)
@@ -217,13 +219,17 @@ def _previews(*, adviser, today: date) -> list[PreviewGroup]:
                 previews=previews,
             )
         )
-    groups.extend(_given_groups(case, contact, today=today))
+    groups.extend(_given_groups(case, contact, given_policies, today=today))
     return groups
 
 
-def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
-    """One group per kind of date a letter gives: a meeting's day-before and morning reminders,
-    the family's own countdown, the check for what others owe, and "your date changed"."""
+def _is_given(kind: str) -> bool:
+    return kind.startswith(words.GIVEN_PREFIX)
+
+
+def _given_groups(case, contact, policies, *, today: date) -> list[PreviewGroup]:
+    """One group per kind of date a letter gives, with its policy: a meeting's reminders, the
+    family's own countdown, the check for what others owe, and "your date changed"."""
     groups = []
     for kind in GivenDate.Kind:
         value = today + timedelta(weeks=8)
@@ -235,27 +241,32 @@ def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
             time=datetime_time(14, 30) if kind in GivenDate.MEETINGS else None,
             source="Tribunal letter of 12 March 2027",
         )
-        if given.is_meeting:
-            moments = [
-                (
-                    Kind.REMINDER,
-                    "1wd",
-                    "The working day before at 10:00, and again on the morning (08:00, a text "
-                    'after quiet hours) with "That is today."',
-                )
-            ]
-        elif given.is_family_own:
-            moments = [(Kind.REMINDER, "2wd", "Counts down like the appeal's policy.")]
+        policy = policies.get(given.message_kind)
+        send_time = policy.send_time if policy else datetime_time(10, 0)
+        countdown = policy is None or policy.style == ReminderPolicy.Style.COUNTDOWN
+        offsets = schedule.parse_offsets(policy.offsets) if policy else []
+        if countdown and (given.is_meeting or given.is_family_own) and offsets:
+            # The longest "in 9 days (7 working days)" makes the longest text.
+            offset = max(
+                offsets,
+                key=lambda o: len(rendering.when_text(today=o.date_before(value), due=value)),
+            )
+            sent_on = offset.date_before(given.act_by)
+            note = f"The {offset.text} reminder (of {policy.offsets})"
+            if given.is_meeting:
+                note += ': the "0d" one goes on the morning at 08:00 (a text after quiet hours)'
+            moments = [(Kind.REMINDER, offset.text, sent_on, note + ".")]
+        elif countdown and (given.is_meeting or given.is_family_own):
+            moments = []
         else:
-            moments = [(Kind.CHECK, CHECK_OFFSET, "Sent the working day after.")]
-        moments.append((Kind.DATE_CHANGED, "", "Sent when the date the family was told moves."))
+            sent_on = working_days.next_working_day(value)
+            moments = [(Kind.CHECK, CHECK_OFFSET, sent_on, "Sent the working day after.")]
+        moments.append(
+            (Kind.DATE_CHANGED, "", value, "Sent when the date the family was told moves.")
+        )
         previews = []
-        for message_kind, offset, note in moments:
-            back = 1 if offset == "1wd" else 2
-            sent_on = working_days.add_working_days(value, -back)[0]
-            if message_kind == Kind.CHECK:
-                sent_on = working_days.next_working_day(value)
-            moment = schedule.local_instant(sent_on, datetime_time(10, 0))
+        for message_kind, offset, sent_on, note in moments:
+            moment = schedule.local_instant(sent_on, send_time)
             for channel in ("sms", "email"):
                 message = OutboundMessage(
                     case=case,
@@ -269,11 +280,14 @@ def _given_groups(case, contact, *, today: date) -> list[PreviewGroup]:
                     send_at=moment,
                 )
                 previews.append(_render(message, now=moment, note=note))
+        off = policy is None or not policy.enabled
         groups.append(
             PreviewGroup(
                 deadline_kind=given.message_kind,
                 title=f"Given in a letter: {given.title}",
+                policy=policy,
                 due=value,
+                note="This policy is turned off: nothing is sent." if off else "",
                 previews=previews,
             )
         )
@@ -361,16 +375,31 @@ def _moments(policy: ReminderPolicy, due: date) -> list[tuple[str, str, date, st
 
 
 def _summary_group(adviser, policies, *, today: date, now: datetime) -> PreviewGroup:
-    """The summary with the longest deadline names first: the longest text it can be."""
+    """The summary with the longest names first: the longest text it can be. It lists every
+    deadline and every kind of date a letter gives whose policy is turned on."""
     case, contact = _sample_family(adviser, "SUMMARY")
     now = schedule.local_instant(today, datetime_time(10, 0))  # as it would go on `today`
     enabled = [p.deadline_kind for p in policies if p.enabled]
-    labels = {
-        kind: rendering.deadline_words(kind, today + timedelta(weeks=8)).label for kind in enabled
-    }
     first = today + timedelta(weeks=8)
+    labels = {}
+    for kind in enabled:
+        if _is_given(kind):
+            labels[kind] = words.deadline_label(kind)
+        else:
+            labels[kind] = rendering.deadline_words(kind, first).label
     for i, kind in enumerate(sorted(enabled, key=lambda k: (-len(labels[k]), k))):
         due = first + timedelta(days=i)
+        if _is_given(kind):
+            given_kind = kind.removeprefix(words.GIVEN_PREFIX)
+            GivenDate.objects.create(
+                case=case,
+                kind=given_kind,
+                label="Case management hearing by phone" if given_kind == "other" else "",
+                value=due,
+                time=datetime_time(14, 30) if given_kind in GivenDate.MEETINGS else None,
+                source="Tribunal letter of 12 March 2027",
+            )
+            continue
         rule = rules.RULES.get(kind)
         owner = rule.owner.value if rule else rules.Owner.PARENT.value
         Deadline.objects.create(
@@ -388,7 +417,7 @@ def _summary_group(adviser, policies, *, today: date, now: datetime) -> PreviewG
         _render(
             OutboundMessage(case=case, contact=contact, kind=Kind.SUMMARY, channel=channel),
             now=now,
-            note=f"Lists the {len(enabled)} deadlines that have a policy turned on.",
+            note=f"Lists the {len(enabled)} kinds of date that have a policy turned on.",
         )
         for channel in ("sms", "email")
     ]

@@ -102,7 +102,8 @@ def default_send_time() -> datetime.time:
 
 
 class ReminderPolicy(models.Model):
-    """When to message the family about one kind of deadline. Advisers edit these in the admin."""
+    """When to message the family about one kind of deadline, or one kind of date a letter gives
+    (`deadline_kind` "given:hearing"). Advisers edit these in the admin."""
 
     class Style(models.TextChoices):
         COUNTDOWN = "countdown", "Countdown: the family must act by the date"
@@ -113,7 +114,9 @@ class ReminderPolicy(models.Model):
     offsets = models.CharField(
         max_length=100,
         help_text="Before the date, comma-separated: 4w = 4 weeks, 3d = 3 days, 2wd = 2 working "
-        "days, 0d = the morning of the day. Check messages always go the working day after.",
+        "days, 0d = the morning of the day. Check messages always go the working day after. "
+        "A hearing's or meeting's 0d reminder goes at 08:00 (a text at the end of quiet hours), "
+        "whatever the time below, so it arrives before it starts.",
         blank=True,
     )
     send_time = models.TimeField(default=default_send_time, help_text="Europe/London.")
@@ -140,9 +143,10 @@ class ReminderPolicy(models.Model):
             schedule.parse_offsets(self.offsets)
         except ValueError as exc:
             raise ValidationError({"offsets": str(exc)}) from exc
-        from workflows import rules
+        from workflows import rules, words
 
-        if self.deadline_kind not in rules.RULES:
+        given = self.deadline_kind.removeprefix(words.GIVEN_PREFIX)
+        if self.deadline_kind not in rules.RULES and given not in words.GIVEN_KIND_LABELS:
             raise ValidationError({"deadline_kind": f"Unknown deadline '{self.deadline_kind}'"})
 
 

@@ -44,12 +44,11 @@ PASSED_NOTICE_WINDOW = timedelta(weeks=8)
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
 COVERED_WITHIN = timedelta(days=7)
 
-# Dates a letter gives (workflows.GivenDate). A hearing or meeting: the working day before and
-# the morning itself, when a text may go (first_allowed); the family's own (final evidence, the
-# attendance form) count down like the appeal, with its policy; what others owe: a check.
-GIVEN_MEETING_MOMENTS = (("1wd", time(10, 0)), ("0d", time(8, 0)))
-GIVEN_COUNTDOWN_POLICY = "appeal"
-GIVEN_CHECK_TIME = time(10, 0)
+# Dates a letter gives (workflows.GivenDate) follow the policy of their kind ("given:hearing"):
+# the family's own dates and the meetings they go to count down with its offsets; what others
+# owe gets a check the working day after. A meeting's morning reminder ("0d") goes at 08:00 (a
+# text when quiet hours end), whatever the policy's time: a 10:00 reminder misses a 10:00 hearing.
+GIVEN_MEETING_MORNING = time(8, 0)
 
 # deadline, given date, contact, channel, kind, offset, due date
 Key = tuple[int | None, int | None, int, str, str, str, date]
@@ -254,33 +253,26 @@ class _CasePlan:
     def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
         desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
         for given in self.given:
+            policy = self.policies.get(given.message_kind)
+            if policy is None:
+                continue  # no policy for its kind, or turned off: on the page, never messaged
             due = given.value
-            if given.is_meeting or given.is_family_own:
+            if policy.style == ReminderPolicy.Style.COUNTDOWN and (
+                given.is_meeting or given.is_family_own
+            ):
                 if due < self.today:
                     continue  # passed: shown as passed, no more reminders
-                if given.is_meeting:
-                    moments = [
-                        (offset.text, schedule.local_instant(offset.date_before(due), at))
-                        for text, at in GIVEN_MEETING_MOMENTS
-                        for offset in schedule.parse_offsets(text)
-                    ]
-                else:
-                    policy = self.policies.get(GIVEN_COUNTDOWN_POLICY)
-                    if policy is None or policy.style != ReminderPolicy.Style.COUNTDOWN:
-                        continue
-                    moments = [
-                        (
-                            offset.text,
-                            schedule.local_instant(
-                                offset.date_before(given.act_by), policy.send_time
-                            ),
-                        )
-                        for offset in schedule.parse_offsets(policy.offsets)
-                    ]
+                moments = []
+                for offset in schedule.parse_offsets(policy.offsets):
+                    at = policy.send_time
+                    if given.is_meeting and offset.text == "0d":
+                        at = min(at, GIVEN_MEETING_MORNING)
+                    day = offset.date_before(given.act_by)
+                    moments.append((offset.text, schedule.local_instant(day, at)))
                 kind = Kind.REMINDER
             else:  # what others owe: the working day after, has it come?
                 day = working_days.next_working_day(due)
-                moments = [(CHECK_OFFSET, schedule.local_instant(day, GIVEN_CHECK_TIME))]
+                moments = [(CHECK_OFFSET, schedule.local_instant(day, policy.send_time))]
                 kind = Kind.CHECK
             for offset, send_at in moments:
                 for contact, channel in self.recipients:
@@ -374,7 +366,9 @@ class _CasePlan:
 
     def _summaries(self) -> None:
         """One summary of every date per person and channel, when the case first has dates."""
-        if not any(d.kind in self.policies for d in self.deadlines):
+        if not any(d.kind in self.policies for d in self.deadlines) and not any(
+            g.message_kind in self.policies for g in self.given
+        ):
             return
         have = {(m.contact_id, m.channel): m for m in self.messages if m.kind == Kind.SUMMARY}
         for contact, channel in self.recipients:

@@ -72,11 +72,16 @@ def deadline_words(
     )
 
 
-def given_words(given) -> DeadlineWords:
+def given_words(given, *, language: str = "en") -> DeadlineWords:
     """The lines of templates/notifications/given/<kind>.txt for a date a letter gave: label,
-    sentence, and what to prepare."""
+    sentence, and what to prepare; in the contact's language where a reviewed translation
+    exists (notifications/<code>/given/<kind>.txt), else in English like every message."""
     template = select_template(
-        [f"notifications/given/{given.kind}.txt", "notifications/given/other.txt"], using=TEXT
+        [
+            *in_language(f"notifications/given/{given.kind}.txt", language),
+            *in_language("notifications/given/other.txt", language),
+        ],
+        using=TEXT,
     )
     due_words = given.date_in_words()
     text = template.render({"due": due_words, "label": given.title, "owner": given.owner})
@@ -197,7 +202,7 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         context.update(_summary_context(case, today=today, language=language))
         return context
     if message.given_date_id:
-        context.update(_given_context(message, today=today))
+        context.update(_given_context(message, today=today, language=language))
         return context
     deadline = message.deadline
     if deadline is not None:
@@ -223,9 +228,9 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
     return context
 
 
-def _given_context(message: OutboundMessage, *, today: date) -> dict:
+def _given_context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
     given = message.given_date
-    words = given_words(given)
+    words = given_words(given, language=language)
     return {
         **vars(words),
         "when": when_text(today=today, due=given.act_by),
@@ -243,38 +248,65 @@ SMS_SEGMENTS = 3
 
 
 def _summary_context(case, *, today: date, language: str = "en") -> dict:
-    """Every date the family hears about: the family's own passed dates said as passed, their
-    dates ahead (reminded before), and dates others owe them (checked the day after). Done
-    steps are left out: there is nothing more to do for them."""
+    """Every date the family hears about, computed or given in a letter: the family's own
+    passed dates said as passed, their dates ahead (reminded before), and dates others owe them
+    (checked the day after). Done steps are left out: there is nothing more to do for them."""
     policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
+    # (date, words, the ISO date told, the key told); each list in date order.
     upcoming, passed, owed = [], [], []
     for deadline in case.deadlines.order_by("due", "kind"):
         style = policies.get(deadline.kind)
         state = deadline.state(today)
         if style is None or state == rules.State.DONE:
             continue
+        item = (
+            deadline.effective_due,
+            {**vars(words_for(deadline, language=language)), "given": False, "working": ""},
+            deadline.kind,
+        )
         if style == ReminderPolicy.Style.CHECK:
-            owed.append(deadline)
+            owed.append((*item, state == rules.State.PASSED))
         elif state == rules.State.PASSED:
-            passed.append(deadline)
+            passed.append(item)
         else:
-            upcoming.append(deadline)
-    upcoming_words = [vars(words_for(d, language=language)) for d in upcoming]
-    passed_words = [vars(words_for(d, language=language)) for d in passed]
-    owed_words = [
-        {**vars(words_for(d, language=language)), "passed": d.state(today) == rules.State.PASSED}
-        for d in owed
-    ]
+            upcoming.append(item)
+    for given in case.given_dates.all():
+        style = policies.get(given.message_kind)
+        state = given.state(today)
+        if style is None or state == rules.State.DONE:
+            continue
+        item = (
+            given.value,
+            {**vars(given_words(given, language=language)), "given": True},
+            given.told_key,
+        )
+        item[1]["working"] = given.working()
+        countdown = style == ReminderPolicy.Style.COUNTDOWN
+        if not (countdown and (given.is_meeting or given.is_family_own)):
+            owed.append((*item, state == rules.State.PASSED))
+        elif state == rules.State.PASSED:
+            passed.append(item)
+        else:
+            upcoming.append(item)
+    for items in (upcoming, passed, owed):
+        items.sort(key=lambda item: item[0])
+    upcoming_words = [w for _, w, _ in upcoming]
+    passed_words = [w for _, w, _ in passed]
+    owed_words = [{**w, "passed": was_passed} for _, w, _, was_passed in owed]
     # Texts lead with what has passed: it is the one thing to act on today.
     candidates = (
         [{**w, "passed": True} for w in passed_words]
         + upcoming_words
         + [{**w, "passed": False} for w in owed_words]
     )
+    everything = [*upcoming, *passed, *owed]
     return {
         "deadlines": upcoming_words,
         "passed_deadlines": passed_words,
         "owed_deadlines": owed_words,
         "sms_candidates": candidates,
-        "dates_told": {d.kind: d.effective_due.isoformat() for d in [*upcoming, *passed, *owed]},
+        # Which wording the footers need: our calculation, the letters' dates, or both.
+        "computed_dates": any(not item[1]["given"] for item in everything),
+        "given_dates": any(item[1]["given"] for item in everything),
+        "dates_told": {item[2]: item[0].isoformat() for item in everything},
     }

@@ -50,7 +50,10 @@ def record(case, *, moment, **fields):
 
 
 def planned(case, **filters):
-    return OutboundMessage.objects.filter(case=case, status=Status.PENDING, **filters)
+    """The pending messages about single dates (the summary of every date is tested apart)."""
+    return OutboundMessage.objects.filter(case=case, status=Status.PENDING, **filters).exclude(
+        kind=Kind.SUMMARY
+    )
 
 
 def send_due(now):
@@ -58,7 +61,7 @@ def send_due(now):
         claimed = services.messages_dispatch(now=now, enqueue=False).claimed
         for message_id in claimed:
             services.message_send(message_id=message_id, now=now)
-    return OutboundMessage.objects.filter(id__in=claimed)
+    return OutboundMessage.objects.filter(id__in=claimed).exclude(kind=Kind.SUMMARY)
 
 
 # --- the model: states, act-by day, working --------------------------------------------------
