@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.utils import timezone
@@ -151,22 +151,11 @@ def case_chronology(case) -> list[Entry]:
                     _who(log.actor),
                 )
             )
-    for message in case.messages.select_related("contact"):
-        when = message.sent_at or message.send_at
-        status = message.get_status_display()
-        if message.status_reason:
-            status += f" ({message.status_reason})"
-        if message.delivered_at:
-            status += f", delivered {timezone.localtime(message.delivered_at, LONDON):%d/%m %H:%M}"
-        entries.append(
-            Entry(
-                when,
-                f"{message.get_channel_display()} {message.get_kind_display().lower()}: "
-                f"{message_about(message)}",
-                status,
-                message.contact.name if message.contact else "",
-            )
-        )
+    entries.extend(_given_date_entries(case))
+    # Messages that went, or were tried: planned, cancelled and superseded ones never reached
+    # the family (the case's message history lists them).
+    for message in case.messages.filter(status__in=ATTEMPTED).select_related("contact"):
+        entries.append(_message_entry(message))
     for task in AdviserTask.objects.filter(case=case):
         entries.append(Entry(task.created_at, f"Task: {task.get_kind_display()}", task.text))
         if task.done_at:
@@ -181,7 +170,181 @@ def case_chronology(case) -> list[Entry]:
                 f"{rules.long_date(date.fromisoformat(moved['to']))}"
             )
         entries.append(Entry(event.at, event.get_action_display(), detail, event.actor_name))
-    return sorted(entries, key=lambda e: e.sort_key)
+    # One row per thing that happened: the same message text to the same person at the same
+    # minute (a retry, a second planning of one summary) reads as a duplicate, so it is one row.
+    return sorted(dict.fromkeys(entries), key=lambda e: e.sort_key)
+
+
+ATTEMPTED = (
+    Status.SENDING,
+    Status.SENT,
+    Status.DELIVERED,
+    Status.FAILED,
+    Status.UNKNOWN,
+    Status.SUPPRESSED,
+)
+
+
+def _message_entry(message: OutboundMessage) -> Entry:
+    """ "SMS: summary of every date" / "Email reminder: Tribunal hearing", with what it told
+    and its delivery status."""
+    channel = message.get_channel_display()
+    if message.kind == OutboundMessage.Kind.SUMMARY or not message.deadline_kind:
+        what = f"{channel}: {message.get_kind_display().lower()}"
+        told = len(message.dates_told or {})
+        about = f"Listed {told} date{'s' if told != 1 else ''}" if told else ""
+    else:
+        what = f"{channel} {message.get_kind_display().lower()}: {message_about(message)}"
+        about = f"For {rules.long_date(message.due_date)}" if message.due_date else ""
+    status = message.get_status_display()
+    if message.status_reason:
+        status += f" ({message.status_reason})"
+    if message.delivered_at:
+        status += f", delivered {timezone.localtime(message.delivered_at, LONDON):%d/%m %H:%M}"
+    if message.status == Status.FAILED and message.last_error:
+        status += f": {message.last_error}"
+    detail = f"{about}. {status}" if about else status
+    return Entry(
+        message.sent_at or message.sending_at or message.send_at,
+        what,
+        detail,
+        message.contact.name if message.contact else "",
+    )
+
+
+# --- dates a letter gave: recorded, moved, done, from django-auditlog's change history ----------
+
+
+def _given_when(value, at) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    text = rules.long_date(day)
+    if at not in (None, "", "None"):
+        at = time.fromisoformat(at) if isinstance(at, str) else at
+        text += f" at {words.time_words(at)}"
+    return text
+
+
+def _given_who(log, state: dict) -> str:
+    from workflows.models import GivenDate
+
+    if log.actor is not None:
+        return _who(log.actor)
+    source = state.get("recorded_source") or GivenDate.Source.ADVISER
+    return GivenDate.Source(source).label if source in GivenDate.Source.values else ""
+
+
+def _given_title(state: dict) -> str:
+    if state.get("kind") == "other" and state.get("label"):
+        return state["label"]
+    return words.given_kind_label(state.get("kind") or "other")
+
+
+def _given_date_entries(case) -> list[Entry]:
+    """Each date a letter gave: when it was recorded (what, when, who acts, from which letter,
+    and who typed it in), moved, confirmed, done or removed."""
+    from auditlog.models import LogEntry
+    from django.db.models import Q
+
+    from workflows.models import GivenDate
+
+    current = {str(g.pk): g for g in case.given_dates.all()}
+    logs = (
+        LogEntry.objects.filter(
+            content_type__app_label="workflows", content_type__model="givendate"
+        )
+        .filter(Q(additional_data__case_id=case.pk) | Q(object_pk__in=list(current)))
+        .select_related("actor")
+        .order_by("timestamp", "id")
+    )
+    fields = ("kind", "label", "value", "time", "owner", "source", "recorded_source")
+    states: dict[str, dict] = {}
+    entries: list[Entry] = []
+    for log in logs:
+        changes = {
+            field: [None if v in ("None", "") else v for v in pair]
+            for field, pair in (log.changes_dict or {}).items()
+        }
+        state = states.get(log.object_pk)
+        if state is None:  # no entry from its creation: start from the row as it is now
+            given = current.get(log.object_pk)
+            state = (
+                {f: getattr(given, f) for f in (*fields, "done_on", "confirmed")} if given else {}
+            )
+            for field, (before, _) in changes.items():
+                state[field] = before
+        for field, (_, after) in changes.items():
+            state[field] = after
+        states[log.object_pk] = state
+        if not state.get("value"):
+            continue
+        title, who = _given_title(state), _given_who(log, state)
+        when = _given_when(state["value"], state.get("time"))
+        source = f" Source: {state['source']}." if state.get("source") else ""
+        if log.action == LogEntry.Action.CREATE:
+            owner = words.owner_label(state.get("owner") or "parent")
+            unconfirmed = (
+                "" if state.get("confirmed", True) else " Not yet confirmed by an adviser."
+            )
+            entries.append(
+                Entry(
+                    log.timestamp,
+                    f"Date from a letter recorded: {title}",
+                    f"{when}. Who acts: {owner}.{source}{unconfirmed}",
+                    who,
+                )
+            )
+        elif log.action == LogEntry.Action.DELETE:
+            entries.append(Entry(log.timestamp, f"Date from a letter removed: {title}", when, who))
+        else:
+            entries.extend(_given_update_entries(log, changes, state, title, when, source, who))
+    for pk, given in current.items():
+        if pk not in states:  # recorded before the change history kept it
+            entries.append(
+                Entry(
+                    given.recorded_at,
+                    f"Date from a letter recorded: {given.title}",
+                    f"{given.date_in_words()}. Who acts: {words.owner_label(given.owner)}."
+                    + (f" Source: {given.source}." if given.source else ""),
+                    GivenDate.Source(given.recorded_source).label,
+                )
+            )
+    return entries
+
+
+def _given_update_entries(log, changes, state, title, when, source, who) -> list[Entry]:
+    found = []
+    if "value" in changes or "time" in changes:
+        before_value = changes.get("value", [state["value"]])[0] or state["value"]
+        before_time = changes.get("time", [state.get("time")])[0]
+        before = _given_when(before_value, before_time)
+        found.append(
+            Entry(
+                log.timestamp,
+                f"Date from a letter moved: {title}",
+                f"From {before} to {when}.{source}",
+                who,
+            )
+        )
+    if "done_on" in changes:
+        done_on = changes["done_on"][1]
+        if done_on:
+            detail = f"Done on {rules.long_date(date.fromisoformat(str(done_on)))}."
+            found.append(Entry(log.timestamp, f"Date from a letter done: {title}", detail, who))
+        else:
+            reopened = f"Date from a letter reopened: {title}"
+            found.append(Entry(log.timestamp, reopened, "No longer marked done.", who))
+    if "confirmed" in changes and changes["confirmed"][1] in (True, "True"):
+        found.append(Entry(log.timestamp, f"Date from a letter confirmed: {title}", when, who))
+    others = [
+        f"{label}: {changes[field][0] or '(none)'} \u2192 {changes[field][1] or '(none)'}"
+        for field, label in (("source", "source"), ("owner", "who acts"), ("label", "label"))
+        if field in changes and "value" not in changes and "time" not in changes
+    ]
+    if others:
+        found.append(
+            Entry(log.timestamp, f"Date from a letter changed: {title}", "; ".join(others), who)
+        )
+    return found
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
