@@ -282,6 +282,7 @@ def _given_date_entries(case) -> list[Entry]:
         source = f" Source: {state['source']}." if state.get("source") else ""
         if log.action == LogEntry.Action.CREATE:
             owner = words.owner_label(state.get("owner") or "parent")
+            owner = owner[:1].lower() + owner[1:]  # mid-sentence: "Who acts: the council."
             unconfirmed = (
                 "" if state.get("confirmed", True) else " Not yet confirmed by an adviser."
             )
@@ -303,7 +304,8 @@ def _given_date_entries(case) -> list[Entry]:
                 Entry(
                     given.recorded_at,
                     f"Date from a letter recorded: {given.title}",
-                    f"{given.date_in_words()}. Who acts: {words.owner_label(given.owner)}."
+                    f"{given.date_in_words()}. Who acts: "
+                    f"{words.owner_label(given.owner)[:1].lower()}{words.owner_label(given.owner)[1:]}."
                     + (f" Source: {given.source}." if given.source else ""),
                     GivenDate.Source(given.recorded_source).label,
                 )

@@ -72,7 +72,7 @@ def test_a_given_date_recorded_moved_and_done_is_in_the_chronology_with_who_and_
         [
             "Mon 15 Mar 2027 10:00",
             "Date from a letter recorded: Tribunal hearing",
-            "Monday 7 June 2027 at 10am. Who acts: The family. "
+            "Monday 7 June 2027 at 10am. Who acts: the family. "
             "Source: Tribunal letter of 12 March 2027.",
             "ann",
         ],
@@ -102,7 +102,7 @@ def test_a_family_told_given_date_is_in_the_chronology_as_the_familys_and_unchec
         [
             "Mon 15 Mar 2027 10:00",
             "Date from a letter recorded: Final evidence to the Tribunal",
-            "Monday 10 May 2027. Who acts: The family. Not yet confirmed by an adviser.",
+            "Monday 10 May 2027. Who acts: the family. Not yet confirmed by an adviser.",
             "The family, on their page",
         ]
     ]
