@@ -155,6 +155,8 @@ def in_language(path: str, language: str) -> list[str]:
 
 def _render(message: OutboundMessage, *, now: datetime, language: str) -> Rendered:
     context = _context(message, today=timezone.localdate(now), language=language)
+    # A subject line says "in 9 days", its body "in 9 days (7 working days)".
+    context["when_short"] = context.get("when", "").split(" (")[0]
     kind = message.kind
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
         kind = fallback_of(message)  # the same words as the text that failed, by email

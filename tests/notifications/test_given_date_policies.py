@@ -191,8 +191,9 @@ def test_the_summary_lists_given_dates_with_the_computed_ones_passed_ahead_and_o
     passed = body.index("This date of yours has already passed")
     ahead = body.index("Your dates ahead")
     owed = body.index("Dates others owe you")
-    assert passed < body.index("Attendance form: Monday 10 May 2027 - PASSED") < ahead
-    assert ahead < body.index("Final evidence: Monday 14 June 2027") < owed
+    form = body.index("Attendance form to the Tribunal: Monday 10 May 2027 - PASSED")
+    assert passed < form < ahead
+    assert ahead < body.index("Final evidence to the Tribunal: Monday 14 June 2027") < owed
     assert ahead < body.index("Tribunal hearing: Monday 5 July 2027 at 10am") < owed
     assert owed < body.index("Council's response to the appeal")
     assert "The Tribunal set this date in its letter of 12 April 2027." in body
@@ -200,7 +201,7 @@ def test_the_summary_lists_given_dates_with_the_computed_ones_passed_ahead_and_o
 
     text = next(m for m in locmem.outbox if "your key dates" in m.body)
     assert gsm.segments(text.body) <= 3
-    assert "PASSED: Attendance form, Monday 10 May 2027." in text.body
+    assert "PASSED: Attendance form to the Tribunal, Monday 10 May 2027." in text.body
     assert "A date has passed: contact Exampleshire SENDIASS today." in text.body
     summary = OutboundMessage.objects.get(case=family, kind=Kind.SUMMARY, channel="sms")
     assert len(summary.dates_told) == 4  # the given dates; the computed ones are done
@@ -253,3 +254,12 @@ def test_given_date_words_come_from_the_contacts_language_and_fall_back_to_engli
     assert any("Mae eich gwrandawiad ar Monday 7 June 2027" in b for b in bodies)
     # No Welsh words for final evidence yet: English, as every untranslated message.
     assert any("Your final evidence must reach the Tribunal by" in b for b in bodies)
+
+
+def test_a_reminders_subject_says_when_in_short_and_its_body_in_full(family):
+    record(family, moment=london(date(2027, 1, 4)), kind="final_evidence", value=date(2027, 2, 5))
+    OutboundMessage.objects.filter(case=family, kind=Kind.SUMMARY).delete()
+    send_due(london(date(2027, 2, 3), 10, 1))  # two working days before
+    email = mail.outbox[-1]
+    assert email.subject == "Final evidence to the Tribunal: Friday 5 February 2027 (in 2 days)"
+    assert "That is in 2 days (2 working days)." in email.body
