@@ -310,3 +310,15 @@ def test_the_one_time_link_sets_the_password(client, db):
     assert get_user_model().objects.get(username="lee").check_password("Another-long-phrase-77")
     # Used once: the link no longer works.
     assert "invalid" in client.get(path, follow=True).content.decode().lower()
+
+
+def test_adviser_create_records_the_name_families_read(db):
+    out = io.StringIO()
+    call_command("adviser_create", "apatel", "--name", "Ann Patel", stdout=out)
+    ann = get_user_model().objects.get(username="apatel")
+    assert (ann.first_name, ann.last_name) == ("Ann", "Patel")
+    assert "No --name" not in out.getvalue()
+
+    out = io.StringIO()
+    call_command("adviser_create", "bob2", stdout=out)
+    assert "families will not see an adviser's name" in out.getvalue()
