@@ -242,7 +242,7 @@ def test_retention_purge_command_and_the_admin_erase_on_date(admin_client_logged
     assert "Sunday 2 January 2033" in page  # 2,190 days after 4 January 2027
     out = io.StringIO()
     call_command("retention_purge", "--dry-run", stdout=out)
-    assert "0 case(s) closed more than 2190 days ago would be erased" in out.getvalue()
+    assert "0 cases closed more than 2190 days ago would be erased" in out.getvalue()
 
 
 def test_the_nightly_retention_task_is_on_the_beat_schedule():
