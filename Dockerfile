@@ -31,4 +31,7 @@ USER sendflow
 RUN DJANGO_SECRET_KEY=collectstatic-at-build-only python manage.py collectstatic --no-input
 
 EXPOSE 8000
-CMD ["gunicorn", "sendflow.wsgi", "-b", "0.0.0.0:8000"]
+# --preload: the application loads once, in gunicorn's master, so a start-up refusal ("sendflow
+# will not start: DJANGO_SECRET_KEY is missing...") stops it with that one line instead of
+# booting and killing workers forever.
+CMD ["gunicorn", "--preload", "sendflow.wsgi", "-b", "0.0.0.0:8000"]

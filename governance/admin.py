@@ -10,9 +10,11 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils.html import format_html, format_html_join
 
 from governance.models import AuditEvent
 from governance.two_factor import AdminLoginForm
+from governance.words import changes_in_words, detail_in_words, field_names_in_words
 from workflows.admin_scope import SuperuserOnly, SupervisorOnly
 
 
@@ -20,13 +22,17 @@ from workflows.admin_scope import SuperuserOnly, SupervisorOnly
 class AuditEventAdmin(SupervisorOnly, admin.ModelAdmin):
     """Append-only: nobody adds or edits an event here, and only a superuser deletes one."""
 
-    list_display = ["at", "action", "case_reference", "actor_name", "ip", "detail"]
+    list_display = ["at", "action", "case_reference", "actor_name", "ip", "what"]
     list_filter = ["action", "actor", "case", ("at", admin.DateFieldListFilter)]
     search_fields = ["case_reference", "actor_name", "ip"]
     date_hierarchy = "at"
     list_select_related = ["case"]
-    fields = ["at", "action", "case_reference", "actor_name", "ip", "detail"]
+    fields = ["at", "action", "case_reference", "actor_name", "ip", "what"]
     readonly_fields = fields
+
+    @admin.display(description="detail")
+    def what(self, obj) -> str:
+        return detail_in_words(obj.detail)
 
     def has_add_permission(self, request):
         return False
@@ -87,6 +93,28 @@ class LogEntryAdmin(SupervisorOnly, AuditlogLogEntryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description="Changes")
+    def msg_short(self, obj) -> str:
+        """auditlog's "3 changes: wants_sms, ..." with the fields' labels."""
+        if obj.action in [LogEntry.Action.DELETE, LogEntry.Action.ACCESS]:
+            return ""
+        changes = obj.changes_dict
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        names = field_names_in_words(model, changes) if model else list(changes)
+        shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+        return f"{len(names)} change{'s' if len(names) != 1 else ''}: {shown}"
+
+    @admin.display(description="Changes")
+    def msg(self, obj):
+        """Each field's before and after as people read them (labels, not stored codes)."""
+        rows = changes_in_words(obj)
+        if not rows:
+            return ""
+        return format_html(
+            "<table><tr><th>Field</th><th>From</th><th>To</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
 
 def _superuser_only(model) -> None:

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         START = "start", "Family texted START"
         FAMILY_DATE = "family_date", "Family recorded a date"
         DEADLINE_MOVED = "deadline_moved", "A computed date moved"
+        TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor sign-in"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

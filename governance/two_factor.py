@@ -29,6 +29,8 @@ from django_otp import login as otp_login
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from governance.audit import Action, audit_record
+
 DEVICE_NAME = "Authenticator app"
 
 _TOKEN_HELP = "The 6-digit code your authenticator app shows now."
@@ -175,6 +177,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
             device.refresh_from_db()
             otp_login(request, device)  # this session has just shown a code
+            audit_record(action=Action.TWO_FACTOR_ON, request=request)
             messages.success(
                 request,
                 "Two-factor sign-in is on: from now on the log-in page asks for a code from "

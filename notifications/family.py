@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.models import Contact, OutboundMessage, Suppression
-from notifications.rendering import given_words, public_url, words_for
+from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
 from workflows import rules, services, words
 from workflows.models import Case, Deadline, GivenDate
 from workflows.working_days import working_days_until
@@ -189,13 +189,12 @@ class Contacts:
 
 
 def contacts(case: Case) -> Contacts:
-    adviser = case.adviser
     return Contacts(
         service_name=settings.SENDFLOW_ADVICE_SERVICE_NAME,
         service_phone=settings.SENDFLOW_ADVICE_SERVICE_PHONE,
         service_email=settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
         service_hours=settings.SENDFLOW_ADVICE_SERVICE_HOURS,
-        adviser=(adviser.get_full_name() or adviser.get_username()) if adviser else "",
+        adviser=adviser_name_for_family(case.adviser),
         reference=case.reference,
         council=case.council,
         council_text=case.local_authority,

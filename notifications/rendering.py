@@ -185,6 +185,12 @@ def _summary_text(template: list[str], context: dict) -> str:
     return body if candidates else render_to_string(template, context, using=TEXT)
 
 
+def adviser_name_for_family(adviser) -> str:
+    """The adviser's name as a family reads it: their full name, or nothing. A login name
+    ("demo-ann", "jsmith2") is not a person's name to put in front of a parent."""
+    return adviser.get_full_name() if adviser else ""
+
+
 def _context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
     case, contact = message.case, message.contact
     adviser = case.adviser
@@ -193,7 +199,7 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
         "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
         "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
-        "adviser_name": (adviser.get_full_name() or adviser.get_username()) if adviser else "",
+        "adviser_name": adviser_name_for_family(adviser),
         "family_url": public_url(reverse("family-page", args=[case.access_token])),
         "opt_out_url": public_url(reverse("opt-out", args=[contact.opt_out_token]))
         if contact

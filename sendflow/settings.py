@@ -307,8 +307,9 @@ SENDFLOW_QUEUED_STALE_SECONDS = env.int("SENDFLOW_QUEUED_STALE_SECONDS", default
 SENDFLOW_OVERDUE_ALERT_SECONDS = env.int("SENDFLOW_OVERDUE_ALERT_SECONDS", default=3600)
 
 # Celery: the database is the queue; the broker only carries ids. The filesystem transport needs
-# no server, so the embedded default runs a real worker and beat with nothing to install.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# no server, so the embedded default runs a real worker and beat with nothing to install. Its
+# URL names a host (unused) because kombu warns on every connection of one that does not.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "broker"),

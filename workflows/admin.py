@@ -429,9 +429,15 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                 action=Action.PAUSE if paused else Action.RESUME, case=case, request=request
             )
         if paused:
-            text = f"Reminders paused for {len(cases)} case(s): their pending messages are held."
+            text = (
+                f"Reminders paused for {words.cases_count(len(cases))}: "
+                "their pending messages are held."
+            )
         else:
-            text = f"Reminders resumed for {len(cases)} case(s): their messages are planned again."
+            text = (
+                f"Reminders resumed for {words.cases_count(len(cases))}: "
+                "their messages are planned again."
+            )
         self.message_user(request, text, messages.SUCCESS)
 
     # --- who may do what ----------------------------------------------------------------------
@@ -503,7 +509,9 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
             )
             taken += 1
         skipped = queryset.count() - taken
-        self.message_user(request, f"You took on {taken} unassigned case(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"You took on {words.cases_count(taken, 'unassigned case')}.", messages.SUCCESS
+        )
         if skipped:
             self.message_user(
                 request,
@@ -563,8 +571,8 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
                 governance_services.case_erase(case=case, request=request)
             self.message_user(
                 request,
-                f"Erased {len(cases)} case(s): names, addresses, notes, message texts and task "
-                "texts are gone; their counts and any STOP stay.",
+                f"Erased {words.cases_count(len(cases))}: names, addresses, notes, message texts "
+                "and task texts are gone; their counts and any STOP stay.",
                 messages.SUCCESS,
             )
             return None

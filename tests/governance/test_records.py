@@ -242,7 +242,7 @@ def test_retention_purge_command_and_the_admin_erase_on_date(admin_client_logged
     assert "Sunday 2 January 2033" in page  # 2,190 days after 4 January 2027
     out = io.StringIO()
     call_command("retention_purge", "--dry-run", stdout=out)
-    assert "0 case(s) closed more than 2190 days ago would be erased" in out.getvalue()
+    assert "0 cases closed more than 2190 days ago would be erased" in out.getvalue()
 
 
 def test_the_nightly_retention_task_is_on_the_beat_schedule():
@@ -310,3 +310,15 @@ def test_the_one_time_link_sets_the_password(client, db):
     assert get_user_model().objects.get(username="lee").check_password("Another-long-phrase-77")
     # Used once: the link no longer works.
     assert "invalid" in client.get(path, follow=True).content.decode().lower()
+
+
+def test_adviser_create_records_the_name_families_read(db):
+    out = io.StringIO()
+    call_command("adviser_create", "apatel", "--name", "Ann Patel", stdout=out)
+    ann = get_user_model().objects.get(username="apatel")
+    assert (ann.first_name, ann.last_name) == ("Ann", "Patel")
+    assert "No --name" not in out.getvalue()
+
+    out = io.StringIO()
+    call_command("adviser_create", "bob2", stdout=out)
+    assert "families will not see an adviser's name" in out.getvalue()

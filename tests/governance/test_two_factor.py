@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from governance.models import AuditEvent
 from tests.factories import AdviserFactory, CaseFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,9 @@ def test_an_adviser_sets_up_an_app_and_then_logging_in_needs_its_code(client, sa
     assert device.confirmed
     assert client.get(reverse("admin:index")).status_code == 200  # this session showed a code
     assert "Two-factor sign-in is on" in client.get(SETUP).content.decode()
+    # The audit trail says who turned it on (a supervisor can see when a login was secured).
+    turned_on = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_ON)
+    assert turned_on.actor == sam
 
     browser = Client()
     without = log_in(browser)
@@ -97,6 +101,7 @@ def test_a_wrong_code_at_set_up_turns_nothing_on(client, sam):
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=sam, confirmed=True).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_ON).exists()
     # The same key on the next try, so the app already scanned still works.
     assert client.get(SETUP).context["secret"] == page.context["secret"]
 

@@ -15,7 +15,7 @@ from notifications import services
 from notifications.backends import locmem
 from notifications.models import AdviserTask, OutboundMessage
 from notifications.schedule import local_instant
-from tests.factories import CaseFactory, ContactFactory
+from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from workflows import rules
 from workflows import services as workflow_services
 
@@ -349,3 +349,25 @@ def test_a_reviewed_translation_is_a_template_file_and_needs_no_code(family, set
     run_dispatch(london(date(2026, 12, 31), 11))
     assert locmem.outbox[0].body.startswith("Eich dyddiadau: https://sendflow.example.org/f/")
     assert "Your key dates" in mail.outbox[0].subject  # no Welsh email yet: English
+
+
+# --- who the family is told their adviser is -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "told"),
+    [("Ann", "Patel", "(your adviser is Ann Patel)"), ("", "", None)],
+)
+def test_a_family_reads_its_adviser_s_name_never_a_login_name(first, last, told):
+    adviser = AdviserFactory(username="apatel2", first_name=first, last_name=last)
+    case = CaseFactory(reference="SF-9", adviser=adviser)
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    moment = london(date(2026, 12, 1))
+    set_date(case, "decision_sent", date(2026, 11, 20), moment=moment)
+    run_dispatch(moment)
+    summary = next(m.body for m in mail.outbox if "Dear Amira Khan" in m.body)
+    assert "apatel2" not in summary
+    if told:
+        assert told in summary
+    else:
+        assert "your adviser is" not in summary

@@ -23,6 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
+        parser.add_argument(
+            "--name",
+            default="",
+            help="their full name, as families read it in messages and on their page",
+        )
         parser.add_argument("--email", default="", help="their email (for test messages)")
         parser.add_argument("--supervisor", action="store_true", help="sees every case")
         parser.add_argument(
@@ -34,7 +39,9 @@ class Command(BaseCommand):
             "--password-stdin", action="store_true", help="read the password from stdin"
         )
 
-    def handle(self, *args, username, email, supervisor, superuser, password_stdin, **options):
+    def handle(
+        self, *args, username, name, email, supervisor, superuser, password_stdin, **options
+    ):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"There is already a login called {username}.")
@@ -51,7 +58,15 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError("No password on standard input.")
         with transaction.atomic():
-            user = User(username=username, email=email, is_staff=True, is_superuser=superuser)
+            first_name, _, last_name = name.strip().partition(" ")
+            user = User(
+                username=username,
+                email=email,
+                first_name=first_name,
+                last_name=last_name.strip(),
+                is_staff=True,
+                is_superuser=superuser,
+            )
             if password is not None:
                 try:
                     password_validation.validate_password(password, user)
@@ -63,6 +78,11 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(group)
         self.stdout.write(f"Created {role.lower()} login '{username}'.")
+        if not name.strip():
+            self.stdout.write(
+                "No --name given: families will not see an adviser's name until one is set "
+                "(the admin's Users page, for a superuser)."
+            )
         if password is None:
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             token = default_token_generator.make_token(user)

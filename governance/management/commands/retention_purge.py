@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from governance.services import retention_purge
+from workflows.words import cases_count
 
 
 class Command(BaseCommand):
@@ -22,4 +23,6 @@ class Command(BaseCommand):
         for reference in references:
             self.stdout.write(reference)
         verb = "would be erased (dry run: nothing changed)" if dry_run else "erased"
-        self.stdout.write(f"{len(references)} case(s) closed more than {days} days ago {verb}.")
+        self.stdout.write(
+            f"{cases_count(len(references))} closed more than {days} days ago {verb}."
+        )

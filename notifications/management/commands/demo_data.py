@@ -20,7 +20,12 @@ from notifications.models import AdviserTask, Contact, OutboundMessage, Suppress
 from workflows import services
 from workflows.models import Case, KeyDate, LocalAuthority, Route
 
-ADVISERS = [("demo-ann", "Adviser"), ("demo-bob", "Adviser"), ("demo-sue", "Supervisor")]
+# login, role, the name families read in messages and on their page
+ADVISERS = [
+    ("demo-ann", "Adviser", "Ann", "Demo"),
+    ("demo-bob", "Adviser", "Bob", "Demo"),
+    ("demo-sue", "Supervisor", "Sue", "Demo"),
+]
 
 # reference, adviser, family, mobile, routes, {event: days ago}, what it shows
 CASES = [
@@ -126,10 +131,15 @@ class Command(BaseCommand):
             defaults={"sen_team_phone": "01632 960000", "sen_team_email": "sen@council.example"},
         )
         users = {}
-        for username, role in ADVISERS:
+        for username, role, first_name, last_name in ADVISERS:
             user, made = get_user_model().objects.get_or_create(
                 username=username,
-                defaults={"email": f"{username}@iass.example", "is_staff": True},
+                defaults={
+                    "email": f"{username}@iass.example",
+                    "is_staff": True,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                },
             )
             if made:
                 user.set_unusable_password()  # `manage.py changepassword demo-ann` gives one
