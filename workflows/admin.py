@@ -156,20 +156,21 @@ class GivenDateInline(CaseScoped, admin.TabularInline):
         "source",
         "state_in_words",
         "done_on",
-        "recorded_source",
         "confirmed",
     ]
-    readonly_fields = ["state_in_words", "recorded_source"]
+    readonly_fields = ["state_in_words"]
 
     @admin.display(description="state")
     def state_in_words(self, obj):
         if not obj.pk:
             return ""
         state = obj.state(timezone.localdate())
+        # Who recorded it sits here, not in a column of its own: the row fits 1280 px.
         return format_html(
-            "<strong>{}</strong><br><small>{}</small>",
+            "<strong>{}</strong><br><small>{}</small><br><small>Recorded by: {}</small>",
             words.state_label(state),
             obj.working(),
+            obj.get_recorded_source_display().lower(),
         )
 
 
