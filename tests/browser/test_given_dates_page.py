@@ -45,3 +45,37 @@ def test_the_tribunals_timetable_on_the_family_page(visit, hampshire):  # noqa: 
     assert page.get_by_text(f"On {rules.long_date(hearing_day)} at 10am").is_visible()
     assert page.get_by_text("The rules give ").first.is_visible()
     assert page.get_by_text("The Tribunal set this date in its letter of").first.is_visible()
+
+
+def test_the_tribunals_timetable_on_the_admin_case_page_fits_1280(browser, live_server, hampshire):  # noqa: F811
+    from django.contrib.auth import get_user_model
+
+    from tests.browser.test_adviser_pages import _login, _open
+
+    today = timezone.localdate()
+    case = a_case(hampshire, appeal_registered=today - timedelta(days=14))
+    letter = f"Tribunal letter of {rules.long_date(today - timedelta(days=10))}"
+    for kind, days in (("la_response", 30), ("final_evidence", 50), ("attendance_form", 55)):
+        services.given_date_set(
+            case=case, kind=kind, value=today + timedelta(days=days), source=letter
+        )
+    services.given_date_set(
+        case=case, kind="hearing", value=today + timedelta(days=70), time=time(10), source=letter
+    )
+    # A superuser: the flush between browser tests removes the groups the migrations made.
+    get_user_model().objects.create_superuser("sue", "sue@iass.example", "unused-password-1")
+    context, page = _open(
+        browser,
+        live_server,
+        _login(None, live_server, "sue"),
+        f"/admin/workflows/case/{case.pk}/change/",
+        1280,
+    )
+    # Every column of a date from a letter (the letter, done on, confirmed) without scrolling.
+    widths = page.evaluate(
+        "() => { const box = document.querySelector('#given_dates-group .tabular');"
+        " return [box.scrollWidth, box.clientWidth]; }"
+    )
+    assert widths[0] <= widths[1], widths
+    assert page.get_by_text("Recorded by: adviser").first.is_visible()
+    context.close()
