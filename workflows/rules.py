@@ -524,7 +524,10 @@ def _appeal(facts: Facts) -> Deadline | None:
 
 
 def _mediation_requirement(facts: Facts) -> str:
-    if completed_by("mediation_adviser_contact", facts.events):
+    # The appeal itself settles the mediation-adviser step (COMPLETED_BY) but says nothing of
+    # whether the family was in touch, which is what this sentence tells them.
+    in_touch = {e: day for e, day in facts.events.items() if e not in _APPEAL_SENT}
+    if completed_by("mediation_adviser_contact", in_touch):
         return (
             "You have been in touch with the mediation adviser: you need the mediation "
             "certificate before you appeal. If you have no certificate, you must tell the "
@@ -1219,15 +1222,20 @@ class Completion:
 
 
 _DECIDED = ("decision_sent",)  # an appealable decision, a final plan among them, was sent
+_APPEAL_SENT = ("appeal_submitted", "appeal_registered")
 _NOT_YET = Completion(())  # nothing in the vocabulary shows it; the adviser marks it met
 
 COMPLETED_BY: dict[str, Completion] = {
     # §1.2: the family sent the appeal; the Tribunal registering it shows the same.
-    "appeal": Completion(("appeal_submitted", "appeal_registered")),
+    "appeal": Completion(_APPEAL_SENT),
     # §2.2 reg 33: any of these means the family has been in touch with the mediation adviser.
+    # An appeal sent or registered settles it too: the Tribunal takes an appeal only with its
+    # certificate, or without one where none is needed (§2.4), so "contact the mediation
+    # adviser now" after it would only alarm the family.
     "mediation_adviser_contact": Completion(
         (
             "mediation_adviser_contacted",
+            *_APPEAL_SENT,
             "mediation_declined",
             "mediation_requested",
             "mediation_not_arranged",

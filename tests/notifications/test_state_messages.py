@@ -90,6 +90,19 @@ def test_a_recorded_certificate_cancels_every_reminder_to_contact_the_mediation_
     assert not any("contact the mediation adviser by" in b for b in bodies())
 
 
+def test_an_appeal_sent_ends_the_reminders_to_contact_the_mediation_adviser(family):
+    # A family whose appeal is in (with its certificate, or needing none) must not be told
+    # "contact the mediation adviser now" while it waits for its hearing.
+    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "appeal_submitted", date(2026, 12, 1), moment=london(date(2026, 12, 1)))
+
+    assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
+    mail.outbox.clear()
+    for day in (date(2026, 12, 14), date(2027, 1, 8), date(2027, 1, 11), date(2027, 1, 12)):
+        run_dispatch(london(day, 11))
+    assert not any("mediation adviser" in b for b in bodies())
+
+
 def test_removing_the_completing_event_reopens_the_deadline_and_replans(family):
     set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
     set_date(
