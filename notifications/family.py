@@ -8,7 +8,7 @@ Composition of both apps (STYLE.md section 11): the deadlines and their states c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications import schedule
 from notifications.models import Contact, OutboundMessage, Suppression
 from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
 from workflows import rules, services, words
@@ -145,6 +146,15 @@ class Standing:
     @property
     def rows(self) -> list[Row]:
         return [*self.passed, *self.yours, *self.owed, *self.done]
+
+    @property
+    def only_given(self) -> bool:
+        """Every date came from a letter (none is our calculation)."""
+        return all(row.given for row in self.rows)
+
+    @property
+    def some_given(self) -> bool:
+        return any(row.given for row in self.rows)
 
 
 def standing(case: Case, *, today: date) -> Standing:
@@ -331,13 +341,18 @@ def calendar_ics(case: Case, *, today: date, now: datetime | None = None) -> byt
         # Grows with every recompute (or change of a given date), so a subscribed calendar takes
         # the newest version.
         event.add("sequence", int(row.stamp.timestamp()) // 60)
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-        summary = row.label if row.yours else f"{row.who}: {row.label}"
-        if row.given and row.given.time:
-            summary = f"{summary}, {words.time_words(row.given.time)}"
-        event.add("summary", summary)
+        timed = bool(row.given and row.given.time)
+        if timed:
+            # A hearing or meeting at a time: an event at that time, so the family's calendar
+            # shows them busy and "at 10am" where they look (its length is not in the letter).
+            start = datetime.combine(row.given.value, row.given.time, tzinfo=schedule.LONDON)
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(hours=1))
+        else:
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        event.add("summary", row.label if row.yours else f"{row.who}: {row.label}")
         lines = [
             f"{row.label}: {row.date_words}.",
             row.sentence
@@ -357,9 +372,13 @@ def calendar_ics(case: Case, *, today: date, now: datetime | None = None) -> byt
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"{row.label}: {rules.long_date(day)}")
-        alarm.add("trigger", timedelta(hours=-15))  # 09:00 the day before
+        # 09:00 the day before (an all-day event starts at midnight).
+        day_before = datetime.combine(day - timedelta(days=1), time(9), tzinfo=schedule.LONDON)
+        alarm.add("trigger", day_before - start if timed else timedelta(hours=-15))
         event.add_component(alarm)
         calendar.add_component(event)
+    # A timed hearing names Europe/London: calendars need its VTIMEZONE to place it.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

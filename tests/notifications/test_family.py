@@ -172,19 +172,22 @@ def test_the_calendar_is_valid_icalendar_with_the_open_dates_only(client, case, 
     alarm = event.walk("VALARM")[0]
     assert alarm.decoded("trigger") == -timedelta(hours=15)
     # A done date leaves the feed; the UID of the others stays the same.
-    services.key_date_set(case=case, event="appeal_submitted", value=date(2027, 1, 25))
+    services.key_date_set(case=case, event="mediation_adviser_contacted", value=date(2027, 1, 5))
     again = Calendar.from_ical(
         client.get(reverse("family-calendar", args=[case.access_token])).content
     )
-    summaries = {str(e["summary"]) for e in again.walk("VEVENT")}
-    assert "Appeal to the SEND Tribunal" not in summaries
-    assert "Contact the mediation adviser" in summaries
+    events = {str(e["summary"]): e for e in again.walk("VEVENT")}
+    assert "Contact the mediation adviser" not in events
+    assert (
+        str(events["Appeal to the SEND Tribunal"]["uid"])
+        == f"deadline-{appeal.pk}@dates.example.org"
+    )
     # A passed one too.
-    with time_machine.travel("2027-03-01 12:00 +00:00", tick=False):
+    with time_machine.travel("2027-03-02 12:00 +00:00", tick=False):
         later = Calendar.from_ical(
             client.get(reverse("family-calendar", args=[case.access_token])).content
         )
-    assert "Contact the mediation adviser" not in {str(e["summary"]) for e in later.walk("VEVENT")}
+    assert "Appeal to the SEND Tribunal" not in {str(e["summary"]) for e in later.walk("VEVENT")}
 
 
 def test_the_page_offers_download_and_subscribe(client, case, settings):

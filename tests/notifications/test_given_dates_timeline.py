@@ -1,7 +1,7 @@
 """Dates a letter gives on the family's timeline and calendar, and on the admin case page: the
 Tribunal's date for the council's response wins over the computed one, which is said beside it."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from notifications import family
 from notifications.models import AdviserTask, OutboundMessage
+from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
 from workflows.models import GivenDate
@@ -65,6 +66,9 @@ def test_the_family_page_shows_the_timetable_with_its_states(client, case):
     assert "By Friday 21 May 2027" in page
     assert "The rules give " in page
     assert "The Tribunal set this date in its letter of 12 March 2027." in page
+    # The Tribunal's dates are not called our calculation.
+    assert "Dates from a letter are as the letter gave them." in page
+    assert "These dates are our calculation" not in page
     assert "given:" not in page
     assert "la_response" not in page
 
@@ -77,9 +81,17 @@ def test_the_calendar_carries_given_dates_with_stable_ids_until_done(client, cas
     )
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     assert f"given-{hearing.pk}@dates.example.org" in events
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
     event = events[f"given-{hearing.pk}@dates.example.org"]
-    assert str(event["summary"]) == "Tribunal hearing, 10am"
-    assert event.decoded("dtstart") == date(2027, 6, 8)
+    # At its time, in London's time zone (British Summer Time in June): the family's
+    # calendar shows 10am, and its reminder comes at 9am the day before.
+    assert str(event["summary"]) == "Tribunal hearing"
+    assert event.decoded("dtstart") == datetime(2027, 6, 8, 10, tzinfo=LONDON)
+    assert event.decoded("dtstart").utcoffset() == timedelta(hours=1)
+    alarm = event.walk("VALARM")[0]
+    assert event.decoded("dtstart") + alarm.decoded("trigger") == datetime(
+        2027, 6, 7, 9, tzinfo=LONDON
+    )
     assert f"deadline-{case.deadlines.get(kind='la_appeal_response').pk}@" not in " ".join(events)
 
     # Moved by a later letter: the same event, on the new day.
@@ -95,7 +107,8 @@ def test_the_calendar_carries_given_dates_with_stable_ids_until_done(client, cas
         client.get(reverse("family-calendar", args=[case.access_token])).content
     )
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert events[f"given-{hearing.pk}@dates.example.org"].decoded("dtstart") == date(2027, 6, 15)
+    moved = events[f"given-{hearing.pk}@dates.example.org"].decoded("dtstart")
+    assert moved == datetime(2027, 6, 15, 10, tzinfo=LONDON)
 
     # Done (the adviser marks it): it leaves the feed.
     services.given_date_done(given_date=hearing, done_on=TODAY)
