@@ -155,12 +155,20 @@ def _unprintable(text: str) -> str | None:
     return f"{name.lower()} (U+{ord(char):04X})"
 
 
-def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(row number, fields, error) per record; quoted newlines stay inside their field."""
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
+    """(row number, fields, error, how the row's last line ended) per record; quoted newlines
+    stay inside their field."""
+    last = [""]
+
+    def tracked() -> Iterator[str]:
+        for line in lines:
+            last[0] = line
+            yield line
+
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, 1_000_000))  # read an overlong field, then name it
     try:
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(tracked(), strict=True)
         number = 0
         while True:
             number += 1
@@ -169,9 +177,10 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str 
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield number, None, f"Row {number}: the file cannot be read here ({exc})"
+                yield number, None, f"Row {number}: the file cannot be read here ({exc})", ""
                 return  # the reader cannot find the next row reliably after this
-            yield number, record, None
+            ending = last[0][len(last[0].rstrip("\r\n")) :]
+            yield number, record, None, ending
     finally:
         csv.field_size_limit(limit)
 
@@ -200,6 +209,7 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
         parsed.errors.append(first[2] if first and first[2] else "The file has no header row")
         return parsed
     columns = [c.strip() for c in first[1]]
+    header_ending = first[3]
     header_error = _check_header(columns)
     if header_error:
         parsed.errors.append(header_error)
@@ -208,11 +218,19 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
     lookups = Lookups.load(column_set)
     seen: dict[str, int] = {}
     started = time.monotonic()
-    for number, record, error in records:
+    for number, record, error, ending in records:
         if error:
             parsed.errors.append(error)
             break
         assert record is not None
+        if ending == "\r" and header_ending != "\r" and record:
+            # The reader ends a row at a carriage return standing alone, as old Macs ended
+            # lines; where the header ends its line otherwise, it is a break inside a field.
+            parsed.errors.append(
+                f"Row {number}, column {columns[min(len(record), len(columns)) - 1]}: holds a "
+                "carriage return (U+000D) that splits the row in two; remove it"
+            )
+            break  # the rest of the split row would read as a row of its own
         if not any(v.strip() for v in record):
             continue  # a blank line
         row, row_errors = _parse_record(number, columns, record, column_set, lookups)
@@ -276,10 +294,15 @@ def _parse_record(
         extra = record[len(columns) :]
         if any(v.strip() for v in extra):
             return None, [
-                f"Row {number}: has {len(record)} fields but the header has {len(columns)}. "
-                "A value with a comma in it needs quotes around it"
+                f"Row {number}, after column {columns[-1]}: has {len(record)} fields but the "
+                f"header has {len(columns)}. A value with a comma in it needs quotes around it"
             ]
         record = record[: len(columns)]  # trailing empty cells a spreadsheet added
+    if len(record) < len(columns):  # cut short: its missing columns would blank stored details
+        return None, [
+            f"Row {number}, column {columns[len(record)]}: missing; the row has {len(record)} "
+            f"field(s) but the header has {len(columns)}"
+        ]
     errors: list[str] = []
     values: dict[str, str] = {}
     for column, value in zip(columns, record, strict=False):
