@@ -3,6 +3,11 @@
 All or nothing: every error is named by row and column and nothing is written while any remain;
 the writing runs in one transaction, batch by batch (bulk inserts, then recompute and plan per
 batch), so a clash found late still leaves nothing behind. Used by `import_cases`.
+
+What is new (cases, their parents and key dates, the import's audit events) goes in as plain
+values by COPY on PostgreSQL (sendflow/bulk.py), one statement per table per batch, with no
+model instance per row; what is already stored is read once per batch and updated through the
+ORM. Advisers, councils and routes are looked up once per file.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 """The burst contest (issue 10 part 5): the naive design against sendflow's dispatch, printed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sendflow .venv/bin/python \
-        scripts/benchmark_burst.py [--sizes 1000,10000] [--naive-timeout 900]
+        scripts/benchmark_burst.py [--sizes 1000,10000] [--naive-timeout 3600]
 
-One process, one throwaway PostgreSQL database (TEST NAME `sendflow_burst`, dropped at the end),
+One process, one throwaway PostgreSQL database (TEST NAME `sendflow_burst`, or --db-name; dropped
+at the end),
 and Celery pointed at kombu's in-memory transport (`memory://`, forced: nothing reaches a real
 broker, no worker runs, nothing is sent). For each size N, the same N SMS reminders (N cases,
 each with a parent, an appeal deadline and one pending `OutboundMessage`) are due at once, and:
@@ -71,8 +72,11 @@ parser.add_argument("--sizes", default="1000,10000", help="reminders due at once
 parser.add_argument(
     "--naive-timeout",
     type=float,
-    default=900,
+    default=3600,
     help="stop the naive side after this many seconds past T0 and print how far it got",
+)
+parser.add_argument(
+    "--db-name", default="sendflow_burst", help="the throwaway database (dropped at the end)"
 )
 parser.add_argument(
     "--lead",
@@ -327,7 +331,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("set DATABASE_URL to a PostgreSQL server: the contest is for PostgreSQL")
     old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "sendflow_burst"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = args.db_name
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with connection.cursor() as cursor:
