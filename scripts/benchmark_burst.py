@@ -85,6 +85,7 @@ parser.add_argument(
     help="seconds between the scheduler's read and T0 (default: 2x the dry read + 3 s)",
 )
 args = parser.parse_args()
+sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, into a log file too
 _python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else "python"
 _env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k == "DATABASE_URL"]
 print("$ " + shlex.join([*_env, _python, *sys.argv]))
@@ -296,7 +297,8 @@ def run_naive(ids: list[int]) -> float | None:
     )
     ticks, syncs = 1, 0
     give_up = t0_ts + args.naive_timeout
-    # celery.beat.Service.start, as it is.
+    report_at = t0_ts + 60
+    # celery.beat.Service.start, as it is (plus a line a minute, so a long run shows its pace).
     while scheduler.sent < count and time.time() < give_up:
         if interval and interval > 0.0:
             time.sleep(interval)
@@ -305,6 +307,9 @@ def run_naive(ids: list[int]) -> float | None:
                 syncs += 1
         interval = scheduler.tick()
         ticks += 1
+        if time.time() >= report_at:
+            print(f"   naive: {scheduler.sent:,} of {count:,} {time.time() - t0_ts:.0f} s after T0")
+            report_at += 60
     scheduler.close()
     tasks = broker_count()
     if scheduler.sent < count:
