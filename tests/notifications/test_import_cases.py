@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from governance.models import AuditEvent
 from notifications.models import Contact, OutboundMessage
-from workflows.models import Case
+from workflows.models import Case, KeyDate
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +310,17 @@ def test_progress_is_shown_with_a_rate(tmp_path):
     assert "3 rows checked (" in out
     assert "3 cases written (" in out
     assert "a second)" in out
+
+
+def test_imported_cases_and_parents_get_their_own_private_tokens_and_stamps(tmp_path):
+    rows = "".join(f"T{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(3))
+    code, _, err = run_bytes(tmp_path, (SHORT_HEADER + rows).encode())
+    assert code == 0, err
+    cases = list(Case.objects.all())
+    assert len({c.access_token for c in cases}) == 3
+    assert all(len(c.access_token) == 22 for c in cases)
+    assert all(c.created_at and c.updated_at and c.status == "open" for c in cases)
+    contacts = list(Contact.objects.all())
+    assert len({c.opt_out_token for c in contacts}) == 3
+    assert all(c.language == "en" and c.role == "parent" for c in contacts)
+    assert all(k.recorded_at and k.source == "import" for k in KeyDate.objects.all())
