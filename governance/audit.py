@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.http import HttpRequest
 
 from governance.models import AuditEvent
+from sendflow.bulk import rows_insert
 from sendflow.throttle import client_ip
 
 Action = AuditEvent.Action
@@ -41,18 +44,21 @@ def audit_record(
     )
 
 
-def audit_record_many(*, action: str, cases, detail: dict | None = None) -> None:
-    """One event per case, from a management command, in one insert (a whole caseload)."""
+def audit_record_many(
+    *,
+    action: str,
+    cases: Iterable[tuple[int, str]],
+    detail: dict | None = None,
+    now: datetime | None = None,
+) -> None:
+    """One event per case (id, reference), from a management command, written in bulk (a whole
+    caseload): call it inside the transaction that acts on the cases."""
     who = _command_user()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action=action,
-            actor_name=who,
-            case=case,
-            case_reference=case.reference,
-            detail=detail or {},
-        )
-        for case in cases
+    rows_insert(
+        AuditEvent,
+        ["action", "actor_name", "case_id", "case_reference", "detail"],
+        ((action, who, case_id, reference, detail or {}) for case_id, reference in cases),
+        now=now,
     )
 
 

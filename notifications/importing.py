@@ -3,6 +3,11 @@
 All or nothing: every error is named by row and column and nothing is written while any remain;
 the writing runs in one transaction, batch by batch (bulk inserts, then recompute and plan per
 batch), so a clash found late still leaves nothing behind. Used by `import_cases`.
+
+What is new (cases, their parents and key dates, the import's audit events) goes in as plain
+values by COPY on PostgreSQL (sendflow/bulk.py), one statement per table per batch, with no
+model instance per row; what is already stored is read once per batch and updated through the
+ORM. Advisers, councils and routes are looked up once per file.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from pathlib import Path
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from governance.audit import Action, audit_record_many
 from notifications.models import Contact
 from notifications.validators import validate_uk_mobile
+from sendflow.bulk import ids_reserve, rows_insert
 from workflows import rules, services
 from workflows.models import Case, GivenDate, KeyDate, Route
 
@@ -136,23 +143,37 @@ _CONTROL_NAMES = {
 }
 
 
+# Unicode's control characters (Cc: U+0000-001F, U+007F-009F) and its line and paragraph
+# separators (Zl, Zp): one search per field instead of a category lookup per character.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _unprintable(text: str) -> str | None:
     """The first control or line-separator character in a field, named, if any."""
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            if char == "\x00":
-                return "NUL"
-            name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
-            return f"{name.lower()} (U+{ord(char):04X})"
-    return None
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char == "\x00":
+        return "NUL"
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
+    return f"{name.lower()} (U+{ord(char):04X})"
 
 
-def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(row number, fields, error) per record; quoted newlines stay inside their field."""
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
+    """(row number, fields, error, how the row's last line ended) per record; quoted newlines
+    stay inside their field."""
+    last = [""]
+
+    def tracked() -> Iterator[str]:
+        for line in lines:
+            last[0] = line
+            yield line
+
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, 1_000_000))  # read an overlong field, then name it
     try:
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(tracked(), strict=True)
         number = 0
         while True:
             number += 1
@@ -161,9 +182,10 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str 
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield number, None, f"Row {number}: the file cannot be read here ({exc})"
+                yield number, None, f"Row {number}: the file cannot be read here ({exc})", ""
                 return  # the reader cannot find the next row reliably after this
-            yield number, record, None
+            ending = last[0][len(last[0].rstrip("\r\n")) :]
+            yield number, record, None, ending
     finally:
         csv.field_size_limit(limit)
 
@@ -192,6 +214,7 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
         parsed.errors.append(first[2] if first and first[2] else "The file has no header row")
         return parsed
     columns = [c.strip() for c in first[1]]
+    header_ending = first[3]
     header_error = _check_header(columns)
     if header_error:
         parsed.errors.append(header_error)
@@ -200,11 +223,19 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
     lookups = Lookups.load(column_set)
     seen: dict[str, int] = {}
     started = time.monotonic()
-    for number, record, error in records:
+    for number, record, error, ending in records:
         if error:
             parsed.errors.append(error)
             break
         assert record is not None
+        if ending == "\r" and header_ending != "\r" and record:
+            # The reader ends a row at a carriage return standing alone, as old Macs ended
+            # lines; where the header ends its line otherwise, it is a break inside a field.
+            parsed.errors.append(
+                f"Row {number}, column {columns[min(len(record), len(columns)) - 1]}: holds a "
+                "carriage return (U+000D) that splits the row in two; remove it"
+            )
+            break  # the rest of the split row would read as a row of its own
         if not any(v.strip() for v in record):
             continue  # a blank line
         row, row_errors = _parse_record(number, columns, record, column_set, lookups)
@@ -268,10 +299,15 @@ def _parse_record(
         extra = record[len(columns) :]
         if any(v.strip() for v in extra):
             return None, [
-                f"Row {number}: has {len(record)} fields but the header has {len(columns)}. "
-                "A value with a comma in it needs quotes around it"
+                f"Row {number}, after column {columns[-1]}: has {len(record)} fields but the "
+                f"header has {len(columns)}. A value with a comma in it needs quotes around it"
             ]
         record = record[: len(columns)]  # trailing empty cells a spreadsheet added
+    if len(record) < len(columns):  # cut short: its missing columns would blank stored details
+        return None, [
+            f"Row {number}, column {columns[len(record)]}: missing; the row has {len(record)} "
+            f"field(s) but the header has {len(columns)}"
+        ]
     errors: list[str] = []
     values: dict[str, str] = {}
     for column, value in zip(columns, record, strict=False):
@@ -325,7 +361,7 @@ def _parse_row(
     mobile = values.get("mobile", "")
     if mobile:
         try:
-            phone = phonenumbers.parse(mobile, "GB")  # once: parsing is most of a row's cost
+            phone = _uk_mobile_as_written(mobile) or phonenumbers.parse(mobile, "GB")
         except phonenumbers.NumberParseException:
             error("mobile", f"'{mobile}' is not a phone number.")
         else:
@@ -412,6 +448,19 @@ def _parse_row(
     return row, errors
 
 
+# How nearly every mobile in a caseload is written: 07xxx xxxxxx or +44 7xxx xxxxxx.
+_PLAIN_UK_MOBILE = re.compile(r"(?:0|\+44 ?)(7\d{3}) ?(\d{6})")
+
+
+def _uk_mobile_as_written(text: str) -> phonenumbers.PhoneNumber | None:
+    """The number phonenumbers.parse(text, "GB") gives, for the plain ways of writing a UK
+    mobile, without its general parser (most of a row's cost); None for anything else."""
+    match = _PLAIN_UK_MOBILE.fullmatch(text)
+    if match is None:
+        return None
+    return phonenumbers.PhoneNumber(country_code=44, national_number=int(match[1] + match[2]))
+
+
 def _given_value(kind: str, text: str) -> tuple[date, dt_time | None]:
     """ "2027-06-08" or, for a hearing or meeting, "2027-06-08 10:00"."""
     match = _WITH_TIME.match(text)
@@ -443,43 +492,22 @@ def existing_references(rows: list[Row]) -> set[str]:
 
 
 @transaction.atomic
-def write(rows: list[Row], *, progress: Progress = _no_progress) -> None:
-    """Write every row, or (ImportClash) nothing at all."""
+def write(rows: list[Row], *, progress: Progress = _no_progress, audit: dict | None = None) -> None:
+    """Write every row, or (ImportClash) nothing at all. With `audit` (its detail), each case
+    gets an import event in the audit trail, in the same transaction."""
     now = timezone.now()
     started = time.monotonic()
     for i in range(0, len(rows), BATCH):
-        _write_batch(rows[i : i + BATCH], now=now)
+        _write_batch(rows[i : i + BATCH], now=now, audit=audit)
         done = min(i + BATCH, len(rows))
         progress("cases written", done, done / max(time.monotonic() - started, 1e-9))
 
 
-def _write_batch(rows: list[Row], *, now) -> None:
-    cases = _cases_for(rows)
-    by_case = {cases[r.reference].id: r for r in rows}
-    contacts = _first_parent_contacts(list(by_case))
-    new_contacts, changed_contacts, clashes = [], [], []
-    for case_id, row in by_case.items():
-        contact = contacts.get(case_id) or Contact(case_id=case_id, role=Contact.Role.PARENT)
-        contact.name = row.parent_name
-        if "email" in row.columns:
-            contact.email = row.email
-        if "mobile" in row.columns:
-            contact.mobile = row.mobile
-        if "channels" in row.columns:
-            contact.wants_sms, contact.wants_email = row.wants_sms, row.wants_email
-        elif contact.pk is None:
-            contact.wants_sms = contact.wants_email = False
-        if contact.wants_sms and not contact.mobile:  # texts chosen before, mobile now cleared
-            clashes.append(
-                f"Row {row.number}, contact details: Add a mobile number, or untick texts."
-            )
-        if contact.wants_email and not contact.email:
-            clashes.append(
-                f"Row {row.number}, contact details: Add an email address, or untick emails."
-            )
-        if (contact.wants_sms or contact.wants_email) and not contact.consent_at:
-            contact.consent_at, contact.consent_source = now, Contact.ConsentSource.IMPORT
-        (changed_contacts if contact.pk else new_contacts).append(contact)
+def _write_batch(rows: list[Row], *, now, audit: dict | None) -> None:
+    case_ids, new_ids = _cases_for(rows)
+    by_case = {case_ids[r.reference]: r for r in rows}
+    old = {case_id: row for case_id, row in by_case.items() if case_id not in new_ids}
+    clashes = _contacts_write(by_case, old, now=now)
     if clashes:
         raise ImportClash(clashes)
     Route.objects.bulk_create(
@@ -490,15 +518,114 @@ def _write_batch(rows: list[Row], *, now) -> None:
         ],
         ignore_conflicts=True,  # a route already on the case stays as it is
     )
-    Contact.objects.bulk_create(new_contacts)
+    _key_dates_write(by_case, old, now=now)
+    _write_given_dates(by_case)
+    failures = services.deadlines_recompute_many(case_ids=list(by_case))
+    if failures:  # dates already stored on a case can clash with the imported ones
+        raise ImportClash(
+            [
+                f"Row {by_case[case_id].number}, dates (with those already on case "
+                f"{by_case[case_id].reference}): {message}"
+                for case_id, message in sorted(failures.items())
+            ]
+        )
+    if audit is not None:
+        audit_record_many(
+            action=Action.IMPORT,
+            cases=[(case_id, row.reference) for case_id, row in by_case.items()],
+            detail=audit,
+            now=now,
+        )
+
+
+_CONTACT_COLUMNS = [
+    "case_id",
+    "role",
+    "name",
+    "email",
+    "mobile",
+    "wants_sms",
+    "wants_email",
+    "consent_at",
+    "consent_source",
+]
+
+
+def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> list[str]:
+    """Each case's first parent from the file; return the clashes with stored details."""
+    contacts = _first_parent_contacts(list(old))
+    new_rows, changed, clashes = [], [], []
+    for case_id, row in by_case.items():
+        contact = contacts.get(case_id)
+        if contact is None:  # plain values: the row's mobile is already checked and E.164
+            wants = row.wants_sms or row.wants_email
+            new_rows.append(
+                (
+                    case_id,
+                    Contact.Role.PARENT,
+                    row.parent_name,
+                    row.email,
+                    row.mobile,
+                    row.wants_sms,
+                    row.wants_email,
+                    now if wants else None,
+                    Contact.ConsentSource.IMPORT if wants else "",
+                )
+            )
+            mobile, email = row.mobile, row.email
+            wants_sms, wants_email = row.wants_sms, row.wants_email
+        else:
+            contact.name = row.parent_name
+            if "email" in row.columns:
+                contact.email = row.email
+            if "mobile" in row.columns:
+                contact.mobile = row.mobile
+            if "channels" in row.columns:
+                contact.wants_sms, contact.wants_email = row.wants_sms, row.wants_email
+            if (contact.wants_sms or contact.wants_email) and not contact.consent_at:
+                contact.consent_at, contact.consent_source = now, Contact.ConsentSource.IMPORT
+            changed.append(contact)
+            mobile, email = contact.mobile, contact.email
+            wants_sms, wants_email = contact.wants_sms, contact.wants_email
+        if wants_sms and not mobile:  # texts chosen before, mobile now cleared
+            clashes.append(
+                f"Row {row.number}, contact details: Add a mobile number, or untick texts."
+            )
+        if wants_email and not email:
+            clashes.append(
+                f"Row {row.number}, contact details: Add an email address, or untick emails."
+            )
+    if clashes:
+        return clashes
+    rows_insert(Contact, _CONTACT_COLUMNS, new_rows, now=now)
     Contact.objects.bulk_update(
-        changed_contacts,
+        changed,
         ["name", "email", "mobile", "wants_sms", "wants_email", "consent_at", "consent_source"],
     )
-    # An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it.
+    return []
+
+
+_KEY_DATE_COLUMNS = ["case_id", "event", "value", "source", "recorded_by_id", "confirmed"]
+
+
+def _key_dates_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> None:
+    """An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it."""
+    rows_insert(
+        KeyDate,
+        _KEY_DATE_COLUMNS,
+        (
+            (case_id, event, value, KeyDate.Source.IMPORT, None, True)
+            for case_id, row in by_case.items()
+            if case_id not in old  # a new case: nothing stored to clash with
+            for event, value in row.events.items()
+        ),
+        now=now,
+    )
+    if not old:
+        return
     stored = {
         (case_id, event): value
-        for case_id, event, value in KeyDate.objects.filter(case_id__in=by_case).values_list(
+        for case_id, event, value in KeyDate.objects.filter(case_id__in=old).values_list(
             "case_id", "event", "value"
         )
     }
@@ -512,7 +639,7 @@ def _write_batch(rows: list[Row], *, now) -> None:
                 recorded_by=None,
                 confirmed=True,
             )
-            for case_id, row in by_case.items()
+            for case_id, row in old.items()
             for event, value in row.events.items()
             if stored.get((case_id, event)) != value
         ],
@@ -520,16 +647,6 @@ def _write_batch(rows: list[Row], *, now) -> None:
         unique_fields=["case", "event"],
         update_fields=["value", "recorded_at", "source", "recorded_by", "confirmed"],
     )
-    _write_given_dates(by_case)
-    failures = services.deadlines_recompute_many(case_ids=list(by_case))
-    if failures:  # dates already stored on a case can clash with the imported ones
-        raise ImportClash(
-            [
-                f"Row {by_case[case_id].number}, dates (with those already on case "
-                f"{by_case[case_id].reference}): {message}"
-                for case_id, message in sorted(failures.items())
-            ]
-        )
 
 
 def _write_given_dates(by_case: dict[int, Row]) -> None:
@@ -564,26 +681,42 @@ def _write_given_dates(by_case: dict[int, Row]) -> None:
     GivenDate.objects.bulk_update(changed, ["value", "time", "recorded_source", "confirmed"])
 
 
-def _cases_for(rows: list[Row]) -> dict[str, Case]:
-    """The batch's cases by reference: new ones inserted, placement_only set where given."""
-    cases = {c.reference: c for c in Case.objects.filter(reference__in=[r.reference for r in rows])}
+_CASE_COLUMNS = ["reference", "placement_only", "adviser_id", "council_id", "local_authority"]
+
+
+def _cases_for(rows: list[Row]) -> tuple[dict[str, int], set[int]]:
+    """The batch's case ids by reference, and which are new: new cases inserted, the columns
+    the file has set on the others."""
+    found = Case.objects.filter(reference__in=[r.reference for r in rows]).only(
+        "id", "reference", *_CASE_COLUMNS
+    )
+    cases = {c.reference: c for c in found}
     changed = []
     for row in rows:
         case = cases.get(row.reference)
         if case is not None and _apply_case_columns(case, row):
             changed.append(case)
     Case.objects.bulk_update(changed, ["placement_only", "adviser", "council", "local_authority"])
-    new = []
-    for row in rows:
-        if row.reference not in cases:
-            case = Case(reference=row.reference, placement_only=row.placement_only)
-            _apply_case_columns(case, row)
-            new.append(case)
-    Case.objects.bulk_create(new)
-    if new and new[0].pk is None:  # a database that does not return ids from a bulk insert
-        new = list(Case.objects.filter(reference__in=[c.reference for c in new]))
-    cases.update({c.reference: c for c in new})
-    return cases
+    ids = {reference: case.id for reference, case in cases.items()}
+    new = [row for row in rows if row.reference not in cases]
+    values = [
+        (row.reference, row.placement_only, row.adviser_id, row.council_id, row.council_name)
+        for row in new
+    ]
+    if connection.vendor == "postgresql":
+        new_ids = ids_reserve(Case, len(new))
+        rows_insert(
+            Case, ["id", *_CASE_COLUMNS], [(i, *v) for i, v in zip(new_ids, values, strict=True)]
+        )
+        ids.update(zip((row.reference for row in new), new_ids, strict=True))
+    else:
+        rows_insert(Case, _CASE_COLUMNS, values)
+        ids.update(
+            Case.objects.filter(reference__in=[row.reference for row in new]).values_list(
+                "reference", "id"
+            )
+        )
+    return ids, {ids[row.reference] for row in new}
 
 
 def _apply_case_columns(case: Case, row: Row) -> bool:

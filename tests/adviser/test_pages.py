@@ -167,6 +167,15 @@ def test_the_chronology_lists_everything_in_order_as_a_page_and_as_csv(client):
     assert any(r[2] == '\'=HYPERLINK("x")' for r in rows)  # a formula stays text
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_chronology_csv_keeps_a_cell_a_spreadsheet_would_run_as_text(start):
+    entry = history.Entry(
+        datetime(2026, 12, 1, 9, tzinfo=UTC), "Task", f"{start}SUM(A1)", f"{start}who"
+    )
+    rows = list(csv.reader(io.StringIO(history.chronology_csv([entry]))))
+    assert rows[1][2:] == [f"'{start}SUM(A1)", f"'{start}who"]
+
+
 def test_the_chronology_shows_when_a_computed_date_moved(client):
     case = CaseFactory(reference="CHR-2")
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))

@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from governance.models import AuditEvent
 from notifications.models import Contact, OutboundMessage
-from workflows.models import Case
+from workflows.models import Case, KeyDate
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,27 @@ def run_bytes(tmp_path, data: bytes, *args):
         ),
         (
             "A1,Amira Khan,a@example.com,email,2026-12-31,surplus",
-            "Row 2: has 6 fields but the header has 5",
+            "Row 2, after column decision_sent: has 6 fields but the header has 5",
+        ),
+        (
+            "A1,Amira Khan",
+            "Row 2, column email: missing; the row has 2 field(s) but the header has 5",
+        ),
+        (
+            "A1,Amira\rB9,Ben Jones,b@example.com,email,2026-12-31",
+            "Row 2, column parent_name: holds a carriage return (U+000D) that splits the row",
+        ),
+        (
+            "A1,Amira Khan,a@example.com,email,2026-12-31\u0085",
+            "Row 2, column decision_sent: holds a control character (U+0085); remove it",
+        ),
+        (
+            "A1,+44 Amira,a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: starts with '+', which a spreadsheet runs as a formula",
+        ),
+        (
+            "A1,-Amira,a@example.com,email,2026-12-31",
+            "Row 2, column parent_name: starts with '-', which a spreadsheet runs as a formula",
         ),
         (
             'A1,=HYPERLINK("http://x"),a@example.com,email,2026-12-31',
@@ -213,12 +234,21 @@ def run_bytes(tmp_path, data: bytes, *args):
 def test_malformed_rows_are_refused_by_row_and_column_and_nothing_is_written(
     tmp_path, row, message
 ):
-    good = "B2,Ben Jones,b@example.com,email,2026-12-31\n"
-    code, _, err = run_bytes(tmp_path, (SHORT_HEADER + row + "\n" + good).encode())
+    good = "B2,Ben Jones,b@example.com,email,2026-12-31\r\n"
+    before = "A0,Ann Lee,ann@example.com,email,2026-12-30\r\n"  # a good row before the bad one
+    header = SHORT_HEADER.replace("\n", "\r\n")  # as a spreadsheet saves it
+    code, _, err = run_bytes(tmp_path, (header + before + row + "\r\n" + good).encode())
     assert code == 2
-    assert message in err
+    assert message.replace("Row 2", "Row 3") in err
     assert err.count("Row ") == 1  # one line, for the one bad row
     assert not Case.objects.exists()
+
+
+def test_a_file_from_an_old_mac_with_carriage_returns_alone_still_imports(tmp_path):
+    rows = SHORT_HEADER + "A1,Amira Khan,a@example.com,email,2026-12-31\n"
+    code, _, err = run_bytes(tmp_path, rows.replace("\n", "\r").encode())
+    assert code == 0, err
+    assert Contact.objects.get(case__reference="A1").name == "Amira Khan"
 
 
 def test_a_quoted_comma_stays_in_its_field_and_an_empty_trailing_cell_is_fine(tmp_path):
@@ -254,6 +284,23 @@ def test_a_clash_in_a_later_batch_leaves_nothing_from_earlier_batches(tmp_path, 
     assert "Row 6, dates (with those already on case C5)" in err
     assert "4 cases written" in out  # two batches were written, then rolled back
     assert list(Case.objects.values_list("reference", flat=True)) == ["C5"]
+    assert not Contact.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_each_imported_case_gets_one_import_event_in_the_audit_trail(tmp_path, monkeypatch):
+    from notifications import importing
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    rows = "".join(f"C{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(1, 6))
+    code, _, err = run_bytes(tmp_path, (SHORT_HEADER + rows).encode())
+    assert code == 0, err
+    events = AuditEvent.objects.filter(action="import")
+    assert sorted(events.values_list("case__reference", "case_reference")) == [
+        (f"C{i}", f"C{i}") for i in range(1, 6)
+    ]
+    assert {e.detail["file"] for e in events} == {"cases.csv"}
+    assert all(e.actor_name.startswith("command line") for e in events)
 
 
 def test_progress_is_shown_with_a_rate(tmp_path):
@@ -263,3 +310,17 @@ def test_progress_is_shown_with_a_rate(tmp_path):
     assert "3 rows checked (" in out
     assert "3 cases written (" in out
     assert "a second)" in out
+
+
+def test_imported_cases_and_parents_get_their_own_private_tokens_and_stamps(tmp_path):
+    rows = "".join(f"T{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(3))
+    code, _, err = run_bytes(tmp_path, (SHORT_HEADER + rows).encode())
+    assert code == 0, err
+    cases = list(Case.objects.all())
+    assert len({c.access_token for c in cases}) == 3
+    assert all(len(c.access_token) == 22 for c in cases)
+    assert all(c.created_at and c.updated_at and c.status == "open" for c in cases)
+    contacts = list(Contact.objects.all())
+    assert len({c.opt_out_token for c in contacts}) == 3
+    assert all(c.language == "en" and c.role == "parent" for c in contacts)
+    assert all(k.recorded_at and k.source == "import" for k in KeyDate.objects.all())

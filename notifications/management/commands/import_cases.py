@@ -6,9 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from governance.audit import Action, audit_record_many
 from notifications import importing
-from workflows.models import Case
 
 
 class Command(BaseCommand):
@@ -39,14 +37,10 @@ class Command(BaseCommand):
             )
             return
         try:
-            importing.write(rows, progress=self._progress)
+            # Each case's import event is written with it: all or nothing covers the audit trail.
+            importing.write(rows, progress=self._progress, audit={"file": path.name})
         except importing.ImportClash as clash:
             self._fail(clash.errors)
-        audit_record_many(
-            action=Action.IMPORT,
-            cases=Case.objects.filter(reference__in=[r.reference for r in rows]),
-            detail={"file": path.name},
-        )
         self.stdout.write(
             f"Imported {len(rows)} cases from {path}: {new} new, {len(existing)} updated "
             f"in {time.monotonic() - started:.1f} s."
