@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
@@ -50,7 +50,7 @@ class UrgencyFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "passed":
-            return queryset.filter(passed_family=True)
+            return queryset.filter(selectors.passed_family(today))
         if self.value() == "due_5wd":
             end, _ = working_days.add_working_days(today, 5)
             return queryset.filter(next_act_by__gte=today, next_act_by__lte=end)
@@ -117,12 +117,18 @@ class DeliveryProblemFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        # EXISTS on the partial indexes, not the per-row counts the column shows: PostgreSQL
+        # turns these into one semi-join (or anti-join) over the few problem rows.
+        messages_ = Exists(
+            OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
+        )
+        tasks = Exists(AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True))
         if self.value() == "messages":
-            return queryset.filter(problem_messages__gt=0)
+            return queryset.filter(messages_)
         if self.value() == "tasks":
-            return queryset.filter(open_tasks__gt=0)
+            return queryset.filter(tasks)
         if self.value() == "none":
-            return queryset.filter(problem_messages=0, open_tasks=0)
+            return queryset.filter(~messages_, ~tasks)
         return queryset
 
 
@@ -361,7 +367,7 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
     def next_step(self, obj):
         if not obj.next_kind:
             return "Nothing to do yet"
-        label = words.deadline_label(obj.next_kind)
+        label = obj.next_label or words.deadline_label(obj.next_kind)
         if obj.next_owner != rules.Owner.PARENT:
             return f"{label} ({words.owner_label(obj.next_owner).lower()})"
         return label
