@@ -23,6 +23,7 @@ from notifications.models import (
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import words
+from workflows.admin_paging import CappedPaginator, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.models import Case
 
@@ -99,6 +100,9 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
     date_hierarchy = "send_at"
     search_fields = ["case__reference", "contact__name", "to"]
     list_select_related = ["case", "contact"]
+    # A whole region's outbox is millions of rows: count up to a cap, never the whole table.
+    paginator = CappedPaginator
+    show_full_result_count = False
     actions = ["retry_now"]
     fieldsets = [
         (
@@ -144,6 +148,9 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
         "to_masked",
         "body_as_sent",
     ]
+
+    def get_queryset(self, request):
+        return span_dates(super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False
@@ -269,6 +276,8 @@ class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
     list_filter = [TaskStateFilter, "kind", CaseAdviserFilter]
     search_fields = ["case__reference", "text"]
     list_select_related = ["case"]
+    paginator = CappedPaginator
+    show_full_result_count = False
     # Open first on every database (PostgreSQL sorts NULL last in ascending order).
     ordering = [F("done_at").asc(nulls_first=True), "-created_at"]
     actions = ["mark_done"]

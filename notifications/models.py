@@ -258,6 +258,17 @@ class OutboundMessage(models.Model):
                 condition=Q(status__in=["queued", "sending", "unknown"]),
                 name="message_in_flight",
             ),
+            # The outbox list: newest first, whole or by status or kind (its default order).
+            models.Index(fields=["send_at", "id"], name="message_by_send_at"),
+            models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
+            models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
+            # The case list's problems column, its filter and its sort: a case's failed or
+            # unknown messages.
+            models.Index(
+                fields=["case"],
+                condition=Q(status__in=["failed", "unknown"]),
+                name="message_problem_by_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +327,13 @@ class AdviserTask(models.Model):
 
     class Meta:
         ordering = [models.F("done_at").asc(nulls_first=True), "-created_at"]  # open first
-        indexes = [models.Index(fields=["case", "done_at"], name="task_open_by_case")]
+        indexes = [
+            models.Index(fields=["case", "done_at"], name="task_open_by_case"),
+            # The tasks list's open ones, newest first (the dashboard's link).
+            models.Index(
+                fields=["created_at"], condition=Q(done_at__isnull=True), name="task_open"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
@@ -130,6 +131,28 @@ class DeliveryProblemFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.filter(~messages_, ~tasks)
         return queryset
+
+
+class ProblemCountsChangeList(ChangeList):
+    """The case list's page, with each case's failed or unknown messages and open tasks
+    counted by two grouped queries over the page's cases (on the partial indexes), however
+    many cases the list holds."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        ids = [case.pk for case in self.result_list]
+        messages_ = _grouped_by_case(
+            OutboundMessage.objects.filter(case__in=ids, status__in=PROBLEM_STATUSES)
+        )
+        tasks = _grouped_by_case(AdviserTask.objects.filter(case__in=ids, done_at__isnull=True))
+        for case in self.result_list:
+            case.problem_messages = messages_.get(case.pk, 0)
+            case.open_tasks = tasks.get(case.pk, 0)
+
+
+def _grouped_by_case(queryset) -> dict[int, int]:
+    return dict(queryset.order_by().values("case").annotate(n=Count("pk")).values_list("case", "n"))
 
 
 class RouteInline(CaseScoped, admin.TabularInline):
@@ -331,15 +354,17 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = selectors.cases_by_urgency(super().get_queryset(request), timezone.localdate())
-        return queryset.annotate(
-            problem_messages=_count_per_case(
+        # Only sorting by the problems column reads this (an alias is never selected): the
+        # counts shown come from ProblemCountsChangeList, for the page's cases only.
+        return queryset.alias(
+            problem_total=_count_per_case(
                 OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
-            ),
-            open_tasks=_count_per_case(
-                AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
-            ),
-            problem_total=F("problem_messages") + F("open_tasks"),
+            )
+            + _count_per_case(AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True))
         ).prefetch_related("contacts")
+
+    def get_changelist(self, request, **kwargs):
+        return ProblemCountsChangeList
 
     def get_ordering(self, request):
         # The case list's own order (unless a column header is clicked); other pages that
@@ -391,7 +416,7 @@ class CaseAdmin(CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="problems", ordering="problem_total")
     def problems(self, obj):
-        if not obj.problem_total:
+        if not (getattr(obj, "problem_messages", 0) or getattr(obj, "open_tasks", 0)):
             return "-"
         parts = []
         if obj.problem_messages:
