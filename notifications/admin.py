@@ -23,7 +23,7 @@ from notifications.models import (
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import words
-from workflows.admin_paging import CappedPaginator, span_dates
+from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.models import Case
 
@@ -82,7 +82,7 @@ class CaseAdviserFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
+class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     """The outbox, read-only: rows change only through the pipeline (and "Retry now")."""
 
     list_display = [
@@ -103,6 +103,9 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
     # A whole region's outbox is millions of rows: count up to a cap, never the whole table.
     paginator = CappedPaginator
     show_full_result_count = False
+    # Sorting a region's outbox by a column no index holds sorts every row: the newest-first
+    # order (an index) and the filters find a message.
+    sortable_by = ["send_at_london"]
     actions = ["retry_now"]
     fieldsets = [
         (
@@ -271,7 +274,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdviserTask)
-class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
+class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
     list_filter = [TaskStateFilter, "kind", CaseAdviserFilter]
     search_fields = ["case__reference", "text"]

