@@ -448,13 +448,13 @@ def adviser_login():
 
 
 def sort_urls(model, base: str, label: str, user) -> list[tuple[str, str]]:
-    """Every sortable column of a change list, both ways, by its index (checkbox is 0)."""
+    """Every column a change list lets one sort by, both ways, by its index (checkbox is 0)."""
     request = RequestFactory().get(base)
     request.user = user
     changelist = admin.site._registry[model].get_changelist_instance(request)
     urls = []
     for index, name in enumerate(changelist.list_display):
-        if name != "action_checkbox" and changelist.get_ordering_field(name):
+        if name in changelist.sortable_by and changelist.get_ordering_field(name):
             urls.append((f"{label}, sorted by {name}", f"{base}?o={index}"))
             urls.append((f"{label}, sorted by {name} desc", f"{base}?o=-{index}"))
     return urls

@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
@@ -99,12 +99,6 @@ class WhoseCasesFilter(admin.SimpleListFilter):
 
 PROBLEM_STATUSES = [OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
 HISTORY_LIMIT = 50  # on the case page; the outbox has the rest
-
-
-def _count_per_case(queryset):
-    """A correlated COUNT, so the case list stays one query however many cases it shows."""
-    counted = queryset.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted), 0)
 
 
 class DeliveryProblemFilter(admin.SimpleListFilter):
@@ -355,14 +349,27 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = selectors.cases_by_urgency(super().get_queryset(request), timezone.localdate())
-        # Only sorting by the problems column reads this (an alias is never selected): the
-        # counts shown come from ProblemCountsChangeList, for the page's cases only.
-        return queryset.alias(
-            problem_total=_count_per_case(
-                OutboundMessage.objects.filter(case=OuterRef("pk"), status__in=PROBLEM_STATUSES)
+        if self._sorted_by_problems(request):
+            # One pass over the problem rows (LEFT JOINs on the partial indexes, grouped by
+            # case), not two counts per case. Only this sort reads it: the counts shown come
+            # from ProblemCountsChangeList, for the page's cases only.
+            queryset = queryset.alias(
+                problem_rows=FilteredRelation(
+                    "messages", condition=Q(messages__status__in=PROBLEM_STATUSES)
+                ),
+                open_task_rows=FilteredRelation("tasks", condition=Q(tasks__done_at__isnull=True)),
+                problem_total=Count("problem_rows", distinct=True)
+                + Count("open_task_rows", distinct=True),
             )
-            + _count_per_case(AdviserTask.objects.filter(case=OuterRef("pk"), done_at__isnull=True))
-        ).prefetch_related("contacts")
+        return queryset.prefetch_related("contacts")
+
+    def _sorted_by_problems(self, request) -> bool:
+        match = getattr(request, "resolver_match", None)
+        if not (match and match.url_name == "workflows_case_changelist"):
+            return False
+        columns = ["action_checkbox", *self.get_list_display(request)]
+        wanted = str(columns.index("problems"))
+        return wanted in (part.lstrip("-") for part in request.GET.get(ORDER_VAR, "").split("."))
 
     def get_changelist(self, request, **kwargs):
         return ProblemCountsChangeList

@@ -6,7 +6,8 @@ that moves a case's dates: at the end of the planner (`messages_plan`, which eve
 given-date change and pause ends with) and after an adviser's status or override on a deadline
 (`deadline_update`); the nightly recompute refreshes every open case, since a date passing moves
 the next step. What depends on today at read time (has a family date passed?) is compared in
-SQL against the stored dates (workflows.selectors.cases_by_urgency).
+SQL against the stored dates (workflows.selectors.passed_family); only the urgency order reads
+the stored `family_passed`, so that an index gives the case list's first page.
 
 The next step, as the case list has always shown it (and as the family page's "one next
 thing" reads): of the case's computed deadlines and dates given in a letter still to do (not
@@ -35,6 +36,7 @@ SUMMARY_FIELDS = (
     "next_act_by",
     "family_first_due",
     "family_missed",
+    "family_passed",
 )
 assert set(SUMMARY_FIELDS) == models.SUMMARY_FIELDS, "Case.save() must leave these alone"
 BATCH = 1000
@@ -49,6 +51,7 @@ class Summary:
     next_act_by: date | None = None  # the day to act by (an override's own act-by)
     family_first_due: date | None = None  # the earliest date the family owes, still to do
     family_missed: bool = False  # the adviser marked a family deadline missed
+    family_passed: bool = False  # a family date had passed, given the refresh's `today`
 
 
 NOTHING = Summary()
@@ -126,6 +129,7 @@ def summarise(deadlines: Iterable[tuple], given_dates: Iterable[tuple], today: d
         next_act_by=first.act_by,
         family_first_due=min((s.due for s in family), default=None),
         family_missed=any(s.missed for s in family),
+        family_passed=first.passed_family,
     )
 
 

@@ -17,6 +17,7 @@ SUMMARY_FIELDS = frozenset(
         "next_act_by",
         "family_first_due",
         "family_missed",
+        "family_passed",
     ]
 )
 
@@ -102,6 +103,9 @@ class Case(models.Model):
     next_act_by = models.DateField("act by", null=True, blank=True, editable=False)
     family_first_due = models.DateField(null=True, blank=True, editable=False)
     family_missed = models.BooleanField(default=False, editable=False)
+    # A family date had passed when last refreshed (every change, and nightly): the urgency
+    # order reads it from an index; filters and counts compare family_first_due with today.
+    family_passed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["reference"]
@@ -122,6 +126,10 @@ class Case(models.Model):
             models.Index(fields=["next_act_by"], name="case_next_act_by"),
             # "A family deadline has passed": family_first_due < today, or marked missed.
             models.Index(fields=["family_first_due"], name="case_family_first_due"),
+            # The case list's default order (workflows.selectors.urgency_order), read in order.
+            models.Index(
+                fields=["-family_passed", "next_act_by", "reference"], name="case_by_urgency"
+            ),
             # An adviser's own open cases (the case list's default view and their dashboard).
             models.Index(fields=["adviser", "status"], name="case_by_adviser"),
         ]

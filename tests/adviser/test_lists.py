@@ -107,7 +107,7 @@ def test_the_problems_column_counts_each_cases_own_messages_and_tasks(client):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_long_outbox_says_more_than_its_counting_cap(client, monkeypatch):
-    monkeypatch.setattr(admin_paging, "COUNT_CAP", 3)
+    monkeypatch.setattr(admin_paging, "COUNT_CAP", 3)  # 1,000 in use
     case = _family("A-0", None, date(2026, 12, 1))
     for _ in range(4):
         OutboundMessage.objects.create(

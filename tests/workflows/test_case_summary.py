@@ -70,6 +70,7 @@ def from_scratch(case: Case, today: date) -> dict:
             **dict.fromkeys(["next_kind", "next_label", "next_owner"], ""),
             **dict.fromkeys(["next_due", "next_act_by", "family_first_due"], None),
             "family_missed": False,
+            "family_passed": False,
             "passed": False,
         }
     order = ("next_act_by", "next_kind", "next_due", "next_label", "next_owner")
@@ -79,6 +80,7 @@ def from_scratch(case: Case, today: date) -> dict:
         **{k: first[k] for k in order},
         "family_first_due": min((s["next_due"] for s in family), default=None),
         "family_missed": any(s["missed"] for s in family),
+        "family_passed": first["passed"],
         "passed": any(s["passed"] for s in steps),
     }
 

@@ -39,6 +39,7 @@ FIELDS = [
     "next_act_by",
     "family_first_due",
     "family_missed",
+    "family_passed",
 ]
 
 
@@ -97,6 +98,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="case",
             index=models.Index(fields=["adviser", "status"], name="case_by_adviser"),
+        ),
+        migrations.AddField(
+            model_name="case",
+            name="family_passed",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                fields=["-family_passed", "next_act_by", "reference"], name="case_by_urgency"
+            ),
         ),
         migrations.RunPython(fill_summaries, migrations.RunPython.noop),
     ]
