@@ -233,6 +233,11 @@ class KeyDate(CaseChildMixin, models.Model):
 
     class Meta:
         ordering = ["value", "event"]
+        indexes = [  # the case list's and the dashboard's "a date the family told us waits"
+            models.Index(
+                fields=["case"], condition=Q(confirmed=False), name="key_date_unconfirmed"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "event"], name="key_date_once_per_case"),
             models.CheckConstraint(
@@ -272,6 +277,11 @@ class FamilyReportedDate(CaseChildMixin, models.Model):
 
     class Meta:
         ordering = ["-reported_at"]
+        indexes = [  # the case list's and the dashboard's "a date the family told us waits"
+            models.Index(
+                fields=["case"], condition=Q(status="waiting"), name="reported_date_waiting"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["waiting", "accepted", "set_aside"]),
