@@ -379,6 +379,12 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             )
         return queryset.prefetch_related("contacts")
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # RouteFilter keeps the URL of Django's own route filter.
+        return lookup == RouteFilter.parameter_name or super().lookup_allowed(
+            lookup, value, request
+        )
+
     def _sorted_by_problems(self, request) -> bool:
         match = getattr(request, "resolver_match", None)
         if not (match and match.url_name == "workflows_case_changelist"):

@@ -119,3 +119,15 @@ def test_a_long_outbox_says_more_than_its_counting_cap(client, monkeypatch):
     page = client.get(f"{OUTBOX}?status__exact=failed").content.decode()
     assert "1 outbound message" in page
     assert "More than" not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_route_filter_keeps_its_url_and_shows_each_case_once(client):
+    appeal = _family("A-APPEAL", None, date(2026, 12, 1))
+    appeal.routes.create(kind="mediation")  # two routes: still one row
+    CaseFactory(reference="B-NONE")
+    client.force_login(SupervisorFactory())
+    rows = client.get(f"{CASES}?cases=all&routes__kind__exact=appeal").context["cl"].result_list
+    assert [c.reference for c in rows] == ["A-APPEAL"]
+    rows = client.get(f"{CASES}?cases=all&routes__kind__exact=complaint").context["cl"].result_list
+    assert list(rows) == []
