@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
@@ -366,16 +366,20 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = selectors.cases_by_urgency(super().get_queryset(request), timezone.localdate())
         if self._sorted_by_problems(request):
-            # One pass over the problem rows (LEFT JOINs on the partial indexes, grouped by
-            # case), not two counts per case. Only this sort reads it: the counts shown come
-            # from ProblemCountsChangeList, for the page's cases only.
+            # Cases with problems first, each half in urgency order: two hashed lists of case
+            # ids from the partial indexes, not two counts per case (seconds at 100,000
+            # cases). Only this sort reads it; the counts shown come from
+            # ProblemCountsChangeList, for the page's cases only.
+            # Without NULL case ids: "id IN (..., NULL)" is NULL, not false, and would sort first.
+            messages_ = OutboundMessage.objects.filter(
+                status__in=PROBLEM_STATUSES, case__isnull=False
+            )
+            tasks = AdviserTask.objects.filter(done_at__isnull=True, case__isnull=False)
             queryset = queryset.alias(
-                problem_rows=FilteredRelation(
-                    "messages", condition=Q(messages__status__in=PROBLEM_STATUSES)
-                ),
-                open_task_rows=FilteredRelation("tasks", condition=Q(tasks__done_at__isnull=True)),
-                problem_total=Count("problem_rows", distinct=True)
-                + Count("open_task_rows", distinct=True),
+                has_problems=ExpressionWrapper(
+                    Q(pk__in=messages_.values("case_id")) | Q(pk__in=tasks.values("case_id")),
+                    output_field=BooleanField(),
+                )
             )
         return queryset.prefetch_related("contacts")
 
@@ -444,7 +448,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             return format_html('<strong class="passed" style="color:#ba2121">{}</strong>', text)
         return text
 
-    @admin.display(description="problems", ordering="problem_total")
+    @admin.display(description="problems", ordering="has_problems")
     def problems(self, obj):
         if not (getattr(obj, "problem_messages", 0) or getattr(obj, "open_tasks", 0)):
             return "-"

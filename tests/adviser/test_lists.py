@@ -89,7 +89,8 @@ def test_the_problems_column_counts_each_cases_own_messages_and_tasks(client):
     )
     quiet = CaseFactory(reference="B-QUIET", adviser=ann)
     client.force_login(ann)
-    response = client.get(f"{CASES}?o=-6")  # problems, most first
+    AdviserTask.objects.create(kind="overdue", text="No case: the pipeline's own")
+    response = client.get(f"{CASES}?o=-6")  # cases with problems first
     rows = list(response.context["cl"].result_list)
     assert [c.reference for c in rows] == ["A-BUSY", "B-QUIET"]
     tasks = AdviserTask.objects.filter(
