@@ -262,6 +262,10 @@ class OutboundMessage(models.Model):
             models.Index(fields=["send_at", "id"], name="message_by_send_at"),
             models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
             models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
+            # The supervisor's dashboard: failures in the last 24 hours.
+            models.Index(
+                fields=["updated_at"], condition=Q(status="failed"), name="message_failed"
+            ),
             # The case list's problems column, its filter and its sort: a case's failed or
             # unknown messages.
             models.Index(
