@@ -333,10 +333,8 @@ class AdviserTask(models.Model):
         ordering = [models.F("done_at").asc(nulls_first=True), "-created_at"]  # open first
         indexes = [
             models.Index(fields=["case", "done_at"], name="task_open_by_case"),
-            # The tasks list's open ones, newest first (the dashboard's link).
-            models.Index(
-                fields=["created_at"], condition=Q(done_at__isnull=True), name="task_open"
-            ),
+            # The tasks list's own order (open first, newest first) is indexed on PostgreSQL
+            # only, by notifications/migrations/0010: SQLite has no NULLS FIRST in an index.
         ]
 
     def __str__(self) -> str:
