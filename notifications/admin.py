@@ -23,6 +23,7 @@ from notifications.models import (
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import words
+from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.models import Case
 
@@ -81,7 +82,7 @@ class CaseAdviserFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
+class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     """The outbox, read-only: rows change only through the pipeline (and "Retry now")."""
 
     list_display = [
@@ -99,6 +100,12 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
     date_hierarchy = "send_at"
     search_fields = ["case__reference", "contact__name", "to"]
     list_select_related = ["case", "contact"]
+    # A whole region's outbox is millions of rows: count up to a cap, never the whole table.
+    paginator = CappedPaginator
+    show_full_result_count = False
+    # Sorting a region's outbox by a column no index holds sorts every row: the newest-first
+    # order (an index) and the filters find a message.
+    sortable_by = ["send_at_london"]
     actions = ["retry_now"]
     fieldsets = [
         (
@@ -144,6 +151,9 @@ class OutboundMessageAdmin(CaseScoped, admin.ModelAdmin):
         "to_masked",
         "body_as_sent",
     ]
+
+    def get_queryset(self, request):
+        return span_dates(super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False
@@ -264,11 +274,13 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdviserTask)
-class AdviserTaskAdmin(CaseScoped, admin.ModelAdmin):
+class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
     list_filter = [TaskStateFilter, "kind", CaseAdviserFilter]
     search_fields = ["case__reference", "text"]
     list_select_related = ["case"]
+    paginator = CappedPaginator
+    show_full_result_count = False
     # Open first on every database (PostgreSQL sorts NULL last in ascending order).
     ordering = [F("done_at").asc(nulls_first=True), "-created_at"]
     actions = ["mark_done"]

@@ -57,12 +57,11 @@ def _grouped(queryset, key: str) -> dict[int | None, int]:
 def counts_by_adviser(today: date) -> dict[str, dict[int | None, int]]:
     """Each count of ITEMS per adviser id (None: unassigned), over open cases."""
     open_cases = Case.objects.filter(status=Case.Status.OPEN)
-    urgent = selectors.cases_by_urgency(open_cases, today)
     soon, _ = working_days.add_working_days(today, 5)
     return {
-        "passed": _grouped(urgent.filter(passed_family=True), "adviser"),
+        "passed": _grouped(open_cases.filter(selectors.passed_family(today)), "adviser"),
         "due_soon": _grouped(
-            urgent.filter(next_act_by__gte=today, next_act_by__lte=soon), "adviser"
+            open_cases.filter(next_act_by__gte=today, next_act_by__lte=soon), "adviser"
         ),
         "problem_messages": _grouped(
             OutboundMessage.objects.filter(status__in=PROBLEMS), "case__adviser"

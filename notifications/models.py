@@ -262,6 +262,21 @@ class OutboundMessage(models.Model):
                 condition=Q(status__in=["queued", "sending", "unknown"]),
                 name="message_in_flight",
             ),
+            # The outbox list: newest first, whole or by status or kind (its default order).
+            models.Index(fields=["send_at", "id"], name="message_by_send_at"),
+            models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
+            models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
+            # The supervisor's dashboard: failures in the last 24 hours.
+            models.Index(
+                fields=["updated_at"], condition=Q(status="failed"), name="message_failed"
+            ),
+            # The case list's problems column, its filter and its sort: a case's failed or
+            # unknown messages.
+            models.Index(
+                fields=["case"],
+                condition=Q(status__in=["failed", "unknown"]),
+                name="message_problem_by_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,7 +335,11 @@ class AdviserTask(models.Model):
 
     class Meta:
         ordering = [models.F("done_at").asc(nulls_first=True), "-created_at"]  # open first
-        indexes = [models.Index(fields=["case", "done_at"], name="task_open_by_case")]
+        indexes = [
+            models.Index(fields=["case", "done_at"], name="task_open_by_case"),
+            # The tasks list's own order (open first, newest first) is indexed on PostgreSQL
+            # only, by notifications/migrations/0010: SQLite has no NULLS FIRST in an index.
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

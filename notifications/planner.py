@@ -21,6 +21,7 @@ from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
 from workflows import rules, working_days
+from workflows.case_summary import case_summaries_refresh
 from workflows.models import Case, Deadline, GivenDate
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,9 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         )
     messages_insert(to_create, now=now)
     _create_new_tasks(urgent)
+    # Every recompute, given-date change and pause ends here: the case list's next step
+    # follows in the same transaction.
+    case_summaries_refresh(case_ids=case_ids, today=timezone.localdate(now))
 
 
 def _create_new_tasks(tasks: list[AdviserTask]) -> None:

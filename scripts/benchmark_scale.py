@@ -18,10 +18,13 @@ dropped at the end; its tables are emptied between parts). A script, never a tim
 (b) Recompute and plan: benchmark_deadlines.py's ORM part with --with-contacts (a parent on SMS
     and email, so each recompute also plans the outbox), first insert then update, cases/s.
 (c) Nightly: `workflows.services.deadlines_recompute_open_cases()` over N open cases, wall time.
-(d) Lists: each adviser list, in this process through django.test.Client logged in as a
-    superuser: one warm-up, then --runs timed GETs (median and p95, the p95 interpolated from
-    that many runs) and one more GET under CaptureQueriesContext for the query count. Server
-    time here is Django's whole request (middleware, queries, template), no network.
+(d) Lists: each adviser list (the case list with each filter and sort, the outbox and the tasks
+    with each filter and sort, the dashboard), in this process through django.test.Client
+    logged in as a superuser, then a few as adviser0 (an Adviser: own and unassigned cases):
+    one warm-up, then --runs timed GETs (median and p95, the p95 interpolated from that many
+    runs) and one more GET under CaptureQueriesContext for the query count and the time spent
+    in SQL. Server time here is Django's whole request (middleware, queries, template), no
+    network. --keep leaves the database for EXPLAIN ANALYZE.
 
 The cases for (c) and (d) are seeded, not imported: bulk_create for cases, one route, one parent
 (SMS and email) and key dates each (the same date mix as the CSV), then their deadlines and
@@ -78,6 +81,9 @@ parser.add_argument("--skip-import", action="store_true")
 parser.add_argument("--skip-plan", action="store_true")
 parser.add_argument("--skip-nightly", action="store_true")
 parser.add_argument("--skip-lists", action="store_true")
+parser.add_argument(
+    "--keep", action="store_true", help="leave the database there (for EXPLAIN ANALYZE)"
+)
 args = parser.parse_args()
 _python = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else "python"
 _env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k == "DATABASE_URL"]
@@ -432,11 +438,33 @@ def superuser():
     return user
 
 
+def adviser_login():
+    """adviser0 in the Adviser group, as adviser_create makes one: own and unassigned cases."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.get(username="adviser0")
+    user.groups.add(Group.objects.get(name="Adviser"))
+    return user
+
+
+def sort_urls(model, base: str, label: str, user) -> list[tuple[str, str]]:
+    """Every column a change list lets one sort by, both ways, by its index (checkbox is 0)."""
+    request = RequestFactory().get(base)
+    request.user = user
+    changelist = admin.site._registry[model].get_changelist_instance(request)
+    urls = []
+    for index, name in enumerate(changelist.list_display):
+        if name in changelist.sortable_by and changelist.get_ordering_field(name):
+            urls.append((f"{label}, sorted by {name}", f"{base}?o={index}"))
+            urls.append((f"{label}, sorted by {name} desc", f"{base}?o=-{index}"))
+    return urls
+
+
 def case_list_urls(user) -> list[tuple[str, str]]:
     base = "/admin/workflows/case/"
-    urls = [("case list, default", base)]
-    for value in ("overdue", "this_week", "four_weeks"):
-        urls.append((f"case list, due={value}", f"{base}?due={value}"))
+    urls = [("case list, default", base), ("case list, cases=mine", f"{base}?cases=mine")]
+    for value in ("passed", "due_5wd", "four_weeks", "family_dates"):
+        urls.append((f"case list, urgency={value}", f"{base}?urgency={value}"))
     for value in ("messages", "tasks", "none"):
         urls.append((f"case list, problems={value}", f"{base}?problems={value}"))
     urls.append(("case list, route=appeal", f"{base}?routes__kind__exact=appeal"))
@@ -444,68 +472,97 @@ def case_list_urls(user) -> list[tuple[str, str]]:
     urls.append(("case list, adviser=adviser0", f"{base}?adviser__id__exact={adviser.id}"))
     urls.append(("case list, status=open", f"{base}?status__exact=open"))
     urls.append(("case list, paused=yes", f"{base}?reminders_paused__exact=1"))
-    # Every sortable column, by its index in the change list (the checkbox is column 0).
-    request = RequestFactory().get(base)
-    request.user = user
-    model_admin = admin.site._registry[Case]
-    changelist = model_admin.get_changelist_instance(request)
-    for index, name in enumerate(changelist.list_display):
-        if name != "action_checkbox" and changelist.get_ordering_field(name):
-            urls.append((f"case list, sorted by {name}", f"{base}?o={index}"))
-            urls.append((f"case list, sorted by {name} desc", f"{base}?o=-{index}"))
-    return urls
+    urls.append(("case list, search", f"{base}?q=SC-0000123"))
+    urls.append(("case list, last page", f"{base}?p=200"))
+    return urls + sort_urls(Case, base, "case list", user)
 
 
-def other_urls() -> list[tuple[str, str]]:
+def other_urls(user) -> list[tuple[str, str]]:
     base = "/admin/notifications/outboundmessage/"
     urls = [("outbox, default", base)]
     for status in Status.values:
         urls.append((f"outbox, status={status}", f"{base}?status__exact={status}"))
+    urls.append(("outbox, status=failed,unknown", f"{base}?status__in=failed,unknown"))
     for channel in ("sms", "email"):
         urls.append((f"outbox, channel={channel}", f"{base}?channel__exact={channel}"))
     for kind in OutboundMessage.Kind.values:
         urls.append((f"outbox, kind={kind}", f"{base}?kind__exact={kind}"))
+    adviser = get_user_model().objects.get(username="adviser0")
+    urls.append(("outbox, adviser=adviser0", f"{base}?adviser={adviser.id}"))
+    urls.append(("outbox, adviser=none", f"{base}?adviser=none"))
+    month = TODAY.replace(day=1)
+    urls.append(
+        ("outbox, this month", f"{base}?send_at__year={month.year}&send_at__month={month.month}")
+    )
+    urls.append(("outbox, one case", f"{base}?case__id__exact=123"))
+    urls.append(("outbox, search", f"{base}?q=SC-0000123"))
+    urls += sort_urls(OutboundMessage, base, "outbox", user)
     tasks = "/admin/notifications/advisertask/"
     urls += [
         ("adviser tasks, default", tasks),
         ("adviser tasks, state=open", f"{tasks}?state=open"),
-        ("admin index", "/admin/"),
+        ("adviser tasks, state=done", f"{tasks}?state=done"),
     ]
+    for kind in AdviserTask.Kind.values:
+        urls.append((f"adviser tasks, kind={kind}", f"{tasks}?kind__exact={kind}"))
+    urls.append(("adviser tasks, adviser=adviser0", f"{tasks}?state=open&adviser={adviser.id}"))
+    urls += sort_urls(AdviserTask, tasks, "adviser tasks", user)
+    urls.append(("admin index (dashboard)", "/admin/"))
     return urls
+
+
+def adviser_urls() -> list[tuple[str, str]]:
+    """The same lists as adviser0 sees them: own and unassigned cases only."""
+    return [
+        ("as adviser0: case list, default (mine)", "/admin/workflows/case/"),
+        ("as adviser0: case list, cases=all", "/admin/workflows/case/?cases=all"),
+        ("as adviser0: case list, urgency=passed", "/admin/workflows/case/?urgency=passed"),
+        ("as adviser0: outbox, default", "/admin/notifications/outboundmessage/"),
+        ("as adviser0: adviser tasks, state=open", "/admin/notifications/advisertask/?state=open"),
+        ("as adviser0: admin index (dashboard)", "/admin/"),
+    ]
 
 
 def bench_lists(size: int, runs: int) -> None:
     say(
         f"\n(d) adviser lists at {Case.objects.count():,} cases ({counts()}); "
-        f"{runs} warm GETs each after one warm-up, as a superuser"
+        f"{runs} warm GETs each after one warm-up, as a superuser, then as adviser0"
     )
     if "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     user = superuser()
     client = Client()
     client.force_login(user)
-    say(f"   {'list':<44}{'median':>10}{'p95':>10}{'max':>10}{'queries':>9}")
+    as_adviser = Client()
+    as_adviser.force_login(adviser_login())
+    say(f"   {'list':<48}{'median':>10}{'p95':>10}{'max':>10}{'queries':>9}{'in SQL':>9}")
     slow = []
-    for label, url in case_list_urls(user) + other_urls():
-        response = client.get(url)
+    pages = [(client, label, url) for label, url in case_list_urls(user) + other_urls(user)]
+    pages += [(as_adviser, label, url) for label, url in adviser_urls()]
+    for who, label, url in pages:
+        response = who.get(url)
         if response.status_code != 200:
-            say(f"   {label:<44} HTTP {response.status_code} at {url}")
+            say(f"   {label:<48} HTTP {response.status_code} at {url}")
             continue
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            client.get(url)
+            who.get(url)
             times.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+            who.get(url)
         median = statistics.median(times)
         p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if runs > 1 else median
         if p95 >= 300:
             slow.append(label)
-        say(f"   {label:<44}{median:>8.0f} ms{p95:>7.0f} ms{max(times):>7.0f} ms{len(queries):>9}")
+        sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        say(
+            f"   {label:<48}{median:>8.0f} ms{p95:>7.0f} ms{max(times):>7.0f} ms"
+            f"{len(queries):>9}{sql:>6.0f} ms"
+        )
     say(
-        f"   target: under 300 ms each; at {size:,} cases {len(slow)} list(s) had a p95 of 300 ms "
-        f"or more" + (f": {', '.join(slow)}" if slow else "")
+        f"   target: under 300 ms each; at {size:,} cases {len(slow)} of {len(pages)} list(s) had "
+        f"a p95 of 300 ms or more" + (f": {', '.join(slow)}" if slow else "")
     )
 
 
@@ -545,7 +602,10 @@ def main() -> None:
                 bench_nightly()
     finally:
         connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            say(f"\nkept the database {args.db_name}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

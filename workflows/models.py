@@ -7,6 +7,20 @@ from django.utils import timezone
 
 from workflows import rules, words
 
+# Case's columns that only workflows.case_summary writes (its SUMMARY_FIELDS).
+SUMMARY_FIELDS = frozenset(
+    [
+        "next_kind",
+        "next_label",
+        "next_owner",
+        "next_due",
+        "next_act_by",
+        "family_first_due",
+        "family_missed",
+        "family_passed",
+    ]
+)
+
 
 def new_access_token() -> str:
     return secrets.token_urlsafe(16)  # 128 bits, 22 characters: short enough for a text
@@ -79,6 +93,19 @@ class Case(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The next step and what makes the case urgent, kept by workflows.case_summary in the same
+    # transaction as every change that moves them (and nightly): the case list, its filters and
+    # the dashboard read these columns, never a subquery per case.
+    next_kind = models.CharField("next step", max_length=50, blank=True, editable=False)
+    next_label = models.CharField(max_length=80, blank=True, editable=False)
+    next_owner = models.CharField(max_length=20, blank=True, editable=False)
+    next_due = models.DateField(null=True, blank=True, editable=False)
+    next_act_by = models.DateField("act by", null=True, blank=True, editable=False)
+    family_first_due = models.DateField(null=True, blank=True, editable=False)
+    family_missed = models.BooleanField(default=False, editable=False)
+    # A family date had passed when last refreshed (every change, and nightly): the urgency
+    # order reads it from an index; filters and counts compare family_first_due with today.
+    family_passed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["reference"]
@@ -94,6 +121,18 @@ class Case(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reference=""), name="case_reference_not_blank"),
         ]
+        indexes = [
+            # The case list's and the dashboard's "due in the next 5 working days / 4 weeks".
+            models.Index(fields=["next_act_by"], name="case_next_act_by"),
+            # "A family deadline has passed": family_first_due < today, or marked missed.
+            models.Index(fields=["family_first_due"], name="case_family_first_due"),
+            # The case list's default order (workflows.selectors.urgency_order), read in order.
+            models.Index(
+                fields=["-family_passed", "next_act_by", "reference"], name="case_by_urgency"
+            ),
+            # An adviser's own open cases (the case list's default view and their dashboard).
+            models.Index(fields=["adviser", "status"], name="case_by_adviser"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -106,6 +145,16 @@ class Case(models.Model):
             self.closed_at = None
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            # The summary columns belong to workflows.case_summary: a form or a service holding
+            # this case from before a recompute must not write back a stale next step.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key
+                and f.name not in SUMMARY_FIELDS
+                and f.attname not in self.get_deferred_fields()
+            ]
         super().save(*args, **kwargs)
 
     @property
@@ -184,6 +233,11 @@ class KeyDate(CaseChildMixin, models.Model):
 
     class Meta:
         ordering = ["value", "event"]
+        indexes = [  # the case list's and the dashboard's "a date the family told us waits"
+            models.Index(
+                fields=["case"], condition=Q(confirmed=False), name="key_date_unconfirmed"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "event"], name="key_date_once_per_case"),
             models.CheckConstraint(
@@ -223,6 +277,11 @@ class FamilyReportedDate(CaseChildMixin, models.Model):
 
     class Meta:
         ordering = ["-reported_at"]
+        indexes = [  # the case list's and the dashboard's "a date the family told us waits"
+            models.Index(
+                fields=["case"], condition=Q(status="waiting"), name="reported_date_waiting"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["waiting", "accepted", "set_aside"]),

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case as DbCase
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
-from workflows import rules
-from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate
+from workflows.models import Case, FamilyReportedDate, KeyDate
 
 SEE_ALL = "workflows.view_all_cases"
 
@@ -43,87 +40,47 @@ def related_visible_to(user, queryset: QuerySet, *, field: str = "case") -> Quer
 
 
 # --- what is urgent first ------------------------------------------------------------------------
-# The case list, the adviser's dashboard and their filters read a case's urgency from here only:
-# today by subqueries over Deadline, later from columns stored on Case, without their callers
-# changing.
+# The case list, the adviser's dashboard and their filters read a case's urgency from here only,
+# from the columns workflows.case_summary stores on Case: no subquery per case.
 
 
-def _to_do(today: date) -> Q:
-    """Deadline rows still to do on `today`: not marked met or waived, and no recorded event
-    completed them (Deadline.state() in SQL)."""
-    return Q(status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED]) & (
-        Q(done_by="") | Q(done_on__isnull=True) | Q(done_on__gt=today)
-    )
-
-
-def _passed(today: date) -> Q:
-    return (
-        Q(status=Deadline.Status.MISSED)
-        | Q(override_date__lt=today)
-        | Q(override_date__isnull=True, due__lt=today)
-    )
-
-
-def passed_family_deadlines(today: date) -> QuerySet:
-    """Deadlines the family owed whose date has passed with nothing recorded to show it done."""
-    return Deadline.objects.filter(_to_do(today), _passed(today), owner=rules.Owner.PARENT)
-
-
-def _next_steps(today: date) -> QuerySet:
-    """A case's deadlines still to do, the next step first: a passed family deadline, then
-    the earliest day to act by (an override counts from its own date)."""
-    family_passed = Q(owner=rules.Owner.PARENT) & _passed(today)
-    return (
-        Deadline.objects.filter(_to_do(today), case=OuterRef("pk"))
-        .annotate(
-            passed_first=DbCase(When(family_passed, then=Value(0)), default=Value(1)),
-            act_on=Coalesce("override_date", "act_by"),
-        )
-        .order_by("passed_first", "act_on", "kind")
-    )
+def passed_family(today: date) -> Q:
+    """A filter on Case: a date the family owed has passed with nothing recorded to show it
+    done (compared with `today` here, so a date passing since the last refresh counts)."""
+    # IS NOT NULL too: in an ORDER BY, "false OR NULL" would sort as neither.
+    return Q(family_missed=True) | Q(family_first_due__isnull=False, family_first_due__lt=today)
 
 
 def cases_by_urgency(queryset: QuerySet, today: date) -> QuerySet:
-    """Cases annotated with their next step and ordered by urgency: a passed family deadline
-    first, then by the next day to act by; cases with nothing to do last.
+    """Cases ordered by urgency: a passed family deadline first, then by the next day to act
+    by; cases with nothing to do last.
 
-    Annotations: passed_family (bool), next_kind, next_due (effective date), next_act_by (the
-    day to act by, for ordering), next_override, next_owner, next_computed_act_by. Use
-    next_step_act_by(case) for the exact day to act by of an overridden date."""
-    steps = _next_steps(today)
+    Annotates passed_family (bool); the next step is the case's own columns: next_kind,
+    next_label, next_owner, next_due (effective date), next_act_by (the day to act by, an
+    override's own)."""
     return queryset.annotate(
-        passed_family=Exists(passed_family_deadlines(today).filter(case=OuterRef("pk"))),
-        next_kind=Subquery(steps.values("kind")[:1]),
-        next_due=Subquery(steps.annotate(eff=Coalesce("override_date", "due")).values("eff")[:1]),
-        next_act_by=Subquery(steps.values("act_on")[:1]),
-        next_override=Subquery(steps.values("override_date")[:1]),
-        next_owner=Subquery(steps.values("owner")[:1]),
-        next_computed_act_by=Subquery(steps.values("act_by")[:1]),
+        passed_family=ExpressionWrapper(passed_family(today), output_field=BooleanField())
     ).order_by(*urgency_order())
 
 
 def urgency_order() -> list:
-    """The order of cases_by_urgency, for lists that set their own (the admin's changelist)."""
-    return [F("passed_family").desc(), F("next_act_by").asc(nulls_last=True), "reference"]
+    """The order of cases_by_urgency, for lists that set their own (the admin's changelist).
+
+    By the stored family_passed (as of the last refresh: every change, and nightly) so that the
+    case_by_urgency index gives the first page without sorting every case; a date that passed
+    since then is already in the "passed" filter and counts, and moves up at the nightly run."""
+    return ["-family_passed", F("next_act_by").asc(nulls_last=True), "reference"]
 
 
 def next_step_act_by(case) -> date | None:
-    """The day to act by of a case annotated by cases_by_urgency: an override's own act-by
-    (the same arithmetic as Deadline.effective_act_by), else the stored one."""
-    if getattr(case, "next_kind", None) is None:
-        return None
-    if case.next_override:
-        return rules.act_by(due=case.next_override, owner=case.next_owner)
-    return case.next_computed_act_by
+    """The day to act by of a case's next step."""
+    return case.next_act_by
 
 
 def family_dates_waiting() -> Q:
     """A filter on Case: a date the family told us waits for an adviser (a reported date to
-    decide on, or a family key date not yet confirmed)."""
-    return Q(
-        Exists(
-            FamilyReportedDate.objects.filter(
-                case=OuterRef("pk"), status=FamilyReportedDate.Status.WAITING
-            )
-        )
-    ) | Q(Exists(KeyDate.objects.filter(case=OuterRef("pk"), confirmed=False)))
+    decide on, or a family key date not yet confirmed). Uncorrelated, so PostgreSQL hashes
+    each list of ids once rather than probing per case."""
+    waiting = FamilyReportedDate.objects.filter(status=FamilyReportedDate.Status.WAITING)
+    unconfirmed = KeyDate.objects.filter(confirmed=False)
+    return Q(pk__in=waiting.values("case_id")) | Q(pk__in=unconfirmed.values("case_id"))

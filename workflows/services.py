@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from notifications.planner import messages_plan
 from workflows import rules, words
+from workflows.case_summary import case_summaries_refresh
 from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
@@ -460,8 +461,10 @@ def deadline_update(
         raise ValidationError("Say why you are overriding the computed date.")
     if override_reason and not override_date:
         raise ValidationError("Give the override date, or clear the reason.")
-    # Compare with the stored row, not `deadline`: a bound admin form has already copied its
-    # data onto the instance.
+    # The case first, as deadlines_recompute_many locks it, then the row. Compare with the
+    # stored row, not `deadline`: a bound admin form has already copied its data onto the
+    # instance.
+    Case.objects.select_for_update().filter(pk=deadline.case_id).values_list("pk").first()
     stored = Deadline.objects.select_for_update().get(pk=deadline.pk)
     deadline.status = status
     deadline.override_date = override_date
@@ -473,6 +476,8 @@ def deadline_update(
         deadline.overridden_by, deadline.overridden_at = stored.overridden_by, stored.overridden_at
     deadline.full_clean()
     deadline.save()
+    # The case list's next step follows the status and override (an override's own act-by).
+    case_summaries_refresh(case_ids=[deadline.case_id], today=timezone.localdate(now))
     return deadline
 
 
