@@ -1,6 +1,7 @@
 """Insert planned messages fast: the planner writes tens of thousands of rows in an import or a
 nightly recompute, and Django's bulk_create spends most of that time preparing values row by
-row. On PostgreSQL the rows go through COPY; elsewhere through bulk_create."""
+row. On PostgreSQL the rows go through COPY (workflows.batch_sql); elsewhere through
+bulk_create."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import connection
-from psycopg.types.json import Jsonb
 
 from notifications.models import OutboundMessage
+from workflows import batch_sql
 
 
 class NewMessage(NamedTuple):
@@ -55,13 +56,10 @@ def messages_insert(rows: list[NewMessage], *, now: datetime) -> None:
             [OutboundMessage(**row._asdict()) for row in rows], batch_size=1000
         )
         return
-    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
-    fields = {f.attname: f.column for f in OutboundMessage._meta.concrete_fields}
-    names = ", ".join(connection.ops.quote_name(fields[name]) for name in columns())
-    tail = (*_FRESH.values(), *(None for _ in _NULL), Jsonb({}), now, now)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row((*row, *tail))
+    batch_sql.rows_copy(
+        OutboundMessage,
+        NewMessage._fields,
+        rows,
+        constant=(*_FRESH.values(), *(None for _ in _NULL), "{}", now, now),
+        constant_names=(*_FRESH, *_NULL, "dates_told", *_STAMPS),
+    )

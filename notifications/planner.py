@@ -7,6 +7,7 @@ family was told a date that has since moved. Running it twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,13 +16,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
-from workflows import rules, working_days
-from workflows.models import Case, Deadline, GivenDate
+from workflows import batch_sql, rules, working_days
+from workflows.models import Case, Deadline, DeadlineView, GivenDate
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,8 @@ Key = tuple[int | None, int | None, int, str, str, str, date]
 
 class Planned(NamedTuple):
     """What the planner reads of a message already in the outbox (not the whole row: a case's
-    history can hold hundreds of bodies)."""
+    history can hold hundreds of bodies). `dates_told`, `sending_at` and `created_at` are read
+    only for messages the family has (or may have) read (TOLD); others carry {}, None, None."""
 
     id: int
     case_id: int
@@ -76,7 +79,29 @@ class Planned(NamedTuple):
 
 
 def quiet_hours() -> schedule.QuietHours:
-    return schedule.QuietHours.parse(settings.SENDFLOW_QUIET_HOURS)
+    return _quiet_hours(settings.SENDFLOW_QUIET_HOURS)
+
+
+@functools.lru_cache(maxsize=4)
+def _quiet_hours(text: str) -> schedule.QuietHours:
+    return schedule.QuietHours.parse(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets(text: str) -> tuple[schedule.Offset, ...]:
+    return tuple(schedule.parse_offsets(text))
+
+
+class Recipient(NamedTuple):
+    """A contact as the planner reads it: who, not how (addresses are read when sending)."""
+
+    id: int
+    case_id: int
+
+
+# Contact.channels() without building the contact: a phone number field parses on load.
+_WANTS_SMS = ExpressionWrapper(Q(wants_sms=True) & ~Q(mobile=""), output_field=BooleanField())
+_WANTS_EMAIL = ExpressionWrapper(Q(wants_email=True) & ~Q(email=""), output_field=BooleanField())
 
 
 def first_allowed(channel: str, instant: datetime) -> datetime:
@@ -90,37 +115,51 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     case_ids = list(case_ids)
     policies = {p.deadline_kind: p for p in ReminderPolicy.objects.filter(enabled=True)}
     cases = {c.id: c for c in Case.objects.filter(id__in=case_ids)}
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in Contact.objects.filter(case_id__in=case_ids):
-        contacts[contact.case_id].append(contact)
-    deadlines: dict[int, list[Deadline]] = defaultdict(list)
-    for deadline in Deadline.objects.filter(case_id__in=case_ids).defer("steps", "warnings"):
-        deadlines[deadline.case_id].append(deadline)
+    contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
+    for contact_id, case_id, sms, email in (
+        Contact.objects.filter(case_id__in=case_ids)
+        .annotate(planner_sms=_WANTS_SMS, planner_email=_WANTS_EMAIL)
+        .values_list("id", "case_id", "planner_sms", "planner_email")
+    ):
+        recipient = Recipient(contact_id, case_id)
+        # In Contact.channels() order: text first, then email.
+        contacts[case_id].extend((recipient, c) for c, on in (("sms", sms), ("email", email)) if on)
+    deadlines: dict[int, list[DeadlineView]] = defaultdict(list)
+    for values in Deadline.objects.filter(case_id__in=case_ids).values_list(
+        *DeadlineView.VIEW_FIELDS
+    ):
+        deadlines[values[1]].append(DeadlineView(*values))
     given: dict[int, list[GivenDate]] = defaultdict(list)
     for given_date in GivenDate.objects.filter(case_id__in=case_ids):
         given[given_date.case_id].append(given_date)
     existing: dict[int, list[Planned]] = defaultdict(list)
-    for values in (
-        OutboundMessage.objects.filter(case_id__in=case_ids)
-        .exclude(kind=Kind.TEST)
-        .values_list(*Planned._fields)
-    ):
-        message = Planned(*values)
+    messages = OutboundMessage.objects.filter(case_id__in=case_ids).exclude(kind=Kind.TEST)
+    # What was told is read only where something was: JSON and instants cost most to load.
+    told_fields = ("dates_told", "sending_at", "created_at")
+    told = {
+        message_id: rest
+        for message_id, *rest in messages.filter(status__in=TOLD).values_list("id", *told_fields)
+    }
+    untold = ({}, None, None)
+    for values in messages.values_list(*Planned._fields[: -len(told_fields)]):
+        message = Planned(*values, *told.get(values[0], untold))
         existing[message.case_id].append(message)
 
     to_create: list[NewMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
     urgent: list[AdviserTask] = []
+    today = timezone.localdate(now)
     for case_id, case in cases.items():
         plan = _CasePlan(
             case=case,
-            contacts=contacts[case_id],
+            recipients=contacts[case_id],
             deadlines=deadlines[case_id],
             given_dates=given[case_id],
             messages=existing[case_id],
             policies=policies,
             now=now,
+            today=today,
         )
         plan.work_out()
         urgent.extend(plan.urgent_tasks())
@@ -129,14 +168,21 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         for reason, ids in plan.cancel.items():
             cancel[reason].extend(ids)
 
-    for reason, ids in cancel.items():
-        OutboundMessage.objects.filter(id__in=ids, status=Status.PENDING).update(
-            status=Status.CANCELLED, status_reason=reason, updated_at=now
-        )
-    for message_id, send_at in reactivate:
-        OutboundMessage.objects.filter(id=message_id, status=Status.CANCELLED).update(
-            status=Status.PENDING, status_reason="", send_at=send_at, updated_at=now
-        )
+    # One UPDATE per batch for each, not one per reason or per message.
+    batch_sql.rows_update(
+        OutboundMessage,
+        fields=["status_reason"],
+        rows=[(message_id, reason) for reason, ids in cancel.items() for message_id in ids],
+        also={"status": Status.CANCELLED, "updated_at": now},
+        only_if={"status": Status.PENDING},
+    )
+    batch_sql.rows_update(
+        OutboundMessage,
+        fields=["send_at"],
+        rows=reactivate,
+        also={"status": Status.PENDING, "status_reason": "", "updated_at": now},
+        only_if={"status": Status.CANCELLED},
+    )
     messages_insert(to_create, now=now)
     _create_new_tasks(urgent)
 
@@ -155,11 +201,12 @@ def _create_new_tasks(tasks: list[AdviserTask]) -> None:
 
 class _CasePlan:
     def __init__(
-        self, *, case, contacts, deadlines, messages, policies, now, given_dates=()
+        self, *, case, recipients, deadlines, messages, policies, now, today, given_dates=()
     ) -> None:
         self.case = case
-        self.recipients = [(c, channel) for c in contacts for channel, _ in c.channels()]
-        self.today = timezone.localdate(now)
+        self.recipients = recipients  # [(Recipient, channel)]
+        self.today = today
+        self.tz = timezone.get_current_timezone()
         self.all_deadlines = {d.id: d for d in deadlines}
         # What still needs the family or the adviser: neither done nor marked by the adviser.
         self.deadlines = [d for d in deadlines if d.state(self.today) != rules.State.DONE]
@@ -198,7 +245,9 @@ class _CasePlan:
         for key, (send_at, deadline) in desired.items():
             message = by_key.get(key)
             if message is None:
-                if timezone.localdate(send_at) >= self.today:  # past ones: the summary covers them
+                if (
+                    send_at.astimezone(self.tz).date() >= self.today
+                ):  # past ones: the summary covers them
                     self.to_create.append(self._new(key, send_at, deadline))
             elif message.status == Status.CANCELLED and send_at >= self.now:
                 self.reactivate.append((message.id, send_at))
@@ -235,8 +284,7 @@ class _CasePlan:
                 # Counted back from the day to act by, so the last one is never after it.
                 act_by = deadline.effective_act_by
                 moments = [
-                    (offset.text, offset.date_before(act_by))
-                    for offset in schedule.parse_offsets(policy.offsets)
+                    (offset.text, offset.date_before(act_by)) for offset in _offsets(policy.offsets)
                 ]
                 kind = Kind.REMINDER
             else:  # what others owe: done deadlines (it arrived) are not in self.deadlines

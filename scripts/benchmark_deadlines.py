@@ -114,8 +114,9 @@ def main() -> None:
 
     bench_rules(args.cases)
     old_name = connection.settings_dict["NAME"]
-    # Its own database, so it never collides with a test run's test_<name>.
-    connection.settings_dict["TEST"]["NAME"] = "sendflow_benchmark"
+    # Its own database, so it never collides with a test run's test_<name>, nor with another
+    # benchmark run against another database on the same server.
+    connection.settings_dict["TEST"]["NAME"] = f"{old_name}_benchmark"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         bench_orm(args.orm_cases, args.batch, args.with_contacts)

@@ -3,6 +3,7 @@ as the change that moves them, so no reader ever sees a key date without its dea
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,10 +15,9 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from notifications.planner import messages_plan
-from workflows import rules, words
+from workflows import batch_sql, rules, words
 from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     deadlines are left as they were so nothing half-written is seen.
     """
     now = timezone.now()  # also this run's stamp: rows it did not write are stale
+    today = timezone.localdate(now)
     case_ids = list(case_ids)
     # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
     placement = dict(
@@ -96,7 +97,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     ):
         events[case_id][event] = value
 
-    rows: list[Deadline] = []
+    rows: list[_Computed] = []
     failures: dict[int, str] = {}
     odd: dict[int, list[str]] = {}
     for case_id, placement_only in placement.items():
@@ -107,27 +108,21 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
             failures[case_id] = str(exc)
             logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
             continue
-        rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
-        if flags := rules.flags(facts, computed, today=timezone.localdate(now)):
+        rows.extend(_computed(case_id, d) for d in computed)
+        if flags := rules.flags(facts, computed, today=today):
             odd[case_id] = flags
     recomputed = [case_id for case_id in placement if case_id not in failures]
     stored = _stored_deadlines(recomputed)
     moved = [
-        (stored[key].row, row.due)
+        (before.row, row.due)
         for row in rows
-        if (key := (row.case_id, row.kind)) in stored and stored[key].row.due != row.due
+        if (before := stored.get((row.case_id, row.kind))) is not None and before.row.due != row.due
     ]
     # Only what changed is written (a nightly recompute changes almost nothing). Status and
-    # overrides belong to the adviser: the upsert leaves them alone...
+    # overrides belong to the adviser: the update leaves them alone...
     new = [row for row in rows if (row.case_id, row.kind) not in stored]
-    Deadline.objects.bulk_create(
-        [row for row in rows if (row.case_id, row.kind) in stored and _changed(row, stored)],
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["case", "kind"],
-        update_fields=_COMPUTED_FIELDS,
-    )
-    _insert_new(new)
+    _update_changed(rows, stored, now=now)
+    _insert_new(new, now=now)
     # ...unless the computed date moved: a deadline marked missed may stand again (a later
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
@@ -136,7 +131,8 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # Whatever the rules no longer give does not stand.
     computed_keys = {(row.case_id, row.kind) for row in rows}
     stale = [s.row.id for key, s in stored.items() if key not in computed_keys]
-    Deadline.objects.filter(id__in=stale).delete()
+    if stale:
+        Deadline.objects.filter(id__in=stale).delete()
     # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
     messages_plan(case_ids=recomputed)
     return failures
@@ -145,8 +141,54 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
 _COMPARED_FIELDS = [f for f in _COMPUTED_FIELDS if f != "computed_at"]
 
 
+class _Computed(NamedTuple):
+    """One deadline as the rules computed it, as stored (the values of _COMPARED_FIELDS after
+    case_id and kind): a tuple, not a model instance, since a batch makes thousands."""
+
+    case_id: int
+    kind: str
+    due: date
+    owner: str
+    rule: str
+    confidence: str
+    steps: list[str]
+    warnings: list[str]
+    aim_for: date
+    act_by: date
+    done_by: str
+    done_on: date | None
+
+
+def _computed(case_id: int, computed: rules.Deadline) -> _Computed:
+    return _Computed(
+        case_id,
+        computed.kind,
+        computed.due,
+        computed.owner.value,
+        computed.rule,
+        computed.confidence.value,
+        list(computed.steps),
+        list(computed.warnings),
+        computed.aim_for,
+        computed.act_by,
+        computed.done_by or "",
+        computed.done_on,
+    )
+
+
+class _StoredRow(NamedTuple):
+    """What _reopen_moved and _record_moves read of a stored deadline."""
+
+    id: int
+    case_id: int
+    kind: str
+    due: date
+    status: str
+    override_date: date | None
+
+
 class _Stored(NamedTuple):
-    row: Deadline  # id, case, kind, due, status and override: what _reopen_moved reads
+    row: _StoredRow
     computed: tuple  # the values of _COMPARED_FIELDS, as stored
 
 
@@ -156,21 +198,22 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
         "id", "case_id", "kind", "status", "override_date", *_COMPARED_FIELDS
     ):
         deadline_id, case_id, kind, status, override_date, *computed = values
-        row = Deadline(
-            id=deadline_id,
-            case_id=case_id,
-            kind=kind,
-            due=computed[_COMPARED_FIELDS.index("due")],
-            status=status,
-            override_date=override_date,
-        )
+        row = _StoredRow(deadline_id, case_id, kind, computed[0], status, override_date)
         stored[(case_id, kind)] = _Stored(row, tuple(computed))
     return stored
 
 
-def _changed(row: Deadline, stored: dict[tuple[int, str], _Stored]) -> bool:
-    before = stored[(row.case_id, row.kind)]
-    return tuple(getattr(row, f) for f in _COMPARED_FIELDS) != before.computed
+def _update_changed(
+    rows: list[_Computed], stored: dict[tuple[int, str], _Stored], *, now: datetime
+) -> None:
+    """Write the computed fields of the stored deadlines whose values changed, in one UPDATE
+    per batch; rows that came out the same are not touched (computed_at included)."""
+    changed = []
+    for row in rows:
+        before = stored.get((row.case_id, row.kind))
+        if before is not None and row[2:] != before.computed:
+            changed.append((before.row.id, *row[2:], now))
+    batch_sql.rows_update(Deadline, fields=[*_COMPARED_FIELDS, "computed_at"], rows=changed)
 
 
 # A new deadline starts open, with no override: the adviser's columns at their defaults.
@@ -183,34 +226,31 @@ _NEW_DEADLINE_DEFAULTS = {
 }
 
 
-def _insert_new(rows: list[Deadline]) -> None:
+def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
     """Insert deadlines no case had yet. The cases are locked, so none can appear meanwhile:
     on PostgreSQL through COPY (an import of thousands of cases spends most of its time here
     otherwise), elsewhere through bulk_create."""
-    if connection.vendor != "postgresql":
-        Deadline.objects.bulk_create(rows, batch_size=2000)
-        return
     if not rows:
         return
-    names = ["case_id", "kind", *_COMPUTED_FIELDS, *_NEW_DEADLINE_DEFAULTS]
-    columns = {f.attname: f.column for f in Deadline._meta.concrete_fields}
-    assert set(columns) - {"id"} == set(names), "a new Deadline column needs a value here"
-    quoted = ", ".join(connection.ops.quote_name(columns[n]) for n in names)
-    table = connection.ops.quote_name(Deadline._meta.db_table)
-    defaults = tuple(_NEW_DEADLINE_DEFAULTS.values())
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            values = [getattr(row, n) for n in names[: 2 + len(_COMPUTED_FIELDS)]]
-            for i, name in enumerate(names[2 : 2 + len(_COMPUTED_FIELDS)], start=2):
-                if name in ("steps", "warnings"):
-                    values[i] = Jsonb(values[i])
-            copy.write_row((*values, *defaults))
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_create(
+            [Deadline(**row._asdict(), computed_at=now) for row in rows], batch_size=2000
+        )
+        return
+    names = [*_Computed._fields, "computed_at", *_NEW_DEADLINE_DEFAULTS]
+    columns = {f.attname for f in Deadline._meta.concrete_fields}
+    assert columns - {"id"} == set(names), "a new Deadline column needs a value here"
+    dumps = json.dumps
+    batch_sql.rows_copy(
+        Deadline,
+        _Computed._fields,
+        ((*row[:6], dumps(row.steps), dumps(row.warnings), *row[8:]) for row in rows),
+        constant=(now, *_NEW_DEADLINE_DEFAULTS.values()),
+        constant_names=("computed_at", *_NEW_DEADLINE_DEFAULTS),
+    )
 
 
-def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
+def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
     from notifications.models import AdviserTask  # notifications builds on workflows
 
     reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
@@ -238,7 +278,7 @@ def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
     AdviserTask.objects.bulk_create(tasks)
 
 
-def _record_moves(moved: list[tuple[Deadline, date]]) -> None:
+def _record_moves(moved: list[tuple[_StoredRow, date]]) -> None:
     """Each move of a computed date goes in the case's chronology (the audit trail): the appeal
     form and any argument for a late appeal may need to show when a date changed and why."""
     from governance.models import AuditEvent  # governance builds on workflows
