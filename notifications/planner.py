@@ -150,6 +150,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     reactivate: list[tuple[int, datetime]] = []
     urgent: list[AdviserTask] = []
     today = timezone.localdate(now)
+    moments: dict = {}
     for case_id, case in cases.items():
         plan = _CasePlan(
             case=case,
@@ -160,6 +161,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             policies=policies,
             now=now,
             today=today,
+            moments=moments,
         )
         plan.work_out()
         urgent.extend(plan.urgent_tasks())
@@ -201,12 +203,23 @@ def _create_new_tasks(tasks: list[AdviserTask]) -> None:
 
 class _CasePlan:
     def __init__(
-        self, *, case, recipients, deadlines, messages, policies, now, today, given_dates=()
+        self,
+        *,
+        case,
+        recipients,
+        deadlines,
+        messages,
+        policies,
+        now,
+        today,
+        given_dates=(),
+        moments=None,
     ) -> None:
         self.case = case
         self.recipients = recipients  # [(Recipient, channel)]
         self.today = today
         self.tz = timezone.get_current_timezone()
+        self.moments = {} if moments is None else moments  # shared by a batch's cases
         self.all_deadlines = {d.id: d for d in deadlines}
         # What still needs the family or the adviser: neither done nor marked by the adviser.
         self.deadlines = [d for d in deadlines if d.state(self.today) != rules.State.DONE]
@@ -278,26 +291,39 @@ class _CasePlan:
                 # Passed: no more countdown, one message saying so and what can still be done.
                 if not self._passed_notice_due(deadline):
                     continue
-                moments = [(PASSED_OFFSET, due + timedelta(days=1))]
-                kind = Kind.PASSED
+                send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
+                send_at = max(send_at, self.now)  # told at once when we learn of it late
+                for contact, channel in self.recipients:
+                    key = (deadline.id, None, contact.id, channel, Kind.PASSED, PASSED_OFFSET, due)
+                    desired[key] = (first_allowed(channel, send_at), deadline)
             elif policy.style == ReminderPolicy.Style.COUNTDOWN:
                 # Counted back from the day to act by, so the last one is never after it.
                 act_by = deadline.effective_act_by
-                moments = [
-                    (offset.text, offset.date_before(act_by)) for offset in _offsets(policy.offsets)
-                ]
-                kind = Kind.REMINDER
+                self._add_moments(desired, deadline, policy, Kind.REMINDER, act_by)
             else:  # what others owe: done deadlines (it arrived) are not in self.deadlines
-                moments = [(CHECK_OFFSET, working_days.next_working_day(due))]
-                kind = Kind.CHECK
-            for offset, day in moments:
-                send_at = schedule.local_instant(day, policy.send_time)
-                if kind == Kind.PASSED:
-                    send_at = max(send_at, self.now)  # told at once when we learn of it late
-                for contact, channel in self.recipients:
-                    key = (deadline.id, None, contact.id, channel, kind, offset, due)
-                    desired[key] = (first_allowed(channel, send_at), deadline)
+                self._add_moments(desired, deadline, policy, Kind.CHECK, due)
         return desired
+
+    def _add_moments(self, desired: dict, deadline, policy, kind: str, day: date) -> None:
+        """A countdown back from `day` (the day to act by), or the check the working day after
+        it (the due date), to each recipient. Many cases in a batch share these dates and
+        policies, so each instant is worked out once per batch (self.moments)."""
+        found = self.moments.get((kind, policy.offsets, policy.send_time, day))
+        if found is None:
+            if kind == Kind.CHECK:
+                days = [(CHECK_OFFSET, working_days.next_working_day(day))]
+            else:
+                days = [(o.text, o.date_before(day)) for o in _offsets(policy.offsets)]
+            found = []
+            for offset, on in days:
+                send_at = schedule.local_instant(on, policy.send_time)
+                found.append((offset, {c: first_allowed(c, send_at) for c in ("sms", "email")}))
+            self.moments[(kind, policy.offsets, policy.send_time, day)] = found
+        due = deadline.effective_due
+        for offset, allowed in found:
+            for contact, channel in self.recipients:
+                key = (deadline.id, None, contact.id, channel, kind, offset, due)
+                desired[key] = (allowed[channel], deadline)
 
     def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
         desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
