@@ -117,15 +117,19 @@ def rows_update(
         return f"CAST({column} AS {by_name[name].cast_db_type(connection)})" if postgres else column
 
     sets = [f"{quote(by_name[n].column)} = {cast(n)}" for n in fields]
-    constants: list[Any] = []
+    set_params: list[Any] = []
     for name, value in (also or {}).items():
         sets.append(f"{quote(by_name[name].column)} = %s")
-        constants.append(by_name[name].get_db_prep_save(value, connection))
+        set_params.append(by_name[name].get_db_prep_save(value, connection))
     where = [f"{table}.{pk} = v.{quote('v_id')}"]
+    where_params: list[Any] = []
     for name, value in (only_if or {}).items():
         where.append(f"{table}.{quote(by_name[name].column)} = %s")
-        constants.append(by_name[name].get_db_prep_save(value, connection))
-    names = ", ".join(quote("v_" + n) for n in ("id", *fields))
+        where_params.append(by_name[name].get_db_prep_save(value, connection))
+    # VALUES names its columns column1, column2... on both PostgreSQL and SQLite.
+    names = ", ".join(
+        f"column{i} AS {quote('v_' + n)}" for i, n in enumerate(("id", *fields), start=1)
+    )
     one = "(" + ", ".join(["%s"] * (1 + len(fields))) + ")"
     prepare = [by_name[n].get_db_prep_save for n in fields]
     changed = 0
@@ -137,9 +141,10 @@ def rows_update(
                 params.append(row_id)
                 params.extend(p(v, connection) for p, v in zip(prepare, values, strict=True))
             cursor.execute(
-                f"WITH v ({names}) AS (VALUES {', '.join([one] * len(chunk))}) "
-                f"UPDATE {table} SET {', '.join(sets)} FROM v WHERE {' AND '.join(where)}",
-                [*params, *constants],
+                f"UPDATE {table} SET {', '.join(sets)} "
+                f"FROM (SELECT {names} FROM (VALUES {', '.join([one] * len(chunk))}) AS vs) AS v "
+                f"WHERE {' AND '.join(where)}",
+                [*set_params, *params, *where_params],
             )
             changed += cursor.rowcount
     return changed
