@@ -100,16 +100,30 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     rows: list[_Computed] = []
     failures: dict[int, str] = {}
     odd: dict[int, list[str]] = {}
+    # The rules are pure: cases with the same dates (many, in a region's caseload) get the same
+    # deadlines and findings, worked out once per batch.
+    same: dict[tuple, tuple[list[tuple], list[str]] | rules.FactsError] = {}
     for case_id, placement_only in placement.items():
-        facts = facts_for(events=events.get(case_id, {}), placement_only=placement_only)
-        try:
-            computed = rules.compute_deadlines(facts)
-        except rules.FactsError as exc:
-            failures[case_id] = str(exc)
-            logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
+        case_events = events.get(case_id, {})
+        key = (placement_only, *sorted(case_events.items()))
+        found = same.get(key)
+        if found is None:
+            facts = facts_for(events=case_events, placement_only=placement_only)
+            try:
+                computed = rules.compute_deadlines(facts)
+                found = same[key] = (
+                    [_computed(d) for d in computed],
+                    rules.flags(facts, computed, today=today),
+                )
+            except rules.FactsError as exc:
+                found = same[key] = exc
+        if isinstance(found, rules.FactsError):
+            failures[case_id] = str(found)
+            logger.warning("Deadlines of case %s not recomputed: %s", case_id, found)
             continue
-        rows.extend(_computed(case_id, d) for d in computed)
-        if flags := rules.flags(facts, computed, today=today):
+        computed, flags = found
+        rows.extend(_Computed(case_id, *values) for values in computed)
+        if flags:
             odd[case_id] = flags
     recomputed = [case_id for case_id in placement if case_id not in failures]
     stored = _stored_deadlines(recomputed)
@@ -159,9 +173,9 @@ class _Computed(NamedTuple):
     done_on: date | None
 
 
-def _computed(case_id: int, computed: rules.Deadline) -> _Computed:
-    return _Computed(
-        case_id,
+def _computed(computed: rules.Deadline) -> tuple:
+    """The values of a _Computed after its case_id (its lists are only ever read)."""
+    return (
         computed.kind,
         computed.due,
         computed.owner.value,
@@ -240,7 +254,13 @@ def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
     names = [*_Computed._fields, "computed_at", *_NEW_DEADLINE_DEFAULTS]
     columns = {f.attname for f in Deadline._meta.concrete_fields}
     assert columns - {"id"} == set(names), "a new Deadline column needs a value here"
-    dumps = json.dumps
+    texts: dict[int, str] = {}  # cases with the same dates share their lists of steps
+
+    def dumps(values: list[str]) -> str:
+        if (text := texts.get(id(values))) is None:
+            text = texts[id(values)] = json.dumps(values)
+        return text
+
     batch_sql.rows_copy(
         Deadline,
         _Computed._fields,
