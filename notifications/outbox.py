@@ -60,6 +60,6 @@ def messages_insert(rows: list[NewMessage], *, now: datetime) -> None:
         OutboundMessage,
         NewMessage._fields,
         rows,
-        constant=(*_FRESH.values(), *(None for _ in _NULL), "{}", now, now),
+        constant=(*_FRESH.values(), *(None for _ in _NULL), {}, now, now),
         constant_names=(*_FRESH, *_NULL, "dates_told", *_STAMPS),
     )

@@ -3,7 +3,6 @@ as the change that moves them, so no reader ever sees a key date without its dea
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -254,17 +253,10 @@ def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
     names = [*_Computed._fields, "computed_at", *_NEW_DEADLINE_DEFAULTS]
     columns = {f.attname for f in Deadline._meta.concrete_fields}
     assert columns - {"id"} == set(names), "a new Deadline column needs a value here"
-    texts: dict[int, str] = {}  # cases with the same dates share their lists of steps
-
-    def dumps(values: list[str]) -> str:
-        if (text := texts.get(id(values))) is None:
-            text = texts[id(values)] = json.dumps(values)
-        return text
-
     batch_sql.rows_copy(
         Deadline,
         _Computed._fields,
-        ((*row[:6], dumps(row.steps), dumps(row.warnings), *row[8:]) for row in rows),
+        rows,
         constant=(now, *_NEW_DEADLINE_DEFAULTS.values()),
         constant_names=("computed_at", *_NEW_DEADLINE_DEFAULTS),
     )
