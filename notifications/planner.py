@@ -143,7 +143,9 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     told_fields = ("dates_told", "sending_at", "created_at")
     told = {
         message_id: rest
-        for message_id, *rest in messages.filter(status__in=TOLD).values_list("id", *told_fields)
+        for message_id, *rest in messages.filter(status__in=TOLD)
+        .exclude(dates_told={})
+        .values_list("id", *told_fields)
     }
     untold = ({}, None, None)
     for values in messages.values_list(*Planned._fields[: -len(told_fields)]):
@@ -153,7 +155,7 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     to_create: list[NewMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
-    urgent: list[AdviserTask] = []
+    urgent: list[tuple[int, str]] = []
     today = timezone.localdate(now)
     moments: dict = {}
     for case_id, case in cases.items():
@@ -194,16 +196,20 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     _create_new_tasks(urgent)
 
 
-def _create_new_tasks(tasks: list[AdviserTask]) -> None:
-    """Raise each urgent task once, however often the planner runs."""
+def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
+    """Raise each urgent task (case id, text) once, however often the planner runs: a nightly
+    run finds the same passed dates every night, so only new ones become rows."""
     if not tasks:
         return
+    kind = AdviserTask.Kind.DEADLINE_PASSED
     have = set(
         AdviserTask.objects.filter(
-            case_id__in={t.case_id for t in tasks}, kind=AdviserTask.Kind.DEADLINE_PASSED
+            case_id__in={case_id for case_id, _ in tasks}, kind=kind
         ).values_list("case_id", "text")
     )
-    AdviserTask.objects.bulk_create([t for t in tasks if (t.case_id, t.text) not in have])
+    AdviserTask.objects.bulk_create(
+        [AdviserTask(case_id=c, kind=kind, text=t) for c, t in tasks if (c, t) not in have]
+    )
 
 
 class _CasePlan:
@@ -387,9 +393,9 @@ class _CasePlan:
             for d in self.deadlines
         )
 
-    def urgent_tasks(self) -> list[AdviserTask]:
+    def urgent_tasks(self) -> list[tuple[int, str]]:
         """A family's own date passed with nothing to show it was done: the adviser acts today,
-        whether or not the family gets messages."""
+        whether or not the family gets messages. [(case id, the task's text)]"""
         if self.case.status != Case.Status.OPEN:
             return []
         tasks = []
@@ -400,13 +406,7 @@ class _CasePlan:
             due = deadline.effective_due
             if due >= self.today or self._covered(deadline):
                 continue
-            tasks.append(
-                AdviserTask(
-                    case=self.case,
-                    kind=AdviserTask.Kind.DEADLINE_PASSED,
-                    text=passed_task_text(deadline.kind, due),
-                )
-            )
+            tasks.append((self.case.id, passed_task_text(deadline.kind, due)))
         return tasks
 
     def _why_not_wanted(self, message: Planned) -> str:

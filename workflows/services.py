@@ -3,6 +3,7 @@ as the change that moves them, so no reader ever sees a key date without its dea
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -13,6 +14,8 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from notifications.planner import messages_plan
@@ -205,12 +208,33 @@ class _Stored(NamedTuple):
     computed: tuple  # the values of _COMPARED_FIELDS, as stored
 
 
+# The JSON columns are read as text and decoded once per distinct text: cases with the same
+# dates have the same steps, and decoding each row's was most of the time this read took.
+_AS_TEXT = {"steps": Cast("steps", TextField()), "warnings": Cast("warnings", TextField())}
+
+
 def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
     stored = {}
-    for values in Deadline.objects.filter(case_id__in=case_ids).values_list(
-        "id", "case_id", "kind", "status", "override_date", *_COMPARED_FIELDS
+    decoded: dict[str, list] = {}
+    json_at = [i for i, name in enumerate(_COMPARED_FIELDS) if name in _AS_TEXT]
+    for values in (
+        Deadline.objects.filter(case_id__in=case_ids)
+        .annotate(**{f"{name}_text": cast for name, cast in _AS_TEXT.items()})
+        .values_list(
+            "id",
+            "case_id",
+            "kind",
+            "status",
+            "override_date",
+            *(f"{f}_text" if f in _AS_TEXT else f for f in _COMPARED_FIELDS),
+        )
     ):
         deadline_id, case_id, kind, status, override_date, *computed = values
+        for i in json_at:
+            text = computed[i]
+            if (value := decoded.get(text)) is None:
+                value = decoded[text] = json.loads(text)
+            computed[i] = value
         row = _StoredRow(deadline_id, case_id, kind, computed[0], status, override_date)
         stored[(case_id, kind)] = _Stored(row, tuple(computed))
     return stored
