@@ -118,11 +118,13 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     policies = {p.deadline_kind: p for p in ReminderPolicy.objects.filter(enabled=True)}
     cases = {
         c.id: c
-        for c in Case.objects.filter(id__in=case_ids).only("id", "status", "reminders_paused")
+        for c in Case.objects.filter(batch_sql.ids_filter("id", case_ids)).only(
+            "id", "status", "reminders_paused"
+        )
     }
     contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
     for contact_id, case_id, sms, email in (
-        Contact.objects.filter(case_id__in=case_ids)
+        Contact.objects.filter(batch_sql.ids_filter("case_id", case_ids))
         .annotate(planner_sms=_WANTS_SMS, planner_email=_WANTS_EMAIL)
         .values_list("id", "case_id", "planner_sms", "planner_email")
     ):
@@ -130,15 +132,17 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         # In Contact.channels() order: text first, then email.
         contacts[case_id].extend((recipient, c) for c, on in (("sms", sms), ("email", email)) if on)
     deadlines: dict[int, list[DeadlineView]] = defaultdict(list)
-    for values in Deadline.objects.filter(case_id__in=case_ids).values_list(
+    for values in Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
         *DeadlineView.VIEW_FIELDS
     ):
         deadlines[values[1]].append(DeadlineView(*values))
     given: dict[int, list[GivenDate]] = defaultdict(list)
-    for given_date in GivenDate.objects.filter(case_id__in=case_ids):
+    for given_date in GivenDate.objects.filter(batch_sql.ids_filter("case_id", case_ids)):
         given[given_date.case_id].append(given_date)
     existing: dict[int, list[Planned]] = defaultdict(list)
-    messages = OutboundMessage.objects.filter(case_id__in=case_ids).exclude(kind=Kind.TEST)
+    messages = OutboundMessage.objects.filter(batch_sql.ids_filter("case_id", case_ids)).exclude(
+        kind=Kind.TEST
+    )
     # What was told is read only where something was: JSON and instants cost most to load.
     told_fields = ("dates_told", "sending_at", "created_at")
     told = {
@@ -204,7 +208,7 @@ def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
     kind = AdviserTask.Kind.DEADLINE_PASSED
     have = set(
         AdviserTask.objects.filter(
-            case_id__in={case_id for case_id, _ in tasks}, kind=kind
+            batch_sql.ids_filter("case_id", list({case_id for case_id, _ in tasks})), kind=kind
         ).values_list("case_id", "text")
     )
     AdviserTask.objects.bulk_create(

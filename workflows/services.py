@@ -91,12 +91,14 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     case_ids = list(case_ids)
     # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
     placement = dict(
-        Case.objects.select_for_update().filter(id__in=case_ids).values_list("id", "placement_only")
+        Case.objects.select_for_update()
+        .filter(batch_sql.ids_filter("id", case_ids))
+        .values_list("id", "placement_only")
     )
     events: dict[int, dict[str, date]] = defaultdict(dict)
-    for case_id, event, value in KeyDate.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "event", "value"
-    ):
+    for case_id, event, value in KeyDate.objects.filter(
+        batch_sql.ids_filter("case_id", case_ids)
+    ).values_list("case_id", "event", "value"):
         events[case_id][event] = value
 
     rows: list[_Computed] = []
@@ -218,7 +220,7 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
     decoded: dict[str, list] = {}
     json_at = [i for i, name in enumerate(_COMPARED_FIELDS) if name in _AS_TEXT]
     for values in (
-        Deadline.objects.filter(case_id__in=case_ids)
+        Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids))
         .annotate(**{f"{name}_text": cast for name, cast in _AS_TEXT.items()})
         .values_list(
             "id",
@@ -348,7 +350,9 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
         return
     kind = AdviserTask.Kind.DATES_TO_CHECK
     have = set(
-        AdviserTask.objects.filter(case_id__in=odd, kind=kind).values_list("case_id", "text")
+        AdviserTask.objects.filter(
+            batch_sql.ids_filter("case_id", list(odd)), kind=kind
+        ).values_list("case_id", "text")
     )
     AdviserTask.objects.bulk_create(
         AdviserTask(case_id=case_id, kind=kind, text=text)
