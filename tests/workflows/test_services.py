@@ -227,3 +227,19 @@ def test_recompute_rewrites_only_the_deadlines_whose_computed_values_changed():
     )
     appeal = moved.deadlines.get(kind="appeal")
     assert any("Tuesday 8 December 2026" in step for step in appeal.steps)
+
+
+def test_nightly_recompute_reaches_every_open_case_batch_by_batch():
+    open_cases = [CaseFactory() for _ in range(5)]
+    closed = CaseFactory(status=Case.Status.CLOSED)
+    for case in [*open_cases, closed]:
+        KeyDateFactory(case=case, event="decision_sent", value=date(2026, 10, 1))
+
+    assert services.deadlines_recompute_open_cases(batch=2) == 5
+
+    for case in open_cases:
+        assert stored(case) == {
+            "appeal": date(2026, 12, 1),
+            "mediation_adviser_contact": date(2026, 12, 1),
+        }
+    assert stored(closed) == {}
