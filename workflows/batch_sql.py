@@ -80,9 +80,13 @@ def rows_update(
     postgres = connection.vendor == "postgresql"
 
     def cast(name: str) -> str:
-        # VALUES has no column types: PostgreSQL reads a NULL date as text unless told.
+        # VALUES has no column types: PostgreSQL reads a NULL date as text unless told. Text
+        # stays text: a cast to varchar(n) would cut a long value where the ORM refuses it.
         column = f"v.{quote('v_' + name)}"
-        return f"CAST({column} AS {by_name[name].cast_db_type(connection)})" if postgres else column
+        if not postgres:
+            return column
+        db_type = by_name[name].cast_db_type(connection)
+        return f"CAST({column} AS {'text' if db_type.startswith('varchar') else db_type})"
 
     sets = [f"{quote(by_name[n].column)} = {cast(n)}" for n in fields]
     set_params: list[Any] = []

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 
 from notifications import outbox
 from notifications.models import OutboundMessage
@@ -83,3 +83,15 @@ def test_copy_writes_awkward_values_as_given():
     assert first.send_at == datetime(2027, 7, 1, 9, 0, tzinfo=UTC)
     assert (first.status, first.created_at) == ("pending", WHEN)
     assert (second.contact_id, second.offset, second.send_at) == (None, "", WHEN)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps any length")
+def test_batch_update_refuses_text_longer_than_its_column_as_the_orm_does():
+    contact = ContactFactory(case=CaseFactory())
+    pending = message(contact, "4w")
+    with pytest.raises(DataError), transaction.atomic():
+        batch_sql.rows_update(
+            OutboundMessage, fields=["status_reason"], rows=[(pending.id, "x" * 201)]
+        )
+    pending.refresh_from_db()
+    assert pending.status_reason == ""
