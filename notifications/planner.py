@@ -211,8 +211,12 @@ def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
             batch_sql.ids_filter("case_id", list({case_id for case_id, _ in tasks})), kind=kind
         ).values_list("case_id", "text")
     )
-    AdviserTask.objects.bulk_create(
-        [AdviserTask(case_id=c, kind=kind, text=t) for c, t in tasks if (c, t) not in have]
+    batch_sql.rows_insert(
+        AdviserTask,
+        ["case_id", "text"],
+        [(c, t) for c, t in tasks if (c, t) not in have],
+        constant=(kind, None, timezone.now(), None),
+        constant_names=("kind", "message_id", "created_at", "done_at"),
     )
 
 

@@ -43,6 +43,9 @@ def rows_copy(
     Binary COPY with the column types given, so psycopg writes each row in C; JSON columns take
     the Python value (a list or dict), instants must be aware."""
     columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    if missing := set(columns) - {model._meta.pk.attname, *names, *constant_names}:
+        # COPY knows nothing of Django's defaults: a new column needs its value here.
+        raise ValueError(f"COPY into {model._meta.db_table} has no value for {sorted(missing)}")
     targets = [columns[n] for n in (*names, *constant_names)]
     types = _column_types(model._meta.db_table)
     quote = connection.ops.quote_name
@@ -57,6 +60,26 @@ def rows_copy(
         write = copy.write_row
         for row in rows:
             write((*row, *tail))
+
+
+def rows_insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    constant: Sequence[Any] = (),
+    constant_names: Sequence[str] = (),
+) -> None:
+    """rows_copy on PostgreSQL; elsewhere bulk_create of the same values."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        rows_copy(model, names, rows, constant=constant, constant_names=constant_names)
+        return
+    same = dict(zip(constant_names, constant, strict=True))
+    model.objects.bulk_create(
+        [model(**dict(zip(names, row, strict=True)), **same) for row in rows], batch_size=1000
+    )
 
 
 def rows_update(

@@ -276,9 +276,6 @@ def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
             [Deadline(**row._asdict(), computed_at=now) for row in rows], batch_size=2000
         )
         return
-    names = [*_Computed._fields, "computed_at", *_NEW_DEADLINE_DEFAULTS]
-    columns = {f.attname for f in Deadline._meta.concrete_fields}
-    assert columns - {"id"} == set(names), "a new Deadline column needs a value here"
     batch_sql.rows_copy(
         Deadline,
         _Computed._fields,
@@ -354,11 +351,18 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
             batch_sql.ids_filter("case_id", list(odd)), kind=kind
         ).values_list("case_id", "text")
     )
-    AdviserTask.objects.bulk_create(
-        AdviserTask(case_id=case_id, kind=kind, text=text)
-        for case_id, texts in odd.items()
-        for text in texts
-        if (case_id, text) not in have
+    # A batch of an imported caseload can flag thousands: rows, not model instances.
+    batch_sql.rows_insert(
+        AdviserTask,
+        ["case_id", "text"],
+        [
+            (case_id, text)
+            for case_id, texts in odd.items()
+            for text in texts
+            if (case_id, text) not in have
+        ],
+        constant=(kind, None, timezone.now(), None),
+        constant_names=("kind", "message_id", "created_at", "done_at"),
     )
 
 

@@ -95,3 +95,9 @@ def test_batch_update_refuses_text_longer_than_its_column_as_the_orm_does():
         )
     pending.refresh_from_db()
     assert pending.status_reason == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_refuses_to_leave_a_column_to_a_default_the_database_does_not_have():
+    with pytest.raises(ValueError, match="no value for .*status"):
+        batch_sql.rows_copy(OutboundMessage, ["case_id"], [(1,)])
