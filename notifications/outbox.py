@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from notifications.models import OutboundMessage
 from workflows import batch_sql
@@ -41,6 +42,8 @@ _FRESH = {
 }
 _NULL = ("claim_token", "queued_at", "sending_at", "sent_at", "delivered_at")
 _STAMPS = ("created_at", "updated_at")
+# dates_told starts empty: its JSON written once, not encoded again for every row.
+_NO_DATES_TOLD = Jsonb({}, dumps=lambda _: "{}")
 
 
 def columns() -> list[str]:
@@ -60,6 +63,6 @@ def messages_insert(rows: list[NewMessage], *, now: datetime) -> None:
         OutboundMessage,
         NewMessage._fields,
         rows,
-        constant=(*_FRESH.values(), *(None for _ in _NULL), {}, now, now),
+        constant=(*_FRESH.values(), *(None for _ in _NULL), _NO_DATES_TOLD, now, now),
         constant_names=(*_FRESH, *_NULL, "dates_told", *_STAMPS),
     )
