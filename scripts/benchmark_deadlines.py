@@ -103,12 +103,6 @@ def bench_orm(count: int, batch: int, contacts: bool) -> None:
         )
     ids = [case.id for case in cases]
     for label in ("first compute (insert)", "recompute (update)"):
-        if label.startswith("recompute") and connection.vendor == "postgresql":
-            # Autovacuum would have analysed the new rows within a minute: without it the
-            # planner's read of the outbox scans the whole table for each batch.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print("    (tables analysed after the insert, as autovacuum does)")
         started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
         for i in range(0, count, batch):
             with transaction.atomic():
