@@ -11,6 +11,7 @@ from notifications.models import OutboundMessage
 from notifications.outbox import NewMessage
 from tests.factories import CaseFactory, ContactFactory
 from workflows import batch_sql
+from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,11 @@ def test_batch_update_refuses_text_longer_than_its_column_as_the_orm_does():
 def test_copy_refuses_to_leave_a_column_to_a_default_the_database_does_not_have():
     with pytest.raises(ValueError, match="no value for .*status"):
         batch_sql.rows_copy(OutboundMessage, ["case_id"], [(1,)])
+
+
+def test_ids_filter_finds_exactly_the_ids_given_however_scattered():
+    cases = [CaseFactory() for _ in range(6)]
+    wanted = [cases[4].id, cases[1].id, cases[2].id]
+    found = Case.objects.filter(batch_sql.ids_filter("id", wanted)).values_list("id", flat=True)
+    assert sorted(found) == sorted(wanted)
+    assert not Case.objects.filter(batch_sql.ids_filter("id", [])).exists()
