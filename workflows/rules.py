@@ -1308,8 +1308,8 @@ def completed_by(
             return False
         return not (event in completion.only_by_due and due is not None and day > due)
 
-    found = sorted((events[e], e) for e in completion.by if e in events and counts(e))
-    return (found[0][1], found[0][0]) if found else None
+    found = min(((events[e], e) for e in completion.by if e in events and counts(e)), default=None)
+    return (found[1], found[0]) if found else None
 
 
 # The events that could complete each kind, as a set: most calls stop at this test.
