@@ -1,6 +1,7 @@
 """Insert planned messages fast: the planner writes tens of thousands of rows in an import or a
 nightly recompute, and Django's bulk_create spends most of that time preparing values row by
-row. On PostgreSQL the rows go through COPY; elsewhere through bulk_create."""
+row. On PostgreSQL the rows go through COPY (workflows.batch_sql); elsewhere through
+bulk_create."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import connection
 from psycopg.types.json import Jsonb
 
 from notifications.models import OutboundMessage
+from workflows import batch_sql
 
 
 class NewMessage(NamedTuple):
@@ -40,6 +42,8 @@ _FRESH = {
 }
 _NULL = ("claim_token", "queued_at", "sending_at", "sent_at", "delivered_at")
 _STAMPS = ("created_at", "updated_at")
+# dates_told starts empty: its JSON written once, not encoded again for every row.
+_NO_DATES_TOLD = Jsonb({}, dumps=lambda _: "{}")
 
 
 def columns() -> list[str]:
@@ -55,13 +59,10 @@ def messages_insert(rows: list[NewMessage], *, now: datetime) -> None:
             [OutboundMessage(**row._asdict()) for row in rows], batch_size=1000
         )
         return
-    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
-    fields = {f.attname: f.column for f in OutboundMessage._meta.concrete_fields}
-    names = ", ".join(connection.ops.quote_name(fields[name]) for name in columns())
-    tail = (*_FRESH.values(), *(None for _ in _NULL), Jsonb({}), now, now)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row((*row, *tail))
+    batch_sql.rows_copy(
+        OutboundMessage,
+        NewMessage._fields,
+        rows,
+        constant=(*_FRESH.values(), *(None for _ in _NULL), _NO_DATES_TOLD, now, now),
+        constant_names=(*_FRESH, *_NULL, "dates_told", *_STAMPS),
+    )

@@ -7,7 +7,9 @@ family was told a date that has since moved. Running it twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -15,14 +17,15 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
-from workflows import rules, working_days
+from workflows import batch_sql, rules, working_days
 from workflows.case_summary import case_summaries_refresh
-from workflows.models import Case, Deadline, GivenDate
+from workflows.models import Case, Deadline, DeadlineView, GivenDate
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ Status = OutboundMessage.Status
 # Statuses that mean the family has (or may have) read the message.
 TOLD = (Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN)
 PLANNED_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.PASSED)
+_FROM_DATES = (Kind.REMINDER, Kind.CHECK, Kind.PASSED)  # worked out from the dates alone
 PAUSED, CLOSED = "reminders paused", "case closed"
 DATE_PASSED = "the date has passed"
 CHECK_OFFSET = "+1wd"  # the working day after the date
@@ -57,7 +61,8 @@ Key = tuple[int | None, int | None, int, str, str, str, date]
 
 class Planned(NamedTuple):
     """What the planner reads of a message already in the outbox (not the whole row: a case's
-    history can hold hundreds of bodies)."""
+    history can hold hundreds of bodies). `dates_told`, `sending_at` and `created_at` are read
+    only for messages the family has (or may have) read (TOLD); others carry {}, None, None."""
 
     id: int
     case_id: int
@@ -76,7 +81,29 @@ class Planned(NamedTuple):
 
 
 def quiet_hours() -> schedule.QuietHours:
-    return schedule.QuietHours.parse(settings.SENDFLOW_QUIET_HOURS)
+    return _quiet_hours(settings.SENDFLOW_QUIET_HOURS)
+
+
+@functools.lru_cache(maxsize=4)
+def _quiet_hours(text: str) -> schedule.QuietHours:
+    return schedule.QuietHours.parse(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets(text: str) -> tuple[schedule.Offset, ...]:
+    return tuple(schedule.parse_offsets(text))
+
+
+class Recipient(NamedTuple):
+    """A contact as the planner reads it: who, not how (addresses are read when sending)."""
+
+    id: int
+    case_id: int
+
+
+# Contact.channels() without building the contact: a phone number field parses on load.
+_WANTS_SMS = ExpressionWrapper(Q(wants_sms=True) & ~Q(mobile=""), output_field=BooleanField())
+_WANTS_EMAIL = ExpressionWrapper(Q(wants_email=True) & ~Q(email=""), output_field=BooleanField())
 
 
 def first_allowed(channel: str, instant: datetime) -> datetime:
@@ -89,38 +116,63 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     now = now or timezone.now()
     case_ids = list(case_ids)
     policies = {p.deadline_kind: p for p in ReminderPolicy.objects.filter(enabled=True)}
-    cases = {c.id: c for c in Case.objects.filter(id__in=case_ids)}
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in Contact.objects.filter(case_id__in=case_ids):
-        contacts[contact.case_id].append(contact)
-    deadlines: dict[int, list[Deadline]] = defaultdict(list)
-    for deadline in Deadline.objects.filter(case_id__in=case_ids).defer("steps", "warnings"):
-        deadlines[deadline.case_id].append(deadline)
+    cases = {
+        c.id: c
+        for c in Case.objects.filter(batch_sql.ids_filter("id", case_ids)).only(
+            "id", "status", "reminders_paused"
+        )
+    }
+    contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
+    for contact_id, case_id, sms, email in (
+        Contact.objects.filter(batch_sql.ids_filter("case_id", case_ids))
+        .annotate(planner_sms=_WANTS_SMS, planner_email=_WANTS_EMAIL)
+        .values_list("id", "case_id", "planner_sms", "planner_email")
+    ):
+        recipient = Recipient(contact_id, case_id)
+        # In Contact.channels() order: text first, then email.
+        contacts[case_id].extend((recipient, c) for c, on in (("sms", sms), ("email", email)) if on)
+    deadlines: dict[int, list[DeadlineView]] = defaultdict(list)
+    for values in Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+        *DeadlineView.VIEW_FIELDS
+    ):
+        deadlines[values[1]].append(DeadlineView(*values))
     given: dict[int, list[GivenDate]] = defaultdict(list)
-    for given_date in GivenDate.objects.filter(case_id__in=case_ids):
+    for given_date in GivenDate.objects.filter(batch_sql.ids_filter("case_id", case_ids)):
         given[given_date.case_id].append(given_date)
     existing: dict[int, list[Planned]] = defaultdict(list)
-    for values in (
-        OutboundMessage.objects.filter(case_id__in=case_ids)
-        .exclude(kind=Kind.TEST)
-        .values_list(*Planned._fields)
-    ):
-        message = Planned(*values)
+    messages = OutboundMessage.objects.filter(batch_sql.ids_filter("case_id", case_ids)).exclude(
+        kind=Kind.TEST
+    )
+    # What was told is read only where something was: JSON and instants cost most to load.
+    told_fields = ("dates_told", "sending_at", "created_at")
+    told = {
+        message_id: rest
+        for message_id, *rest in messages.filter(status__in=TOLD)
+        .exclude(dates_told={})
+        .values_list("id", *told_fields)
+    }
+    untold = ({}, None, None)
+    for values in messages.values_list(*Planned._fields[: -len(told_fields)]):
+        message = Planned(*values, *told.get(values[0], untold))
         existing[message.case_id].append(message)
 
     to_create: list[NewMessage] = []
     cancel: dict[str, list[int]] = defaultdict(list)
     reactivate: list[tuple[int, datetime]] = []
-    urgent: list[AdviserTask] = []
+    urgent: list[tuple[int, str]] = []
+    today = timezone.localdate(now)
+    moments: dict = {}
     for case_id, case in cases.items():
         plan = _CasePlan(
             case=case,
-            contacts=contacts[case_id],
+            recipients=contacts[case_id],
             deadlines=deadlines[case_id],
             given_dates=given[case_id],
             messages=existing[case_id],
             policies=policies,
             now=now,
+            today=today,
+            moments=moments,
         )
         plan.work_out()
         urgent.extend(plan.urgent_tasks())
@@ -129,14 +181,21 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
         for reason, ids in plan.cancel.items():
             cancel[reason].extend(ids)
 
-    for reason, ids in cancel.items():
-        OutboundMessage.objects.filter(id__in=ids, status=Status.PENDING).update(
-            status=Status.CANCELLED, status_reason=reason, updated_at=now
-        )
-    for message_id, send_at in reactivate:
-        OutboundMessage.objects.filter(id=message_id, status=Status.CANCELLED).update(
-            status=Status.PENDING, status_reason="", send_at=send_at, updated_at=now
-        )
+    # One UPDATE per batch for each, not one per reason or per message.
+    batch_sql.rows_update(
+        OutboundMessage,
+        fields=["status_reason"],
+        rows=[(message_id, reason) for reason, ids in cancel.items() for message_id in ids],
+        also={"status": Status.CANCELLED, "updated_at": now},
+        only_if={"status": Status.PENDING},
+    )
+    batch_sql.rows_update(
+        OutboundMessage,
+        fields=["send_at"],
+        rows=reactivate,
+        also={"status": Status.PENDING, "status_reason": "", "updated_at": now},
+        only_if={"status": Status.CANCELLED},
+    )
     messages_insert(to_create, now=now)
     _create_new_tasks(urgent)
     # Every recompute, given-date change and pause ends here: the case list's next step
@@ -144,25 +203,45 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     case_summaries_refresh(case_ids=case_ids, today=timezone.localdate(now))
 
 
-def _create_new_tasks(tasks: list[AdviserTask]) -> None:
-    """Raise each urgent task once, however often the planner runs."""
+def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
+    """Raise each urgent task (case id, text) once, however often the planner runs: a nightly
+    run finds the same passed dates every night, so only new ones become rows."""
     if not tasks:
         return
+    kind = AdviserTask.Kind.DEADLINE_PASSED
     have = set(
         AdviserTask.objects.filter(
-            case_id__in={t.case_id for t in tasks}, kind=AdviserTask.Kind.DEADLINE_PASSED
+            batch_sql.ids_filter("case_id", list({case_id for case_id, _ in tasks})), kind=kind
         ).values_list("case_id", "text")
     )
-    AdviserTask.objects.bulk_create([t for t in tasks if (t.case_id, t.text) not in have])
+    batch_sql.rows_insert(
+        AdviserTask,
+        ["case_id", "text"],
+        [(c, t) for c, t in tasks if (c, t) not in have],
+        constant=(kind, None, timezone.now(), None),
+        constant_names=("kind", "message_id", "created_at", "done_at"),
+    )
 
 
 class _CasePlan:
     def __init__(
-        self, *, case, contacts, deadlines, messages, policies, now, given_dates=()
+        self,
+        *,
+        case,
+        recipients,
+        deadlines,
+        messages,
+        policies,
+        now,
+        today,
+        given_dates=(),
+        moments=None,
     ) -> None:
         self.case = case
-        self.recipients = [(c, channel) for c in contacts for channel, _ in c.channels()]
-        self.today = timezone.localdate(now)
+        self.recipients = recipients  # [(Recipient, channel)]
+        self.today = today
+        self.tz = timezone.get_current_timezone()
+        self.moments = {} if moments is None else moments  # shared by a batch's cases
         self.all_deadlines = {d.id: d for d in deadlines}
         # What still needs the family or the adviser: neither done nor marked by the adviser.
         self.deadlines = [d for d in deadlines if d.state(self.today) != rules.State.DONE]
@@ -191,17 +270,15 @@ class _CasePlan:
             if not active:
                 reason = PAUSED if self.case.reminders_paused else CLOSED
                 self.cancel[reason].append(message.id)
-            elif (
-                message.kind in (Kind.REMINDER, Kind.CHECK, Kind.PASSED)
-                and self._key(message) not in desired
-            ):
+            elif message.kind in _FROM_DATES and self._key(message) not in desired:
                 self.cancel[self._why_not_wanted(message)].append(message.id)
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
         for key, (send_at, deadline) in desired.items():
             message = by_key.get(key)
             if message is None:
-                if timezone.localdate(send_at) >= self.today:  # past ones: the summary covers them
+                # Past ones: the summary covers them.
+                if send_at.astimezone(self.tz).date() >= self.today:
                     self.to_create.append(self._new(key, send_at, deadline))
             elif message.status == Status.CANCELLED and send_at >= self.now:
                 self.reactivate.append((message.id, send_at))
@@ -209,17 +286,24 @@ class _CasePlan:
             self._summaries()
             self._date_changes()
 
-    @staticmethod
-    def _key(message: Planned) -> Key:
-        return (
-            message.deadline_id,
-            message.given_date_id,
-            message.contact_id,
-            message.channel,
-            message.kind,
-            message.offset,
-            message.due_date,
+    # A message's Key: (deadline_id, given_date_id, contact_id, channel, kind, offset,
+    # due_date), read in C (a batch reads it for tens of thousands of messages).
+    _key = staticmethod(
+        operator.itemgetter(
+            *(
+                Planned._fields.index(name)
+                for name in (
+                    "deadline_id",
+                    "given_date_id",
+                    "contact_id",
+                    "channel",
+                    "kind",
+                    "offset",
+                    "due_date",
+                )
+            )
         )
+    )
 
     def _desired(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
         desired = self._desired_given()
@@ -232,27 +316,39 @@ class _CasePlan:
                 # Passed: no more countdown, one message saying so and what can still be done.
                 if not self._passed_notice_due(deadline):
                     continue
-                moments = [(PASSED_OFFSET, due + timedelta(days=1))]
-                kind = Kind.PASSED
+                send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
+                send_at = max(send_at, self.now)  # told at once when we learn of it late
+                for contact, channel in self.recipients:
+                    key = (deadline.id, None, contact.id, channel, Kind.PASSED, PASSED_OFFSET, due)
+                    desired[key] = (first_allowed(channel, send_at), deadline)
             elif policy.style == ReminderPolicy.Style.COUNTDOWN:
                 # Counted back from the day to act by, so the last one is never after it.
                 act_by = deadline.effective_act_by
-                moments = [
-                    (offset.text, offset.date_before(act_by))
-                    for offset in schedule.parse_offsets(policy.offsets)
-                ]
-                kind = Kind.REMINDER
+                self._add_moments(desired, deadline, policy, Kind.REMINDER, act_by)
             else:  # what others owe: done deadlines (it arrived) are not in self.deadlines
-                moments = [(CHECK_OFFSET, working_days.next_working_day(due))]
-                kind = Kind.CHECK
-            for offset, day in moments:
-                send_at = schedule.local_instant(day, policy.send_time)
-                if kind == Kind.PASSED:
-                    send_at = max(send_at, self.now)  # told at once when we learn of it late
-                for contact, channel in self.recipients:
-                    key = (deadline.id, None, contact.id, channel, kind, offset, due)
-                    desired[key] = (first_allowed(channel, send_at), deadline)
+                self._add_moments(desired, deadline, policy, Kind.CHECK, due)
         return desired
+
+    def _add_moments(self, desired: dict, deadline, policy, kind: str, day: date) -> None:
+        """A countdown back from `day` (the day to act by), or the check the working day after
+        it (the due date), to each recipient. Many cases in a batch share these dates and
+        policies, so each instant is worked out once per batch (self.moments)."""
+        found = self.moments.get((kind, policy.offsets, policy.send_time, day))
+        if found is None:
+            if kind == Kind.CHECK:
+                days = [(CHECK_OFFSET, working_days.next_working_day(day))]
+            else:
+                days = [(o.text, o.date_before(day)) for o in _offsets(policy.offsets)]
+            found = []
+            for offset, on in days:
+                send_at = schedule.local_instant(on, policy.send_time)
+                found.append((offset, {c: first_allowed(c, send_at) for c in ("sms", "email")}))
+            self.moments[(kind, policy.offsets, policy.send_time, day)] = found
+        due = deadline.effective_due
+        for offset, allowed in found:
+            for contact, channel in self.recipients:
+                key = (deadline.id, None, contact.id, channel, kind, offset, due)
+                desired[key] = (allowed[channel], deadline)
 
     def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
         desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
@@ -301,9 +397,9 @@ class _CasePlan:
             for d in self.deadlines
         )
 
-    def urgent_tasks(self) -> list[AdviserTask]:
+    def urgent_tasks(self) -> list[tuple[int, str]]:
         """A family's own date passed with nothing to show it was done: the adviser acts today,
-        whether or not the family gets messages."""
+        whether or not the family gets messages. [(case id, the task's text)]"""
         if self.case.status != Case.Status.OPEN:
             return []
         tasks = []
@@ -314,13 +410,7 @@ class _CasePlan:
             due = deadline.effective_due
             if due >= self.today or self._covered(deadline):
                 continue
-            tasks.append(
-                AdviserTask(
-                    case=self.case,
-                    kind=AdviserTask.Kind.DEADLINE_PASSED,
-                    text=passed_task_text(deadline.kind, due),
-                )
-            )
+            tasks.append((self.case.id, passed_task_text(deadline.kind, due)))
         return tasks
 
     def _why_not_wanted(self, message: Planned) -> str:

@@ -416,14 +416,22 @@ def grow(current: int, size: int, template: int) -> None:
 
 
 def bench_nightly() -> None:
+    from benchmark_deadlines import server_cpu
+
     open_cases = Case.objects.filter(status=Case.Status.OPEN).count()
     say(f"\n(c) nightly recompute: deadlines_recompute_open_cases() over {open_cases:,} open cases")
-    started = time.perf_counter()
+    started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
     done = services.deadlines_recompute_open_cases()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server = server_cpu() - server if server is not None else None
     say(
         f"   {done:,} cases in {elapsed:.1f} s wall = {done / elapsed:,.0f} cases/s "
         f"({counts()}); target: 100,000 in under 120 s"
+    )
+    say(
+        f"   CPU: this process {cpu:.1f} s"
+        + (f", its PostgreSQL backend {server:.1f} s" if server is not None else "")
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
 
 

@@ -295,7 +295,50 @@ class FamilyReportedDate(CaseChildMixin, models.Model):
         )
 
 
-class Deadline(CaseChildMixin, models.Model):
+class DeadlineDates:
+    """What a deadline's dates mean, from its stored fields (due, aim_for, act_by, owner,
+    override_date, status, done_by, done_on): shared by the Deadline model and the planner's
+    light DeadlineView, which a batch of thousands reads without building model instances."""
+
+    __slots__ = ()
+
+    @property
+    def effective_due(self):
+        return self.override_date or self.due
+
+    @property
+    def effective_aim_for(self):
+        return rules.aim_for(self.override_date) if self.override_date else self.aim_for
+
+    @property
+    def effective_act_by(self):
+        """The day to act by: an adviser's override replaces the computed one whole."""
+        if self.override_date:
+            return rules.act_by(due=self.override_date, owner=self.owner)
+        return self.act_by
+
+    def state(self, today) -> rules.State:
+        """Done (an event completed it, or the adviser marked it met or waived), passed (still
+        open and its date is before `today`, or marked missed), or open."""
+        done = self.done_by and self.done_on is not None and self.done_on <= today
+        if done or self.status in (Deadline.Status.MET, Deadline.Status.WAIVED):
+            return rules.State.DONE
+        if self.status == Deadline.Status.MISSED or self.effective_due < today:
+            return rules.State.PASSED
+        return rules.State.OPEN
+
+    def date_in_words(self) -> str:
+        return rules.date_in_words(due=self.effective_due, act_by=self.effective_act_by)
+
+    def done_in_words(self) -> str:
+        if self.done_by:
+            return f"{rules.EVENTS[self.done_by]} on {rules.long_date(self.done_on)}"
+        if self.status in (Deadline.Status.MET, Deadline.Status.WAIVED):
+            return f"Marked {Deadline.Status(self.status).label.lower()} by the adviser"
+        return ""
+
+
+class Deadline(DeadlineDates, CaseChildMixin, models.Model):
     """A computed deadline: `due` comes only from the rules; an adviser override sits beside it."""
 
     class Status(models.TextChoices):
@@ -360,41 +403,6 @@ class Deadline(CaseChildMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective_due:%d/%m/%Y}"
-
-    @property
-    def effective_due(self):
-        return self.override_date or self.due
-
-    @property
-    def effective_aim_for(self):
-        return rules.aim_for(self.override_date) if self.override_date else self.aim_for
-
-    @property
-    def effective_act_by(self):
-        """The day to act by: an adviser's override replaces the computed one whole."""
-        if self.override_date:
-            return rules.act_by(due=self.override_date, owner=self.owner)
-        return self.act_by
-
-    def state(self, today) -> rules.State:
-        """Done (an event completed it, or the adviser marked it met or waived), passed (still
-        open and its date is before `today`, or marked missed), or open."""
-        done = self.done_by and self.done_on is not None and self.done_on <= today
-        if done or self.status in (self.Status.MET, self.Status.WAIVED):
-            return rules.State.DONE
-        if self.status == self.Status.MISSED or self.effective_due < today:
-            return rules.State.PASSED
-        return rules.State.OPEN
-
-    def date_in_words(self) -> str:
-        return rules.date_in_words(due=self.effective_due, act_by=self.effective_act_by)
-
-    def done_in_words(self) -> str:
-        if self.done_by:
-            return f"{rules.EVENTS[self.done_by]} on {rules.long_date(self.done_on)}"
-        if self.status in (self.Status.MET, self.Status.WAIVED):
-            return f"Marked {self.get_status_display().lower()} by the adviser"
-        return ""
 
 
 class GivenDate(CaseChildMixin, models.Model):
@@ -559,3 +567,28 @@ class GivenDate(CaseChildMixin, models.Model):
 
     def working(self) -> str:
         return words.given_working(self.source)
+
+
+class DeadlineView(DeadlineDates):
+    """A stored deadline as the planner reads it: the fields DeadlineDates needs, no more."""
+
+    __slots__ = VIEW_FIELDS = (
+        "id",
+        "case_id",
+        "kind",
+        "due",
+        "aim_for",
+        "act_by",
+        "owner",
+        "override_date",
+        "status",
+        "done_by",
+        "done_on",
+    )
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(self.VIEW_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"DeadlineView({self.case_id}, {self.kind}, {self.effective_due})"

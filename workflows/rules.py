@@ -1302,9 +1302,9 @@ def completed_by(
 ) -> tuple[str, date] | None:
     """The first recorded event that completes a deadline of this kind, with its date. A date
     in the future is returned too: the deadline is done only once that day comes (`state`)."""
-    completion = COMPLETED_BY[kind]
-    if not any(e in events for e in completion.by):
+    if _COMPLETING[kind].isdisjoint(events):
         return None  # most deadlines, most of the time: nothing recorded that could do it
+    completion = COMPLETED_BY[kind]
     if completion.after:
         started = max((events[e] for e in completion.after if e in events), default=date.min)
     else:
@@ -1316,8 +1316,12 @@ def completed_by(
             return False
         return not (event in completion.only_by_due and due is not None and day > due)
 
-    found = sorted((events[e], e) for e in completion.by if e in events and counts(e))
-    return (found[0][1], found[0][0]) if found else None
+    found = min(((events[e], e) for e in completion.by if e in events and counts(e)), default=None)
+    return (found[1], found[0]) if found else None
+
+
+# The events that could complete each kind, as a set: most calls stop at this test.
+_COMPLETING = {kind: frozenset(completion.by) for kind, completion in COMPLETED_BY.items()}
 
 
 # Which rules each event can start, so a case runs only the rules its dates can trigger.
@@ -1402,10 +1406,19 @@ def compute_deadlines(facts: Facts) -> list[Deadline]:
             deadline = _safe_by_letter_date(rule, facts, deadline)
         done = completed_by(deadline.kind, facts.events, due=deadline.due)
         if done is not None:
-            deadline = replace(deadline, done_by=done[0], done_on=done[1])
+            deadline = _done(deadline, *done)
         found.append(deadline)
     found.sort(key=lambda d: (d.due, d.kind))
     return found
+
+
+def _done(deadline: Deadline, event: str, day: date) -> Deadline:
+    """`deadline` completed by `event` on `day` (dataclasses.replace, without its overhead: most
+    deadlines of an older case are done, and a batch computes thousands)."""
+    d = deadline
+    return Deadline(
+        d.kind, d.due, d.owner, d.rule, d.confidence, d.steps, d.warnings, d.safe_by, event, day
+    )
 
 
 def _safe_by_letter_date(rule: Rule, facts: Facts, deadline: Deadline) -> Deadline:

@@ -3,6 +3,7 @@ as the change that moves them, so no reader ever sees a key date without its dea
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -13,11 +14,12 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from notifications.planner import messages_plan
-from workflows import rules, words
+from workflows import batch_sql, rules, words
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
@@ -86,49 +88,60 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     deadlines are left as they were so nothing half-written is seen.
     """
     now = timezone.now()  # also this run's stamp: rows it did not write are stale
+    today = timezone.localdate(now)
     case_ids = list(case_ids)
     # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
     placement = dict(
-        Case.objects.select_for_update().filter(id__in=case_ids).values_list("id", "placement_only")
+        Case.objects.select_for_update()
+        .filter(batch_sql.ids_filter("id", case_ids))
+        .values_list("id", "placement_only")
     )
     events: dict[int, dict[str, date]] = defaultdict(dict)
-    for case_id, event, value in KeyDate.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "event", "value"
-    ):
+    for case_id, event, value in KeyDate.objects.filter(
+        batch_sql.ids_filter("case_id", case_ids)
+    ).values_list("case_id", "event", "value"):
         events[case_id][event] = value
 
-    rows: list[Deadline] = []
+    rows: list[_Computed] = []
     failures: dict[int, str] = {}
     odd: dict[int, list[str]] = {}
+    # The rules are pure: cases with the same dates (many, in a region's caseload) get the same
+    # deadlines and findings, worked out once per batch.
+    same: dict[tuple, tuple[list[tuple], list[str]] | rules.FactsError] = {}
     for case_id, placement_only in placement.items():
-        facts = facts_for(events=events.get(case_id, {}), placement_only=placement_only)
-        try:
-            computed = rules.compute_deadlines(facts)
-        except rules.FactsError as exc:
-            failures[case_id] = str(exc)
-            logger.warning("Deadlines of case %s not recomputed: %s", case_id, exc)
+        case_events = events.get(case_id, {})
+        key = (placement_only, *sorted(case_events.items()))
+        found = same.get(key)
+        if found is None:
+            facts = facts_for(events=case_events, placement_only=placement_only)
+            try:
+                computed = rules.compute_deadlines(facts)
+                found = same[key] = (
+                    [_computed(d) for d in computed],
+                    rules.flags(facts, computed, today=today),
+                )
+            except rules.FactsError as exc:
+                found = same[key] = exc
+        if isinstance(found, rules.FactsError):
+            failures[case_id] = str(found)
+            logger.warning("Deadlines of case %s not recomputed: %s", case_id, found)
             continue
-        rows.extend(deadline_row(case_id=case_id, computed=d, now=now) for d in computed)
-        if flags := rules.flags(facts, computed, today=timezone.localdate(now)):
+        computed, flags = found
+        rows.extend(_Computed(case_id, *values) for values in computed)
+        if flags:
             odd[case_id] = flags
     recomputed = [case_id for case_id in placement if case_id not in failures]
     stored = _stored_deadlines(recomputed)
     moved = [
-        (stored[key].row, row.due)
+        (before.row, row.due)
         for row in rows
-        if (key := (row.case_id, row.kind)) in stored and stored[key].row.due != row.due
+        if (before := stored.get((row.case_id, row.kind))) is not None and before.row.due != row.due
     ]
     # Only what changed is written (a nightly recompute changes almost nothing). Status and
-    # overrides belong to the adviser: the upsert leaves them alone...
+    # overrides belong to the adviser: the update leaves them alone...
     new = [row for row in rows if (row.case_id, row.kind) not in stored]
-    Deadline.objects.bulk_create(
-        [row for row in rows if (row.case_id, row.kind) in stored and _changed(row, stored)],
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["case", "kind"],
-        update_fields=_COMPUTED_FIELDS,
-    )
-    _insert_new(new)
+    _update_changed(rows, stored, now=now)
+    _insert_new(new, now=now)
     # ...unless the computed date moved: a deadline marked missed may stand again (a later
     # certificate), so it reopens, and an override made against the old date needs a look.
     _reopen_moved(moved)
@@ -137,7 +150,8 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # Whatever the rules no longer give does not stand.
     computed_keys = {(row.case_id, row.kind) for row in rows}
     stale = [s.row.id for key, s in stored.items() if key not in computed_keys]
-    Deadline.objects.filter(id__in=stale).delete()
+    if stale:
+        Deadline.objects.filter(id__in=stale).delete()
     # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
     messages_plan(case_ids=recomputed)
     return failures
@@ -146,32 +160,100 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
 _COMPARED_FIELDS = [f for f in _COMPUTED_FIELDS if f != "computed_at"]
 
 
+class _Computed(NamedTuple):
+    """One deadline as the rules computed it, as stored (the values of _COMPARED_FIELDS after
+    case_id and kind): a tuple, not a model instance, since a batch makes thousands."""
+
+    case_id: int
+    kind: str
+    due: date
+    owner: str
+    rule: str
+    confidence: str
+    steps: list[str]
+    warnings: list[str]
+    aim_for: date
+    act_by: date
+    done_by: str
+    done_on: date | None
+
+
+def _computed(computed: rules.Deadline) -> tuple:
+    """The values of a _Computed after its case_id (its lists are only ever read)."""
+    return (
+        computed.kind,
+        computed.due,
+        computed.owner.value,
+        computed.rule,
+        computed.confidence.value,
+        list(computed.steps),
+        list(computed.warnings),
+        computed.aim_for,
+        computed.act_by,
+        computed.done_by or "",
+        computed.done_on,
+    )
+
+
+class _StoredRow(NamedTuple):
+    """What _reopen_moved and _record_moves read of a stored deadline."""
+
+    id: int
+    case_id: int
+    kind: str
+    due: date
+    status: str
+    override_date: date | None
+
+
 class _Stored(NamedTuple):
-    row: Deadline  # id, case, kind, due, status and override: what _reopen_moved reads
+    row: _StoredRow
     computed: tuple  # the values of _COMPARED_FIELDS, as stored
+
+
+# The JSON columns are read as text and decoded once per distinct text: cases with the same
+# dates have the same steps, and decoding each row's was most of the time this read took.
+_AS_TEXT = {"steps": Cast("steps", TextField()), "warnings": Cast("warnings", TextField())}
 
 
 def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
     stored = {}
-    for values in Deadline.objects.filter(case_id__in=case_ids).values_list(
-        "id", "case_id", "kind", "status", "override_date", *_COMPARED_FIELDS
+    decoded: dict[str, list] = {}
+    json_at = [i for i, name in enumerate(_COMPARED_FIELDS) if name in _AS_TEXT]
+    for values in (
+        Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids))
+        .annotate(**{f"{name}_text": cast for name, cast in _AS_TEXT.items()})
+        .values_list(
+            "id",
+            "case_id",
+            "kind",
+            "status",
+            "override_date",
+            *(f"{f}_text" if f in _AS_TEXT else f for f in _COMPARED_FIELDS),
+        )
     ):
         deadline_id, case_id, kind, status, override_date, *computed = values
-        row = Deadline(
-            id=deadline_id,
-            case_id=case_id,
-            kind=kind,
-            due=computed[_COMPARED_FIELDS.index("due")],
-            status=status,
-            override_date=override_date,
-        )
+        for i in json_at:
+            text = computed[i]
+            if (value := decoded.get(text)) is None:
+                value = decoded[text] = json.loads(text)
+            computed[i] = value
+        row = _StoredRow(deadline_id, case_id, kind, computed[0], status, override_date)
         stored[(case_id, kind)] = _Stored(row, tuple(computed))
     return stored
 
 
-def _changed(row: Deadline, stored: dict[tuple[int, str], _Stored]) -> bool:
-    before = stored[(row.case_id, row.kind)]
-    return tuple(getattr(row, f) for f in _COMPARED_FIELDS) != before.computed
+def _update_changed(
+    rows: list[_Computed], stored: dict[tuple[int, str], _Stored], *, now: datetime
+) -> None:
+    """Write the computed fields of the stored deadlines whose values changed, in one UPDATE
+    per batch; rows that came out the same are not touched (computed_at included)."""
+    changed = []
+    for row in rows:
+        before = stored.get((row.case_id, row.kind))
+        if before is not None and row[2:] != before.computed:
+            changed.append((before.row.id, *row[2:], now))
+    batch_sql.rows_update(Deadline, fields=[*_COMPARED_FIELDS, "computed_at"], rows=changed)
 
 
 # A new deadline starts open, with no override: the adviser's columns at their defaults.
@@ -184,34 +266,27 @@ _NEW_DEADLINE_DEFAULTS = {
 }
 
 
-def _insert_new(rows: list[Deadline]) -> None:
+def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
     """Insert deadlines no case had yet. The cases are locked, so none can appear meanwhile:
     on PostgreSQL through COPY (an import of thousands of cases spends most of its time here
     otherwise), elsewhere through bulk_create."""
-    if connection.vendor != "postgresql":
-        Deadline.objects.bulk_create(rows, batch_size=2000)
-        return
     if not rows:
         return
-    names = ["case_id", "kind", *_COMPUTED_FIELDS, *_NEW_DEADLINE_DEFAULTS]
-    columns = {f.attname: f.column for f in Deadline._meta.concrete_fields}
-    assert set(columns) - {"id"} == set(names), "a new Deadline column needs a value here"
-    quoted = ", ".join(connection.ops.quote_name(columns[n]) for n in names)
-    table = connection.ops.quote_name(Deadline._meta.db_table)
-    defaults = tuple(_NEW_DEADLINE_DEFAULTS.values())
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            values = [getattr(row, n) for n in names[: 2 + len(_COMPUTED_FIELDS)]]
-            for i, name in enumerate(names[2 : 2 + len(_COMPUTED_FIELDS)], start=2):
-                if name in ("steps", "warnings"):
-                    values[i] = Jsonb(values[i])
-            copy.write_row((*values, *defaults))
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_create(
+            [Deadline(**row._asdict(), computed_at=now) for row in rows], batch_size=2000
+        )
+        return
+    batch_sql.rows_copy(
+        Deadline,
+        _Computed._fields,
+        rows,
+        constant=(now, *_NEW_DEADLINE_DEFAULTS.values()),
+        constant_names=("computed_at", *_NEW_DEADLINE_DEFAULTS),
+    )
 
 
-def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
+def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
     from notifications.models import AdviserTask  # notifications builds on workflows
 
     reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
@@ -239,7 +314,7 @@ def _reopen_moved(moved: list[tuple[Deadline, date]]) -> None:
     AdviserTask.objects.bulk_create(tasks)
 
 
-def _record_moves(moved: list[tuple[Deadline, date]]) -> None:
+def _record_moves(moved: list[tuple[_StoredRow, date]]) -> None:
     """Each move of a computed date goes in the case's chronology (the audit trail): the appeal
     form and any argument for a late appeal may need to show when a date changed and why."""
     from governance.models import AuditEvent  # governance builds on workflows
@@ -273,19 +348,33 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
         return
     kind = AdviserTask.Kind.DATES_TO_CHECK
     have = set(
-        AdviserTask.objects.filter(case_id__in=odd, kind=kind).values_list("case_id", "text")
+        AdviserTask.objects.filter(
+            batch_sql.ids_filter("case_id", list(odd)), kind=kind
+        ).values_list("case_id", "text")
     )
-    AdviserTask.objects.bulk_create(
-        AdviserTask(case_id=case_id, kind=kind, text=text)
-        for case_id, texts in odd.items()
-        for text in texts
-        if (case_id, text) not in have
+    # A batch of an imported caseload can flag thousands: rows, not model instances.
+    batch_sql.rows_insert(
+        AdviserTask,
+        ["case_id", "text"],
+        [
+            (case_id, text)
+            for case_id, texts in odd.items()
+            for text in texts
+            if (case_id, text) not in have
+        ],
+        constant=(kind, None, timezone.now(), None),
+        constant_names=("kind", "message_id", "created_at", "done_at"),
     )
 
 
 def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
-    """Recompute every open case in batches, each its own transaction; return the count."""
-    ids = list(Case.objects.filter(status=Case.Status.OPEN).values_list("id", flat=True))
+    """Recompute every open case in batches, each its own transaction; return the count.
+
+    A batch locks its cases until it commits (about a second for a thousand), so an adviser's
+    save waits at most for one batch; in id order, so a batch's rows sit close together."""
+    ids = list(
+        Case.objects.filter(status=Case.Status.OPEN).order_by("id").values_list("id", flat=True)
+    )
     for i in range(0, len(ids), batch):
         deadlines_recompute_many(case_ids=ids[i : i + batch])
     return len(ids)

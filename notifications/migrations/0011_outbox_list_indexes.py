@@ -22,7 +22,7 @@ def task_list_index_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0009_given_dates"),
+        ("notifications", "0010_given_date_policies"),
         ("workflows", "0011_family_dates_waiting_indexes"),
     ]
 

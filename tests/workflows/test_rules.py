@@ -1,5 +1,6 @@
 """The rules without a database: arithmetic, the working shown, and the words of every error."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -221,3 +222,15 @@ def test_council_response_to_an_appeal_skips_august_under_r12_3_b():
 def test_council_response_to_an_appeal_skips_christmas_to_new_year():
     response = deadlines(appeal_registered=date(2026, 12, 10))["la_appeal_response"]
     assert response.due == date(2027, 1, 29)
+
+
+def test_a_completed_deadline_keeps_its_working_and_letter_date_advice():
+    """Completing a deadline changes only who did it and when, even with the letter's date."""
+    dates = {"decision_sent": date(2026, 3, 10), "decision_letter_dated": date(2026, 3, 2)}
+    before = deadlines(**dates)["appeal"]
+    after = deadlines(**dates, appeal_submitted=date(2026, 4, 20))["appeal"]
+    assert (before.done_by, before.done_on) == (None, None)
+    assert (after.done_by, after.done_on) == ("appeal_submitted", date(2026, 4, 20))
+    assert before.safe_by is not None
+    assert any("The letter is dated" in step for step in before.steps)
+    assert replace(after, done_by=None, done_on=None) == before

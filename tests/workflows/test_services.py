@@ -1,8 +1,9 @@
 """Deadlines are stored with their case and recomputed in the same transaction as any change."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -190,3 +191,55 @@ def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
     task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.CHECK_DEADLINE)
     assert "moved from Monday 2 November 2026 to Monday 21 December 2026" in task.text
     assert "It was marked missed and is open again" in task.text
+
+
+def test_recompute_rewrites_only_the_deadlines_whose_computed_values_changed():
+    """One UPDATE per batch: the moved case's rows change in place (same ids, new dates and
+    stamp); a case whose dates did not change keeps its rows, stamp and adviser's status."""
+    moved, steady = CaseFactory(), CaseFactory()
+    for case in (moved, steady):
+        KeyDateFactory(case=case, event="decision_sent", value=date(2026, 10, 1))
+    with time_machine.travel(datetime(2026, 10, 2, 9, 0, tzinfo=UTC), tick=False):
+        services.deadlines_recompute_many(case_ids=[moved.id, steady.id])
+    steady.deadlines.filter(kind="appeal").update(status=Deadline.Status.WAIVED)
+    before = {
+        (d.case_id, d.kind): (d.id, d.due, d.computed_at, d.status) for d in Deadline.objects.all()
+    }
+    KeyDate.objects.filter(case=moved).update(value=date(2026, 10, 8))
+    later = datetime(2026, 10, 9, 9, 0, tzinfo=UTC)
+    with time_machine.travel(later, tick=False):
+        services.deadlines_recompute_many(case_ids=[moved.id, steady.id])
+    after = {
+        (d.case_id, d.kind): (d.id, d.due, d.computed_at, d.status) for d in Deadline.objects.all()
+    }
+    assert after.keys() == before.keys()
+    assert after[(moved.id, "appeal")] == (
+        before[(moved.id, "appeal")][0],
+        date(2026, 12, 8),
+        later,
+        Deadline.Status.OPEN,
+    )
+    assert after[(moved.id, "mediation_adviser_contact")][1:3] == (date(2026, 12, 8), later)
+    assert after[(steady.id, "appeal")] == before[(steady.id, "appeal")]
+    assert (
+        after[(steady.id, "mediation_adviser_contact")]
+        == (before[(steady.id, "mediation_adviser_contact")])
+    )
+    appeal = moved.deadlines.get(kind="appeal")
+    assert any("Tuesday 8 December 2026" in step for step in appeal.steps)
+
+
+def test_nightly_recompute_reaches_every_open_case_batch_by_batch():
+    open_cases = [CaseFactory() for _ in range(5)]
+    closed = CaseFactory(status=Case.Status.CLOSED)
+    for case in [*open_cases, closed]:
+        KeyDateFactory(case=case, event="decision_sent", value=date(2026, 10, 1))
+
+    assert services.deadlines_recompute_open_cases(batch=2) == 5
+
+    for case in open_cases:
+        assert stored(case) == {
+            "appeal": date(2026, 12, 1),
+            "mediation_adviser_contact": date(2026, 12, 1),
+        }
+    assert stored(closed) == {}

@@ -1,0 +1,176 @@
+"""Batch writes that the ORM makes slow, for the recompute and the planner: a batch of a thousand
+cases writes tens of thousands of rows. New rows go in by binary COPY on PostgreSQL (a Jsonb
+wrapper per value and psycopg guessing each value's type cost more than the insert); changed
+rows by one UPDATE ... FROM a list of values per batch instead of one UPDATE per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import F, Lookup, Q
+
+_ROWS_PER_UPDATE = 1000
+# Each table's column types as COPY's binary format needs them, read once from the catalog.
+_COLUMN_TYPES: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def _column_types(table: str) -> dict[str, int]:
+    key = (connection.alias, table)
+    if key not in _COLUMN_TYPES:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attnum > 0 AND NOT attisdropped",
+                [connection.ops.quote_name(table)],
+            )
+            _COLUMN_TYPES[key] = dict(cursor.fetchall())
+    return _COLUMN_TYPES[key]
+
+
+def rows_copy(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    constant: Sequence[Any] = (),
+    constant_names: Sequence[str] = (),
+) -> None:
+    """COPY `rows` (values for the fields `names`, by attname) into `model`'s table, each row
+    followed by `constant` (values for `constant_names`, the same on every row). PostgreSQL.
+
+    Binary COPY with the column types given, so psycopg writes each row in C; JSON columns take
+    the Python value (a list or dict), instants must be aware."""
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    if missing := set(columns) - {model._meta.pk.attname, *names, *constant_names}:
+        # COPY knows nothing of Django's defaults: a new column needs its value here.
+        raise ValueError(f"COPY into {model._meta.db_table} has no value for {sorted(missing)}")
+    targets = [columns[n] for n in (*names, *constant_names)]
+    types = _column_types(model._meta.db_table)
+    quote = connection.ops.quote_name
+    quoted = ", ".join(quote(c) for c in targets)
+    table = quote(model._meta.db_table)
+    tail = tuple(constant)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.set_types([types[c] for c in targets])
+        write = copy.write_row
+        for row in rows:
+            write((*row, *tail))
+
+
+def rows_insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    constant: Sequence[Any] = (),
+    constant_names: Sequence[str] = (),
+) -> None:
+    """rows_copy on PostgreSQL; elsewhere bulk_create of the same values."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        rows_copy(model, names, rows, constant=constant, constant_names=constant_names)
+        return
+    same = dict(zip(constant_names, constant, strict=True))
+    model.objects.bulk_create(
+        [model(**dict(zip(names, row, strict=True)), **same) for row in rows], batch_size=1000
+    )
+
+
+def rows_update(
+    model: type[models.Model],
+    *,
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    also: dict[str, Any] | None = None,
+    only_if: dict[str, Any] | None = None,
+) -> int:
+    """Set `fields` (by attname) from each row (id, *values) in one UPDATE per thousand rows;
+    `also` sets the same value on every row, `only_if` skips rows whose columns now differ.
+    Return how many rows changed. PostgreSQL and SQLite (3.33+: UPDATE ... FROM)."""
+    if not rows:
+        return 0
+    meta = model._meta
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pk = quote(meta.pk.column)
+    postgres = connection.vendor == "postgresql"
+
+    def cast(name: str) -> str:
+        # VALUES has no column types: PostgreSQL reads a NULL date as text unless told. Text
+        # stays text: a cast to varchar(n) would cut a long value where the ORM refuses it.
+        column = f"v.{quote('v_' + name)}"
+        if not postgres:
+            return column
+        db_type = by_name[name].cast_db_type(connection)
+        return f"CAST({column} AS {'text' if db_type.startswith('varchar') else db_type})"
+
+    sets = [f"{quote(by_name[n].column)} = {cast(n)}" for n in fields]
+    set_params: list[Any] = []
+    for name, value in (also or {}).items():
+        sets.append(f"{quote(by_name[name].column)} = %s")
+        set_params.append(by_name[name].get_db_prep_save(value, connection))
+    where = [f"{table}.{pk} = v.{quote('v_id')}"]
+    where_params: list[Any] = []
+    for name, value in (only_if or {}).items():
+        where.append(f"{table}.{quote(by_name[name].column)} = %s")
+        where_params.append(by_name[name].get_db_prep_save(value, connection))
+    # VALUES names its columns column1, column2... on both PostgreSQL and SQLite.
+    names = ", ".join(
+        f"column{i} AS {quote('v_' + n)}" for i, n in enumerate(("id", *fields), start=1)
+    )
+    one = "(" + ", ".join(["%s"] * (1 + len(fields))) + ")"
+    prepare = [by_name[n].get_db_prep_save for n in fields]
+    changed = 0
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), _ROWS_PER_UPDATE):
+            chunk = rows[i : i + _ROWS_PER_UPDATE]
+            params: list[Any] = []
+            for row_id, *values in chunk:
+                params.append(row_id)
+                params.extend(p(v, connection) for p, v in zip(prepare, values, strict=True))
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(sets)} "
+                f"FROM (SELECT {names} FROM (VALUES {', '.join([one] * len(chunk))}) AS vs) AS v "
+                f"WHERE {' AND '.join(where)}",
+                [*set_params, *params, *where_params],
+            )
+            changed += cursor.rowcount
+    return changed
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)` with the ids as one array: a batch's thousand ids in `__in` cost
+    Django a thousand values to prepare and psycopg a thousand placeholders to fill, per query.
+    PostgreSQL only: use `ids_filter`."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, self.rhs]
+
+
+def ids_filter(field: str, ids: Sequence[int]) -> Q:
+    """A filter for rows whose `field` is one of `ids`, for QuerySet.filter().
+
+    On PostgreSQL also `field BETWEEN min AND max` (always true of those rows): without column
+    statistics (a table just filled, before autovacuum analyses it) the planner takes ANY of a
+    thousand ids to match most of the table and scans all of it; the range tells it otherwise,
+    and batches of neighbouring ids (the nightly run, an import) match it closely."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    ids = list(ids)
+    if not ids:
+        return Q(pk__in=[])
+    return Q(AnyOf(F(field), ids), **{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
