@@ -586,6 +586,9 @@ def given_date_set(
 ) -> GivenDate:
     """Record a date a letter gave (or move `given_date` to a new one), then re-plan the case's
     messages in the same transaction: a moved date the family was told sends "date changed"."""
+    # The case first, as every writer of its dates locks it (the planner's refresh of its next
+    # step locks it at the end): a nightly batch and this save then queue, never deadlock.
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
     given_date = given_date or GivenDate(case=case)
     given_date.kind, given_date.value, given_date.time = kind, value, time
     given_date.label, given_date.owner, given_date.source = label, owner, source
@@ -599,6 +602,7 @@ def given_date_set(
 @transaction.atomic
 def given_date_done(*, given_date: GivenDate, done_on: date | None) -> GivenDate:
     """The adviser marks a given date done (the form sent, the meeting held), or undoes it."""
+    Case.objects.select_for_update().filter(pk=given_date.case_id).values_list("pk").first()
     given_date.done_on = done_on
     given_date.save(update_fields=["done_on", "recorded_at"])
     messages_plan(case_ids=[given_date.case_id])
