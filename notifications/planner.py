@@ -361,7 +361,23 @@ class _CasePlan:
                 given.is_meeting or given.is_family_own
             ):
                 if due < self.today:
-                    continue  # passed: shown as passed, no more reminders
+                    # Passed: no more countdown. The family's own (the final evidence, the
+                    # attendance form) gets one message saying so; a meeting has simply been.
+                    if given.is_family_own and due >= self.today - PASSED_NOTICE_WINDOW:
+                        send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
+                        send_at = max(send_at, self.now)  # told at once when we learn late
+                        for contact, channel in self.recipients:
+                            key = (
+                                None,
+                                given.id,
+                                contact.id,
+                                channel,
+                                Kind.PASSED,
+                                PASSED_OFFSET,
+                                due,
+                            )
+                            desired[key] = (first_allowed(channel, send_at), given)
+                    continue
                 moments = []
                 for offset in schedule.parse_offsets(policy.offsets):
                     at = policy.send_time
@@ -411,6 +427,11 @@ class _CasePlan:
             if due >= self.today or self._covered(deadline):
                 continue
             tasks.append((self.case.id, passed_task_text(deadline.kind, due)))
+        for given in self.given:
+            policy = self.policies.get(given.message_kind)
+            if policy is None or not given.is_family_own or given.value >= self.today:
+                continue
+            tasks.append((self.case.id, passed_given_task_text(given)))
         return tasks
 
     def _why_not_wanted(self, message: Planned) -> str:
@@ -541,6 +562,15 @@ def passed_task_text(kind: str, due: date) -> str:
         "shows it was done. Contact the family today. If it was done, record the date on the "
         "case. If not, say what can still be done (for an appeal: send it now and ask the "
         "Tribunal to accept it late, with the reasons)."
+    )
+
+
+def passed_given_task_text(given: GivenDate) -> str:
+    return (
+        f"The family's date from a letter, {given.title} ({rules.long_date(given.value)}), has "
+        "passed and nothing on the case shows it was done. Contact the family today. If it was "
+        "done, mark the date done on the case. If not, ask the Tribunal (or whoever set it) "
+        "whether it can still be done late."
     )
 
 

@@ -242,6 +242,51 @@ def test_passed_given_date_gets_no_more_reminders(family):
     assert not sent.exists()
 
 
+def test_a_family_s_own_given_date_that_passes_undone_is_said_once_and_tasks_the_adviser(family):
+    given = record(
+        family,
+        moment=london(date(2027, 3, 15)),
+        kind="final_evidence",
+        value=date(2027, 5, 10),
+        source="Tribunal letter of 12 March 2027",
+    )
+    # The day after, the nightly replan: one "has passed" message per channel, and the adviser
+    # is asked to act today.
+    for _ in range(2):  # however often the planner runs
+        with time_machine.travel(london(date(2027, 5, 11), 2, 30), tick=False):
+            workflow_services.case_replan(case=family)
+    passed = planned(family, given_date=given, kind=Kind.PASSED)
+    assert {m.channel for m in passed} == {"sms", "email"}
+    tasks = AdviserTask.objects.filter(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED)
+    assert [t.text[:70] for t in tasks] == [
+        "The family's date from a letter, Final evidence to the Tribunal (Monda"
+    ]
+    sent = send_due(london(date(2027, 5, 11), 10, 1))
+    email = sent.get(channel="email")
+    assert "Final evidence to the Tribunal: the date was Monday 10 May 2027, and it has passed" in (
+        email.body
+    )
+    assert "The Tribunal set this date in its letter" in email.body
+    assert "our calculation" not in email.body
+    assert "our calculation" not in sent.get(channel="sms").body
+
+
+def test_a_passed_meeting_or_a_done_given_date_is_not_said_as_passed(family):
+    hearing = record(
+        family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 5, 10)
+    )
+    evidence = record(
+        family, moment=london(date(2027, 3, 15)), kind="final_evidence", value=date(2027, 5, 7)
+    )
+    with time_machine.travel(london(date(2027, 5, 6)), tick=False):
+        workflow_services.given_date_done(given_date=evidence, done_on=date(2027, 5, 6))
+    with time_machine.travel(london(date(2027, 5, 11), 2, 30), tick=False):
+        workflow_services.case_replan(case=family)
+    assert not planned(family, kind=Kind.PASSED).exists()
+    assert not AdviserTask.objects.filter(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED)
+    assert hearing.pk  # the meeting has simply been
+
+
 def test_every_given_kind_renders_its_reminder_within_three_texts(family):
     for kind in GivenDate.Kind:
         given = GivenDate.objects.create(
