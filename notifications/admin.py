@@ -1,8 +1,10 @@
+import re
+
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -98,7 +100,9 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     ]
     list_filter = ["status", "channel", "kind", CaseAdviserFilter]
     date_hierarchy = "send_at"
-    search_fields = ["case__reference", "contact__name", "to"]
+    # Searched through the family (get_search_results): a region's outbox is too big to scan.
+    search_fields = ["case__reference"]
+    search_help_text = "A case reference, or the family's name, email or mobile."
     list_select_related = ["case", "contact"]
     # A whole region's outbox is millions of rows: count up to a cap, never the whole table.
     paginator = CappedPaginator
@@ -154,6 +158,20 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return span_dates(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """The messages of the cases whose reference, or whose family's name, email or mobile,
+        holds the term. Cases and contacts are a few hundred thousand rows; the outbox is millions,
+        and a text search over its own columns read every one (2.5 s at 100,000 cases)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = Q(reference__icontains=term) | Q(contacts__name__icontains=term)
+        found |= Q(contacts__email__icontains=term)
+        digits = re.sub(r"\D", "", term)
+        if len(digits) >= 6:  # a mobile as people type it: "07400 123456" is +447400123456
+            found |= Q(contacts__mobile__contains=re.sub(r"^0", "44", digits))
+        return queryset.filter(case_id__in=Case.objects.filter(found).values("pk")), False
 
     def has_add_permission(self, request):
         return False

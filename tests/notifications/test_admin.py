@@ -612,3 +612,23 @@ def test_the_test_case_is_reused(now):
             channel="email", to="a@example.com", subject="s", body="b"
         )
     assert Case.objects.filter(reference="SENDFLOW-TEST").count() == 1
+
+
+# --- finding a family's messages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["SF-7", "sf-7", "Amira", "amira@example", "07400 123456", "+44 7400 123456"]
+)
+def test_the_outbox_search_finds_a_family_s_messages_by_reference_name_email_or_mobile(
+    superuser_client, typed
+):
+    amira = family("SF-7", "Amira Khan")
+    amira.contacts.update(mobile="+447400123456")
+    other = family("SF-8", "Ben Jones")
+    other.contacts.update(mobile="+447911654321")
+    mine, theirs = message(amira), message(other)
+    page = changelist(superuser_client, "outboundmessage", f"?q={typed}")
+    shown = {m.pk for m in page.context["cl"].result_list}
+    assert shown == {mine.pk}
+    assert theirs.pk not in shown
