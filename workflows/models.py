@@ -7,18 +7,16 @@ from django.utils import timezone
 
 from workflows import rules, words
 
-# Case's columns that only workflows.case_summary writes (its SUMMARY_FIELDS).
-SUMMARY_FIELDS = frozenset(
-    [
-        "next_kind",
-        "next_label",
-        "next_owner",
-        "next_due",
-        "next_act_by",
-        "family_first_due",
-        "family_missed",
-        "family_passed",
-    ]
+# Case's columns that only workflows.case_summary writes, in the order of its Summary.
+SUMMARY_FIELDS = (
+    "next_kind",
+    "next_label",
+    "next_owner",
+    "next_due",
+    "next_act_by",
+    "family_first_due",
+    "family_missed",
+    "family_passed",
 )
 
 
