@@ -18,6 +18,7 @@ from django.utils import timezone
 from governance.audit import Action, audit_record
 from governance.models import AuditEvent
 from notifications.models import AdviserTask, Contact, OutboundMessage, Suppression
+from workflows.case_summary import case_summaries_refresh
 from workflows.models import Case, new_access_token
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,8 @@ def case_erase(
     # A given date's own words may name people; its date stays, like the key dates.
     case.given_dates.update(source="")
     case.given_dates.exclude(label="").update(label=ERASED)
+    # The case list's stored next step may hold such a label ("Call with Dr Patel").
+    case_summaries_refresh(case_ids=[case.pk], today=timezone.localdate(now))
     _scrub_change_history(case=case)
     first = case.erased_at is None
     Case.objects.filter(pk=case.pk).update(

@@ -116,11 +116,15 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     now = now or timezone.now()
     case_ids = list(case_ids)
     policies = {p.deadline_kind: p for p in ReminderPolicy.objects.filter(enabled=True)}
+    # The cases first, in id order, as every writer of a case's dates locks them: the refresh of
+    # their next step at the end locks them again, and a writer that came in without the lock
+    # (a family's choice of texts or emails) must not hold outbox rows while it waits for it.
     cases = {
         c.id: c
-        for c in Case.objects.filter(batch_sql.ids_filter("id", case_ids)).only(
-            "id", "status", "reminders_paused"
-        )
+        for c in Case.objects.filter(batch_sql.ids_filter("id", case_ids))
+        .select_for_update()
+        .order_by("id")
+        .only("id", "status", "reminders_paused")
     }
     contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
     for contact_id, case_id, sms, email in (
@@ -208,6 +212,7 @@ def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
     run finds the same passed dates every night, so only new ones become rows."""
     if not tasks:
         return
+    tasks = list(dict.fromkeys(tasks))  # two identical dates (given twice) make one task
     kind = AdviserTask.Kind.DEADLINE_PASSED
     have = set(
         AdviserTask.objects.filter(
@@ -429,7 +434,12 @@ class _CasePlan:
             tasks.append((self.case.id, passed_task_text(deadline.kind, due)))
         for given in self.given:
             policy = self.policies.get(given.message_kind)
-            if policy is None or not given.is_family_own or given.value >= self.today:
+            if (
+                policy is None
+                or policy.style != ReminderPolicy.Style.COUNTDOWN
+                or not given.is_family_own
+                or given.value >= self.today
+            ):
                 continue
             tasks.append((self.case.id, passed_given_task_text(given)))
         return tasks

@@ -80,6 +80,8 @@ def _given_step(row: tuple, today: date) -> _Step | None:
     if done_on is not None and done_on <= today:
         return None
     if kind in GivenDate.MEETINGS:
+        if value < today:
+            return None  # a meeting or hearing that has been is no step, nor a missed date
         act_by = value
     else:
         act_by = rules.act_by(due=value, owner=owner or rules.Owner.PARENT)

@@ -94,6 +94,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     placement = dict(
         Case.objects.select_for_update()
         .filter(batch_sql.ids_filter("id", case_ids))
+        .order_by("id")  # one lock order for every writer (not Case.Meta's reference order)
         .values_list("id", "placement_only")
     )
     events: dict[int, dict[str, date]] = defaultdict(dict)

@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from governance import services
 from governance.models import AuditEvent
@@ -322,3 +323,18 @@ def test_adviser_create_records_the_name_families_read(db):
     out = io.StringIO()
     call_command("adviser_create", "bob2", stdout=out)
     assert "families will not see an adviser's name" in out.getvalue()
+
+
+def test_erasure_leaves_no_given_date_s_own_words_in_the_case_list(db):
+    from workflows import services as workflow_services
+
+    case = CaseFactory(reference="SF-ERASE")
+    workflow_services.given_date_set(
+        case=case,
+        kind="other",
+        label="Call with Dr Patel about Amy",
+        value=timezone.localdate() + timedelta(days=30),
+    )
+    assert Case.objects.get(pk=case.pk).next_label == "Call with Dr Patel about Amy"
+    services.case_erase(case=case)
+    assert "Patel" not in Case.objects.get(pk=case.pk).next_label

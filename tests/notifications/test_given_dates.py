@@ -271,6 +271,18 @@ def test_a_family_s_own_given_date_that_passes_undone_is_said_once_and_tasks_the
     assert "our calculation" not in sent.get(channel="sms").body
 
 
+def test_the_same_date_given_twice_makes_one_task_when_it_passes(family):
+    for _ in range(2):  # recorded twice (two letters, the same date)
+        record(
+            family, moment=london(date(2027, 3, 15)), kind="final_evidence", value=date(2027, 5, 10)
+        )
+    with time_machine.travel(london(date(2027, 5, 11), 2, 30), tick=False):
+        workflow_services.case_replan(case=family)
+    assert (
+        AdviserTask.objects.filter(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED).count() == 1
+    )
+
+
 def test_a_passed_meeting_or_a_done_given_date_is_not_said_as_passed(family):
     hearing = record(
         family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 5, 10)

@@ -52,8 +52,8 @@ def from_scratch(case: Case, today: date) -> dict:
         )
     for g in given_dates:
         state = g.state(today)
-        if state == rules.State.DONE:
-            continue
+        if state == rules.State.DONE or (g.is_meeting and state == rules.State.PASSED):
+            continue  # done, or a meeting that has been (no step, and not a missed date)
         steps.append(
             {
                 "passed": g.owner == rules.Owner.PARENT and state == rules.State.PASSED,
@@ -278,3 +278,17 @@ def test_the_stored_next_step_always_equals_one_worked_out_from_scratch(steps, s
             for each in (case, other):
                 assert stored(each, today) == from_scratch(each, today), step
         transaction.set_rollback(True)
+
+
+def test_a_hearing_that_has_been_is_not_the_next_step_nor_a_passed_family_date():
+    case = CaseFactory()
+    with at_noon(TODAY):
+        services.given_date_set(case=case, kind="hearing", value=TODAY, time=time(10))
+        services.given_date_set(case=case, kind="attendance_form", value=date(2027, 4, 30))
+    assert stored(case, TODAY)["next_kind"] == "given:hearing"  # the day itself: still ahead
+    later = date(2027, 3, 15)
+    with at_noon(later):
+        services.case_replan(case=case)
+    row = stored(case, later)
+    assert row["next_kind"] == "given:attendance_form"
+    assert not row["passed"]
