@@ -13,7 +13,7 @@ from datetime import time as dt_time
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -376,9 +376,34 @@ def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
     ids = list(
         Case.objects.filter(status=Case.Status.OPEN).order_by("id").values_list("id", flat=True)
     )
+    failed: list[list[int]] = []
     for i in range(0, len(ids), batch):
-        deadlines_recompute_many(case_ids=ids[i : i + batch])
+        chunk = ids[i : i + batch]
+        # A batch that fails (a deadlock with an adviser's save, a lost connection) is tried once
+        # more, then left for the end: the rest of the night's cases still get their dates.
+        for attempt in (1, 2):
+            try:
+                deadlines_recompute_many(case_ids=chunk)
+                break
+            except DatabaseError:
+                logger.exception(
+                    "Nightly recompute: cases %s to %s failed (attempt %s)",
+                    chunk[0],
+                    chunk[-1],
+                    attempt,
+                )
+        else:
+            failed.append(chunk)
+    if failed:
+        raise NightlyRecomputeIncomplete(
+            f"{sum(map(len, failed))} of {len(ids)} open cases were not recomputed "
+            f"(case ids {', '.join(f'{c[0]}-{c[-1]}' for c in failed)}); the rest were"
+        )
     return len(ids)
+
+
+class NightlyRecomputeIncomplete(Exception):
+    """Some batches of the nightly recompute failed twice; the task fails so monitors see it."""
 
 
 @transaction.atomic

@@ -243,3 +243,28 @@ def test_nightly_recompute_reaches_every_open_case_batch_by_batch():
             "mediation_adviser_contact": date(2026, 12, 1),
         }
     assert stored(closed) == {}
+
+
+def test_a_failing_nightly_batch_is_retried_then_reported_and_the_rest_still_run(monkeypatch):
+    from django.db import OperationalError
+
+    cases = [CaseFactory() for _ in range(6)]
+    for case in cases:
+        KeyDateFactory(case=case, event="decision_sent", value=date(2026, 10, 1))
+    real = services.deadlines_recompute_many
+    broken = cases[2].id
+    tries = []
+
+    def flaky(*, case_ids):
+        if broken in case_ids:
+            tries.append(list(case_ids))
+            raise OperationalError("deadlock detected")
+        return real(case_ids=case_ids)
+
+    monkeypatch.setattr(services, "deadlines_recompute_many", flaky)
+    with pytest.raises(services.NightlyRecomputeIncomplete, match="2 of 6 open cases"):
+        services.deadlines_recompute_open_cases(batch=2)
+    assert len(tries) == 2  # tried once more before giving up on that batch
+    for case in cases[:2] + cases[4:]:  # the batches before and after still ran
+        assert stored(case)["appeal"] == date(2026, 12, 1)
+    assert stored(cases[2]) == {}
