@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
+
 from workflows import rules, words
 
 DETAIL_KEYS = {
@@ -67,9 +69,11 @@ def field_names_in_words(model, names) -> list[str]:
     labels = []
     for name in names:
         try:
-            labels.append(str(model._meta.get_field(name).verbose_name))
-        except Exception:  # a field since removed, or a reverse relation
-            labels.append(name.replace("_", " "))
+            # A reverse relation (auditlog records a case's "key dates") has no verbose name.
+            label = getattr(model._meta.get_field(name), "verbose_name", None)
+        except FieldDoesNotExist:  # a field since removed
+            label = None
+        labels.append(str(label) if label else name.replace("_", " "))
     return labels
 
 
