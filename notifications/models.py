@@ -178,17 +178,26 @@ class OutboundMessage(models.Model):
     contact = models.ForeignKey(
         Contact, models.CASCADE, null=True, blank=True, related_name="messages"
     )
-    # A deadline's messages outlive it (history); pending ones are cancelled when it goes.
+    # A deadline's messages outlive it (history); pending ones are cancelled when it goes. No
+    # index of its own: message_once_per_deadline_offset starts with it (one less index entry
+    # for each of the tens of thousands of rows a batch plans).
     deadline = models.ForeignKey(
-        "workflows.Deadline", models.SET_NULL, null=True, blank=True, related_name="messages"
+        "workflows.Deadline",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        db_index=False,
     )
     # Or a date a letter gave (workflows.GivenDate); `deadline_kind` is then "given:<kind>".
+    # Indexed by message_once_per_given_date_offset, which starts with it.
     given_date = models.ForeignKey(
         "workflows.GivenDate",
         models.SET_NULL,
         null=True,
         blank=True,
         related_name="messages",
+        db_index=False,
     )
     deadline_kind = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=15, choices=Kind.choices)
@@ -205,7 +214,7 @@ class OutboundMessage(models.Model):
     sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    provider_id = models.CharField(max_length=100, blank=True)  # indexed once set (Meta)
     provider_status = models.CharField(max_length=20, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
 
@@ -266,6 +275,13 @@ class OutboundMessage(models.Model):
             models.Index(fields=["send_at", "id"], name="message_by_send_at"),
             models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
             models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
+            # A provider's status callback finds its message. Only sent rows have an id: the
+            # planned ones (most of the table) stay out of this index.
+            models.Index(
+                fields=["provider_id"],
+                condition=~Q(provider_id=""),
+                name="message_by_provider_id",
+            ),
             # The supervisor's dashboard: failures in the last 24 hours.
             models.Index(
                 fields=["updated_at"], condition=Q(status="failed"), name="message_failed"

@@ -598,7 +598,9 @@ def message_status_from_provider(
         rows = OutboundMessage.objects.select_for_update()
         message = rows.filter(id=message_id).first() if message_id else None
         if message is None and provider_id:
-            message = rows.filter(provider_id=provider_id).first()
+            # Saying `<> ''` too lets PostgreSQL use message_by_provider_id, which holds only
+            # messages a provider has taken.
+            message = rows.filter(provider_id=provider_id).exclude(provider_id="").first()
         if message is None or new_status is None:
             return message
         if _RANK.get(message.status, 99) >= _RANK[new_status] and message.status != Status.UNKNOWN:

@@ -103,15 +103,12 @@ def rows_update(
     postgres = connection.vendor == "postgresql"
 
     def cast(name: str) -> str:
-        # VALUES has no column types: PostgreSQL reads a NULL date as text unless told. Text
-        # stays text: a cast to varchar(n) would cut a long value where the ORM refuses it.
-        column = f"v.{quote('v_' + name)}"
-        if not postgres:
-            return column
+        """The column's type for PostgreSQL's arrays. Text stays text: a cast to varchar(n)
+        would cut a long value where the ORM refuses it."""
         db_type = by_name[name].cast_db_type(connection)
-        return f"CAST({column} AS {'text' if db_type.startswith('varchar') else db_type})"
+        return "text" if db_type.startswith("varchar") else db_type
 
-    sets = [f"{quote(by_name[n].column)} = {cast(n)}" for n in fields]
+    sets = [f"{quote(by_name[n].column)} = v.{quote('v_' + n)}" for n in fields]
     set_params: list[Any] = []
     for name, value in (also or {}).items():
         sets.append(f"{quote(by_name[name].column)} = %s")
@@ -121,24 +118,14 @@ def rows_update(
     for name, value in (only_if or {}).items():
         where.append(f"{table}.{quote(by_name[name].column)} = %s")
         where_params.append(by_name[name].get_db_prep_save(value, connection))
-    # VALUES names its columns column1, column2... on both PostgreSQL and SQLite.
-    names = ", ".join(
-        f"column{i} AS {quote('v_' + n)}" for i, n in enumerate(("id", *fields), start=1)
-    )
-    one = "(" + ", ".join(["%s"] * (1 + len(fields))) + ")"
     prepare = [by_name[n].get_db_prep_save for n in fields]
     changed = 0
     with connection.cursor() as cursor:
         for i in range(0, len(rows), _ROWS_PER_UPDATE):
             chunk = rows[i : i + _ROWS_PER_UPDATE]
-            params: list[Any] = []
-            for row_id, *values in chunk:
-                params.append(row_id)
-                params.extend(p(v, connection) for p, v in zip(prepare, values, strict=True))
+            source, params = (_unnest if postgres else _values)(chunk, fields, prepare, cast)
             cursor.execute(
-                f"UPDATE {table} SET {', '.join(sets)} "
-                f"FROM (SELECT {names} FROM (VALUES {', '.join([one] * len(chunk))}) AS vs) AS v "
-                f"WHERE {' AND '.join(where)}",
+                f"UPDATE {table} SET {', '.join(sets)} FROM {source} WHERE {' AND '.join(where)}",
                 [*set_params, *params, *where_params],
             )
             changed += cursor.rowcount
@@ -174,3 +161,30 @@ def ids_filter(field: str, ids: Sequence[int]) -> Q:
     if not ids:
         return Q(pk__in=[])
     return Q(AnyOf(F(field), ids), **{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+
+
+def _unnest(chunk, fields, prepare, cast) -> tuple[str, list[Any]]:
+    """PostgreSQL: the rows as one typed array per column, `unnest`ed side by side. Each column
+    is one parameter, so psycopg neither splits a query of thousands of placeholders nor guesses
+    each value's type."""
+    quote = connection.ops.quote_name
+    columns = [[row[0] for row in chunk]]
+    for position, prep in enumerate(prepare, start=1):
+        columns.append([prep(row[position], connection) for row in chunk])
+    arrays = ", ".join(f"%s::{kind}[]" for kind in ("bigint", *(cast(name) for name in fields)))
+    names = ", ".join(quote("v_" + n) for n in ("id", *fields))
+    return f"unnest({arrays}) AS v({names})", columns
+
+
+def _values(chunk, fields, prepare, cast) -> tuple[str, list[Any]]:
+    """SQLite: a VALUES list, whose columns are named column1, column2..."""
+    quote = connection.ops.quote_name
+    names = ", ".join(
+        f"column{i} AS {quote('v_' + n)}" for i, n in enumerate(("id", *fields), start=1)
+    )
+    one = "(" + ", ".join(["%s"] * (1 + len(fields))) + ")"
+    params: list[Any] = []
+    for row_id, *values in chunk:
+        params.append(row_id)
+        params.extend(p(v, connection) for p, v in zip(prepare, values, strict=True))
+    return f"(SELECT {names} FROM (VALUES {', '.join([one] * len(chunk))}) AS vs) AS v", params

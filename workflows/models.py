@@ -54,6 +54,7 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
         help_text="The adviser who runs this case.",
+        db_index=False,  # case_by_adviser (adviser, status) serves it: one index less to update
     )
     # The council as a record (its SEN team's contacts); the free text stays for imports and
     # for councils not yet recorded.
