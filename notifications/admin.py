@@ -1,10 +1,8 @@
-import re
-
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +20,7 @@ from notifications.models import (
     ReminderPolicy,
     Suppression,
 )
+from notifications.search import case_ids_matching
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import words
@@ -166,12 +165,7 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        found = Q(reference__icontains=term) | Q(contacts__name__icontains=term)
-        found |= Q(contacts__email__icontains=term)
-        digits = re.sub(r"\D", "", term)
-        if len(digits) >= 6:  # a mobile as people type it: "07400 123456" is +447400123456
-            found |= Q(contacts__mobile__contains=re.sub(r"^0", "44", digits))
-        return queryset.filter(case_id__in=Case.objects.filter(found).values("pk")), False
+        return queryset.filter(case_id__in=case_ids_matching(term)), False
 
     def has_add_permission(self, request):
         return False

@@ -20,6 +20,7 @@ from notifications import admin_services
 from notifications import history as notification_history
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
+from notifications.search import case_ids_matching
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
@@ -336,7 +337,9 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         "status",
         "reminders_paused",
     ]
-    search_fields = ["reference", "contacts__name"]
+    # Searched by get_search_results: reference, or the family's name, email or mobile.
+    search_fields = ["reference"]
+    search_help_text = "A case reference, or a parent's name, email or mobile."
     list_select_related = ["adviser", "council"]
     autocomplete_fields = ["council"]
     fields = [
@@ -383,6 +386,12 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 )
             )
         return queryset.prefetch_related("contacts")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(pk__in=case_ids_matching(term)), False
 
     def lookup_allowed(self, lookup, value, request=None):
         # RouteFilter keeps the URL of Django's own route filter.

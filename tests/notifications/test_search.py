@@ -1,0 +1,70 @@
+"""Finding a family from the search boxes of the case list and the outbox (notifications.search)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from notifications import search
+from notifications.models import OutboundMessage
+from tests.factories import CaseFactory, ContactFactory
+
+
+def family(reference: str, name: str, mobile: str = "+447700900123") -> OutboundMessage:
+    """A case with its parent and one planned message; returns the message."""
+    case = CaseFactory(reference=reference)
+    contact = ContactFactory(
+        case=case, name=name, email=f"{name.split()[0].lower()}@example.com", mobile=mobile
+    )
+    return OutboundMessage.objects.create(
+        case=case,
+        contact=contact,
+        kind=OutboundMessage.Kind.REMINDER,
+        channel="email",
+        deadline_kind="appeal",
+        send_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+    )
+
+
+def cases_found(client, typed: str) -> set[str]:
+    page = client.get(reverse("admin:workflows_case_changelist"), {"q": typed})
+    return {case.reference for case in page.context["cl"].result_list}
+
+
+def messages_found(client, typed: str) -> set[int]:
+    page = client.get(reverse("admin:notifications_outboundmessage_changelist"), {"q": typed})
+    return {message.pk for message in page.context["cl"].result_list}
+
+
+@pytest.mark.parametrize(
+    "typed", ["SF-7", "sf-7", "Amira", "amira@EXAMPLE", "07400 123456", "+44 7400 123456"]
+)
+def test_the_case_list_finds_a_family_by_reference_name_email_or_mobile(superuser_client, typed):
+    family("SF-7", "Amira Khan", mobile="+447400123456")
+    family("SF-8", "Ben Jones", mobile="+447911654321")
+    assert cases_found(superuser_client, typed) == {"SF-7"}
+
+
+def test_a_term_with_letters_is_not_read_as_a_mobile(superuser_client):
+    """A reference's digits once matched any mobile holding them: "SF-0740012" found a family
+    whose mobile has 0740012 in it."""
+    family("SF-1", "Amira Khan", mobile="+447400123456")
+    assert cases_found(superuser_client, "SF-07400123456") == set()
+    assert messages_found(superuser_client, "SF-07400123456") == set()
+
+
+def test_a_term_that_finds_many_families_still_lists_all_their_messages(
+    superuser_client, monkeypatch
+):
+    """Past FEW_CASES matches the search stays a subquery; what it finds is the same."""
+    monkeypatch.setattr(search, "FEW_CASES", 2)
+    khans = {family(f"SF-{i}", f"Amira Khan {i}").pk for i in range(3)}
+    family("SF-9", "Ben Jones")
+    assert messages_found(superuser_client, "khan") == khans
+    assert cases_found(superuser_client, "khan") == {"SF-0", "SF-1", "SF-2"}
+
+
+def test_a_search_that_finds_nobody_lists_nothing(superuser_client):
+    family("SF-1", "Amira Khan")
+    assert messages_found(superuser_client, "Zebedee") == set()
+    assert cases_found(superuser_client, "Zebedee") == set()
