@@ -263,8 +263,6 @@ class OutboundMessage(models.Model):
             ),
         ]
         indexes = [
-            # messages_dispatch(): due pending rows in send_at order.
-            models.Index(fields=["send_at"], condition=Q(status="pending"), name="message_due"),
             # sweepers: stale queued/sending rows and unknown ones to reconcile.
             models.Index(
                 fields=["status", "updated_at"],
@@ -273,6 +271,7 @@ class OutboundMessage(models.Model):
             ),
             # The outbox list: newest first, whole or by status or kind (its default order).
             models.Index(fields=["send_at", "id"], name="message_by_send_at"),
+            # Also messages_dispatch(): pending rows due by now, in (send_at, id) order.
             models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
             models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
             # A provider's status callback finds its message. Only sent rows have an id: the

@@ -141,10 +141,14 @@ def case_summaries_compute(*, case_ids: Iterable[int], today: date) -> dict[int,
     """Each case's Summary given `today`, from scratch: two queries however many cases."""
     case_ids = list(case_ids)
     deadlines: dict[int, list[tuple]] = defaultdict(list)
-    for row in Deadline.objects.filter(case_id__in=case_ids).values_list(*_DEADLINE_COLUMNS):
+    for row in Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+        *_DEADLINE_COLUMNS
+    ):
         deadlines[row[0]].append(row)
     given: dict[int, list[tuple]] = defaultdict(list)
-    for row in GivenDate.objects.filter(case_id__in=case_ids).values_list(*_GIVEN_COLUMNS):
+    for row in GivenDate.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+        *_GIVEN_COLUMNS
+    ):
         given[row[0]].append(row)
     return {
         case_id: summarise(deadlines.get(case_id, ()), given.get(case_id, ()), today)
@@ -165,7 +169,7 @@ def case_summaries_refresh(*, case_ids: Iterable[int], today: date) -> int:
         stored = {
             row[0]: Summary(*row[1:])
             for row in Case.objects.select_for_update()
-            .filter(id__in=batch)
+            .filter(batch_sql.ids_filter("id", batch))
             .order_by("id")
             .values_list("id", *SUMMARY_FIELDS)
         }
