@@ -226,7 +226,7 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         size = ""
         if obj.channel == "sms":
             alphabet = "GSM-7" if gsm.is_gsm7(obj.body) else "UCS-2 (costs double)"
-            size = f"{gsm.segments(obj.body)} segment(s), {alphabet}"
+            size = f"{words.counted(gsm.segments(obj.body), 'segment')}, {alphabet}"
         # The family's page and opt-out links are keys to their page: shown masked.
         return format_html(
             '<div style="white-space:pre-wrap;font-family:monospace">{}</div><small>{}</small>',
@@ -335,7 +335,7 @@ class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     @admin.action(description="Mark done", permissions=["mark_done"])
     def mark_done(self, request, queryset):
         count = admin_services.tasks_mark_done(task_ids=queryset.values_list("id", flat=True))
-        self.message_user(request, f"{count} task(s) marked done.", messages.SUCCESS)
+        self.message_user(request, f"{words.counted(count, 'task')} marked done.", messages.SUCCESS)
 
 
 # --- reminder policies and the message preview ------------------------------------------------

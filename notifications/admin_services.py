@@ -212,7 +212,7 @@ def _previews(*, adviser, today: date) -> list[PreviewGroup]:
         groups.append(
             PreviewGroup(
                 deadline_kind=policy.deadline_kind,
-                title=policy.deadline_kind.replace("_", " ").capitalize(),
+                title=words.deadline_label(policy.deadline_kind),
                 policy=policy,
                 due=deadline.due,
                 note="" if policy.enabled else "This policy is turned off: nothing is sent.",

@@ -265,7 +265,8 @@ def _check_header(columns: list[str]) -> str | None:
             return f"Row 1 (header): a column name holds a {_unprintable(column)}"
     missing = [c for c in ("reference", "parent_name") if c not in columns]
     if missing:
-        return f"Row 1 (header): missing column(s) {', '.join(missing)}"
+        columns_word = "column" if len(missing) == 1 else "columns"
+        return f"Row 1 (header): missing {columns_word} {', '.join(missing)}"
     if {"email", "mobile"} & set(columns) and "channels" not in columns:
         return (
             "Row 1 (header): add a channels column (sms, email or sms,email): without it "
@@ -306,7 +307,7 @@ def _parse_record(
     if len(record) < len(columns):  # cut short: its missing columns would blank stored details
         return None, [
             f"Row {number}, column {columns[len(record)]}: missing; the row has {len(record)} "
-            f"field(s) but the header has {len(columns)}"
+            f"{'field' if len(record) == 1 else 'fields'} but the header has {len(columns)}"
         ]
     errors: list[str] = []
     values: dict[str, str] = {}

@@ -23,7 +23,7 @@ from django.utils import timezone
 from notifications import schedule
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
-from workflows import batch_sql, rules, working_days
+from workflows import batch_sql, rules, words, working_days
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import Case, Deadline, DeadlineView, GivenDate
 
@@ -566,12 +566,13 @@ def done_reason(deadline: Deadline) -> str:
 
 
 def passed_task_text(kind: str, due: date) -> str:
-    what = kind.replace("_", " ")
+    """The urgent task's text, which is also its identity: the planner raises a task only when
+    the case has none with this text (notifications/migrations/0015 rewrote the older form)."""
     return (
-        f"The family's {what} date, {rules.long_date(due)}, has passed and nothing on the case "
-        "shows it was done. Contact the family today. If it was done, record the date on the "
-        "case. If not, say what can still be done (for an appeal: send it now and ask the "
-        "Tribunal to accept it late, with the reasons)."
+        f"{words.deadline_label(kind)}: the family's date, {rules.long_date(due)}, has passed "
+        "and nothing on the case shows it was done. Contact the family today. If it was done, "
+        "record the date on the case. If not, say what can still be done (for an appeal: send "
+        "it now and ask the Tribunal to accept it late, with the reasons)."
     )
 
 

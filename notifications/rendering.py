@@ -15,6 +15,7 @@ from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules
 from workflows.rules import long_date
+from workflows.words import deadline_label
 from workflows.working_days import working_days_until
 
 Kind = OutboundMessage.Kind
@@ -58,7 +59,7 @@ def deadline_words(
         using=TEXT,
     )
     due_words = rules.date_in_words(due=due, act_by=act_by or due)
-    text = template.render({"due": due_words, "kind_name": kind.replace("_", " ").capitalize()})
+    text = template.render({"due": due_words, "kind_name": deadline_label(kind)})
     lines = [line.strip() for line in text.strip().splitlines()]
     label, sentence, todo = lines[:3]
     late = lines[3] if len(lines) > 3 else _DEFAULT_LATE

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from workflows.words import counted
+
 DISPATCH_TASK = "notifications.tasks.messages_dispatch_task"
 
 
@@ -60,7 +62,7 @@ def migrations() -> str:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
-        raise CheckFailed(f"{len(plan)} migration(s) not applied")
+        raise CheckFailed(f"{counted(len(plan), 'migration')} not applied")
     return "all applied"
 
 

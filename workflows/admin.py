@@ -611,7 +611,8 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 request,
                 f"{case}: the old link no longer opens the family's page. "
                 + (
-                    f"The new one goes with their summary of dates ({sent} message(s))."
+                    "The new one goes with their summary of dates "
+                    f"({words.counted(sent, 'message')})."
                     if sent
                     else "No summary to send yet: the new link goes in their next message."
                 ),
@@ -889,7 +890,7 @@ class FamilyReportedDateAdmin(CaseScoped, admin.ModelAdmin):
                 self.message_user(request, f"{reported.case}: {exc.messages[0]}", messages.ERROR)
                 continue
             done += 1
-        self.message_user(request, f"{done} date(s) now used.", messages.SUCCESS)
+        self.message_user(request, f"{words.counted(done, 'date')} now used.", messages.SUCCESS)
 
     @admin.action(description="Keep the adviser's date")
     def set_aside(self, request, queryset):
@@ -897,4 +898,4 @@ class FamilyReportedDateAdmin(CaseScoped, admin.ModelAdmin):
         for reported in queryset.filter(status=FamilyReportedDate.Status.WAITING):
             services.reported_date_decide(reported=reported, accept=False, by=request.user)
             done += 1
-        self.message_user(request, f"{done} date(s) set aside.", messages.SUCCESS)
+        self.message_user(request, f"{words.counted(done, 'date')} set aside.", messages.SUCCESS)

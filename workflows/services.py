@@ -296,10 +296,10 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
         AdviserTask(
             case_id=d.case_id,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=f"The computed date for {d.kind.replace('_', ' ')} moved from "
+            text=f"{words.deadline_label(d.kind)}: the computed date moved from "
             f"{rules.long_date(d.due)} to {rules.long_date(new)}. "
             + (
-                f"It was marked {d.status} and is open again. "
+                f"It was marked {Deadline.Status(d.status).label.lower()} and is open again. "
                 if d.status != Deadline.Status.OPEN
                 else ""
             )

@@ -226,6 +226,11 @@ def _fallback(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """ "1 message", "3 messages", "0 messages": a count in words, never "message(s)"."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+
+
 def deadline_label(kind: str) -> str:
     if kind.startswith(GIVEN_PREFIX):
         return given_kind_label(kind.removeprefix(GIVEN_PREFIX))

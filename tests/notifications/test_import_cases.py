@@ -199,7 +199,7 @@ def run_bytes(tmp_path, data: bytes, *args):
         ),
         (
             "A1,Amira Khan",
-            "Row 2, column email: missing; the row has 2 field(s) but the header has 5",
+            "Row 2, column email: missing; the row has 2 fields but the header has 5",
         ),
         (
             "A1,Amira\rB9,Ben Jones,b@example.com,email,2026-12-31",

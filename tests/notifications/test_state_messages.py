@@ -2,6 +2,7 @@
 said as passed (once) with an urgent task for the adviser, the last reminder on or before the
 day to aim for, and the complaint's reply-by date checked the day after."""
 
+import importlib
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -168,7 +169,9 @@ def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(f
         ("appeal", "email"),  # the appeal's message covers the mediation adviser's date
     }
     task = AdviserTask.objects.get(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED)
-    assert "appeal date, Monday 16 November 2026, has passed" in task.text
+    assert task.text.startswith(
+        "Appeal to the SEND Tribunal: the family's date, Monday 16 November 2026, has passed"
+    )
     assert "accept it late" in task.text
 
     results = run_dispatch(london(date(2026, 12, 1), 11))
@@ -384,3 +387,33 @@ def test_a_family_reads_its_adviser_s_name_never_a_login_name(first, last, told)
         assert told in summary
     else:
         assert "your adviser is" not in summary
+
+
+def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
+    """notifications/migrations/0015 rewrote the urgent tasks already raised ("The family's
+    appeal date, ...") to the new form, which the planner matches: no second task."""
+    from django.apps import apps
+
+    step = importlib.import_module("notifications.migrations.0015_passed_task_words")
+    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    task = AdviserTask.objects.get(case=family, kind="deadline_passed")
+    old_form = task.text.replace(
+        "Appeal to the SEND Tribunal: the family's date, ", "The family's appeal date, "
+    )
+    AdviserTask.objects.filter(pk=task.pk).update(text=old_form)
+
+    step.forwards(apps, None)
+    at(london(date(2026, 12, 2), 2, 30), workflow_services.deadlines_recompute, case=family)
+
+    assert list(
+        AdviserTask.objects.filter(case=family, kind="deadline_passed").values_list(
+            "text", flat=True
+        )
+    ) == [task.text]
+
+
+def test_an_urgent_task_names_the_step_as_advisers_read_it(family):
+    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    text = AdviserTask.objects.get(case=family, kind="deadline_passed").text
+    assert "_" not in text
+    assert "appeal date" not in text

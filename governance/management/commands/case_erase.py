@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from governance.services import case_erase
 from workflows.models import Case
+from workflows.words import counted
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"This erases {reference}'s personal data for good: add --yes.")
         erasure = case_erase(case=case, command=True)
         self.stdout.write(
-            f"Erased {reference}: {erasure.contacts} contact(s), {erasure.messages} message(s) "
-            f"kept as counts, {erasure.cancelled} pending message(s) cancelled."
+            f"Erased {reference}: {counted(erasure.contacts, 'contact')}, "
+            f"{counted(erasure.messages, 'message')} kept as counts, "
+            f"{counted(erasure.cancelled, 'pending message')} cancelled."
         )

@@ -6,6 +6,7 @@ from django.utils.dateparse import parse_datetime
 
 from notifications import services
 from notifications.models import OutboundMessage
+from workflows import words
 
 
 class Command(BaseCommand):
@@ -76,4 +77,6 @@ class Command(BaseCommand):
                 f"{message.channel} {message.kind} {message.deadline_kind or '-'} "
                 f"{message.offset or ''} to {who}"
             )
-        self.stdout.write(f"{len(due)} message(s) would go out (dry run: nothing sent).")
+        self.stdout.write(
+            f"{words.counted(len(due), 'message')} would go out (dry run: nothing sent)."
+        )

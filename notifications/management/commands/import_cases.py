@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from notifications import importing
+from workflows import words
 
 
 class Command(BaseCommand):
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         for error in errors:
             self.stderr.write(error)
         self.stderr.write(
-            f"Nothing was imported: fix the {len(errors)} problem(s) above and run it again."
+            f"Nothing was imported: fix the {words.counted(len(errors), 'problem')} above and run "
+            "it again."
         )
         sys.exit(2)
