@@ -20,7 +20,7 @@ from notifications.models import (
     ReminderPolicy,
     Suppression,
 )
-from notifications.search import case_ids_matching
+from notifications.search import cases_matching
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import words
@@ -165,7 +165,7 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(case_id__in=case_ids_matching(term)), False
+        return queryset.filter(cases_matching(term, "case_id")), False
 
     def has_add_permission(self, request):
         return False

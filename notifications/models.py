@@ -351,7 +351,11 @@ class AdviserTask(models.Model):
     class Meta:
         ordering = [models.F("done_at").asc(nulls_first=True), "-created_at"]  # open first
         indexes = [
-            models.Index(fields=["case", "done_at"], name="task_open_by_case"),
+            # A case's open tasks: the case list's problem counts, its "No problems" filter
+            # (an anti-join that may probe half of 100,000 cases) and its problems sort.
+            models.Index(
+                fields=["case"], condition=Q(done_at__isnull=True), name="open_task_by_case"
+            ),
             # The tasks list's own order (open first, newest first) is indexed on PostgreSQL
             # only, by notifications/migrations/0010: SQLite has no NULLS FIRST in an index.
         ]
