@@ -119,6 +119,7 @@ from django_celery_beat.schedulers import DatabaseScheduler  # noqa: E402
 from notifications import services  # noqa: E402
 from notifications.models import Contact, OutboundMessage  # noqa: E402
 from sendflow.celery import app as celery_app  # noqa: E402
+from workflows import words  # noqa: E402
 from workflows.models import Case, Deadline  # noqa: E402
 
 Status = OutboundMessage.Status
@@ -217,7 +218,8 @@ def run_sendflow(ids: list[int]) -> float:
     assert queued == count, f"sendflow queued only {queued} of {count}"
     print(
         f"   sendflow: all {count:,} claimed and published in {elapsed:.3f} s "
-        f"(messages_dispatch_due called {calls} time(s); {tasks:,} task messages of up to "
+        f"(messages_dispatch_due called {words.counted(calls, 'time')}; {tasks:,} task "
+        f"messages of up to "
         f"{settings.SENDFLOW_SEND_CHUNK} ids in the broker)"
     )
     # The claim alone, for the record: back to pending, then enqueue=False ticks.
@@ -388,8 +390,8 @@ def run_naive(ids: list[int]) -> float | None:
         elapsed = scheduler.last_at - t0_ts
         print(
             f"   naive: all {count:,} handed to the broker {elapsed:.3f} s after T0 (first "
-            f"{scheduler.first_at - t0_ts:.3f} s after T0; {ticks:,} ticks, {syncs} sync(s) "
-            f"between sleeps; {tasks:,} task messages in the broker)"
+            f"{scheduler.first_at - t0_ts:.3f} s after T0; {ticks:,} ticks, "
+            f"{words.counted(syncs, 'sync')} between sleeps; {tasks:,} task messages in the broker)"
         )
     # Not timed: one DELETE each, without the per-row delete signal (beat is gone by now).
     PeriodicTask.objects.filter(task=TASK)._raw_delete(PeriodicTask.objects.db)

@@ -21,5 +21,5 @@ def test_a_step_without_its_own_wording_keeps_its_name_s_capitals():
     words = deadline_words("ehc_no_plan_decision", date(2027, 3, 1), act_by=date(2027, 3, 1))
     assert words.label == "Council's decision not to make an EHC plan"
     assert words.sentence == (
-        "Council's decision not to make an EHC plan: the date is Monday 1 March 2027."
+        "Council's decision not to make an EHC plan, due Monday 1 March 2027."
     )

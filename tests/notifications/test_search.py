@@ -68,3 +68,45 @@ def test_a_search_that_finds_nobody_lists_nothing(superuser_client):
     family("SF-1", "Amira Khan")
     assert messages_found(superuser_client, "Zebedee") == set()
     assert cases_found(superuser_client, "Zebedee") == set()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "07400 123456",
+        "+44 (0)7400 123456",
+        "0044 7400 123456",
+        "07400.123456",
+        "07400/123456",
+        "07400 12345",  # the start of the number
+        "123456",  # its end
+    ],
+)
+def test_a_mobile_is_found_however_it_is_typed(superuser_client, typed):
+    family("SF-7", "Amira Khan", mobile="+447400123456")
+    family("SF-8", "Ben Jones", mobile="+447911654321")
+    assert cases_found(superuser_client, typed) == {"SF-7"}
+
+
+@pytest.mark.parametrize("typed", ["------", "( ) ( )", "12", "+"])
+def test_separators_or_a_few_digits_are_not_a_phone_number_that_finds_everyone(
+    superuser_client, typed
+):
+    family("SF-7", "Amira Khan", mobile="+447400123456")
+    family("SF-8", "Ben Jones", mobile="+447911654321")
+    assert cases_found(superuser_client, typed) == set()
+
+
+@pytest.mark.parametrize("typed", ["Amira SF-7", "Khan Amira", "khan amira@example", '"Amira K"'])
+def test_every_word_of_a_search_must_match_somewhere(superuser_client, typed):
+    """As Django's own admin search: each word in the reference, name or email."""
+    family("SF-7", "Amira Khan")
+    family("SF-8", "Amira Jones")
+    family("SF-9", "Ben Khan")
+    assert cases_found(superuser_client, typed) == {"SF-7"}
+    assert len(messages_found(superuser_client, typed)) == 1
+
+
+def test_a_quoted_phrase_must_match_as_written(superuser_client):
+    family("SF-7", "Amira Khan")
+    assert cases_found(superuser_client, '"Khan Amira"') == set()
