@@ -73,7 +73,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendflow.settings")
-os.environ["CELERY_BROKER_URL"] = "memory://"  # never a real broker
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # never a real broker (a host: no warning)
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
