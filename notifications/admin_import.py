@@ -22,7 +22,7 @@ from governance.audit import Action, audit_record
 from notifications import importing
 from workflows.models import Case
 from workflows.selectors import cases_visible_to, sees_all_cases
-from workflows.words import cases_count
+from workflows.words import counted
 
 SAMPLE = Path(__file__).parent / "samples" / "caseload.csv"
 SESSION_KEY = "sendflow_import"
@@ -145,7 +145,7 @@ def _confirm(model_admin, request, context):
     new = len(refs) - len(existing)
     messages.success(
         request,
-        f"Imported {cases_count(len(refs))} from {held.get('name')}: {new} new, "
+        f"Imported {counted(len(refs), 'case')} from {held.get('name')}: {new} new, "
         f"{len(existing)} updated.",
     )
     return redirect("admin:workflows_case_changelist")

@@ -511,12 +511,12 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             )
         if paused:
             text = (
-                f"Reminders paused for {words.cases_count(len(cases))}: "
+                f"Reminders paused for {words.counted(len(cases), 'case')}: "
                 "their pending messages are held."
             )
         else:
             text = (
-                f"Reminders resumed for {words.cases_count(len(cases))}: "
+                f"Reminders resumed for {words.counted(len(cases), 'case')}: "
                 "their messages are planned again."
             )
         self.message_user(request, text, messages.SUCCESS)
@@ -591,7 +591,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             taken += 1
         skipped = queryset.count() - taken
         self.message_user(
-            request, f"You took on {words.cases_count(taken, 'unassigned case')}.", messages.SUCCESS
+            request, f"You took on {words.counted(taken, 'unassigned case')}.", messages.SUCCESS
         )
         if skipped:
             self.message_user(
@@ -653,8 +653,8 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 governance_services.case_erase(case=case, request=request)
             self.message_user(
                 request,
-                f"Erased {words.cases_count(len(cases))}: names, addresses, notes, message texts "
-                "and task texts are gone; their counts and any STOP stay.",
+                f"Erased {words.counted(len(cases), 'case')}: names, addresses, notes, message "
+                "texts and task texts are gone; their counts and any STOP stay.",
                 messages.SUCCESS,
             )
             return None

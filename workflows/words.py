@@ -327,8 +327,3 @@ def time_words(at) -> str:
     hour = at.hour % 12 or 12
     minutes = f":{at.minute:02d}" if at.minute else ""
     return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
-
-
-def cases_count(count: int, noun: str = "case") -> str:
-    """ "1 case", "3 cases" (and "1 unassigned case"): admin notices say the number in words."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from governance.services import retention_purge
-from workflows.words import cases_count
+from workflows.words import counted
 
 
 class Command(BaseCommand):
@@ -24,5 +24,5 @@ class Command(BaseCommand):
             self.stdout.write(reference)
         verb = "would be erased (dry run: nothing changed)" if dry_run else "erased"
         self.stdout.write(
-            f"{cases_count(len(references))} closed more than {days} days ago {verb}."
+            f"{counted(len(references), 'case')} closed more than {days} days ago {verb}."
         )
