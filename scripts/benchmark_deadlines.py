@@ -78,12 +78,11 @@ def server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_orm(count: int, batch: int, contacts: bool) -> None:
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    if connection.vendor != "postgresql":
-        print("note: the target is set for PostgreSQL; set DATABASE_URL to measure it")
+def seed_cases(count: int, *, contacts: bool, prefix: str = "BENCH") -> list[int]:
+    """`count` cases with synthetic_events' key dates and, with `contacts`, a parent on SMS and
+    email each (so a recompute also plans their outbox); returns their ids."""
     rng = random.Random(7)
-    cases = Case.objects.bulk_create(Case(reference=f"BENCH-{i:06d}") for i in range(count))
+    cases = Case.objects.bulk_create(Case(reference=f"{prefix}-{i:06d}") for i in range(count))
     KeyDate.objects.bulk_create(
         KeyDate(case=case, event=event, value=value)
         for case in cases
@@ -101,7 +100,14 @@ def bench_orm(count: int, batch: int, contacts: bool) -> None:
             )
             for case in cases
         )
-    ids = [case.id for case in cases]
+    return [case.id for case in cases]
+
+
+def bench_orm(count: int, batch: int, contacts: bool) -> None:
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    if connection.vendor != "postgresql":
+        print("note: the target is set for PostgreSQL; set DATABASE_URL to measure it")
+    ids = seed_cases(count, contacts=contacts)
     for label in ("first compute (insert)", "recompute (update)"):
         started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
         for i in range(0, count, batch):

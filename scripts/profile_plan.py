@@ -15,7 +15,6 @@ not a timed test: compare runs on a quiet machine.
 
 import argparse
 import os
-import random
 import sys
 import time
 from collections import defaultdict
@@ -39,9 +38,7 @@ django.setup()
 import benchmark_deadlines  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from notifications.models import Contact  # noqa: E402
 from workflows import batch_sql, services  # noqa: E402
-from workflows.models import Case, KeyDate  # noqa: E402
 
 seconds: dict[str, float] = defaultdict(float)
 calls: dict[str, int] = defaultdict(int)
@@ -82,28 +79,6 @@ def commit_timer(commit):
     return timed_commit
 
 
-def seed(count: int) -> list[int]:
-    rng = random.Random(7)
-    cases = Case.objects.bulk_create(Case(reference=f"PROF-{i:06d}") for i in range(count))
-    KeyDate.objects.bulk_create(
-        KeyDate(case=case, event=event, value=value)
-        for case in cases
-        for event, value in benchmark_deadlines.synthetic_events(rng).items()
-    )
-    Contact.objects.bulk_create(
-        Contact(
-            case=case,
-            name="Parent",
-            email=f"parent{case.id}@example.com",
-            mobile="+447400123456",
-            wants_sms=True,
-            wants_email=True,
-        )
-        for case in cases
-    )
-    return [case.id for case in cases]
-
-
 def run(ids: list[int], label: str) -> None:
     seconds.clear()
     calls.clear()
@@ -135,7 +110,7 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = args.db_name
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        ids = seed(args.cases)
+        ids = benchmark_deadlines.seed_cases(args.cases, contacts=True, prefix="PROF")
         run(ids, "first compute (insert)")
         run(ids, "recompute (update)")
     finally:
