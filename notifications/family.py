@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications import schedule
+from notifications import planner, schedule
 from notifications.models import Contact, OutboundMessage, Suppression
 from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
 from workflows import rules, services, words
@@ -222,16 +222,36 @@ class Planned:
     to: str
 
 
-def planned_messages(case: Case, *, limit: int = 30) -> list[Planned]:
-    """The pending messages, soonest first: what the family can expect and when."""
-    pending = (
+def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None) -> list[Planned]:
+    """What the family can expect and when, soonest first: the pending messages, then those
+    further ahead that the outbox will take in nearer the time (planner.PLAN_AHEAD)."""
+    pending = list(
         case.messages.filter(status=OutboundMessage.Status.PENDING)
         .select_related("contact", "deadline", "given_date")
         .order_by("send_at", "id")[:limit]
     )
+    ahead = planner.messages_ahead(case=case, now=now)[:limit]
+    if ahead:
+        contacts = {c.id: c for c in case.contacts.all()}
+        deadlines = {d.id: d for d in case.deadlines.all()}
+        given = {g.id: g for g in case.given_dates.all()}
+        pending += [
+            OutboundMessage(
+                case=case,
+                contact=contacts.get(new.contact_id),
+                deadline=deadlines.get(new.deadline_id),
+                given_date=given.get(new.given_date_id),
+                deadline_kind=new.deadline_kind,
+                kind=new.kind,
+                channel=new.channel,
+                send_at=new.send_at,
+            )
+            for new in ahead
+        ]
+        pending.sort(key=lambda m: m.send_at)
     kinds = dict(Deadline.KIND_CHOICES)
     out = []
-    for message in pending:
+    for message in pending[:limit]:
         # A channel the person has since turned off is not sent (the send checks again).
         if message.contact and message.channel not in dict(message.contact.channels()):
             continue

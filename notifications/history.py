@@ -15,7 +15,8 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.models import AdviserTask, OutboundMessage
+from notifications import planner
+from notifications.models import AdviserTask, Channel, OutboundMessage
 from notifications.planner import CLOSED, PAUSED
 from notifications.schedule import LONDON
 from workflows import rules, words
@@ -51,6 +52,41 @@ def waiting_reason(message: OutboundMessage, *, now: datetime) -> str:
     if message.status == Status.SENDING:
         return "Being sent now"
     return ""
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A message the case will get, too far ahead to be in the outbox yet (planner.PLAN_AHEAD),
+    as the case page's message history lists it."""
+
+    when: datetime
+    to: str
+    channel: str
+    kind: str
+    about: str
+    why: str
+
+
+def messages_ahead(case, *, now: datetime) -> list[Ahead]:
+    """The case page's rows for the messages further ahead, latest first like its history."""
+    ahead = planner.messages_ahead(case=case, now=now)
+    if not ahead:
+        return []
+    names = dict(case.contacts.values_list("id", "name"))
+    rows = []
+    for new in reversed(ahead):
+        joins = timezone.localtime(new.send_at - planner.PLAN_AHEAD, LONDON)
+        rows.append(
+            Ahead(
+                when=new.send_at,
+                to=names.get(new.contact_id, ""),
+                channel=Channel(new.channel).label,
+                kind=OutboundMessage.Kind(new.kind).label,
+                about=words.deadline_label(new.deadline_kind),
+                why=f"Further ahead: goes into the outbox on {joins:%a %-d %b %Y}",
+            )
+        )
+    return rows
 
 
 def message_about(message: OutboundMessage) -> str:

@@ -48,6 +48,12 @@ PASSED_NOTICE_WINDOW = timedelta(weeks=8)
 # the step, so the family gets one alarming message, not two.
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
 COVERED_WITHIN = timedelta(days=7)
+# How far ahead messages become outbox rows. A message due later is worked out on every run
+# but written only once it comes this close: the nightly recompute plans every open case, so
+# it is in the outbox weeks before it goes. Ten weeks holds a fresh decision's whole countdown
+# (its appeal is two months and a weekend away at most), and a caseload's far dates (hearings,
+# reviews, imported decisions) no longer cost rows that a moved date would only cancel.
+PLAN_AHEAD = timedelta(weeks=10)
 
 # Dates a letter gives (workflows.GivenDate) follow the policy of their kind ("given:hearing"):
 # the family's own dates and the meetings they go to count down with its offsets; what others
@@ -111,21 +117,26 @@ def first_allowed(channel: str, instant: datetime) -> datetime:
     return quiet_hours().next_allowed(instant) if channel == "sms" else instant
 
 
-@transaction.atomic
-def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> None:
-    now = now or timezone.now()
-    case_ids = list(case_ids)
+class _Inputs(NamedTuple):
+    """What the planner reads of a batch of cases, each list by case id."""
+
+    policies: dict[str, ReminderPolicy]
+    cases: dict[int, Case]
+    contacts: dict[int, list[tuple[Recipient, str]]]
+    deadlines: dict[int, list[DeadlineView]]
+    given: dict[int, list[GivenDate]]
+    messages: dict[int, list[Planned]]
+
+
+def _inputs(case_ids: list[int], *, lock: bool) -> _Inputs:
     policies = {p.deadline_kind: p for p in ReminderPolicy.objects.filter(enabled=True)}
     # The cases first, in id order, as every writer of a case's dates locks them: the refresh of
     # their next step at the end locks them again, and a writer that came in without the lock
     # (a family's choice of texts or emails) must not hold outbox rows while it waits for it.
-    cases = {
-        c.id: c
-        for c in Case.objects.filter(batch_sql.ids_filter("id", case_ids))
-        .select_for_update()
-        .order_by("id")
-        .only("id", "status", "reminders_paused")
-    }
+    cases = Case.objects.filter(batch_sql.ids_filter("id", case_ids))
+    if lock:
+        cases = cases.select_for_update()
+    cases = {c.id: c for c in cases.order_by("id").only("id", "status", "reminders_paused")}
     contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
     for contact_id, case_id, sms, email in (
         Contact.objects.filter(batch_sql.ids_filter("case_id", case_ids))
@@ -159,26 +170,49 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
     for values in messages.values_list(*Planned._fields[: -len(told_fields)]):
         message = Planned(*values, *told.get(values[0], untold))
         existing[message.case_id].append(message)
+    return _Inputs(policies, cases, contacts, deadlines, given, existing)
 
-    to_create: list[NewMessage] = []
-    cancel: dict[str, list[int]] = defaultdict(list)
-    reactivate: list[tuple[int, datetime]] = []
-    urgent: list[tuple[int, str]] = []
+
+def _case_plans(inputs: _Inputs, *, now: datetime) -> Iterable[_CasePlan]:
     today = timezone.localdate(now)
     moments: dict = {}
-    for case_id, case in cases.items():
+    for case_id, case in inputs.cases.items():
         plan = _CasePlan(
             case=case,
-            recipients=contacts[case_id],
-            deadlines=deadlines[case_id],
-            given_dates=given[case_id],
-            messages=existing[case_id],
-            policies=policies,
+            recipients=inputs.contacts[case_id],
+            deadlines=inputs.deadlines[case_id],
+            given_dates=inputs.given[case_id],
+            messages=inputs.messages[case_id],
+            policies=inputs.policies,
             now=now,
             today=today,
             moments=moments,
         )
         plan.work_out()
+        yield plan
+
+
+def messages_ahead(*, case: Case, now: datetime | None = None) -> list[NewMessage]:
+    """The messages the case will get that are further ahead than PLAN_AHEAD, so not yet in the
+    outbox, soonest first: what the family and the adviser are shown with the planned rows."""
+    now = now or timezone.now()
+    (plan,) = _case_plans(_inputs([case.id], lock=False), now=now)
+    return sorted(
+        (plan._new(key, send_at, about) for key, send_at, about in plan.later),
+        key=operator.attrgetter("send_at"),
+    )
+
+
+@transaction.atomic
+def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    case_ids = list(case_ids)
+    inputs = _inputs(case_ids, lock=True)
+    to_create: list[NewMessage] = []
+    cancel: dict[str, list[int]] = defaultdict(list)
+    reactivate: list[tuple[int, datetime]] = []
+    urgent: list[tuple[int, str]] = []
+    for plan in _case_plans(inputs, now=now):
         urgent.extend(plan.urgent_tasks())
         to_create.extend(plan.to_create)
         reactivate.extend(plan.reactivate)
@@ -260,6 +294,8 @@ class _CasePlan:
         self.to_create: list[NewMessage] = []
         self.cancel: dict[str, list[int]] = defaultdict(list)
         self.reactivate: list[tuple[int, datetime]] = []
+        # Desired, but further ahead than PLAN_AHEAD: (key, send at, its deadline or date).
+        self.later: list[tuple[Key, datetime, Deadline | GivenDate]] = []
 
     def work_out(self) -> None:
         active = self.case.status == Case.Status.OPEN and not self.case.reminders_paused
@@ -279,12 +315,17 @@ class _CasePlan:
                 self.cancel[self._why_not_wanted(message)].append(message.id)
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
-        for key, (send_at, deadline) in desired.items():
+        # Whatever is desired stays (a row planned further ahead is never cancelled for it);
+        # only new rows wait until they come within PLAN_AHEAD.
+        horizon = self.now + PLAN_AHEAD
+        for key, (send_at, about) in desired.items():
             message = by_key.get(key)
             if message is None:
+                if send_at > horizon:
+                    self.later.append((key, send_at, about))
                 # Past ones: the summary covers them.
-                if send_at.astimezone(self.tz).date() >= self.today:
-                    self.to_create.append(self._new(key, send_at, deadline))
+                elif send_at.astimezone(self.tz).date() >= self.today:
+                    self.to_create.append(self._new(key, send_at, about))
             elif message.status == Status.CANCELLED and send_at >= self.now:
                 self.reactivate.append((message.id, send_at))
         if active:

@@ -26,6 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from notifications import planner  # noqa: E402
 from notifications.models import Contact, OutboundMessage  # noqa: E402
 from workflows import rules, services  # noqa: E402
 from workflows.models import Case, Deadline, KeyDate  # noqa: E402
@@ -78,15 +79,18 @@ def server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def seed_cases(count: int, *, contacts: bool, prefix: str = "BENCH") -> list[int]:
-    """`count` cases with synthetic_events' key dates and, with `contacts`, a parent on SMS and
-    email each (so a recompute also plans their outbox); returns their ids."""
+def seed_cases(
+    count: int, *, contacts: bool, prefix: str = "BENCH", events=synthetic_events
+) -> list[int]:
+    """`count` cases with key dates from `events` (synthetic_events unless told) and, with
+    `contacts`, a parent on SMS and email each (so a recompute also plans their outbox);
+    returns their ids."""
     rng = random.Random(7)
     cases = Case.objects.bulk_create(Case(reference=f"{prefix}-{i:06d}") for i in range(count))
     KeyDate.objects.bulk_create(
         KeyDate(case=case, event=event, value=value)
         for case in cases
-        for event, value in synthetic_events(rng).items()
+        for event, value in events(rng).items()
     )
     if contacts:  # each family also gets its outbox planned: summary and reminders, 2 channels
         Contact.objects.bulk_create(
@@ -103,11 +107,11 @@ def seed_cases(count: int, *, contacts: bool, prefix: str = "BENCH") -> list[int
     return [case.id for case in cases]
 
 
-def bench_orm(count: int, batch: int, contacts: bool) -> None:
+def bench_orm(count: int, batch: int, contacts: bool, *, events=synthetic_events) -> None:
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     if connection.vendor != "postgresql":
         print("note: the target is set for PostgreSQL; set DATABASE_URL to measure it")
-    ids = seed_cases(count, contacts=contacts)
+    ids = seed_cases(count, contacts=contacts, events=events)
     for label in ("first compute (insert)", "recompute (update)"):
         started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
         for i in range(0, count, batch):
@@ -125,8 +129,9 @@ def bench_orm(count: int, batch: int, contacts: bool) -> None:
         )
         if contacts:  # what a case costs is mostly its messages: say how many it has
             print(
-                f"    {messages / count:.1f} planned messages a case "
-                f"({messages / elapsed:,.0f} outbox rows/s when each is written)"
+                f"    {messages / count:.1f} planned messages a case in the outbox "
+                f"({messages / elapsed:,.0f} outbox rows/s when each is written); those due "
+                f"more than {planner.PLAN_AHEAD.days} days ahead join it on a later night"
             )
         print(
             f"    CPU: this process {cpu:.2f} s"

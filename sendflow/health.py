@@ -1,6 +1,6 @@
-"""/healthz for operators and their monitors: the database, the broker, beat's last dispatch and
-the migrations, each with its state. 200 when every check passes, 503 when one fails. No login
-(a monitor has none) and nothing personal: states, times and counts only."""
+"""/healthz for operators and their monitors: the database, the broker, beat's last dispatch, the
+nightly recompute and the migrations, each with its state. 200 when every check passes, 503 when
+one fails. No login (a monitor has none) and nothing personal: states, times and counts only."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from workflows.words import counted
 
 DISPATCH_TASK = "notifications.tasks.messages_dispatch_task"
+NIGHTLY_TASK = "notifications.tasks.deadlines_recompute_all_task"
+NIGHTLY_STALE = timedelta(hours=49)  # two nights missed
 
 
 class CheckFailed(Exception):
@@ -57,6 +59,34 @@ def beat() -> str:
     return f"last dispatched {last.isoformat()}"
 
 
+def nightly() -> str:
+    """Messages further ahead than the planner's horizon join the outbox on the nightly
+    recompute: a night or two missed costs nothing, but it must not stop unseen."""
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.planner import PLAN_AHEAD
+
+    task = (
+        PeriodicTask.objects.filter(task=NIGHTLY_TASK)
+        .values("enabled", "last_run_at", "date_changed")
+        .first()
+    )
+    stops = f"reminders more than {PLAN_AHEAD.days} days ahead are not being planned"
+    if task is None:
+        raise CheckFailed(f"the nightly recompute is not scheduled: {stops}")
+    if not task["enabled"]:
+        raise CheckFailed(f"the nightly recompute is disabled: {stops}")
+    last = task["last_run_at"]
+    if last is None:
+        # A new deployment has not had its first night yet; a schedule left unrun has.
+        if timezone.now() - task["date_changed"] > NIGHTLY_STALE:
+            raise CheckFailed(f"the nightly recompute has never run: {stops}")
+        return "not run yet"
+    if timezone.now() - last > NIGHTLY_STALE:
+        raise CheckFailed(f"the nightly recompute last ran {last.isoformat()}: {stops}")
+    return f"last ran {last.isoformat()}"
+
+
 def migrations() -> str:
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
@@ -70,6 +100,7 @@ CHECKS: dict[str, Callable[[], str]] = {
     "database": database,
     "broker": broker,
     "beat": beat,
+    "nightly": nightly,
     "migrations": migrations,
 }
 

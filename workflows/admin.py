@@ -700,6 +700,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_routes=_routes_on(obj, deadlines, key_dates, today),
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
                 case_messages=messages_shown,
+                case_messages_ahead=notification_history.messages_ahead(obj, now=now),
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")

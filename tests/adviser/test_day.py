@@ -270,11 +270,11 @@ def test_healthz_answers_json_with_each_check_and_needs_no_login(client, beat_ti
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "beat", "migrations"}
+    assert set(body["checks"]) == {"database", "broker", "beat", "nightly", "migrations"}
     assert all(check["ok"] for check in body["checks"].values())
 
 
-@pytest.mark.parametrize("failing", ["database", "broker", "beat", "migrations"])
+@pytest.mark.parametrize("failing", ["database", "broker", "beat", "nightly", "migrations"])
 def test_healthz_reports_each_failing_check_with_503(client, beat_ticked, monkeypatch, failing):
     def broken():
         raise health.CheckFailed(f"{failing} is down")
@@ -298,6 +298,27 @@ def test_healthz_beat_fails_when_it_has_not_dispatched_lately(client, db):
     assert body["checks"]["beat"]["ok"] is False
     PeriodicTask.objects.filter(task=health.DISPATCH_TASK).update(last_run_at=None)
     assert "never" in client.get("/healthz").json()["checks"]["beat"]["detail"]
+
+
+def test_healthz_nightly_fails_after_two_missed_nights_or_when_turned_off(client, beat_ticked):
+    """Reminders more than ten weeks ahead join the outbox on the nightly recompute."""
+    from django_celery_beat.models import PeriodicTask
+
+    nightly = PeriodicTask.objects.filter(task=health.NIGHTLY_TASK)
+    assert client.get("/healthz").json()["checks"]["nightly"] == {
+        "ok": True,
+        "detail": "not run yet",
+    }
+    nightly.update(last_run_at=timezone.now() - timedelta(hours=25))
+    assert client.get("/healthz").status_code == 200
+    nightly.update(last_run_at=timezone.now() - timedelta(hours=50))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "not being planned" in response.json()["checks"]["nightly"]["detail"]
+    nightly.update(last_run_at=None, date_changed=timezone.now() - timedelta(days=3))
+    assert "never run" in client.get("/healthz").json()["checks"]["nightly"]["detail"]
+    nightly.update(last_run_at=timezone.now(), enabled=False)
+    assert "disabled" in client.get("/healthz").json()["checks"]["nightly"]["detail"]
 
 
 def test_healthz_reports_a_check_that_raises(client, beat_ticked, monkeypatch):

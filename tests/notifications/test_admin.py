@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from notifications import admin_services, services
+from notifications import admin_services, planner, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
@@ -217,8 +217,11 @@ def test_retry_after_a_pause_never_sends_future_reminders_early(admin_client_log
     assert set(went.values_list("kind", flat=True)) == {"summary"}
     assert not OutboundMessage.objects.filter(case=case, status=Status.SUPERSEDED).exists()
     assert OutboundMessage.objects.filter(
-        case=case, kind="reminder", offset="0d", status=Status.PENDING
+        case=case, kind="reminder", offset="4w", status=Status.PENDING
     ).exists()
+    # The day itself (1 March) is further ahead than the outbox holds: still planned.
+    ahead = planner.messages_ahead(case=case, now=moment)
+    assert ("reminder", "0d") in {(m.kind, m.offset) for m in ahead}
 
 
 def test_retry_asks_the_provider_before_resending_an_unknown_message(now):

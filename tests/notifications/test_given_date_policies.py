@@ -109,7 +109,7 @@ def test_a_hearing_follows_its_policy_and_its_morning_reminder_still_comes_befor
     hearing = policy("hearing")
     hearing.offsets, hearing.send_time = "1w,1wd,0d", time(11, 0)
     hearing.save()
-    record(family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 6, 7))
+    record(family, moment=london(date(2027, 4, 1)), kind="hearing", value=date(2027, 6, 7))
     moments = {
         (m.channel, m.offset): m.send_at.astimezone(LONDON)
         for m in reminders(family, deadline_kind="given:hearing")
@@ -245,8 +245,8 @@ def test_given_date_words_come_from_the_contacts_language_and_fall_back_to_engli
     settings.TEMPLATES = templates
     contact = family.contacts.get()
     type(contact).objects.filter(pk=contact.pk).update(language="cy")
-    record(family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 6, 7))
-    record(family, moment=london(date(2027, 3, 15)), kind="final_evidence", value=date(2027, 6, 7))
+    record(family, moment=london(date(2027, 4, 1)), kind="hearing", value=date(2027, 6, 7))
+    record(family, moment=london(date(2027, 4, 1)), kind="final_evidence", value=date(2027, 6, 7))
     OutboundMessage.objects.filter(case=family, kind=Kind.SUMMARY).delete()
 
     send_due(london(date(2027, 6, 4), 10, 1))  # the hearing's day before; evidence's 2wd

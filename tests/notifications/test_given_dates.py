@@ -126,7 +126,7 @@ def test_hearing_gets_a_reminder_the_working_day_before_and_on_the_morning_outsi
     # Monday 7 June 2027: the working day before is Friday 4 June.
     record(
         family,
-        moment=london(date(2027, 3, 15)),
+        moment=london(date(2027, 4, 1)),
         kind="hearing",
         value=date(2027, 6, 7),
         time=time(10, 0),
@@ -326,7 +326,7 @@ def test_every_given_kind_renders_its_reminder_within_three_texts(family):
 
 
 def test_after_downtime_only_the_hearings_morning_reminder_goes(family):
-    record(family, moment=london(date(2027, 3, 15)), kind="hearing", value=date(2027, 6, 7))
+    record(family, moment=london(date(2027, 4, 1)), kind="hearing", value=date(2027, 6, 7))
     # Nothing was dispatched on Friday 4 June: on Monday morning both are due.
     sent = send_due(london(date(2027, 6, 7), 9, 1))
     assert {(m.channel, m.offset) for m in sent} == {("sms", "0d"), ("email", "0d")}

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from notifications import family
+from notifications import family, planner
 from notifications.models import AdviserTask, OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory
@@ -150,10 +150,14 @@ def test_a_family_told_given_date_is_used_at_once_and_waits_for_the_advisers_che
     assert (hearing.recorded_source, hearing.confirmed) == ("family", False)
     task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.FAMILY_DATE)
     assert "tick confirmed" in task.text
-    # Used at once: reminded, and on the family's page.
-    assert OutboundMessage.objects.filter(given_date=hearing, offset="1wd").exists()
+    # Used at once: reminded (on 7 June, more than ten weeks ahead, so not in the outbox yet:
+    # planner.PLAN_AHEAD), and on the family's page with the reminders it will get.
+    assert not OutboundMessage.objects.filter(given_date=hearing, offset="1wd").exists()
+    ahead = planner.messages_ahead(case=case)
+    assert {(m.given_date_id, m.offset) for m in ahead} >= {(hearing.id, "1wd"), (hearing.id, "0d")}
     page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
     assert "On Tuesday 8 June 2027" in page
+    assert "7 Jun 2027" in page  # the working day before, in "What we will send you"
 
     # The adviser checks it against the letter, adds the time and confirms it.
     services.given_date_set(

@@ -1,0 +1,127 @@
+"""The outbox holds the next ten weeks (planner.PLAN_AHEAD): messages further ahead are worked
+out on every run, shown to the family and the adviser, and written by the nightly recompute in
+time. Nothing a family would get is lost or late for it."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from notifications import family, planner, services
+from notifications.models import OutboundMessage
+from notifications.schedule import LONDON
+from tests.factories import CaseFactory, ContactFactory
+from workflows import services as workflow_services
+from workflows.models import Case
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboundMessage.Status
+RECORDED = datetime(2027, 1, 4, 10, 0, tzinfo=LONDON)  # a Monday
+HEARING = date(2027, 6, 8)  # 22 weeks on: its reminders are far ahead
+
+
+def far_case(reference: str) -> Case:
+    """A decision today (its appeal two months on, within the outbox's reach) and a Tribunal
+    timetable months ahead (beyond it), for a parent on text and email."""
+    case = CaseFactory(reference=reference)
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    letter = "Tribunal letter of 1 January 2027"
+    with time_machine.travel(RECORDED, tick=False):
+        workflow_services.key_date_set(case=case, event="decision_sent", value=RECORDED.date())
+        workflow_services.given_date_set(
+            case=case, kind="final_evidence", value=date(2027, 5, 21), source=letter
+        )
+        workflow_services.given_date_set(
+            case=case, kind="hearing", value=HEARING, time=time(10, 0), source=letter
+        )
+    return case
+
+
+def plan_of(messages) -> set[tuple]:
+    return {(m.deadline_kind, m.kind, m.offset, m.channel, m.due_date, m.send_at) for m in messages}
+
+
+def test_far_messages_are_not_rows_yet_but_nothing_is_missing_from_the_plan(monkeypatch):
+    case = far_case("SF-NEAR")
+    rows = OutboundMessage.objects.filter(case=case, status=Status.PENDING)
+    ahead = planner.messages_ahead(case=case, now=RECORDED)
+    horizon = RECORDED + planner.PLAN_AHEAD
+    assert rows
+    assert ahead
+    assert all(m.send_at <= horizon for m in rows)
+    assert all(m.send_at > horizon for m in ahead)
+    assert {m.deadline_kind for m in ahead} == {"given:hearing", "given:final_evidence"}
+    assert [m.send_at for m in ahead] == sorted(m.send_at for m in ahead)  # soonest first
+
+    # With no horizon, the same case plans exactly the rows and those further ahead.
+    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
+    everything = far_case("SF-ALL")
+    assert plan_of(rows) | plan_of(ahead) == plan_of(everything.messages.all())
+    assert planner.messages_ahead(case=everything, now=RECORDED) == []
+
+
+def test_a_row_already_planned_further_ahead_is_kept_not_cancelled(monkeypatch):
+    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
+    case = far_case("SF-OLD")  # as planned before the outbox had a horizon
+    monkeypatch.undo()
+    before = plan_of(case.messages.filter(status=Status.PENDING))
+    with time_machine.travel(RECORDED + timedelta(days=1), tick=False):
+        workflow_services.deadlines_recompute_open_cases()
+    assert plan_of(case.messages.filter(status=Status.PENDING)) == before
+    assert planner.messages_ahead(case=case) == []
+
+
+def simulate(case: Case, until: date) -> list[OutboundMessage]:
+    """Every night at 02:30 the recompute, every day at noon a dispatch that sends what is due:
+    as beat would run them. Returns the case's messages sent, in order."""
+    day = RECORDED.date() + timedelta(days=1)
+    while day <= until:
+        with time_machine.travel(datetime.combine(day, time(2, 30), LONDON), tick=False):
+            workflow_services.deadlines_recompute_open_cases()
+        noon = datetime.combine(day, time(12, 0), LONDON)
+        with time_machine.travel(noon, tick=False):
+            for message_id in services.messages_dispatch(now=noon, enqueue=False).claimed:
+                services.message_send(message_id=message_id, now=noon)
+        day += timedelta(days=1)
+    return list(case.messages.filter(status=Status.SENT).order_by("send_at", "id"))
+
+
+def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monkeypatch):
+    # What a case with no horizon sends, night by night to the day after the hearing...
+    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
+    reference = simulate(far_case("SF-ALL"), until=HEARING + timedelta(days=1))
+    monkeypatch.undo()
+    Case.objects.filter(reference="SF-ALL").update(status=Case.Status.CLOSED)
+
+    # ...is what a case sends with it, each message written weeks before it went.
+    case = far_case("SF-NEAR")
+    sent = simulate(case, until=HEARING + timedelta(days=1))
+    assert plan_of(sent) == plan_of(reference)
+    hearing = [m for m in sent if m.deadline_kind == "given:hearing"]
+    assert {(m.offset, m.channel) for m in hearing} >= {("0d", "sms"), ("0d", "email")}
+    # Reminders and checks are written weeks ahead; a "passed" message is written when the date
+    # passes, with or without the horizon.
+    for message in (m for m in sent if m.kind in (m.Kind.REMINDER, m.Kind.CHECK)):
+        written_ahead = message.send_at - message.created_at
+        assert written_ahead >= min(
+            planner.PLAN_AHEAD - timedelta(days=1), message.send_at - RECORDED
+        ), (message.deadline_kind, message.offset, message.created_at)
+
+
+def test_the_family_and_the_adviser_see_the_messages_further_ahead(admin_client_logged_in):
+    case = far_case("SF-SHOWN")
+    with time_machine.travel(RECORDED, tick=False):
+        shown = family.planned_messages(case, limit=50)
+    page = admin_client_logged_in.get(
+        reverse("admin:workflows_case_change", args=[case.pk])
+    ).content.decode()
+    hearing_day = [p for p in shown if p.day == HEARING]
+    assert {(p.about, p.channel) for p in hearing_day} == {
+        ("Reminder: Tribunal hearing", "Text"),
+        ("Reminder: Tribunal hearing", "Email"),
+    }
+    assert [p.day for p in shown] == sorted(p.day for p in shown)
+    joins = (datetime.combine(HEARING, time(8, 0), LONDON) - planner.PLAN_AHEAD).date()
+    assert f"Further ahead: goes into the outbox on {joins:%a %-d %b %Y}" in page
