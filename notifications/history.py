@@ -67,26 +67,32 @@ class Ahead:
     why: str
 
 
-def messages_ahead(case, *, now: datetime) -> list[Ahead]:
-    """The case page's rows for the messages further ahead, latest first like its history."""
+AHEAD_LIMIT = 10  # on the case page, above its message history
+
+
+def _joins(send_at: datetime) -> str:
+    return f"{planner.joins_outbox(send_at):%a %-d %b %Y}"
+
+
+def messages_ahead(case, *, now: datetime) -> tuple[list[Ahead], int]:
+    """The case page's rows for the soonest messages further ahead, latest first like its
+    history, and how many more there are beyond them."""
     ahead = planner.messages_ahead(case=case, now=now)
     if not ahead:
-        return []
+        return [], 0
     names = dict(case.contacts.values_list("id", "name"))
-    rows = []
-    for new in reversed(ahead):
-        joins = timezone.localtime(new.send_at - planner.PLAN_AHEAD, LONDON)
-        rows.append(
-            Ahead(
-                when=new.send_at,
-                to=names.get(new.contact_id, ""),
-                channel=Channel(new.channel).label,
-                kind=OutboundMessage.Kind(new.kind).label,
-                about=words.deadline_label(new.deadline_kind),
-                why=f"Further ahead: goes into the outbox on {joins:%a %-d %b %Y}",
-            )
+    rows = [
+        Ahead(
+            when=new.send_at,
+            to=names.get(new.contact_id, ""),
+            channel=Channel(new.channel).label,
+            kind=OutboundMessage.Kind(new.kind).label,
+            about=words.deadline_label(new.deadline_kind),
+            why=f"Further ahead: goes into the outbox on {_joins(new.send_at)}",
         )
-    return rows
+        for new in reversed(ahead[:AHEAD_LIMIT])
+    ]
+    return rows, max(len(ahead) - AHEAD_LIMIT, 0)
 
 
 def message_about(message: OutboundMessage) -> str:

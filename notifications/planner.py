@@ -48,12 +48,19 @@ PASSED_NOTICE_WINDOW = timedelta(weeks=8)
 # the step, so the family gets one alarming message, not two.
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
 COVERED_WITHIN = timedelta(days=7)
-# How far ahead messages become outbox rows. A message due later is worked out on every run
-# but written only once it comes this close: the nightly recompute plans every open case, so
-# it is in the outbox weeks before it goes. Ten weeks holds a fresh decision's whole countdown
-# (its appeal is two months and a weekend away at most), and a caseload's far dates (hearings,
-# reviews, imported decisions) no longer cost rows that a moved date would only cancel.
+# How far ahead messages become outbox rows, in London days. A message due later is worked out
+# on every run but written only once its day is this close: the nightly recompute plans every
+# open case, so the run on that day writes it, weeks before it goes. Ten weeks holds a fresh
+# decision's whole countdown (its appeal is two months and a weekend away at most), and a
+# caseload's far dates (hearings, reviews, imported decisions) no longer cost rows that a moved
+# date would only cancel.
 PLAN_AHEAD = timedelta(weeks=10)
+
+
+def joins_outbox(send_at: datetime) -> date:
+    """The day a message further ahead than PLAN_AHEAD is written to the outbox."""
+    return timezone.localdate(send_at) - PLAN_AHEAD
+
 
 # Dates a letter gives (workflows.GivenDate) follow the policy of their kind ("given:hearing"):
 # the family's own dates and the meetings they go to count down with its offsets; what others
@@ -316,12 +323,12 @@ class _CasePlan:
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
         # Whatever is desired stays (a row planned further ahead is never cancelled for it);
-        # only new rows wait until they come within PLAN_AHEAD.
-        horizon = self.now + PLAN_AHEAD
+        # only new rows wait until their day comes within PLAN_AHEAD (the midnight after it).
+        horizon = schedule.local_instant(self.today + PLAN_AHEAD + timedelta(days=1), time(0))
         for key, (send_at, about) in desired.items():
             message = by_key.get(key)
             if message is None:
-                if send_at > horizon:
+                if send_at >= horizon:
                     self.later.append((key, send_at, about))
                 # Past ones: the summary covers them.
                 elif send_at.astimezone(self.tz).date() >= self.today:

@@ -20,6 +20,7 @@ from workflows.words import counted
 DISPATCH_TASK = "notifications.tasks.messages_dispatch_task"
 NIGHTLY_TASK = "notifications.tasks.deadlines_recompute_all_task"
 NIGHTLY_STALE = timedelta(hours=49)  # two nights missed
+NIGHTLY_START_GRACE = timedelta(hours=2)  # sent and waiting for a worker, or still running
 
 
 class CheckFailed(Exception):
@@ -61,30 +62,54 @@ def beat() -> str:
 
 def nightly() -> str:
     """Messages further ahead than the planner's horizon join the outbox on the nightly
-    recompute: a night or two missed costs nothing, but it must not stop unseen."""
+    recompute: a night missed costs nothing, but it must not stop unseen. Read from the runs it
+    records when it gets through every case (beat's last_run_at says only that it was sent)."""
     from django_celery_beat.models import PeriodicTask
 
     from notifications.planner import PLAN_AHEAD
+    from workflows.models import RecomputeRun
 
+    stops = f"reminders more than {PLAN_AHEAD.days} days ahead are not being planned"
     task = (
         PeriodicTask.objects.filter(task=NIGHTLY_TASK)
-        .values("enabled", "last_run_at", "date_changed")
+        .order_by("-enabled", "id")
+        .values("enabled", "last_run_at")
         .first()
     )
-    stops = f"reminders more than {PLAN_AHEAD.days} days ahead are not being planned"
     if task is None:
         raise CheckFailed(f"the nightly recompute is not scheduled: {stops}")
     if not task["enabled"]:
         raise CheckFailed(f"the nightly recompute is disabled: {stops}")
-    last = task["last_run_at"]
-    if last is None:
-        # A new deployment has not had its first night yet; a schedule left unrun has.
-        if timezone.now() - task["date_changed"] > NIGHTLY_STALE:
-            raise CheckFailed(f"the nightly recompute has never run: {stops}")
-        return "not run yet"
-    if timezone.now() - last > NIGHTLY_STALE:
-        raise CheckFailed(f"the nightly recompute last ran {last.isoformat()}: {stops}")
-    return f"last ran {last.isoformat()}"
+    now = timezone.now()
+    whole = (
+        RecomputeRun.objects.filter(finished_at__isnull=False, failed=0)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if whole is not None and now - whole <= NIGHTLY_STALE:
+        return f"last completed {whole.isoformat()}"
+    latest = RecomputeRun.objects.order_by("-started_at").first()
+    if whole is None and latest is None:
+        # A new deployment before its first night, or a run sent moments ago.
+        sent = task["last_run_at"]
+        if sent is None or now - sent <= NIGHTLY_START_GRACE:
+            return "not run yet"
+        raise CheckFailed(f"the nightly recompute was sent {sent.isoformat()} but never ran")
+    if latest is not None and latest.finished_at is None:
+        if now - latest.started_at <= NIGHTLY_START_GRACE:
+            return f"running since {latest.started_at.isoformat()}"
+        raise CheckFailed(
+            f"the nightly recompute started {latest.started_at.isoformat()} and did not finish: "
+            f"{stops}"
+        )
+    if latest is not None and latest.failed:
+        raise CheckFailed(
+            f"the nightly recompute of {latest.started_at:%Y-%m-%d} left "
+            f"{counted(latest.failed, 'case')} out: {stops} for them"
+        )
+    since = f"since {whole.isoformat()}" if whole else "ever"
+    raise CheckFailed(f"the nightly recompute has not completed {since}: {stops}")
 
 
 def migrations() -> str:

@@ -677,6 +677,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             today = timezone.localdate()
             now = timezone.now()
             messages_shown = list(history.order_by("-when", "-id")[:HISTORY_LIMIT])
+            ahead, more_ahead = notification_history.messages_ahead(obj, now=now)
             for message in messages_shown:
                 message.why = notification_history.waiting_reason(message, now=now)
                 message.about = notification_history.message_about(message)
@@ -700,7 +701,8 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_routes=_routes_on(obj, deadlines, key_dates, today),
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
                 case_messages=messages_shown,
-                case_messages_ahead=notification_history.messages_ahead(obj, now=now),
+                case_messages_ahead=ahead,
+                case_messages_more_ahead=more_ahead,
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")

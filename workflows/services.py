@@ -21,7 +21,14 @@ from django.utils import timezone
 from notifications.planner import messages_plan
 from workflows import batch_sql, rules, words
 from workflows.case_summary import case_summaries_refresh
-from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import (
+    Case,
+    Deadline,
+    FamilyReportedDate,
+    GivenDate,
+    KeyDate,
+    RecomputeRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +160,10 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     stale = [s.row.id for key, s in stored.items() if key not in computed_keys]
     if stale:
         Deadline.objects.filter(id__in=stale).delete()
-    # The messages follow the dates in the same transaction (DESIGN.md invariant 4).
-    messages_plan(case_ids=recomputed)
+    # The messages follow the dates in the same transaction (DESIGN.md invariant 4). A case
+    # whose dates were refused keeps its stored deadlines, and is planned from them: the nightly
+    # run is what writes its messages further ahead (notifications.planner.PLAN_AHEAD).
+    messages_plan(case_ids=list(placement))
     return failures
 
 
@@ -368,11 +377,18 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
     )
 
 
+RECOMPUTE_RUNS_KEPT = timedelta(days=90)
+
+
 def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
     """Recompute every open case in batches, each its own transaction; return the count.
 
     A batch locks its cases until it commits (about a second for a thousand), so an adviser's
-    save waits at most for one batch; in id order, so a batch's rows sit close together."""
+    save waits at most for one batch; in id order, so a batch's rows sit close together. Each
+    run is recorded (RecomputeRun), its end only when it got through every batch."""
+    run = RecomputeRun.objects.create(started_at=timezone.now())
+    # A run a night, kept for a season: enough to see when the runs stopped or slowed.
+    RecomputeRun.objects.filter(started_at__lt=run.started_at - RECOMPUTE_RUNS_KEPT).delete()
     ids = list(
         Case.objects.filter(status=Case.Status.OPEN).order_by("id").values_list("id", flat=True)
     )
@@ -394,6 +410,9 @@ def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
                 )
         else:
             failed.append(chunk)
+    run.finished_at = timezone.now()
+    run.cases, run.failed = len(ids), sum(map(len, failed))
+    run.save(update_fields=["finished_at", "cases", "failed"])
     if failed:
         raise NightlyRecomputeIncomplete(
             f"{sum(map(len, failed))} of {len(ids)} open cases were not recomputed "

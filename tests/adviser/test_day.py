@@ -263,6 +263,7 @@ def beat_ticked(db):
     from django_celery_beat.models import PeriodicTask
 
     PeriodicTask.objects.filter(task=health.DISPATCH_TASK).update(last_run_at=timezone.now())
+    services.deadlines_recompute_open_cases()  # last night's run, whole
 
 
 def test_healthz_answers_json_with_each_check_and_needs_no_login(client, beat_ticked):
@@ -300,25 +301,53 @@ def test_healthz_beat_fails_when_it_has_not_dispatched_lately(client, db):
     assert "never" in client.get("/healthz").json()["checks"]["beat"]["detail"]
 
 
-def test_healthz_nightly_fails_after_two_missed_nights_or_when_turned_off(client, beat_ticked):
-    """Reminders more than ten weeks ahead join the outbox on the nightly recompute."""
+def nightly_check(client) -> dict:
+    return client.get("/healthz").json()["checks"]["nightly"]
+
+
+def test_healthz_nightly_reads_the_runs_that_got_through_every_case(client, db):
+    """Reminders more than ten weeks ahead join the outbox on the nightly recompute: /healthz
+    fails when it has not got through every open case for two nights, or is turned off."""
     from django_celery_beat.models import PeriodicTask
 
+    from workflows.models import RecomputeRun
+
     nightly = PeriodicTask.objects.filter(task=health.NIGHTLY_TASK)
-    assert client.get("/healthz").json()["checks"]["nightly"] == {
-        "ok": True,
-        "detail": "not run yet",
-    }
-    nightly.update(last_run_at=timezone.now() - timedelta(hours=25))
-    assert client.get("/healthz").status_code == 200
-    nightly.update(last_run_at=timezone.now() - timedelta(hours=50))
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert "not being planned" in response.json()["checks"]["nightly"]["detail"]
-    nightly.update(last_run_at=None, date_changed=timezone.now() - timedelta(days=3))
-    assert "never run" in client.get("/healthz").json()["checks"]["nightly"]["detail"]
-    nightly.update(last_run_at=timezone.now(), enabled=False)
-    assert "disabled" in client.get("/healthz").json()["checks"]["nightly"]["detail"]
+    now = timezone.now()
+    assert nightly_check(client) == {"ok": True, "detail": "not run yet"}  # a new deployment
+    nightly.update(last_run_at=now - timedelta(hours=3))  # sent, and no worker ran it
+    assert "never ran" in nightly_check(client)["detail"]
+
+    services.deadlines_recompute_open_cases()
+    assert nightly_check(client)["detail"].startswith("last completed")
+    hours_ago = lambda n: now - timedelta(hours=n)  # noqa: E731
+    RecomputeRun.objects.update(started_at=hours_ago(25), finished_at=hours_ago(25))
+    assert nightly_check(client)["ok"] is True  # one night missed: nothing is late yet
+    RecomputeRun.objects.update(started_at=hours_ago(50), finished_at=hours_ago(50))
+    check = nightly_check(client)
+    assert check["ok"] is False
+    assert "has not completed since" in check["detail"]
+    assert "not being planned" in check["detail"]
+
+    # Tonight's run: still running for a while, then one that died part way.
+    RecomputeRun.objects.create(started_at=hours_ago(0.1))
+    assert nightly_check(client)["detail"].startswith("running since")
+    RecomputeRun.objects.filter(finished_at=None).update(started_at=hours_ago(3))
+    assert "did not finish" in nightly_check(client)["detail"]
+    RecomputeRun.objects.filter(finished_at=None).update(finished_at=now, cases=9, failed=2)
+    assert "left 2 cases out" in nightly_check(client)["detail"]
+
+    nightly.update(enabled=False)
+    assert "disabled" in nightly_check(client)["detail"]
+    assert client.get("/healthz").status_code == 503
+
+
+def test_the_nightly_task_may_run_longer_than_a_send(settings):
+    """Cut short at the default limit (a minute), a region's caseload would never be recomputed
+    past the same case, night after night."""
+    from notifications.tasks import deadlines_recompute_all_task
+
+    assert deadlines_recompute_all_task.soft_time_limit > 10 * settings.CELERY_TASK_SOFT_TIME_LIMIT
 
 
 def test_healthz_reports_a_check_that_raises(client, beat_ticked, monkeypatch):

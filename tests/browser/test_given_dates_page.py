@@ -79,3 +79,50 @@ def test_the_tribunals_timetable_on_the_admin_case_page_fits_1280(browser, live_
     assert widths[0] <= widths[1], widths
     assert page.get_by_text("Recorded by: adviser").first.is_visible()
     context.close()
+
+
+def test_messages_further_ahead_on_the_family_page_and_the_case_page(
+    browser,
+    live_server,
+    visit,
+    hampshire,  # noqa: F811
+):
+    """A hearing five months on: its reminders are not in the outbox yet (planner.PLAN_AHEAD),
+    but the family sees them in "What we will send you" and the adviser in the case's messages,
+    with the day each goes into the outbox."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import ReminderPolicy
+    from tests.browser.conftest import SCREENSHOTS
+    from tests.browser.test_adviser_pages import _login, _open
+
+    # The browser tests' flush removes the policies the migrations made: the hearing's default.
+    ReminderPolicy.objects.get_or_create(
+        deadline_kind="given:hearing", defaults={"style": "countdown", "offsets": "1wd,0d"}
+    )
+    today = timezone.localdate()
+    case = a_case(hampshire, appeal_registered=today - timedelta(days=14))
+    hearing_day = today + timedelta(days=150)
+    services.given_date_set(
+        case=case,
+        kind="hearing",
+        value=hearing_day,
+        time=time(10, 0),
+        source=f"Tribunal letter of {rules.long_date(today - timedelta(days=3))}",
+    )
+    path = f"/f/{case.access_token}/"
+    assert_a_readable_page(visit, path, name="family-messages-ahead")
+    planned = visit(path).page.locator("table", has_text="Reminder: Tribunal hearing")
+    assert planned.get_by_text(hearing_day.strftime("%-d %b %Y"), exact=True).first.is_visible()
+
+    get_user_model().objects.create_superuser("sue", "sue@iass.example", "unused-password-1")
+    cookie = _login(None, live_server, "sue")
+    for width in (1280, 375):
+        context, page = _open(
+            browser, live_server, cookie, f"/admin/workflows/case/{case.pk}/change/", width
+        )
+        page.screenshot(path=str(SCREENSHOTS / f"case-messages-ahead-{width}.png"), full_page=True)
+        ahead = page.locator("#case-messages tr.message-ahead")
+        assert ahead.count() >= 4  # the hearing's reminders, by text and by email
+        assert ahead.get_by_text("Further ahead: goes into the outbox on").first.is_visible()
+        context.close()

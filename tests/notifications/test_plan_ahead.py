@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import family, planner, services
 from notifications.models import OutboundMessage
@@ -47,11 +48,11 @@ def test_far_messages_are_not_rows_yet_but_nothing_is_missing_from_the_plan(monk
     case = far_case("SF-NEAR")
     rows = OutboundMessage.objects.filter(case=case, status=Status.PENDING)
     ahead = planner.messages_ahead(case=case, now=RECORDED)
-    horizon = RECORDED + planner.PLAN_AHEAD
+    last_day = RECORDED.date() + planner.PLAN_AHEAD  # 15 March: ten weeks on
     assert rows
     assert ahead
-    assert all(m.send_at <= horizon for m in rows)
-    assert all(m.send_at > horizon for m in ahead)
+    assert max(timezone.localdate(m.send_at) for m in rows) <= last_day
+    assert min(timezone.localdate(m.send_at) for m in ahead) > last_day
     assert {m.deadline_kind for m in ahead} == {"given:hearing", "given:final_evidence"}
     assert [m.send_at for m in ahead] == sorted(m.send_at for m in ahead)  # soonest first
 
@@ -67,10 +68,11 @@ def test_a_row_already_planned_further_ahead_is_kept_not_cancelled(monkeypatch):
     case = far_case("SF-OLD")  # as planned before the outbox had a horizon
     monkeypatch.undo()
     before = plan_of(case.messages.filter(status=Status.PENDING))
-    with time_machine.travel(RECORDED + timedelta(days=1), tick=False):
+    a_day_on = RECORDED + timedelta(days=1)
+    with time_machine.travel(a_day_on, tick=False):
         workflow_services.deadlines_recompute_open_cases()
     assert plan_of(case.messages.filter(status=Status.PENDING)) == before
-    assert planner.messages_ahead(case=case) == []
+    assert planner.messages_ahead(case=case, now=a_day_on) == []
 
 
 def simulate(case: Case, until: date) -> list[OutboundMessage]:
@@ -110,18 +112,52 @@ def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monk
         ), (message.deadline_kind, message.offset, message.created_at)
 
 
-def test_the_family_and_the_adviser_see_the_messages_further_ahead(admin_client_logged_in):
+def test_the_family_and_the_adviser_see_the_messages_further_ahead(client, adviser):
     case = far_case("SF-SHOWN")
     with time_machine.travel(RECORDED, tick=False):
         shown = family.planned_messages(case, limit=50)
-    page = admin_client_logged_in.get(
-        reverse("admin:workflows_case_change", args=[case.pk])
-    ).content.decode()
+        client.force_login(adviser)
+        page = client.get(reverse("admin:workflows_case_change", args=[case.pk])).content.decode()
     hearing_day = [p for p in shown if p.day == HEARING]
     assert {(p.about, p.channel) for p in hearing_day} == {
         ("Reminder: Tribunal hearing", "Text"),
         ("Reminder: Tribunal hearing", "Email"),
     }
     assert [p.day for p in shown] == sorted(p.day for p in shown)
-    joins = (datetime.combine(HEARING, time(8, 0), LONDON) - planner.PLAN_AHEAD).date()
-    assert f"Further ahead: goes into the outbox on {joins:%a %-d %b %Y}" in page
+    # The soonest ten, latest first: final evidence's day (21 May) joins on 12 March, ten weeks
+    # before; the hearing's four are counted above them.
+    assert "Further ahead: goes into the outbox on Fri 12 Mar 2027" in page
+    assert "And 4 more further ahead, after these" in page
+    assert page.count('class="message-ahead"') == 11
+
+
+def test_a_message_joins_the_outbox_on_the_night_its_day_comes_within_ten_weeks():
+    case = far_case("SF-NIGHT")
+    morning = ("given:hearing", "0d", "email")
+    key = lambda m: (m.deadline_kind, m.offset, m.channel)  # noqa: E731
+    [ahead] = [m for m in planner.messages_ahead(case=case, now=RECORDED) if key(m) == morning]
+    assert planner.joins_outbox(ahead.send_at) == date(2027, 3, 30)
+    for night, written in ((date(2027, 3, 29), False), (date(2027, 3, 30), True)):
+        with time_machine.travel(datetime.combine(night, time(2, 30), LONDON), tick=False):
+            workflow_services.deadlines_recompute_open_cases()
+        rows = case.messages.filter(status=Status.PENDING)
+        assert any(key(m) == morning for m in rows) is written, night
+    row = next(m for m in case.messages.filter(status=Status.PENDING) if key(m) == morning)
+    assert row.send_at == ahead.send_at
+
+
+def test_a_case_whose_dates_were_refused_still_gets_its_far_messages_written(monkeypatch):
+    """The nightly run plans every open case from its stored deadlines, even one whose key
+    dates the rules refuse tonight (its deadlines are left as they were)."""
+    case = far_case("SF-REFUSED")
+    morning = case.messages.filter(deadline_kind="given:hearing", offset="0d")
+    assert not morning.exists()
+
+    def refuse(facts):
+        raise workflow_services.rules.FactsError("The dates contradict each other.")
+
+    monkeypatch.setattr(workflow_services.rules, "compute_deadlines", refuse)
+    with time_machine.travel(datetime(2027, 3, 30, 2, 30, tzinfo=LONDON), tick=False):
+        failures = workflow_services.deadlines_recompute_many(case_ids=[case.pk])
+    assert failures == {case.pk: "The dates contradict each other."}
+    assert morning.exists()
