@@ -180,7 +180,7 @@ def _inputs(case_ids: list[int], *, lock: bool) -> _Inputs:
     return _Inputs(policies, cases, contacts, deadlines, given, existing)
 
 
-def _case_plans(inputs: _Inputs, *, now: datetime) -> Iterable[_CasePlan]:
+def _case_plans(inputs: _Inputs, *, now: datetime, later_too=False) -> Iterable[_CasePlan]:
     today = timezone.localdate(now)
     moments: dict = {}
     for case_id, case in inputs.cases.items():
@@ -194,6 +194,7 @@ def _case_plans(inputs: _Inputs, *, now: datetime) -> Iterable[_CasePlan]:
             now=now,
             today=today,
             moments=moments,
+            later_too=later_too,
         )
         plan.work_out()
         yield plan
@@ -203,7 +204,7 @@ def messages_ahead(*, case: Case, now: datetime | None = None) -> list[NewMessag
     """The messages the case will get that are further ahead than PLAN_AHEAD, so not yet in the
     outbox, soonest first: what the family and the adviser are shown with the planned rows."""
     now = now or timezone.now()
-    (plan,) = _case_plans(_inputs([case.id], lock=False), now=now)
+    (plan,) = _case_plans(_inputs([case.id], lock=False), now=now, later_too=True)
     return sorted(
         (plan._new(key, send_at, about) for key, send_at, about in plan.later),
         key=operator.attrgetter("send_at"),
@@ -282,6 +283,7 @@ class _CasePlan:
         today,
         given_dates=(),
         moments=None,
+        later_too=False,
     ) -> None:
         self.case = case
         self.recipients = recipients  # [(Recipient, channel)]
@@ -301,8 +303,13 @@ class _CasePlan:
         self.to_create: list[NewMessage] = []
         self.cancel: dict[str, list[int]] = defaultdict(list)
         self.reactivate: list[tuple[int, datetime]] = []
-        # Desired, but further ahead than PLAN_AHEAD: (key, send at, its deadline or date).
+        # New rows wait until their day comes within PLAN_AHEAD (before the midnight after it).
+        self.horizon = schedule.local_instant(today + PLAN_AHEAD + timedelta(days=1), time(0))
+        # Desired, but further ahead: (key, send at, its deadline or date). Worked out in full
+        # only when asked (messages_ahead): a batch needs them only to keep rows it has.
+        self.later_too = later_too
         self.later: list[tuple[Key, datetime, Deadline | GivenDate]] = []
+        self._with_rows: set[int] | None = None
 
     def work_out(self) -> None:
         active = self.case.status == Case.Status.OPEN and not self.case.reminders_paused
@@ -323,8 +330,8 @@ class _CasePlan:
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
         # Whatever is desired stays (a row planned further ahead is never cancelled for it);
-        # only new rows wait until their day comes within PLAN_AHEAD (the midnight after it).
-        horizon = schedule.local_instant(self.today + PLAN_AHEAD + timedelta(days=1), time(0))
+        # only new rows wait for the horizon.
+        horizon = self.horizon
         for key, (send_at, about) in desired.items():
             message = by_key.get(key)
             if message is None:
@@ -397,11 +404,19 @@ class _CasePlan:
                 send_at = schedule.local_instant(on, policy.send_time)
                 found.append((offset, {c: first_allowed(c, send_at) for c in ("sms", "email")}))
             self.moments[(kind, policy.offsets, policy.send_time, day)] = found
+        if not self.later_too and not self._has_rows(deadline.id):
+            # Beyond the horizon with no row to keep: nothing to write or to cancel yet.
+            found = [moment for moment in found if min(moment[1].values()) < self.horizon]
         due = deadline.effective_due
         for offset, allowed in found:
             for contact, channel in self.recipients:
                 key = (deadline.id, None, contact.id, channel, kind, offset, due)
                 desired[key] = (allowed[channel], deadline)
+
+    def _has_rows(self, deadline_id: int) -> bool:
+        if self._with_rows is None:
+            self._with_rows = {m.deadline_id for m in self.messages}
+        return deadline_id in self._with_rows
 
     def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
         desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
