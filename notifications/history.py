@@ -68,10 +68,14 @@ class Ahead:
 
 
 AHEAD_LIMIT = 10  # on the case page, above its message history
+AHEAD_WEEKS = planner.PLAN_AHEAD.days // 7
 
 
-def _joins(send_at: datetime) -> str:
-    return f"{planner.joins_outbox(send_at):%a %-d %b %Y}"
+def _joins(send_at: datetime, today: date) -> str:
+    day = planner.joins_outbox(send_at)
+    if day <= today:  # its day has come: tonight's run (or the next) writes it
+        return "Not in the outbox yet: goes in at the next nightly run"
+    return f"Further ahead: goes into the outbox on {day:%a %-d %b %Y}"
 
 
 def messages_ahead(case, *, now: datetime) -> tuple[list[Ahead], int]:
@@ -88,7 +92,7 @@ def messages_ahead(case, *, now: datetime) -> tuple[list[Ahead], int]:
             channel=Channel(new.channel).label,
             kind=OutboundMessage.Kind(new.kind).label,
             about=words.deadline_label(new.deadline_kind),
-            why=f"Further ahead: goes into the outbox on {_joins(new.send_at)}",
+            why=_joins(new.send_at, timezone.localdate(now)),
         )
         for new in reversed(ahead[:AHEAD_LIMIT])
     ]

@@ -201,14 +201,14 @@ def _case_plans(inputs: _Inputs, *, now: datetime, later_too=False) -> Iterable[
 
 
 def messages_ahead(*, case: Case, now: datetime | None = None) -> list[NewMessage]:
-    """The messages the case will get that are further ahead than PLAN_AHEAD, so not yet in the
-    outbox, soonest first: what the family and the adviser are shown with the planned rows."""
+    """The messages the case will get that are not in the outbox yet, soonest first: those
+    further ahead than PLAN_AHEAD, and any the next run will write (between midnight, when a
+    day comes within reach, and the nightly run). What the family and the adviser are shown
+    with the planned rows."""
     now = now or timezone.now()
     (plan,) = _case_plans(_inputs([case.id], lock=False), now=now, later_too=True)
-    return sorted(
-        (plan._new(key, send_at, about) for key, send_at, about in plan.later),
-        key=operator.attrgetter("send_at"),
-    )
+    later = (plan._new(key, send_at, about) for key, send_at, about in plan.later)
+    return sorted([*plan.to_create, *later], key=operator.attrgetter("send_at"))
 
 
 @transaction.atomic
@@ -415,7 +415,7 @@ class _CasePlan:
 
     def _has_rows(self, deadline_id: int) -> bool:
         if self._with_rows is None:
-            self._with_rows = {m.deadline_id for m in self.messages}
+            self._with_rows = {m.deadline_id for m in self.messages if m.deadline_id}
         return deadline_id in self._with_rows
 
     def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:

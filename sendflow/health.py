@@ -73,7 +73,7 @@ def nightly() -> str:
     task = (
         PeriodicTask.objects.filter(task=NIGHTLY_TASK)
         .order_by("-enabled", "id")
-        .values("enabled", "last_run_at")
+        .values("enabled", "last_run_at", "date_changed")
         .first()
     )
     if task is None:
@@ -91,9 +91,13 @@ def nightly() -> str:
         return f"last completed {whole.isoformat()}"
     latest = RecomputeRun.objects.order_by("-started_at").first()
     if whole is None and latest is None:
-        # A new deployment before its first night, or a run sent moments ago.
         sent = task["last_run_at"]
-        if sent is None or now - sent <= NIGHTLY_START_GRACE:
+        if sent is None:  # a new deployment before its first night, or a schedule never due
+            if now - task["date_changed"] > NIGHTLY_STALE:
+                raise CheckFailed(f"beat has never sent the nightly recompute: {stops}")
+            return "not run yet"
+        # Sent moments ago, or before this version recorded runs at all (its upgrade).
+        if now - sent <= NIGHTLY_START_GRACE or sent <= _runs_recorded_since():
             return "not run yet"
         raise CheckFailed(f"the nightly recompute was sent {sent.isoformat()} but never ran")
     if latest is not None and latest.finished_at is None:
@@ -110,6 +114,18 @@ def nightly() -> str:
         )
     since = f"since {whole.isoformat()}" if whole else "ever"
     raise CheckFailed(f"the nightly recompute has not completed {since}: {stops}")
+
+
+def _runs_recorded_since():
+    """When the migration that records the nightly's runs (workflows.RecomputeRun) ran here."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = (
+        MigrationRecorder.Migration.objects.filter(app="workflows", name="0014_recompute_runs")
+        .values_list("applied", flat=True)
+        .first()
+    )
+    return applied or timezone.now()
 
 
 def migrations() -> str:

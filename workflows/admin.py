@@ -703,6 +703,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_messages=messages_shown,
                 case_messages_ahead=ahead,
                 case_messages_more_ahead=more_ahead,
+                case_plan_ahead_weeks=notification_history.AHEAD_WEEKS,
                 case_messages_total=obj.messages.count(),
                 case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")

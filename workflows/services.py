@@ -393,26 +393,35 @@ def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
         Case.objects.filter(status=Case.Status.OPEN).order_by("id").values_list("id", flat=True)
     )
     failed: list[list[int]] = []
-    for i in range(0, len(ids), batch):
-        chunk = ids[i : i + batch]
-        # A batch that fails (a deadlock with an adviser's save, a lost connection) is tried once
-        # more, then left for the end: the rest of the night's cases still get their dates.
-        for attempt in (1, 2):
-            try:
-                deadlines_recompute_many(case_ids=chunk)
-                break
-            except DatabaseError:
-                logger.exception(
-                    "Nightly recompute: cases %s to %s failed (attempt %s)",
-                    chunk[0],
-                    chunk[-1],
-                    attempt,
-                )
-        else:
-            failed.append(chunk)
-    run.finished_at = timezone.now()
-    run.cases, run.failed = len(ids), sum(map(len, failed))
-    run.save(update_fields=["finished_at", "cases", "failed"])
+    reached = 0
+    try:
+        for i in range(0, len(ids), batch):
+            chunk = ids[i : i + batch]
+            # A batch that fails (a deadlock with an adviser's save, a lost connection) is tried
+            # once more, then left for the end: the rest of the night's cases still get theirs.
+            for attempt in (1, 2):
+                try:
+                    deadlines_recompute_many(case_ids=chunk)
+                    break
+                except DatabaseError:
+                    logger.exception(
+                        "Nightly recompute: cases %s to %s failed (attempt %s)",
+                        chunk[0],
+                        chunk[-1],
+                        attempt,
+                    )
+            else:
+                failed.append(chunk)
+            reached = i + len(chunk)
+    finally:
+        # Also when cut short (the task's time limit, a worker stopping): the cases it did not
+        # reach count as left out, so /healthz says so at once.
+        run.finished_at = timezone.now()
+        run.cases, run.failed = len(ids), sum(map(len, failed)) + len(ids) - reached
+        try:
+            run.save(update_fields=["finished_at", "cases", "failed"])
+        except DatabaseError:  # the connection that stopped the run: it stays unfinished
+            logger.exception("Nightly recompute: its run could not be recorded")
     if failed:
         raise NightlyRecomputeIncomplete(
             f"{sum(map(len, failed))} of {len(ids)} open cases were not recomputed "

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -315,8 +316,16 @@ def test_healthz_nightly_reads_the_runs_that_got_through_every_case(client, db):
     nightly = PeriodicTask.objects.filter(task=health.NIGHTLY_TASK)
     now = timezone.now()
     assert nightly_check(client) == {"ok": True, "detail": "not run yet"}  # a new deployment
-    nightly.update(last_run_at=now - timedelta(hours=3))  # sent, and no worker ran it
+    # Upgraded from a version that recorded no runs: last night's send is not held against it.
+    nightly.update(last_run_at=now - timedelta(hours=20))
+    assert nightly_check(client) == {"ok": True, "detail": "not run yet"}
+    MigrationRecorder.Migration.objects.filter(app="workflows", name="0014_recompute_runs").update(
+        applied=now - timedelta(days=2)
+    )
+    nightly.update(last_run_at=now - timedelta(hours=3))  # sent since, and no worker ran it
     assert "never ran" in nightly_check(client)["detail"]
+    nightly.update(last_run_at=None, date_changed=now - timedelta(days=3))  # never due
+    assert "beat has never sent" in nightly_check(client)["detail"]
 
     services.deadlines_recompute_open_cases()
     assert nightly_check(client)["detail"].startswith("last completed")
@@ -340,6 +349,31 @@ def test_healthz_nightly_reads_the_runs_that_got_through_every_case(client, db):
     nightly.update(enabled=False)
     assert "disabled" in nightly_check(client)["detail"]
     assert client.get("/healthz").status_code == 503
+
+
+def test_a_nightly_run_cut_short_says_how_many_cases_it_left_out(client, monkeypatch):
+    """The task's time limit stops it part way: the cases it did not reach count as left out."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from workflows.models import RecomputeRun
+
+    for reference in ("A", "B", "C"):
+        CaseFactory(reference=reference)
+    calls = []
+
+    def recompute(*, case_ids):
+        calls.append(case_ids)
+        if len(calls) == 2:
+            raise SoftTimeLimitExceeded()
+        return {}
+
+    monkeypatch.setattr(services, "deadlines_recompute_many", recompute)
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.deadlines_recompute_open_cases(batch=1)
+    run = RecomputeRun.objects.get()
+    assert (run.cases, run.failed) == (3, 2)
+    assert run.finished_at is not None
+    assert "left 2 cases out" in nightly_check(client)["detail"]
 
 
 def test_the_nightly_task_may_run_longer_than_a_send(settings):

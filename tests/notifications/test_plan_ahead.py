@@ -107,9 +107,11 @@ def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monk
     # passes, with or without the horizon.
     for message in (m for m in sent if m.kind in (m.Kind.REMINDER, m.Kind.CHECK)):
         written_ahead = message.send_at - message.created_at
-        assert written_ahead >= min(
-            planner.PLAN_AHEAD - timedelta(days=1), message.send_at - RECORDED
-        ), (message.deadline_kind, message.offset, message.created_at)
+        assert written_ahead >= min(planner.PLAN_AHEAD, message.send_at - RECORDED), (
+            message.deadline_kind,
+            message.offset,
+            message.created_at,
+        )
 
 
 def test_the_family_and_the_adviser_see_the_messages_further_ahead(client, adviser):
@@ -161,3 +163,41 @@ def test_a_case_whose_dates_were_refused_still_gets_its_far_messages_written(mon
         failures = workflow_services.deadlines_recompute_many(case_ids=[case.pk])
     assert failures == {case.pk: "The dates contradict each other."}
     assert morning.exists()
+
+
+def test_between_midnight_and_the_nightly_run_a_message_due_to_join_is_still_shown(client, adviser):
+    """On 30 March the hearing's morning reminder comes within reach at midnight; until the
+    nightly run writes it at 02:30 it is in neither the outbox nor "further ahead" by date."""
+    case = far_case("SF-MIDNIGHT")
+    just_after_midnight = datetime(2027, 3, 30, 0, 30, tzinfo=LONDON)
+    with time_machine.travel(just_after_midnight, tick=False):
+        ahead = planner.messages_ahead(case=case)
+        client.force_login(adviser)
+        page = client.get(reverse("admin:workflows_case_change", args=[case.pk])).content.decode()
+    morning = [m for m in ahead if (m.deadline_kind, m.offset) == ("given:hearing", "0d")]
+    assert {m.channel for m in morning} == {"sms", "email"}
+    assert not case.messages.filter(deadline_kind="given:hearing", offset="0d").exists()
+    assert "Not in the outbox yet: goes in at the next nightly run" in page
+
+
+def test_a_batch_skips_far_moments_only_where_it_changes_nothing():
+    """The batch planner does not work out the moments of a far deadline with no rows (only
+    messages_ahead needs them): what it writes, cancels and brings back is the same."""
+    case = CaseFactory(reference="SF-EHC")
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    with time_machine.travel(RECORDED, tick=False):
+        # The council's final plan is due 20 weeks after the request: a check far ahead.
+        workflow_services.key_date_set(
+            case=case, event="ehc_request_received", value=RECORDED.date()
+        )
+    inputs = planner._inputs([case.pk], lock=False)
+    later = datetime(2027, 1, 5, 2, 30, tzinfo=LONDON)
+    (full,) = planner._case_plans(inputs, now=later, later_too=True)
+    (batch,) = planner._case_plans(inputs, now=later)
+    assert any(key[4] == "check" for key, _, _ in full.later)  # the final plan's, far ahead
+    assert batch.later == []
+    assert (batch.to_create, dict(batch.cancel), batch.reactivate) == (
+        full.to_create,
+        dict(full.cancel),
+        full.reactivate,
+    )
