@@ -56,19 +56,27 @@ def _grouped(queryset, key: str) -> dict[int | None, int]:
 
 def counts_by_adviser(today: date) -> dict[str, dict[int | None, int]]:
     """Each count of ITEMS per adviser id (None: unassigned), over open cases."""
-    open_cases = Case.objects.filter(status=Case.Status.OPEN)
     soon, _ = working_days.add_working_days(today, 5)
-    return {
-        "passed": _grouped(open_cases.filter(selectors.passed_family(today)), "adviser"),
-        "due_soon": _grouped(
-            open_cases.filter(next_act_by__gte=today, next_act_by__lte=soon), "adviser"
-        ),
-        "problem_messages": _grouped(
-            OutboundMessage.objects.filter(status__in=PROBLEMS), "case__adviser"
-        ),
-        "open_tasks": _grouped(AdviserTask.objects.filter(done_at__isnull=True), "case__adviser"),
-        "family_dates": _grouped(open_cases.filter(selectors.family_dates_waiting()), "adviser"),
+    # The case counts in one pass over the open cases (a region's hundred thousand), not three.
+    on_cases = {
+        "passed": selectors.passed_family(today),
+        "due_soon": Q(next_act_by__gte=today, next_act_by__lte=soon),
+        "family_dates": selectors.family_dates_waiting(),
     }
+    per_adviser = list(
+        Case.objects.filter(status=Case.Status.OPEN)
+        .order_by()
+        .values("adviser")
+        .annotate(**{key: Count("pk", filter=where) for key, where in on_cases.items()})
+    )
+    counts = {key: {r["adviser"]: r[key] for r in per_adviser if r[key]} for key in on_cases}
+    counts["problem_messages"] = _grouped(
+        OutboundMessage.objects.filter(status__in=PROBLEMS), "case__adviser"
+    )
+    counts["open_tasks"] = _grouped(
+        AdviserTask.objects.filter(done_at__isnull=True), "case__adviser"
+    )
+    return counts
 
 
 def _url(key: str, adviser_id: int | None, *, own: bool) -> str:
