@@ -25,7 +25,7 @@ Status = OutboundMessage.Status
 
 
 def _clock(moment: datetime, now: datetime) -> str:
-    local, today = timezone.localtime(moment, LONDON), timezone.localtime(now, LONDON).date()
+    local, today = timezone.localtime(moment, LONDON), _today(now)
     if local.date() == today:
         return f"{local:%H:%M}"
     return f"{local:%H:%M} on {local:%a %-d %b}"
@@ -43,15 +43,36 @@ def waiting_reason(message: OutboundMessage, *, now: datetime) -> str:
         if message.send_at > now:
             return f"Planned for {at}"
         return "Due now: goes at the next dispatch (within a minute)"
-    if message.status == Status.CANCELLED and message.status_reason == PAUSED:
-        return "Paused: goes again when reminders resume"
-    if message.status == Status.CANCELLED and message.status_reason == CLOSED:
-        return "Case closed: goes again if it reopens"
+    if message.status == Status.CANCELLED and message.status_reason in (PAUSED, CLOSED):
+        return _held_reason(message, now=now)
     if message.status == Status.QUEUED:
         return "Queued: waiting for a worker"
     if message.status == Status.SENDING:
         return "Being sent now"
     return ""
+
+
+def _held_reason(message: OutboundMessage, *, now: datetime) -> str:
+    """A message the pause (or the case's closing) cancelled. While the case is held it goes
+    again when the case resumes, unless its day passes first; once the case resumed, the planner
+    brought back every one still wanted, so one left here will not go."""
+    paused = message.status_reason == PAUSED
+    case = message.case
+    day_passed = timezone.localtime(message.send_at, LONDON).date() < _today(now)
+    if case.status != case.Status.OPEN and not day_passed:
+        return "Case closed: goes again if it reopens"
+    if case.reminders_paused and not day_passed:
+        return "Paused: goes again when reminders resume"
+    if day_passed:
+        held = "reminders were paused" if paused else "the case was closed"
+        return f"Not sent: its day passed while {held}"
+    if paused:
+        return "Not sent: no longer due when reminders resumed"
+    return "Not sent: no longer due when the case reopened"
+
+
+def _today(now: datetime) -> date:
+    return timezone.localtime(now, LONDON).date()
 
 
 @dataclass(frozen=True)

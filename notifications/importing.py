@@ -123,10 +123,10 @@ class ImportClash(Exception):
         self.errors = errors
 
 
-Progress = Callable[[str, int, float], None]  # (what, count, rate per second)
+Progress = Callable[[str, str, int, float], None]  # (noun, what was done, count, rate a second)
 
 
-def _no_progress(what: str, count: int, rate: float) -> None:
+def _no_progress(noun: str, done: str, count: int, rate: float) -> None:
     return None
 
 
@@ -253,7 +253,7 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
             parsed.errors.append(f"Stopped after {MAX_ERRORS} problems: fix these first")
             break
         if number % 5000 == 0:
-            progress("rows checked", number - 1, (number - 1) / (time.monotonic() - started))
+            progress("row", "checked", number - 1, (number - 1) / (time.monotonic() - started))
     if not parsed.rows and not parsed.errors:
         parsed.errors.append("The file has no cases in it")
     return parsed
@@ -501,7 +501,7 @@ def write(rows: list[Row], *, progress: Progress = _no_progress, audit: dict | N
     for i in range(0, len(rows), BATCH):
         _write_batch(rows[i : i + BATCH], now=now, audit=audit)
         done = min(i + BATCH, len(rows))
-        progress("cases written", done, done / max(time.monotonic() - started, 1e-9))
+        progress("case", "written", done, done / max(time.monotonic() - started, 1e-9))
 
 
 def _write_batch(rows: list[Row], *, now, audit: dict | None) -> None:

@@ -330,17 +330,21 @@ class _CasePlan:
             elif message.kind == Kind.DATE_CHANGED and not self._still_current(message):
                 self.cancel["the date changed again"].append(message.id)
         # Whatever is desired stays (a row planned further ahead is never cancelled for it);
-        # only new rows wait for the horizon.
+        # only new rows wait for the horizon. A message whose day has passed is neither written
+        # nor brought back (the summary covers it); one due earlier today still goes, at once:
+        # resumed in the afternoon of an appeal's last day, the family still hears "today".
         horizon = self.horizon
         for key, (send_at, about) in desired.items():
             message = by_key.get(key)
             if message is None:
                 if send_at >= horizon:
                     self.later.append((key, send_at, about))
-                # Past ones: the summary covers them.
                 elif send_at.astimezone(self.tz).date() >= self.today:
                     self.to_create.append(self._new(key, send_at, about))
-            elif message.status == Status.CANCELLED and send_at >= self.now:
+            elif (
+                message.status == Status.CANCELLED
+                and send_at.astimezone(self.tz).date() >= self.today
+            ):
                 self.reactivate.append((message.id, send_at))
         if active:
             self._summaries()

@@ -299,7 +299,8 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
             upcoming.append(item)
     for items in (upcoming, passed, owed):
         items.sort(key=lambda item: item[0])
-    upcoming_words = [w for _, w, _ in upcoming]
+    # A date that is today is said so: a summary sent on the last day must not read as ahead.
+    upcoming_words = [{**w, "today": day == today} for day, w, _ in upcoming]
     passed_words = [w for _, w, _ in passed]
     owed_words = [{**w, "passed": was_passed} for _, w, _, was_passed in owed]
     # Texts lead with what has passed: it is the one thing to act on today.
@@ -311,6 +312,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
     everything = [*upcoming, *passed, *owed]
     return {
         "deadlines": upcoming_words,
+        "reminders_to_come": any(day > today for day, _, _ in upcoming),
         "passed_deadlines": passed_words,
         "owed_deadlines": owed_words,
         "sms_candidates": candidates,

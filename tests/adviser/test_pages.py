@@ -217,20 +217,50 @@ def test_the_chronology_is_scoped_like_the_case(client):
             },
             "Retry 3 of 6 at 14:05",
         ),
-        (
-            {
-                "status": "cancelled",
-                "status_reason": "reminders paused",
-                "send_at": datetime(2027, 3, 10, 9, tzinfo=UTC),
-            },
-            "Paused: goes again when reminders resume",
-        ),
         ({"status": "sent", "send_at": datetime(2027, 3, 10, 9, tzinfo=UTC)}, ""),
     ],
 )
 def test_the_message_history_says_why_a_message_waits(fields, expected, settings):
     settings.SENDFLOW_MAX_ATTEMPTS = 6
     message = OutboundMessage(case=CaseFactory(), kind="reminder", channel="sms", **fields)
+    assert history.waiting_reason(message, now=datetime(2027, 3, 10, 12, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize(
+    ("reason", "case_fields", "send_on", "expected"),
+    [
+        (
+            "reminders paused",
+            {"reminders_paused": True},
+            10,
+            "Paused: goes again when reminders resume",
+        ),
+        (
+            "reminders paused",
+            {"reminders_paused": True},
+            9,
+            "Not sent: its day passed while reminders were paused",
+        ),
+        ("reminders paused", {}, 9, "Not sent: its day passed while reminders were paused"),
+        ("reminders paused", {}, 11, "Not sent: no longer due when reminders resumed"),
+        ("case closed", {"status": "closed"}, 12, "Case closed: goes again if it reopens"),
+        ("case closed", {}, 1, "Not sent: its day passed while the case was closed"),
+        ("case closed", {}, 12, "Not sent: no longer due when the case reopened"),
+    ],
+)
+def test_a_message_the_pause_held_says_whether_it_will_still_go(
+    reason, case_fields, send_on, expected
+):
+    """Seen by hand: after "resume", held messages whose day had passed still said "goes again
+    when reminders resume", which would never happen."""
+    message = OutboundMessage(
+        case=CaseFactory(**case_fields),
+        kind="reminder",
+        channel="email",
+        status="cancelled",
+        status_reason=reason,
+        send_at=datetime(2027, 3, send_on, 9, tzinfo=UTC),
+    )
     assert history.waiting_reason(message, now=datetime(2027, 3, 10, 12, tzinfo=UTC)) == expected
 
 

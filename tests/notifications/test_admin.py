@@ -363,6 +363,36 @@ def test_pause_cancels_pending_messages_and_resume_plans_them_again(admin_client
     assert set(reminders.filter(status=Status.PENDING).values_list("id", flat=True)) == before
 
 
+def test_a_reminder_due_earlier_today_that_the_pause_held_goes_when_reminders_resume():
+    """Seen by hand: paused on the morning of the appeal's last day and resumed that afternoon,
+    the family's "today is the day" reminder (10:00) stayed cancelled for good, while a new
+    case planned that afternoon would have sent it at once."""
+    case = family()  # a parent on text and email
+    last_day = date(2026, 12, 1)  # two months from the decision
+    with time_machine.travel(local_instant(last_day, time(9, 0)), tick=False):
+        workflow_services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+        admin_services.case_pause_set(case=case, paused=True)
+    on_the_day = OutboundMessage.objects.get(
+        case=case, kind="reminder", deadline_kind="appeal", offset="0d", channel="email"
+    )
+    assert (on_the_day.status, on_the_day.status_reason) == (Status.CANCELLED, "reminders paused")
+    afternoon = local_instant(last_day, time(15, 0))
+    with time_machine.travel(afternoon, tick=False):
+        admin_services.case_pause_set(case=case, paused=False)
+    on_the_day.refresh_from_db()
+    assert on_the_day.status == Status.PENDING
+    assert on_the_day.id in services.messages_dispatch(now=afternoon, enqueue=False).claimed
+    # The next morning it is too late: held again and resumed, it does not come back.
+    with time_machine.travel(local_instant(date(2026, 12, 2), time(9, 0)), tick=False):
+        OutboundMessage.objects.filter(id=on_the_day.id).update(
+            status=Status.CANCELLED, status_reason="reminders paused"
+        )
+        admin_services.case_pause_set(case=case, paused=True)
+        admin_services.case_pause_set(case=case, paused=False)
+    on_the_day.refresh_from_db()
+    assert on_the_day.status == Status.CANCELLED
+
+
 def test_resume_sends_the_summary_the_pause_held(now):
     case = planned_family()
     admin_services.case_pause_set(case=case, paused=True)

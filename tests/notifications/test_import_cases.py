@@ -103,7 +103,7 @@ def test_reimporting_a_reference_updates_that_case(tmp_path):
 def test_dry_run_checks_and_writes_nothing(tmp_path):
     code, out, _ = run_import(tmp_path, HEADER + "A1,Amira,,,,no,2026-10-01,\n", "--dry-run")
     assert code == 0
-    assert "1 rows are valid: 1 new cases, 0 updates. Dry run: nothing written." in out
+    assert "every row is valid (1 row): 1 new case, 0 updates. Dry run: nothing written." in out
     assert not Case.objects.exists()
 
 

@@ -158,6 +158,21 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
 # --- a date that has passed ----------------------------------------------------------------------
 
 
+def test_a_summary_sent_on_the_appeals_last_day_says_the_date_is_today(family):
+    """Seen by hand: set up at 18:00 on the last day, the summary listed the appeal under
+    "Your dates ahead. We will remind you before each one", with no word that it was today."""
+    evening = london(date(2026, 12, 1), 18)
+    set_date(family, "decision_sent", date(2026, 10, 1), moment=evening)
+
+    run_dispatch(evening)
+    summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
+    assert "Appeal to the SEND Tribunal: Tuesday 1 December 2026 (today)" in summary.body
+    assert "We will remind you before each one" not in summary.body
+    text = next(m.body for m in locmem.outbox if "your key dates" in m.body)
+    assert "Tuesday 1 December 2026 (today)." in text
+    assert "We will remind you" not in text
+
+
 def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(family):
     """Issue 6: decision sent 15 September, case set up 1 December."""
     set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))

@@ -28,12 +28,13 @@ class Command(BaseCommand):
         if parsed.errors:
             self._fail(parsed.errors)
         rows = parsed.rows
-        self._progress("rows checked", len(rows), len(rows) / (time.monotonic() - started))
+        self._progress("row", "checked", len(rows), len(rows) / (time.monotonic() - started))
         existing = importing.existing_references(rows)
         new = len(rows) - len(existing)
         if options["dry_run"]:
             self.stdout.write(
-                f"{path}: {len(rows)} rows are valid: {new} new cases, {len(existing)} updates. "
+                f"{path}: every row is valid ({words.counted(len(rows), 'row')}): "
+                f"{words.counted(new, 'new case')}, {words.counted(len(existing), 'update')}. "
                 "Dry run: nothing written."
             )
             return
@@ -43,12 +44,12 @@ class Command(BaseCommand):
         except importing.ImportClash as clash:
             self._fail(clash.errors)
         self.stdout.write(
-            f"Imported {len(rows)} cases from {path}: {new} new, {len(existing)} updated "
-            f"in {time.monotonic() - started:.1f} s."
+            f"Imported {words.counted(len(rows), 'case')} from {path}: {new:,} new, "
+            f"{len(existing):,} updated in {time.monotonic() - started:.1f} s."
         )
 
-    def _progress(self, what: str, count: int, rate: float) -> None:
-        self.stdout.write(f"  {count:,} {what} ({rate:,.0f} a second)")
+    def _progress(self, noun: str, done: str, count: int, rate: float) -> None:
+        self.stdout.write(f"  {words.counted(count, noun)} {done} ({rate:,.0f} a second)")
 
     def _fail(self, errors: list[str]) -> None:
         for error in errors:
