@@ -60,11 +60,14 @@ def _held_reason(message: OutboundMessage, *, now: datetime) -> str:
     case = message.case
     day_passed = timezone.localtime(message.send_at, LONDON).date() < _today(now)
     if case.status != case.Status.OPEN and not day_passed:
-        return "Case closed: goes again if it reopens"
+        status = case.get_status_display().lower()
+        if case.reminders_paused:
+            return f"Case {status}, reminders paused: goes again once both are lifted"
+        return f"Case {status}: goes again if it reopens"
     if case.reminders_paused and not day_passed:
         return "Paused: goes again when reminders resume"
     if day_passed:
-        held = "reminders were paused" if paused else "the case was closed"
+        held = "reminders were paused" if paused else "the case was not open"
         return f"Not sent: its day passed while {held}"
     if paused:
         return "Not sent: no longer due when reminders resumed"

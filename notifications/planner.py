@@ -331,20 +331,22 @@ class _CasePlan:
                 self.cancel["the date changed again"].append(message.id)
         # Whatever is desired stays (a row planned further ahead is never cancelled for it);
         # only new rows wait for the horizon. A message whose day has passed is neither written
-        # nor brought back (the summary covers it); one due earlier today still goes, at once:
-        # resumed in the afternoon of an appeal's last day, the family still hears "today".
+        # nor brought back (the summary covers it); one due earlier today still goes, from now
+        # (not hours late on paper, which the overdue check would flag): resumed in the
+        # afternoon of an appeal's last day, the family still hears "today".
         horizon = self.horizon
         for key, (send_at, about) in desired.items():
             message = by_key.get(key)
+            if message is None and send_at >= horizon:
+                self.later.append((key, send_at, about))
+                continue
+            if send_at.astimezone(self.tz).date() < self.today:
+                continue
+            if send_at < self.now:
+                send_at = first_allowed(key[3], self.now)
             if message is None:
-                if send_at >= horizon:
-                    self.later.append((key, send_at, about))
-                elif send_at.astimezone(self.tz).date() >= self.today:
-                    self.to_create.append(self._new(key, send_at, about))
-            elif (
-                message.status == Status.CANCELLED
-                and send_at.astimezone(self.tz).date() >= self.today
-            ):
+                self.to_create.append(self._new(key, send_at, about))
+            elif message.status == Status.CANCELLED:
                 self.reactivate.append((message.id, send_at))
         if active:
             self._summaries()
@@ -373,7 +375,9 @@ class _CasePlan:
         desired = self._desired_given()
         for deadline in self.deadlines:
             policy = self.policies.get(deadline.kind)
-            if policy is None:
+            if policy is None or deadline.status == Deadline.Status.MISSED:
+                # Marked missed by the adviser: they take it from here, and dispatch would
+                # cancel any message about it (which the next run would only bring back).
                 continue
             due = deadline.effective_due
             if policy.style == ReminderPolicy.Style.COUNTDOWN and due < self.today:
@@ -530,6 +534,8 @@ class _CasePlan:
             return f"the date moved to {current.effective_due.isoformat()}"
         if current.id not in self.deadline_by_id:
             return done_reason(current)
+        if current.status == Deadline.Status.MISSED:
+            return f"deadline marked {current.status}"  # dispatch's words
         if message.kind == Kind.REMINDER and current.effective_due < self.today:
             return DATE_PASSED
         return "no longer planned"

@@ -256,6 +256,17 @@ SMS_SUMMARY_LINES = 2
 SMS_SEGMENTS = 3
 
 
+def _today_note(due: date, act_by: date, today: date) -> str:
+    """A date ahead that is today is said so: a summary sent on the last day must not read as
+    if there were time. The day to aim for (the last working day before a weekend date) is
+    today: "aim for today"; the date itself is today: "today"."""
+    if due == today:
+        return "today"
+    if act_by == today:
+        return "aim for today"
+    return ""
+
+
 def _summary_context(case, *, today: date, language: str = "en") -> dict:
     """Every date the family hears about, computed or given in a letter: the family's own
     passed dates said as passed, their dates ahead (reminded before), and dates others owe them
@@ -263,6 +274,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
     policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
     # (date, words, the ISO date told, the key told); each list in date order.
     upcoming, passed, owed = [], [], []
+    reminders_to_come = False  # a countdown reminder is still to go for some date
     for deadline in case.deadlines.order_by("due", "kind"):
         style = policies.get(deadline.kind)
         state = deadline.state(today)
@@ -278,6 +290,10 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
         elif state == rules.State.PASSED:
             passed.append(item)
         else:
+            item[1]["today_note"] = _today_note(
+                deadline.effective_due, deadline.effective_act_by, today
+            )
+            reminders_to_come |= deadline.effective_act_by > today
             upcoming.append(item)
     for given in case.given_dates.all():
         style = policies.get(given.message_kind)
@@ -296,11 +312,12 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
         elif state == rules.State.PASSED:
             passed.append(item)
         else:
+            item[1]["today_note"] = _today_note(given.value, given.act_by, today)
+            reminders_to_come |= given.act_by > today
             upcoming.append(item)
     for items in (upcoming, passed, owed):
         items.sort(key=lambda item: item[0])
-    # A date that is today is said so: a summary sent on the last day must not read as ahead.
-    upcoming_words = [{**w, "today": day == today} for day, w, _ in upcoming]
+    upcoming_words = [w for _, w, _ in upcoming]
     passed_words = [w for _, w, _ in passed]
     owed_words = [{**w, "passed": was_passed} for _, w, _, was_passed in owed]
     # Texts lead with what has passed: it is the one thing to act on today.
@@ -312,7 +329,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
     everything = [*upcoming, *passed, *owed]
     return {
         "deadlines": upcoming_words,
-        "reminders_to_come": any(day > today for day, _, _ in upcoming),
+        "reminders_to_come": reminders_to_come,
         "passed_deadlines": passed_words,
         "owed_deadlines": owed_words,
         "sms_candidates": candidates,

@@ -244,7 +244,14 @@ def test_the_message_history_says_why_a_message_waits(fields, expected, settings
         ("reminders paused", {}, 9, "Not sent: its day passed while reminders were paused"),
         ("reminders paused", {}, 11, "Not sent: no longer due when reminders resumed"),
         ("case closed", {"status": "closed"}, 12, "Case closed: goes again if it reopens"),
-        ("case closed", {}, 1, "Not sent: its day passed while the case was closed"),
+        ("case closed", {}, 1, "Not sent: its day passed while the case was not open"),
+        ("case closed", {"status": "on_hold"}, 12, "Case on hold: goes again if it reopens"),
+        (
+            "reminders paused",
+            {"status": "closed", "reminders_paused": True},
+            12,
+            "Case closed, reminders paused: goes again once both are lifted",
+        ),
         ("case closed", {}, 12, "Not sent: no longer due when the case reopened"),
     ],
 )

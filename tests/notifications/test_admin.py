@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from notifications import admin_services, planner, services
+from notifications import admin_services, history, planner, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, Suppression
@@ -380,17 +380,33 @@ def test_a_reminder_due_earlier_today_that_the_pause_held_goes_when_reminders_re
     with time_machine.travel(afternoon, tick=False):
         admin_services.case_pause_set(case=case, paused=False)
     on_the_day.refresh_from_db()
-    assert on_the_day.status == Status.PENDING
-    assert on_the_day.id in services.messages_dispatch(now=afternoon, enqueue=False).claimed
-    # The next morning it is too late: held again and resumed, it does not come back.
-    with time_machine.travel(local_instant(date(2026, 12, 2), time(9, 0)), tick=False):
-        OutboundMessage.objects.filter(id=on_the_day.id).update(
-            status=Status.CANCELLED, status_reason="reminders paused"
-        )
-        admin_services.case_pause_set(case=case, paused=True)
+    # Due from now, not five hours late on paper (the overdue check would flag it).
+    assert (on_the_day.status, on_the_day.send_at) == (Status.PENDING, afternoon)
+    dispatch = services.messages_dispatch(now=afternoon, enqueue=False)
+    assert on_the_day.id in dispatch.claimed
+    services.message_send(message_id=on_the_day.id, now=afternoon)
+    (email,) = [m for m in mail.outbox if m.subject.startswith("Appeal")]
+    assert "That is today." in email.body
+
+
+def test_a_reminder_whose_day_passed_during_the_pause_stays_held_and_says_why():
+    case = family()
+    with time_machine.travel(local_instant(date(2026, 11, 24), time(9, 0)), tick=False):
+        workflow_services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+        admin_services.case_pause_set(case=case, paused=True)  # holds 1w, 2wd and 0d
+    next_morning = local_instant(date(2026, 11, 25), time(9, 0))
+    with time_machine.travel(next_morning, tick=False):
         admin_services.case_pause_set(case=case, paused=False)
-    on_the_day.refresh_from_db()
-    assert on_the_day.status == Status.CANCELLED
+    appeal = OutboundMessage.objects.filter(case=case, deadline_kind="appeal", channel="email")
+    week_before = appeal.get(kind="reminder", offset="1w")  # Tuesday 24 November, 10:00
+    assert week_before.status == Status.CANCELLED
+    assert history.waiting_reason(week_before, now=next_morning) == (
+        "Not sent: its day passed while reminders were paused"
+    )
+    assert {m.offset for m in appeal.filter(kind="reminder", status=Status.PENDING)} == {
+        "2wd",
+        "0d",
+    }
 
 
 def test_resume_sends_the_summary_the_pause_held(now):

@@ -179,6 +179,33 @@ def test_marking_a_deadline_met_stops_its_reminders(family, adviser):
     assert pending(case, deadline_kind="appeal").exists()
 
 
+def test_marking_a_deadline_missed_stops_its_reminders_for_good(family, adviser):
+    """The adviser takes a missed date from there: no countdown for it, not one that dispatch
+    cancels and the next plan of the day brings back."""
+    case, _ = family
+    set_date(case, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))
+    appeal = case.deadlines.get(kind="appeal")
+    with time_machine.travel(london(date(2027, 2, 1), 9), tick=False):
+        workflow_services.deadline_update(
+            deadline=appeal, status="missed", override_date=None, override_reason="", by=adviser
+        )
+        workflow_services.case_replan(case=case)
+    assert not pending(case, deadline_kind="appeal").exists()
+    reasons = set(
+        OutboundMessage.objects.filter(
+            case=case, deadline_kind="appeal", kind="reminder"
+        ).values_list("status_reason", flat=True)
+    )
+    assert reasons == {"deadline marked missed"}
+    run_dispatch(london(date(2027, 2, 1), 11))  # the day of the four-week reminder
+    with time_machine.travel(london(date(2027, 2, 1), 12), tick=False):
+        workflow_services.case_replan(case=case)
+    assert not pending(case, deadline_kind="appeal").exists()
+    assert not OutboundMessage.objects.filter(
+        case=case, deadline_kind="appeal", status=Status.SENT
+    ).exists()
+
+
 def test_pausing_a_case_cancels_and_resuming_replans(family):
     case, _ = family
     set_date(case, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))

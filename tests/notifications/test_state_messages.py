@@ -158,19 +158,38 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
 # --- a date that has passed ----------------------------------------------------------------------
 
 
-def test_a_summary_sent_on_the_appeals_last_day_says_the_date_is_today(family):
+@pytest.mark.parametrize(
+    ("decision", "evening", "line", "promise"),
+    [
+        (  # due on a working day: the last day is the date itself, for both dates
+            date(2026, 10, 1),
+            date(2026, 12, 1),
+            "Appeal to the SEND Tribunal (today): Tuesday 1 December 2026",
+            False,
+        ),
+        (  # the mediation adviser's date is a Sunday: the day to aim for is the Friday before;
+            # the appeal moves to the Monday, and its reminder on the day is still to come
+            date(2026, 11, 10),
+            date(2027, 1, 8),
+            "Contact the mediation adviser (aim for today): Sunday 10 January 2027 - aim for "
+            "Friday 8 January 2027",
+            True,
+        ),
+    ],
+)
+def test_a_summary_sent_on_the_last_day_says_so(family, decision, evening, line, promise):
     """Seen by hand: set up at 18:00 on the last day, the summary listed the appeal under
     "Your dates ahead. We will remind you before each one", with no word that it was today."""
-    evening = london(date(2026, 12, 1), 18)
-    set_date(family, "decision_sent", date(2026, 10, 1), moment=evening)
+    evening = london(evening, 18)
+    set_date(family, "decision_sent", decision, moment=evening)
 
     run_dispatch(evening)
     summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
-    assert "Appeal to the SEND Tribunal: Tuesday 1 December 2026 (today)" in summary.body
-    assert "We will remind you before each one" not in summary.body
+    assert line in summary.body
+    assert ("We will remind you before each one" in summary.body) is promise
     text = next(m.body for m in locmem.outbox if "your key dates" in m.body)
-    assert "Tuesday 1 December 2026 (today)." in text
-    assert "We will remind you" not in text
+    assert line in text
+    assert ("We will remind you before each" in text) is promise
 
 
 def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(family):
