@@ -344,6 +344,8 @@ class _CasePlan:
                 continue
             if send_at < self.now:
                 send_at = first_allowed(key[3], self.now)
+                if key[4] == Kind.REMINDER and send_at.astimezone(self.tz).date() > key[6]:
+                    continue  # quiet hours carry it past its date: dispatch would cancel it
             if message is None:
                 self.to_create.append(self._new(key, send_at, about))
             elif message.status == Status.CANCELLED:
@@ -605,8 +607,8 @@ class _CasePlan:
             return
         planned = {self._key(m): m for m in self.messages if m.kind == Kind.DATE_CHANGED}
         for deadline in self.deadlines:
-            if deadline.kind not in self.policies:
-                continue
+            if deadline.kind not in self.policies or deadline.status == Deadline.Status.MISSED:
+                continue  # marked missed: no message about it goes (as in _desired)
             due = deadline.effective_due
             for contact, channel in self.recipients:
                 last = told.get((contact.id, channel, deadline.kind))

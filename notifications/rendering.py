@@ -258,12 +258,14 @@ SMS_SEGMENTS = 3
 
 def _today_note(due: date, act_by: date, today: date) -> str:
     """A date ahead that is today is said so: a summary sent on the last day must not read as
-    if there were time. The day to aim for (the last working day before a weekend date) is
-    today: "aim for today"; the date itself is today: "today"."""
+    if there were time. The date itself is today: "today"; the day to aim for (the last working
+    day before a weekend date) is today, or has passed before the date: act today."""
     if due == today:
         return "today"
     if act_by == today:
         return "aim for today"
+    if act_by < today < due:  # a weekend or bank holiday between: the reminders' own words
+        return "past the day to aim for, so act today"
     return ""
 
 

@@ -381,6 +381,10 @@ def clone(copies_from: int, copies_to: int) -> None:
         (Case, "reference"): "'SC-' || lpad((id + {off} - 1)::text, 7, '0')",
         (Case, "access_token"): "substr(md5(random()::text || id::text), 1, 22)",
         (Contact, "opt_out_token"): "substr(md5(random()::text || id::text), 1, 16)",
+        # A parent's name and email carry the case's reference, as seeded: shifted with it, so
+        # a search finds each family once, not once per copy.
+        (Contact, "name"): "'Parent SC-' || lpad((case_id + {off} - 1)::text, 7, '0')",
+        (Contact, "email"): "'sc-' || lpad((case_id + {off} - 1)::text, 7, '0') || '@example.com'",
     }
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -414,8 +418,9 @@ def clone(copies_from: int, copies_to: int) -> None:
     say(
         f"   cloned the first {template:,} seeded cases "
         f"{words.counted(copies_to - copies_from, 'time')} by "
-        f"INSERT ... SELECT (ids, foreign keys, references and tokens shifted; dates, outbox "
-        f"and tasks as seeded) in {time.perf_counter() - began:.1f} s. Now {counts()}"
+        f"INSERT ... SELECT (ids, foreign keys, references, parents' names and emails and "
+        f"tokens shifted; dates, outbox and tasks as seeded) in "
+        f"{time.perf_counter() - began:.1f} s. Now {counts()}"
     )
 
 
@@ -495,6 +500,13 @@ def sort_urls(model, base: str, label: str, user) -> list[tuple[str, str]]:
     return urls
 
 
+def last_page(model, base: str, user) -> int:
+    """The number of a change list's last page (its page numbers count from 1)."""
+    request = RequestFactory().get(base)
+    request.user = user
+    return admin.site._registry[model].get_changelist_instance(request).paginator.num_pages
+
+
 def case_list_urls(user) -> list[tuple[str, str]]:
     base = "/admin/workflows/case/"
     urls = [("case list, default", base), ("case list, cases=mine", f"{base}?cases=mine")]
@@ -510,7 +522,9 @@ def case_list_urls(user) -> list[tuple[str, str]]:
     urls.append(("case list, search", f"{base}?q=SC-0000123"))
     # A broad term (a common surname, say): SC-0001 finds the 1,000 references SC-0001000..1999.
     urls.append(("case list, search finding 1,000 families", f"{base}?q=SC-0001"))
-    urls.append(("case list, last page", f"{base}?p=200"))
+    # SC-001 finds SC-0010000..SC-0019999: none at 10,000 cases, 10,000 from 20,000 on.
+    urls.append(("case list, search finding 10,000 families", f"{base}?q=SC-001"))
+    urls.append(("case list, last page", f"{base}?p={last_page(Case, base, user)}"))
     return urls + sort_urls(Case, base, "case list", user)
 
 
@@ -534,6 +548,7 @@ def other_urls(user) -> list[tuple[str, str]]:
     urls.append(("outbox, one case", f"{base}?case__id__exact=123"))
     urls.append(("outbox, search", f"{base}?q=SC-0000123"))
     urls.append(("outbox, search finding 1,000 families", f"{base}?q=SC-0001"))
+    urls.append(("outbox, search finding 10,000 families", f"{base}?q=SC-001"))
     urls += sort_urls(OutboundMessage, base, "outbox", user)
     tasks = "/admin/notifications/advisertask/"
     urls += [

@@ -145,7 +145,17 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        # Typed as the column: psycopg sends a list of small ints as int4[], and a bigint
+        # column against int4[] takes PostgreSQL's cross-type `=`, which it cannot hash, so a
+        # filter over ten thousand ids compared each row with every one of them (0.6 s in the
+        # outbox's search at 100,000 cases; 16 ms typed).
+        cast = self.lhs.output_field.db_type(connection)
+        if cast not in _INTEGER_TYPES:
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        return f"{lhs} = ANY(%s::{cast}[])", [*params, self.rhs]
+
+
+_INTEGER_TYPES = {"smallint", "integer", "bigint"}
 
 
 def ids_filter(field: str, ids: Sequence[int]) -> Q:

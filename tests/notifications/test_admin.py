@@ -389,6 +389,23 @@ def test_a_reminder_due_earlier_today_that_the_pause_held_goes_when_reminders_re
     assert "That is today." in email.body
 
 
+def test_resumed_in_quiet_hours_on_the_last_day_the_email_goes_and_the_text_does_not():
+    """A text held until the morning would arrive after its date: it is not brought back."""
+    case = family()
+    last_day = date(2026, 12, 1)
+    with time_machine.travel(local_instant(last_day, time(9, 0)), tick=False):
+        workflow_services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
+        admin_services.case_pause_set(case=case, paused=True)
+    late_evening = local_instant(last_day, time(21, 0))
+    with time_machine.travel(late_evening, tick=False):
+        admin_services.case_pause_set(case=case, paused=False)
+    on_the_day = OutboundMessage.objects.filter(
+        case=case, kind="reminder", deadline_kind="appeal", offset="0d"
+    )
+    assert on_the_day.get(channel="email").status == Status.PENDING
+    assert on_the_day.get(channel="sms").status == Status.CANCELLED
+
+
 def test_a_reminder_whose_day_passed_during_the_pause_stays_held_and_says_why():
     case = family()
     with time_machine.travel(local_instant(date(2026, 11, 24), time(9, 0)), tick=False):

@@ -1,6 +1,6 @@
 """From key dates to messages: planning, dispatch, sending and recovery, as a family sees them."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -204,6 +204,25 @@ def test_marking_a_deadline_missed_stops_its_reminders_for_good(family, adviser)
     assert not OutboundMessage.objects.filter(
         case=case, deadline_kind="appeal", status=Status.SENT
     ).exists()
+
+
+def test_a_missed_deadline_given_another_date_sends_no_date_changed_message(family, adviser):
+    """Dispatch would cancel it ("deadline marked missed"): the family would see it on their
+    page as coming, and never get it."""
+    case, _ = family
+    set_date(case, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))
+    run_dispatch(london(date(2026, 12, 31), 11))  # the summary tells the family the dates
+    appeal = case.deadlines.get(kind="appeal")
+    with time_machine.travel(london(date(2027, 1, 4), 9), tick=False):
+        workflow_services.deadline_update(
+            deadline=appeal,
+            status="missed",
+            override_date=appeal.due + timedelta(days=7),
+            override_reason="The Tribunal's letter gives this date",
+            by=adviser,
+        )
+        workflow_services.case_replan(case=case)
+    assert not OutboundMessage.objects.filter(case=case, kind="date_changed").exists()
 
 
 def test_pausing_a_case_cancels_and_resuming_replans(family):

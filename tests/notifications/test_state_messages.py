@@ -175,6 +175,13 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
             "Friday 8 January 2027",
             True,
         ),
+        (  # the Saturday between: the day to aim for has gone, the date has not
+            date(2026, 11, 10),
+            date(2027, 1, 9),
+            "Contact the mediation adviser (past the day to aim for, so act today): Sunday 10 "
+            "January 2027",
+            True,
+        ),
     ],
 )
 def test_a_summary_sent_on_the_last_day_says_so(family, decision, evening, line, promise):
