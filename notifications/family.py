@@ -250,11 +250,15 @@ def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None
         ]
         pending.sort(key=lambda m: m.send_at)
     kinds = dict(Deadline.KIND_CHOICES)
+    stopped = _stopped(case.contacts.all())
     out = []
     for message in pending[:limit]:
-        # A channel the person has since turned off is not sent (the send checks again).
-        if message.contact and message.channel not in dict(message.contact.channels()):
-            continue
+        # A channel the person has since turned off, or an address that replied STOP (or
+        # unsubscribed), is not sent to (the send checks again): never promised either.
+        if message.contact:
+            address = dict(message.contact.channels()).get(message.channel)
+            if address is None or (message.channel, address) in stopped:
+                continue
         if message.kind == OutboundMessage.Kind.SUMMARY:
             about = _("A summary of all your dates")
         else:
@@ -292,16 +296,32 @@ class ContactChoice:
     can_email: bool
     sms_stopped: bool
     email_stopped: bool
+    sms_failed: bool = False  # the last text that went out to them did not arrive
+
+
+def _stopped(people) -> set[tuple[str, str]]:
+    """(channel, address) of these people's numbers and emails that asked us to stop."""
+    addresses = [c.mobile.as_e164 for c in people if c.mobile] + [
+        c.email.lower() for c in people if c.email
+    ]
+    return set(Suppression.objects.filter(address__in=addresses).values_list("channel", "address"))
 
 
 def contact_choices(case: Case) -> list[ContactChoice]:
     people = list(case.contacts.all())
-    addresses = [c.mobile.as_e164 for c in people if c.mobile] + [
-        c.email.lower() for c in people if c.email
-    ]
-    stopped = set(
-        Suppression.objects.filter(address__in=addresses).values_list("channel", "address")
-    )
+    stopped = _stopped(people)
+    # Each person's latest text that has an outcome, newest first: a failed one means the
+    # number may be wrong, which only they and the adviser can put right.
+    Status = OutboundMessage.Status
+    last_text: dict[int, str] = {}
+    for contact_id, status in (
+        case.messages.filter(
+            channel="sms", status__in=[Status.SENT, Status.DELIVERED, Status.FAILED]
+        )
+        .order_by("-send_at", "-id")
+        .values_list("contact_id", "status")
+    ):
+        last_text.setdefault(contact_id, status)
     return [
         ContactChoice(
             contact=c,
@@ -309,6 +329,7 @@ def contact_choices(case: Case) -> list[ContactChoice]:
             can_email=bool(c.email),
             sms_stopped=bool(c.mobile) and ("sms", c.mobile.as_e164) in stopped,
             email_stopped=bool(c.email) and ("email", c.email.lower()) in stopped,
+            sms_failed=last_text.get(c.id) == Status.FAILED,
         )
         for c in people
     ]
@@ -321,6 +342,13 @@ def contact_channels_set(
     """The family's own choice of texts, emails or both; the messages are planned again.
     A channel with no address on file cannot be chosen (the adviser changes addresses)."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # A stopped channel's box is shown greyed out, and a browser sends no value for it: keep
+    # the choice as it was, so texts come back when the adviser starts them again.
+    stopped = _stopped([contact])
+    if contact.mobile and ("sms", contact.mobile.as_e164) in stopped:
+        wants_sms = contact.wants_sms
+    if contact.email and ("email", contact.email.lower()) in stopped:
+        wants_email = contact.wants_email
     contact.wants_sms = wants_sms and bool(contact.mobile)
     contact.wants_email = wants_email and bool(contact.email)
     if (contact.wants_sms or contact.wants_email) and not contact.consent_at:

@@ -57,6 +57,24 @@ def test_the_page_says_what_to_do_next_who_acts_and_the_source_in_words(client, 
     assert "Reminder: Appeal to the SEND Tribunal" in page
 
 
+def test_texts_are_not_promised_to_a_number_that_replied_stop(client):
+    """Seen walking the page: after STOP the reminders were still listed as "Text to ...",
+    though the send drops every one of them."""
+    from notifications import services as message_services
+
+    case = CaseFactory()
+    contact = ContactFactory(case=case, name="Hassan", email="hassan@example.com")
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 12, 31))
+    url = reverse("family-page", args=[case.access_token])
+    assert "Text to Hassan" in client.get(url).content.decode()
+
+    message_services.suppress(channel="sms", address=contact.mobile.as_e164, reason="stop_reply")
+    page = client.get(url).content.decode()
+    assert "stopped: ask your adviser to start them again" in page
+    assert "Text to Hassan" not in page
+    assert "Email to Hassan" in page
+
+
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
     settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
     with time_machine.travel("2027-03-10 12:00 +00:00", tick=False):
@@ -213,6 +231,39 @@ def test_a_contact_chooses_texts_or_emails_without_seeing_the_address(client, ca
     assert "Saved: your choices for Amira." in page
     assert "Text to Amira" not in page
     assert "Email to Amira" in page
+
+
+def test_saving_choices_keeps_a_stopped_channel_for_when_the_adviser_starts_it_again(client, case):
+    """The stopped box is greyed out and a browser sends nothing for it: saving the form
+    turned texts off for good, so "start them again" never brought them back."""
+    from notifications import services as message_services
+
+    contact = Contact.objects.get(case=case)
+    mobile = contact.mobile.as_e164
+    message_services.suppress(channel="sms", address=mobile, reason="stop_reply")
+    client.post(
+        reverse("family-messages", args=[case.access_token]),
+        {"contact": contact.pk, "channels": ["email"]},
+    )
+    contact.refresh_from_db()
+    assert (contact.wants_sms, contact.wants_email) == (True, True)
+    message_services.unsuppress(channel="sms", address=mobile)
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "Text to Amira" in page
+
+
+def test_a_text_that_did_not_arrive_asks_the_family_to_check_their_number(client, case):
+    contact = Contact.objects.get(case=case)
+    url = reverse("family-page", args=[case.access_token])
+    assert "did not arrive" not in client.get(url).content.decode()
+    OutboundMessage.objects.filter(case=case, contact=contact, channel="sms").update(
+        status=OutboundMessage.Status.SENT
+    )
+    failed = OutboundMessage.objects.filter(case=case, channel="sms").order_by("-send_at").first()
+    failed.status = OutboundMessage.Status.FAILED
+    failed.save()
+    page = client.get(url).content.decode()
+    assert "our last text to you did not arrive: check your mobile number with your adviser" in page
 
 
 def test_a_contact_of_another_case_cannot_be_changed(client, case):
