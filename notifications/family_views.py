@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,6 +111,9 @@ def family_print(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "family/print.html", context))
 
 
+FAMILY_DATE_RANGE = timedelta(days=365)
+
+
 @dataclass
 class DateReport:
     """The "tell us a date" form: `event` and the GOV.UK date input's three fields."""
@@ -119,6 +122,8 @@ class DateReport:
     event: str = ""
     day: date | None = None
     errors: dict[str, str] = field(default_factory=dict)  # field id -> message
+    # The date's boxes outlined in red: the ones at fault, or all three for the whole date.
+    highlight: set[str] = field(default_factory=lambda: set(DateReport.FIELDS))
 
     FIELDS = ("date-day", "date-month", "date-year")
 
@@ -142,18 +147,36 @@ class DateReport:
             self.errors[missing[0]] = _("The date must include %(parts)s") % {
                 "parts": _(" and ").join(str(what[m]) for m in missing)
             }
+            self.highlight = set(missing)
+        elif parts["date-year"].isdigit() and len(parts["date-year"]) != 4:
+            self.errors["date-year"] = _("The year must have 4 numbers, like 2027")
+            self.highlight = {"date-year"}
         else:
             try:
                 numbers = [int(parts[name]) for name in self.FIELDS]
-                if len(parts["date-year"]) != 4:
-                    raise ValueError
                 self.day = date(numbers[2], numbers[1], numbers[0])
             except ValueError:
                 self.errors["date-day"] = _("The date must be a real date, like 27 3 2027")
             else:
-                if self.day > today and self.event not in words.FAMILY_GIVEN:
-                    self.errors["date-day"] = _("The date must be today or in the past")
+                self._check_range(today)
         return not self.errors
+
+    def _check_range(self, today: date) -> None:
+        """Past events cannot be ahead; and no date this form takes lies more than a year from
+        today: one that does is a slip of the year (2016 for 2026), which would tell the family
+        a date had long passed. An adviser can record an older date."""
+        if self.day > today and self.event not in words.FAMILY_GIVEN:
+            self.errors["date-day"] = _("The date must be today or in the past")
+        elif abs(self.day - today) > FAMILY_DATE_RANGE:
+            self.errors["date-year"] = (
+                _("That is more than a year from today: check the year")
+                if self.day > today
+                else _(
+                    "That is more than a year ago: check the year. If it is right, tell your "
+                    "adviser instead"
+                )
+            )
+            self.highlight = {"date-year"}
 
     @property
     def day_text(self) -> str:

@@ -119,6 +119,14 @@ def test_a_certificate_date_moves_the_appeal_and_asks_the_adviser_to_confirm(cli
         (("certificate_issued", "10", "", "2027"), "The date must include a month"),
         (("certificate_issued", "31", "2", "2027"), "The date must be a real date"),
         (("certificate_issued", "1", "2", "2028"), "The date must be today or in the past"),
+        (("certificate_issued", "1", "2", "27"), "The year must have 4 numbers, like 2027"),
+        # Seen walking the page: 3 January 2016 for 2026 told the family a date ten years gone
+        # was their new appeal date, and raised a false "it has passed" alarm.
+        (
+            ("certificate_issued", "3", "1", "2016"),
+            "That is more than a year ago: check the year. If it is right, tell your adviser",
+        ),
+        (("hearing", "15", "1", "2031"), "That is more than a year from today: check the year"),
         (
             ("certificate_issued", "1", "12", "2026"),
             "The certificate date is before the decision date: the mediation certificate was "
@@ -137,6 +145,26 @@ def test_bad_input_gets_the_error_summary_and_changes_nothing(client, case, data
     assert not KeyDate.objects.filter(case=case, event="certificate_issued").exists()
     assert list(case.deadlines.values_list("kind", "due")) == before
     assert not AdviserTask.objects.filter(kind="family_date").exists()
+    assert not case.given_dates.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "red"),
+    [
+        (("10", "", ""), {"date-month", "date-year"}),
+        (("10", "1", "27"), {"date-year"}),
+        (("31", "2", "2027"), {"date-day", "date-month", "date-year"}),
+    ],
+)
+def test_only_the_boxes_at_fault_are_outlined(client, case, data, red):
+    page = tell(client, case, "certificate_issued", *data).content.decode()
+    outlined = {
+        name
+        for name in ("date-day", "date-month", "date-year")
+        if f'govuk-input--error" id="{name}"' in page
+    }
+    assert outlined == red
+    assert f'value="{data[0]}"' in page  # what was typed is kept
 
 
 def test_a_family_date_never_silently_replaces_one_the_adviser_confirmed(client, case):
