@@ -68,6 +68,8 @@ class Row:
     computed_words: str = ""
     uid: str = ""  # the calendar's stable id
     stamp: datetime | None = None  # when it last changed, for the calendar
+    due_ahead: bool = False  # the date is still to come ("the date is", not "was")
+    done_late: bool = False  # done, but after the date: the family should hear it was late
 
 
 def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None) -> Row:
@@ -103,6 +105,8 @@ def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None)
         computed_words=computed_words,
         uid=f"given-{given.pk}",
         stamp=given.recorded_at,
+        due_ahead=given.value > today,
+        done_late=state == "done" and given.is_family_own and given.done_on > given.value,
     )
 
 
@@ -130,6 +134,11 @@ def _row(deadline: Deadline, today: date) -> Row:
         warnings=list(deadline.warnings),
         uid=f"deadline-{deadline.pk}",
         stamp=deadline.computed_at,
+        due_ahead=deadline.effective_due > today,
+        done_late=state == "done"
+        and deadline.owner == rules.Owner.PARENT
+        and deadline.done_on is not None
+        and deadline.done_on > deadline.effective_due,
     )
 
 

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from notifications.models import AdviserTask, Contact, OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
-from workflows import services, words
+from workflows import rules, services, words
 from workflows.models import Deadline, FamilyReportedDate, KeyDate, LocalAuthority
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,29 @@ def test_texts_are_not_promised_to_a_number_that_replied_stop(client):
     assert "stopped: ask your adviser to start them again" in page
     assert "Text to Hassan" not in page
     assert "Email to Hassan" in page
+
+
+def test_a_step_done_before_its_date_says_the_date_is_not_was(client, case):
+    """Seen walking the page: "Done: ... The date was Thursday 21 January 2027" read in
+    December as if the date had passed."""
+    services.key_date_set(case=case, event="mediation_adviser_contacted", value=TODAY)
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    contact = case.deadlines.get(kind="mediation_adviser_contact")
+    said = rules.long_date(contact.effective_due)
+    assert f"The date is {said}." in page
+    assert f"The date was {said}." not in page
+
+
+def test_an_appeal_sent_after_its_date_is_said_to_be_late(client, case):
+    """Seen walking the page: an appeal sent two weeks late became a quiet "Done"."""
+    with time_machine.travel("2027-03-15 12:00 +00:00", tick=False):
+        services.key_date_set(case=case, event="appeal_submitted", value=date(2027, 3, 15))
+        page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    appeal = case.deadlines.get(kind="appeal")
+    assert (
+        f"That was after the date, {rules.long_date(appeal.effective_due)}: talk to your "
+        "adviser about what this means for you." in page
+    )
 
 
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
