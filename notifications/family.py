@@ -157,6 +157,22 @@ class Standing:
         return [*self.passed, *self.yours, *self.owed, *self.done]
 
     @property
+    def overdue_to_you(self) -> Row | None:
+        """The latest date someone owed the family that passed with nothing to show it came:
+        with nothing of their own to do, chasing it is their next thing."""
+        owed = [r for r in self.passed if not r.yours]
+        return owed[-1] if owed else None
+
+    @property
+    def done_late(self) -> Row | None:
+        """The family's latest step done after its date (an appeal sent late): with nothing
+        else to do, what that means is their next thing to ask about."""
+        late = [r for r in self.done if r.done_late]
+        # The latest date; of two on one day, the first in the timeline (the appeal before the
+        # mediation adviser's step it also settles).
+        return max(late, key=lambda r: r.act_by_day) if late else None
+
+    @property
     def only_given(self) -> bool:
         """Every date came from a letter (none is our calculation)."""
         return all(row.given for row in self.rows)

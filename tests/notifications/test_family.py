@@ -92,10 +92,30 @@ def test_an_appeal_sent_after_its_date_is_said_to_be_late(client, case):
         services.key_date_set(case=case, event="appeal_submitted", value=date(2027, 3, 15))
         page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
     appeal = case.deadlines.get(kind="appeal")
-    assert (
+    late = (
         f"That was after the date, {rules.long_date(appeal.effective_due)}: talk to your "
-        "adviser about what this means for you." in page
+        "adviser about what this means for you."
     )
+    assert late in page
+    next_thing = page.split("What to do next")[1].split("Your timeline")[0]
+    assert "Nothing for you to do now" not in next_thing
+    assert late in next_thing
+    assert "Appeal to the SEND Tribunal" in next_thing
+
+
+def test_a_reply_owed_that_did_not_come_is_the_next_thing_not_nothing_to_do(client):
+    """Seen walking the page: "Nothing for you to do now" above a complaint reply whose date
+    had passed, whose own row said to ask for the next stage."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="complaint_sent", value=date(2026, 12, 1))
+    services.key_date_set(case=case, event="complaint_response_requested", value=date(2027, 1, 4))
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "Nothing for you to do now" not in page
+    assert (
+        "The council should have done this by Monday 4 January 2027, and nothing we hold "
+        "shows it came." in page
+    )
+    assert "No reply? Ask for the next stage of your complaint" in page
 
 
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
