@@ -199,7 +199,11 @@ def standing(case: Case, *, today: date) -> Standing:
     if given_dates:  # into date order with the computed ones (stored in due order)
         rows.sort(key=lambda r: r.given.value if r.given else r.deadline.due)
     passed = [r for r in rows if r.state == "passed"]
-    yours = sorted((r for r in rows if r.state == "open" and r.yours), key=lambda r: r.act_by_day)
+    # Soonest first; on one day, a step that must come first (rules.COMES_FIRST) leads.
+    yours = sorted(
+        (r for r in rows if r.state == "open" and r.yours),
+        key=lambda r: (r.act_by_day, not (r.deadline and r.deadline.kind in rules.COMES_FIRST)),
+    )
     owed = sorted(
         (r for r in rows if r.state == "open" and not r.yours), key=lambda r: r.act_by_day
     )

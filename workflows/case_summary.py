@@ -13,7 +13,7 @@ The next step, as the case list has always shown it (and as the family page's "o
 thing" reads): of the case's computed deadlines and dates given in a letter still to do (not
 done given `today`; a computed deadline covered by a given date counts through the given date),
 a passed date the family owed first, then the earliest day to act by (an override's own act-by),
-then by kind.
+then a step that comes first on its day (rules.COMES_FIRST), then by kind.
 """
 
 from __future__ import annotations
@@ -108,7 +108,16 @@ def summarise(deadlines: Iterable[tuple], given_dates: Iterable[tuple], today: d
         return NOTHING
     # Every field in the key, so two steps that tie are the same step to the list.
     first = min(
-        steps, key=lambda s: (not s.passed_family, s.act_by, s.kind, s.due, s.label, s.owner)
+        steps,
+        key=lambda s: (
+            not s.passed_family,
+            s.act_by,
+            s.kind not in rules.COMES_FIRST,
+            s.kind,
+            s.due,
+            s.label,
+            s.owner,
+        ),
     )
     family = [s for s in steps if s.owner == rules.Owner.PARENT]
     return Summary(

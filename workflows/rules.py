@@ -1223,6 +1223,11 @@ class Completion:
 
 _DECIDED = ("decision_sent",)  # an appealable decision, a final plan among them, was sent
 _APPEAL_SENT = ("appeal_submitted", "appeal_registered")
+
+# Steps that come before others due the same day, so a family's "what to do next" names them
+# first: §2.2 reg 33, the mediation adviser is contacted before the appeal is sent (which
+# needs the certificate), though the two dates often fall on one day.
+COMES_FIRST = frozenset({"mediation_adviser_contact"})
 _NOT_YET = Completion(())  # nothing in the vocabulary shows it; the adviser marks it met
 
 COMPLETED_BY: dict[str, Completion] = {

@@ -118,6 +118,19 @@ def test_a_reply_owed_that_did_not_come_is_the_next_thing_not_nothing_to_do(clie
     assert "No reply? Ask for the next stage of your complaint" in page
 
 
+def test_on_one_day_the_mediation_adviser_comes_before_the_appeal(client):
+    """Seen walking the page: both due the same day, "What to do next" named the appeal,
+    which needs the mediation certificate first."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2027, 1, 4))
+    contact, appeal = (case.deadlines.get(kind=k) for k in ("mediation_adviser_contact", "appeal"))
+    assert contact.effective_act_by == appeal.effective_act_by
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    next_thing = page.split("What to do next")[1].split("Your timeline")[0]
+    assert "Contact the mediation adviser" in next_thing
+    assert "Appeal to the SEND Tribunal" not in next_thing
+
+
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
     settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
     with time_machine.travel("2027-03-10 12:00 +00:00", tick=False):

@@ -74,7 +74,16 @@ def from_scratch(case: Case, today: date) -> dict:
             "passed": False,
         }
     order = ("next_act_by", "next_kind", "next_due", "next_label", "next_owner")
-    first = min(steps, key=lambda s: (not s["passed"], *(s[k] for k in order)))
+    # On one day, the mediation adviser before the appeal (rules.COMES_FIRST).
+    first = min(
+        steps,
+        key=lambda s: (
+            not s["passed"],
+            s["next_act_by"],
+            s["next_kind"] not in rules.COMES_FIRST,
+            *(s[k] for k in order[1:]),
+        ),
+    )
     family = [s for s in steps if s["next_owner"] == rules.Owner.PARENT]
     return {
         **{k: first[k] for k in order},
