@@ -40,6 +40,26 @@ def when_words(*, today: date, day: date) -> str:
     return ngettext("in %(days)d working day", "in %(days)d working days", left) % {"days": left}
 
 
+# The family's own act that does each step, where one does: only that act, dated after the
+# step's date, makes the step late. Others that also settle it say nothing of when the family
+# acted (a certificate that came later, an appeal sent on its own moved-off-the-weekend date,
+# the Tribunal registering it, the council's final plan closing a comments window).
+OWN_ACTS = {
+    "appeal": ("appeal_submitted",),
+    "mediation_adviser_contact": (
+        "mediation_adviser_contacted",
+        "mediation_declined",
+        "mediation_requested",
+    ),
+    "discrimination_claim": ("discrimination_claim_sent",),
+    "ombudsman_complaint": ("ombudsman_complaint_sent",),
+}
+# How long a late step, or a date owed to the family that passed with nothing to show it came,
+# stays their next thing: after that it is the adviser's to follow up (the steps only an
+# adviser can mark met would otherwise stay at the top for good).
+NEXT_THING_WINDOW = planner.PASSED_NOTICE_WINDOW
+
+
 @dataclass
 class Row:
     """One date on the family's timeline, in words: a computed deadline, or a date a letter
@@ -68,6 +88,7 @@ class Row:
     computed_words: str = ""
     uid: str = ""  # the calendar's stable id
     stamp: datetime | None = None  # when it last changed, for the calendar
+    due_day: date | None = None  # the date itself (an override, or the letter's date)
     due_ahead: bool = False  # the date is still to come ("the date is", not "was")
     done_late: bool = False  # done, but after the date: the family should hear it was late
 
@@ -105,8 +126,8 @@ def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None)
         computed_words=computed_words,
         uid=f"given-{given.pk}",
         stamp=given.recorded_at,
+        due_day=given.value,
         due_ahead=given.value > today,
-        done_late=state == "done" and given.is_family_own and given.done_on > given.value,
     )
 
 
@@ -134,12 +155,22 @@ def _row(deadline: Deadline, today: date) -> Row:
         warnings=list(deadline.warnings),
         uid=f"deadline-{deadline.pk}",
         stamp=deadline.computed_at,
+        due_day=deadline.effective_due,
         due_ahead=deadline.effective_due > today,
         done_late=state == "done"
-        and deadline.owner == rules.Owner.PARENT
-        and deadline.done_on is not None
+        and deadline.done_by in OWN_ACTS.get(deadline.kind, ())
         and deadline.done_on > deadline.effective_due,
     )
+
+
+def _can_come(row: Row) -> bool:
+    """Whether what was owed can be told to us as come (a reply, a decision): a date from a
+    letter, or a step some event completes. Steps only the adviser can mark met (the school's
+    invitations to a review) would say "nothing shows it came" long after the meeting."""
+    if row.given is not None:
+        return True
+    completion = rules.COMPLETED_BY.get(row.deadline.kind)
+    return completion is not None and bool(completion.by)
 
 
 @dataclass
@@ -151,6 +182,7 @@ class Standing:
     yours: list[Row]  # open, the family acts
     owed: list[Row]  # open, someone else owes the family
     done: list[Row]
+    today: date | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -160,14 +192,17 @@ class Standing:
     def overdue_to_you(self) -> Row | None:
         """The latest date someone owed the family that passed with nothing to show it came:
         with nothing of their own to do, chasing it is their next thing."""
-        owed = [r for r in self.passed if not r.yours]
+        owed = [r for r in self.passed if not r.yours and self._recent(r.due_day) and _can_come(r)]
         return owed[-1] if owed else None
+
+    def _recent(self, day: date) -> bool:
+        return self.today is None or day >= self.today - NEXT_THING_WINDOW
 
     @property
     def done_late(self) -> Row | None:
         """The family's latest step done after its date (an appeal sent late): with nothing
         else to do, what that means is their next thing to ask about."""
-        late = [r for r in self.done if r.done_late]
+        late = [r for r in self.done if r.done_late and self._recent(r.deadline.done_on)]
         # The latest date; of two on one day, the first in the timeline (the appeal before the
         # mediation adviser's step it also settles).
         return max(late, key=lambda r: r.act_by_day) if late else None
@@ -212,7 +247,9 @@ def standing(case: Case, *, today: date) -> Standing:
     # their earliest open date.
     passed_yours = [r for r in passed if r.yours]
     next_row = (passed_yours[-1] if passed_yours else None) or (yours[0] if yours else None)
-    return Standing(next_row=next_row, passed=passed, yours=yours, owed=owed, done=done)
+    return Standing(
+        next_row=next_row, passed=passed, yours=yours, owed=owed, done=done, today=today
+    )
 
 
 @dataclass
@@ -254,12 +291,14 @@ class Planned:
 def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None) -> list[Planned]:
     """What the family can expect and when, soonest first: the pending messages, then those
     further ahead that the outbox will take in nearer the time (planner.PLAN_AHEAD)."""
+    # Not cut to `limit` here: messages to a stopped channel are left out below, and must not
+    # take the places of those that will go.
     pending = list(
         case.messages.filter(status=OutboundMessage.Status.PENDING)
         .select_related("contact", "deadline", "given_date")
-        .order_by("send_at", "id")[:limit]
+        .order_by("send_at", "id")
     )
-    ahead = planner.messages_ahead(case=case, now=now)[:limit]
+    ahead = planner.messages_ahead(case=case, now=now)
     if ahead:
         contacts = {c.id: c for c in case.contacts.all()}
         deadlines = {d.id: d for d in case.deadlines.all()}
@@ -281,7 +320,9 @@ def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None
     kinds = dict(Deadline.KIND_CHOICES)
     stopped = _stopped(case.contacts.all())
     out = []
-    for message in pending[:limit]:
+    for message in pending:
+        if len(out) == limit:
+            break
         # A channel the person has since turned off, or an address that replied STOP (or
         # unsubscribed), is not sent to (the send checks again): never promised either.
         if message.contact:
@@ -342,15 +383,15 @@ def contact_choices(case: Case) -> list[ContactChoice]:
     # Each person's latest text that has an outcome, newest first: a failed one means the
     # number may be wrong, which only they and the adviser can put right.
     Status = OutboundMessage.Status
-    last_text: dict[int, str] = {}
-    for contact_id, status in (
+    last_text: dict[tuple[int, str], str] = {}  # (contact, number) -> status
+    for contact_id, to, status in (
         case.messages.filter(
             channel="sms", status__in=[Status.SENT, Status.DELIVERED, Status.FAILED]
         )
         .order_by("-send_at", "-id")
-        .values_list("contact_id", "status")
+        .values_list("contact_id", "to", "status")
     ):
-        last_text.setdefault(contact_id, status)
+        last_text.setdefault((contact_id, to), status)
     return [
         ContactChoice(
             contact=c,
@@ -358,7 +399,8 @@ def contact_choices(case: Case) -> list[ContactChoice]:
             can_email=bool(c.email),
             sms_stopped=bool(c.mobile) and ("sms", c.mobile.as_e164) in stopped,
             email_stopped=bool(c.email) and ("email", c.email.lower()) in stopped,
-            sms_failed=last_text.get(c.id) == Status.FAILED,
+            # Only the number on file now: once the adviser corrects it, the advice goes.
+            sms_failed=bool(c.mobile) and last_text.get((c.id, c.mobile.as_e164)) == Status.FAILED,
         )
         for c in people
     ]

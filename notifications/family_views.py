@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,7 +112,7 @@ def family_print(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "family/print.html", context))
 
 
-FAMILY_DATE_RANGE = timedelta(days=365)
+FAMILY_DATE_RANGE = relativedelta(years=1)  # a calendar year either way, 29 February too
 
 
 @dataclass
@@ -167,7 +168,7 @@ class DateReport:
         a date had long passed. An adviser can record an older date."""
         if self.day > today and self.event not in words.FAMILY_GIVEN:
             self.errors["date-day"] = _("The date must be today or in the past")
-        elif abs(self.day - today) > FAMILY_DATE_RANGE:
+        elif not today - FAMILY_DATE_RANGE <= self.day <= today + FAMILY_DATE_RANGE:
             self.errors["date-year"] = (
                 _("That is more than a year from today: check the year")
                 if self.day > today

@@ -131,6 +131,43 @@ def test_on_one_day_the_mediation_adviser_comes_before_the_appeal(client):
     assert "Appeal to the SEND Tribunal" not in next_thing
 
 
+def test_only_the_familys_own_late_act_is_called_late(client):
+    """The comments window closes when the council sends the final plan, nearly always after
+    it: that is the council's act, not the family being late."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="draft_plan_served", value=date(2026, 11, 2))
+    services.key_date_set(case=case, event="decision_sent", value=date(2027, 1, 11))
+    comments = case.deadlines.get(kind="draft_plan_comments")
+    assert comments.done_on > comments.effective_due
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    assert "That was after the date" not in page
+
+
+def test_an_owed_date_long_passed_or_only_the_adviser_can_settle_is_not_the_next_thing(client):
+    case = CaseFactory()
+    services.key_date_set(case=case, event="review_meeting", value=date(2027, 1, 20))
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    next_thing = page.split("What to do next")[1].split("Your timeline")[0]
+    # The school's invitations (two weeks before the meeting) passed; nothing the family can
+    # tell us settles them, and the meeting has been.
+    assert "should have done this" not in next_thing
+    complaint = CaseFactory()
+    services.key_date_set(case=complaint, event="complaint_sent", value=date(2026, 10, 1))
+    services.key_date_set(
+        case=complaint, event="complaint_response_requested", value=date(2026, 11, 2)
+    )
+    url = reverse("family-page", args=[complaint.access_token])
+    next_thing = client.get(url).content.decode().split("What to do next")[1]
+    assert "The council should have done this by" not in next_thing.split("Your timeline")[0]
+
+
+@time_machine.travel("2027-03-01 12:00 +00:00", tick=False)
+def test_a_date_a_calendar_year_ahead_is_taken_across_29_february(client, case):
+    response = tell(client, case, "annual_review_meeting", "1", "3", "2028")
+    assert response.status_code == 200
+    assert case.given_dates.get().value == date(2028, 3, 1)
+
+
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
     settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
     with time_machine.travel("2027-03-10 12:00 +00:00", tick=False):
@@ -344,10 +381,13 @@ def test_a_text_that_did_not_arrive_asks_the_family_to_check_their_number(client
         status=OutboundMessage.Status.SENT
     )
     failed = OutboundMessage.objects.filter(case=case, channel="sms").order_by("-send_at").first()
-    failed.status = OutboundMessage.Status.FAILED
+    failed.status, failed.to = OutboundMessage.Status.FAILED, contact.mobile.as_e164
     failed.save()
     page = client.get(url).content.decode()
     assert "our last text to you did not arrive: check your mobile number with your adviser" in page
+    contact.mobile = "+447400999888"  # the adviser corrects the number
+    contact.save()
+    assert "did not arrive" not in client.get(url).content.decode()
 
 
 def test_a_contact_of_another_case_cannot_be_changed(client, case):
