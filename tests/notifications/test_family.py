@@ -116,6 +116,7 @@ def test_a_reply_owed_that_did_not_come_is_the_next_thing_not_nothing_to_do(clie
         "shows it came." in page
     )
     assert "No reply? Ask for the next stage of your complaint" in page
+    assert "If it came, tell us the date it came." in page
 
 
 def test_on_one_day_the_mediation_adviser_comes_before_the_appeal(client):
