@@ -368,6 +368,14 @@ class ContactChoice:
     email_stopped: bool
     sms_failed: bool = False  # the last text that went out to them did not arrive
 
+    @property
+    def unreachable(self) -> bool:
+        """Nothing we send can reach them: every channel unticked, stopped or without an
+        address. They should know that no reminder will come."""
+        texts = self.contact.wants_sms and self.can_sms and not self.sms_stopped
+        emails = self.contact.wants_email and self.can_email and not self.email_stopped
+        return not (texts or emails)
+
 
 def _stopped(people) -> set[tuple[str, str]]:
     """(channel, address) of these people's numbers and emails that asked us to stop."""

@@ -169,6 +169,16 @@ def test_a_date_a_calendar_year_ahead_is_taken_across_29_february(client, case):
     assert case.given_dates.get().value == date(2028, 3, 1)
 
 
+def test_a_hearing_as_the_next_thing_is_on_its_day_not_by_it(client):
+    """Seen walking the page: "Tribunal hearing - Do it by Monday 15 March 2027"."""
+    case = CaseFactory()
+    services.given_date_set(case=case, kind="hearing", value=date(2027, 3, 15))
+    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
+    next_thing = page.split("What to do next")[1].split("Your timeline")[0]
+    assert "On Monday 15 March 2027" in next_thing
+    assert "Do it by" not in next_thing
+
+
 def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case, settings):
     settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
     with time_machine.travel("2027-03-10 12:00 +00:00", tick=False):
@@ -372,6 +382,25 @@ def test_saving_choices_keeps_a_stopped_channel_for_when_the_adviser_starts_it_a
     message_services.unsuppress(channel="sms", address=mobile)
     page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
     assert "Text to Amira" in page
+    assert "We cannot send Amira any reminders" not in page
+
+
+def test_a_person_nothing_can_reach_is_told_no_reminder_will_come(client, case):
+    """Seen walking the page: texts stopped, emails unticked and saved: "Saved", a ticked
+    (greyed) Texts box and "Nothing planned", with no word that no reminder would come."""
+    from notifications import services as message_services
+
+    contact = Contact.objects.get(case=case)
+    message_services.suppress(channel="sms", address=contact.mobile.as_e164, reason="stop_reply")
+    response = client.post(
+        reverse("family-messages", args=[case.access_token]),
+        {"contact": contact.pk, "channels": []},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "We cannot send Amira any reminders at the moment. Tick texts or emails below, or ask "
+        "your adviser." in page
+    )
 
 
 def test_a_text_that_did_not_arrive_asks_the_family_to_check_their_number(client, case):
