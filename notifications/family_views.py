@@ -149,7 +149,13 @@ class DateReport:
                 "parts": _(" and ").join(str(what[m]) for m in missing)
             }
             self.highlight = set(missing)
-        elif parts["date-year"].isdigit() and len(parts["date-year"]) != 4:
+        elif not all(text.isdigit() for text in parts.values()):
+            wrong = [name for name, text in parts.items() if not text.isdigit()]
+            self.errors[wrong[0]] = _(
+                "Use numbers only, like 27 3 2027 for 27 March 2027 (3 is March)"
+            )
+            self.highlight = set(wrong)
+        elif len(parts["date-year"]) != 4:
             self.errors["date-year"] = _("The year must have 4 numbers, like 2027")
             self.highlight = {"date-year"}
         else:

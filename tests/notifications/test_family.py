@@ -224,6 +224,10 @@ def test_a_certificate_date_moves_the_appeal_and_asks_the_adviser_to_confirm(cli
         (("certificate_issued", "31", "2", "2027"), "The date must be a real date"),
         (("certificate_issued", "1", "2", "2028"), "The date must be today or in the past"),
         (("certificate_issued", "1", "2", "27"), "The year must have 4 numbers, like 2027"),
+        (
+            ("certificate_issued", "1", "Nov", "2026"),
+            "Use numbers only, like 27 3 2027 for 27 March 2027 (3 is March)",
+        ),
         # Seen walking the page: 3 January 2016 for 2026 told the family a date ten years gone
         # was their new appeal date, and raised a false "it has passed" alarm.
         (
@@ -257,6 +261,7 @@ def test_bad_input_gets_the_error_summary_and_changes_nothing(client, case, data
     [
         (("10", "", ""), {"date-month", "date-year"}),
         (("10", "1", "27"), {"date-year"}),
+        (("10", "Nov", "2026"), {"date-month"}),
         (("31", "2", "2027"), {"date-day", "date-month", "date-year"}),
     ],
 )
