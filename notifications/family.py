@@ -182,7 +182,7 @@ class Standing:
     yours: list[Row]  # open, the family acts
     owed: list[Row]  # open, someone else owes the family
     done: list[Row]
-    today: date | None = None
+    today: date
 
     @property
     def rows(self) -> list[Row]:
@@ -196,7 +196,7 @@ class Standing:
         return owed[-1] if owed else None
 
     def _recent(self, day: date) -> bool:
-        return self.today is None or day >= self.today - NEXT_THING_WINDOW
+        return day >= self.today - NEXT_THING_WINDOW
 
     @property
     def done_late(self) -> Row | None:
