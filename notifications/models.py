@@ -218,6 +218,17 @@ class OutboundMessage(models.Model):
     provider_status = models.CharField(max_length=20, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
 
+    # One message per person, per channel, per London day: the reminders due together go as
+    # one send, made by the row they are combined into (the lead). Each keeps its own row (its
+    # deadline, offset and cancellation) and takes the lead's status, provider and time.
+    combined_into = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="combined",
+        db_index=False,  # message_combined_into, partial: most rows go alone
+    )
     to = models.CharField(max_length=254, blank=True)  # the address used, kept for history
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
@@ -280,6 +291,12 @@ class OutboundMessage(models.Model):
                 fields=["provider_id"],
                 condition=~Q(provider_id=""),
                 name="message_by_provider_id",
+            ),
+            # A lead's send finds the rows combined into it.
+            models.Index(
+                fields=["combined_into"],
+                condition=Q(combined_into__isnull=False),
+                name="message_combined_into",
             ),
             # The supervisor's dashboard: failures in the last 24 hours.
             models.Index(

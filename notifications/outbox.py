@@ -40,7 +40,14 @@ _FRESH = {
     "subject": "",
     "body": "",
 }
-_NULL = ("claim_token", "queued_at", "sending_at", "sent_at", "delivered_at")
+_NULL = (
+    "claim_token",
+    "queued_at",
+    "sending_at",
+    "sent_at",
+    "delivered_at",
+    "combined_into_id",
+)
 _STAMPS = ("created_at", "updated_at")
 # dates_told starts empty: its JSON written once, not encoded again for every row.
 _NO_DATES_TOLD = Jsonb({}, dumps=lambda _: "{}")

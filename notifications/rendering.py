@@ -27,6 +27,8 @@ class Rendered:
     subject: str
     body: str
     dates_told: dict[str, str] = field(default_factory=dict)
+    # A combined send: the dates each row told, by row id (each row records its own).
+    told_by_row: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def segments(self) -> int:
@@ -43,11 +45,16 @@ class DeadlineWords:
     due_plain: str  # the date alone
 
 
-_DEFAULT_LATE = "Contact your adviser today about what you can still do."
+DEFAULT_LATE = _DEFAULT_LATE = "Contact your adviser today about what you can still do."
 
 
 def deadline_words(
-    kind: str, due: date, *, act_by: date | None = None, language: str = "en"
+    kind: str,
+    due: date,
+    *,
+    act_by: date | None = None,
+    language: str = "en",
+    today: date | None = None,
 ) -> DeadlineWords:
     """The lines of templates/notifications/deadlines/<kind>.txt, filled in: label, sentence,
     what to do, and (optional) what can still be done once the date has passed."""
@@ -59,7 +66,11 @@ def deadline_words(
         using=TEXT,
     )
     due_words = rules.date_in_words(due=due, act_by=act_by or due)
-    text = template.render({"due": due_words, "kind_name": deadline_label(kind)})
+    # On the day to act by, what to do says how to do it today, not "send it early".
+    last_day = today is not None and today == (act_by or due)
+    text = template.render(
+        {"due": due_words, "kind_name": deadline_label(kind), "last_day": last_day}
+    )
     lines = [line.strip() for line in text.strip().splitlines()]
     label, sentence, todo = lines[:3]
     late = lines[3] if len(lines) > 3 else _DEFAULT_LATE
@@ -154,6 +165,47 @@ def in_language(path: str, language: str) -> list[str]:
     return [path.replace("notifications/", f"notifications/{language}/", 1), path]
 
 
+def render_send(messages: list[OutboundMessage], *, now: datetime | None = None) -> Rendered:
+    """The one send these rows make together: every text, and an email of several dates, is
+    composed from their items (notifications.composing); an email of one date, a test and a
+    summary by email keep their own templates."""
+    from notifications import composing
+
+    now = now or timezone.now()
+    first = messages[0]
+    whole = first.kind == Kind.TEST or (first.channel == "email" and len(messages) == 1)
+    if whole:
+        rendered = render(first, now=now)
+        return Rendered(**{**vars(rendered), "told_by_row": {first.id: rendered.dates_told}})
+    language = first.contact.language if first.contact else settings.LANGUAGE_CODE[:2]
+    with translation.override(language):
+        composed = composing.compose(messages, now=now)
+    if composed is None:
+        return Rendered(subject="", body="")
+    return Rendered(
+        subject=composed.subject,
+        body=composed.body,
+        dates_told=composed.dates_told,
+        told_by_row=composed.told_by_row,
+    )
+
+
+def base_context(message: OutboundMessage) -> dict:
+    """Who a message is from and to, and its links: what every template of a send needs."""
+    case, contact = message.case, message.contact
+    return {
+        "name": contact.name if contact else "",
+        "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
+        "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
+        "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
+        "adviser_name": adviser_name_for_family(case.adviser),
+        "family_url": public_url(reverse("family-page", args=[case.access_token])),
+        "opt_out_url": public_url(reverse("opt-out", args=[contact.opt_out_token]))
+        if contact
+        else "",
+    }
+
+
 def _render(message: OutboundMessage, *, now: datetime, language: str) -> Rendered:
     context = _context(message, today=timezone.localdate(now), language=language)
     # A subject line says "in 9 days", its body "in 9 days (7 working days)".
@@ -193,20 +245,8 @@ def adviser_name_for_family(adviser) -> str:
 
 
 def _context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
-    case, contact = message.case, message.contact
-    adviser = case.adviser
-    context = {
-        "name": contact.name if contact else "",
-        "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
-        "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
-        "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
-        "adviser_name": adviser_name_for_family(adviser),
-        "family_url": public_url(reverse("family-page", args=[case.access_token])),
-        "opt_out_url": public_url(reverse("opt-out", args=[contact.opt_out_token]))
-        if contact
-        else "",
-        "dates_told": {},
-    }
+    case = message.case
+    context = {**base_context(message), "dates_told": {}}
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
         context.update(_summary_context(case, today=today, language=language))
         return context
@@ -218,7 +258,9 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         due, act_by = deadline.effective_due, deadline.effective_act_by
     else:
         due = act_by = message.due_date
-    words = deadline_words(message.deadline_kind, due, act_by=act_by, language=language)
+    words = deadline_words(
+        message.deadline_kind, due, act_by=act_by, language=language, today=today
+    )
     context.update(
         label=words.label,
         sentence=words.sentence,
@@ -233,8 +275,18 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         ),
         passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
+        mediation_first=message.deadline_kind == "appeal" and mediation_comes_first(case, today),
     )
     return context
+
+
+def mediation_comes_first(case, today: date) -> bool:
+    """The appeal needs the mediation certificate (unless it is only about the school): while
+    the family has still to contact the mediation adviser, that comes first."""
+    if case.placement_only:
+        return False
+    step = case.deadlines.filter(kind="mediation_adviser_contact").first()
+    return step is not None and step.state(today) != rules.State.DONE
 
 
 def _given_context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
@@ -318,7 +370,8 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
             reminders_to_come |= given.act_by > today
             upcoming.append(item)
     for items in (upcoming, passed, owed):
-        items.sort(key=lambda item: item[0])
+        # The family page's order: on one day, the mediation adviser before the appeal.
+        items.sort(key=lambda item: (item[0], item[2] not in rules.COMES_FIRST))
     upcoming_words = [w for _, w, _ in upcoming]
     passed_words = [w for _, w, _ in passed]
     owed_words = [{**w, "passed": was_passed} for _, w, _, was_passed in owed]

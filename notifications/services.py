@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications import rendering
+from notifications import combining, composing, rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.models import (
@@ -47,8 +47,9 @@ DEADLINE_KINDS = (Kind.REMINDER, Kind.CHECK, Kind.DATE_CHANGED, Kind.PASSED, Kin
 
 @dataclass
 class Dispatch:
-    claimed: list[int] = field(default_factory=list)
+    claimed: list[int] = field(default_factory=list)  # one id a send: the lead of a combined one
     superseded: list[int] = field(default_factory=list)
+    combined: list[int] = field(default_factory=list)  # rows that go in a lead's send
 
 
 @transaction.atomic
@@ -88,9 +89,11 @@ def messages_dispatch(
         .order_by("send_at", "id")
         .values_list("id", flat=True)
     )
+    leads, combined = combining.messages_combine(claimed=claimed, token=token, now=now)
+    claimed = [message_id for message_id in claimed if message_id in set(leads)]
     if enqueue and claimed:
         transaction.on_commit(functools.partial(enqueue_sends, claimed))
-    return Dispatch(claimed=claimed, superseded=superseded)
+    return Dispatch(claimed=claimed, superseded=superseded, combined=combined)
 
 
 def messages_dispatch_due(*, budget_seconds: float = 45.0) -> int:
@@ -171,25 +174,45 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
     """Send one queued message; return its new status, or None if it was not ours to send."""
     now = now or timezone.now()
     # The claim commits on its own, so "sending" is visible at once to sweepers and tests.
-    claimed = OutboundMessage.objects.filter(id=message_id, status=Status.QUEUED).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, sending_at=now, updated_at=now
-    )
+    # A row combined into another goes in that one's send, never on its own.
+    claimed = OutboundMessage.objects.filter(
+        id=message_id, status=Status.QUEUED, combined_into__isnull=True
+    ).update(status=Status.SENDING, attempts=F("attempts") + 1, sending_at=now, updated_at=now)
     if not claimed:
         return None  # already sent, cancelled, or another worker has it
+    OutboundMessage.objects.filter(combined_into_id=message_id, status=Status.QUEUED).update(
+        status=Status.SENDING, sending_at=now, updated_at=now
+    )
     prepared = _prepare(message_id, now=now)
     if isinstance(prepared, str):
         logger.info("Message %s not sent: %s", message_id, prepared)
         return prepared  # not sent: cancelled, suppressed or held
-    message, rendered = prepared
+    message, items, rendered = prepared
     try:
         provider_id = backend_for(message.channel).send(
             to=message.to, subject=rendered.subject, body=rendered.body, reference=str(message.id)
         )
     except SendError as error:
-        return _handle_failure(message, error, now=now)
+        return _handle_failure(message, error, now=now, items=items)
     _finish(message, Status.SENT, provider_id=provider_id, sent_at=now, last_error="")
     # Ids and kinds only: never an address, a name or the text.
-    logger.info("Message %s (%s %s) sent", message.id, message.channel, message.kind)
+    if len(items) > 1:
+        logger.info(
+            "Message %s (%s %s, %s in one) sent",
+            message.id,
+            message.channel,
+            message.kind,
+            len(items),
+        )
+    else:
+        logger.info("Message %s (%s %s) sent", message.id, message.channel, message.kind)
+    for item in items:
+        _after_sent(item, now=now)
+    return Status.SENT
+
+
+def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
+    """What a sent message leaves for the adviser: a check raises a task to follow it up."""
     if message.kind == Kind.CHECK and message.given_date_id:
         AdviserTask.objects.get_or_create(
             case=message.case,
@@ -208,7 +231,6 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
             "Contact them about what they can still do (for an appeal: ask the Tribunal to "
             "accept it late).",
         )
-    return Status.SENT
 
 
 @transaction.atomic
@@ -219,16 +241,34 @@ def _prepare(message_id: int, *, now: datetime):
     (and this send is cancelled) or this records the date it tells the family first (and the
     planner sends "your date changed"). Never an old date with no correction.
     """
-    message = (
+    group = list(
         OutboundMessage.objects.select_related("case", "contact", "deadline", "given_date")
         .select_for_update(of=("case",))
-        .get(id=message_id)
+        .filter(combining.group_ids(message_id), status=Status.SENDING)
+        .order_by("id")
     )
-    stop = _reason_not_to_send(message, now)
-    if stop:
+    message = next(m for m in group if m.id == message_id)
+    items = []
+    for item in group:
+        stop = _reason_not_to_send(item, now)
+        if stop is None:
+            items.append(item)
+            continue
         status, reason = stop
-        _finish(message, status, status_reason=reason)
-        return status
+        # This one's date moved or its step is done: the rest still go.
+        OutboundMessage.objects.filter(id=item.id, status=Status.SENDING).update(
+            status=status, status_reason=reason, combined_into=None, updated_at=timezone.now()
+        )
+    if not items:
+        return message_status(message_id)
+    if message not in items:
+        # The lead's own reminder is no longer due: the first that is carries the send.
+        lead, *riders = items
+        OutboundMessage.objects.filter(id=lead.id).update(
+            combined_into=None, attempts=message.attempts, sending_at=now
+        )
+        OutboundMessage.objects.filter(id__in=[r.id for r in riders]).update(combined_into=lead.id)
+        lead.attempts, lead.combined_into_id, message = message.attempts, None, lead
     if message.channel == "sms" and quiet_hours().contains(now):  # even tests: no texts at night
         # Not a failed attempt: wait for the morning.
         _finish(
@@ -240,14 +280,27 @@ def _prepare(message_id: int, *, now: datetime):
         )
         return Status.PENDING
     address = message.to if message.kind == Kind.TEST else _address(message)
-    rendered = rendering.render(message, now=now)
+    rendered = rendering.render_send(items, now=now)
     # Recorded before it goes: an unknown outcome is reconciled against it, and the planner
-    # knows which dates the family has been told.
+    # knows which dates the family has been told (each row the dates of its own item).
     OutboundMessage.objects.filter(id=message.id).update(
         to=address, subject=rendered.subject, body=rendered.body, dates_told=rendered.dates_told
     )
+    for item in items:
+        if item.id != message.id:
+            OutboundMessage.objects.filter(id=item.id).update(
+                to=address,
+                subject=rendered.subject,
+                dates_told=rendered.told_by_row.get(item.id, {}),
+            )
     message.to = address  # the failure path reports and suppresses this address
-    return message, rendered
+    for item in items:
+        item.to = address
+    return message, items, rendered
+
+
+def message_status(message_id: int) -> str:
+    return OutboundMessage.objects.values_list("status", flat=True).get(id=message_id)
 
 
 def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
@@ -310,6 +363,10 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
         return Status.CANCELLED, f"the family no longer wants {message.get_channel_display()}"
     if Suppression.objects.filter(channel=message.channel, address=address).exists():
         return Status.SUPPRESSED, "opted out"
+    if message.kind == Kind.SUMMARY and not composing.case_items(
+        case, today=timezone.localdate(now)
+    ):
+        return Status.CANCELLED, "nothing to tell: every step is done"
     if message.kind in DEADLINE_KINDS and message.due_date and message.given_date_id:
         given = message.given_date
         if given.state(timezone.localdate(now)) == rules.State.DONE:
@@ -341,13 +398,28 @@ def _is_countdown(message: OutboundMessage) -> bool:
     return message.kind == Kind.REMINDER
 
 
+# What the rows combined into a send take from it when it ends (never its provider id, by which
+# a delivery report finds the one row that made the send).
+_SHARED = ("sent_at", "last_error", "status_reason", "send_at")
+
+
 def _finish(message: OutboundMessage, status: str, **fields) -> None:
+    now = timezone.now()
     OutboundMessage.objects.filter(id=message.id, status=Status.SENDING).update(
-        status=status, updated_at=timezone.now(), **fields
+        status=status, updated_at=now, **fields
     )
+    shared = {name: value for name, value in fields.items() if name in _SHARED}
+    riders = OutboundMessage.objects.filter(combined_into_id=message.id, status=Status.SENDING)
+    if status == Status.PENDING:
+        # Held or retried: they go back to wait with it, and dispatch combines them again.
+        riders.update(status=status, combined_into=None, claim_token=None, updated_at=now, **shared)
+    else:
+        riders.update(status=status, updated_at=now, **shared)
 
 
-def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime) -> str:
+def _handle_failure(
+    message: OutboundMessage, error: SendError, *, now: datetime, items=None
+) -> str:
     text = str(error)[:500]
     # Providers' errors quote the address ("The 'To' number +44... is not valid").
     logger.warning("Message %s (%s) not sent: %s", message.id, message.channel, redact(text))
@@ -370,18 +442,24 @@ def _handle_failure(message: OutboundMessage, error: SendError, *, now: datetime
         retry_at = first_allowed(message.channel, now + backoff(attempts))
         _finish(message, Status.PENDING, send_at=retry_at, last_error=text)
         return Status.PENDING
-    with transaction.atomic():  # failed, fallback and task together, or none of them
+    with transaction.atomic():  # failed, fallbacks and task together, or none of them
         _finish(message, Status.FAILED, last_error=text)
         if error.unsubscribed:
             suppress(channel=message.channel, address=message.to, reason="provider")
-        fallback = _fall_back_to_email(message, now=now)
-        AdviserTask.objects.create(
-            case=message.case,
-            message=message,
-            kind=AdviserTask.Kind.DELIVERY_FAILED,
-            text=_failure_text(message, text, fallback),
-        )
+        _failed_tell(message, items or [message], text, now=now)
     return Status.FAILED
+
+
+def _failed_tell(message: OutboundMessage, items, error: str, *, now: datetime) -> None:
+    """Each item of a failed send falls back to email where it should; the adviser gets one
+    task for the send."""
+    fallbacks = [f for f in (_fall_back_to_email(item, now=now) for item in items) if f]
+    AdviserTask.objects.create(
+        case=message.case,
+        message=message,
+        kind=AdviserTask.Kind.DELIVERY_FAILED,
+        text=_failure_text(message, error, fallbacks[0] if fallbacks else None, items=items),
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -415,12 +493,17 @@ def _fall_back_to_email(message: OutboundMessage, *, now: datetime) -> OutboundM
     return fallback
 
 
-def _failure_text(message: OutboundMessage, error: str, fallback) -> str:
-    what = (
-        words.deadline_label(message.deadline_kind).lower()
-        if message.deadline_kind
-        else message.get_kind_display().lower()
-    )
+def _about(message: OutboundMessage) -> str:
+    if message.deadline_kind:
+        return words.deadline_label(message.deadline_kind)
+    return message.get_kind_display().lower()
+
+
+def _failure_text(message: OutboundMessage, error: str, fallback, *, items=()) -> str:
+    what = _about(message)
+    if len(items) > 1:
+        what = "; ".join(_about(item) for item in items)
+        what = f"{len(items)} dates in one message ({what})"
     lines = [
         f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
         f"{error}.",
@@ -448,7 +531,7 @@ def messages_release_stale(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SENDFLOW_QUEUED_STALE_SECONDS)
     return OutboundMessage.objects.filter(status=Status.QUEUED, queued_at__lt=stale).update(
-        status=Status.PENDING, claim_token=None, updated_at=now
+        status=Status.PENDING, claim_token=None, combined_into=None, updated_at=now
     )
 
 
@@ -462,9 +545,9 @@ def messages_sweep(*, now: datetime | None = None) -> Sweep:
     with transaction.atomic():
         # All of them: after a Redis loss this may be a whole burst, not one batch.
         ids = list(
-            OutboundMessage.objects.filter(status=Status.QUEUED, queued_at__lt=stale).values_list(
-                "id", flat=True
-            )
+            OutboundMessage.objects.filter(
+                status=Status.QUEUED, queued_at__lt=stale, combined_into__isnull=True
+            ).values_list("id", flat=True)
         )
         if ids:
             OutboundMessage.objects.filter(id__in=ids, status=Status.QUEUED).update(queued_at=now)
@@ -476,7 +559,8 @@ def messages_sweep(*, now: datetime | None = None) -> Sweep:
         status=Status.SENDING, sending_at__lt=limit
     ).update(status=Status.UNKNOWN, last_error="the worker stopped during the send", updated_at=now)
     # 3. Ask the provider about every unknown before anything is sent again.
-    for message in OutboundMessage.objects.filter(status=Status.UNKNOWN)[:500]:
+    unknown = OutboundMessage.objects.filter(status=Status.UNKNOWN, combined_into__isnull=True)
+    for message in unknown[:500]:
         outcome = message_reconcile(message=message, now=now)
         if outcome == Status.SENT:
             result.reconciled_sent += 1
@@ -503,17 +587,20 @@ def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
             # This provider cannot be asked. A missed legal reminder costs more than a
             # duplicate, so send again.
             verdict = None
+    riders = OutboundMessage.objects.filter(combined_into_id=message.id, status=Status.UNKNOWN)
     if verdict:
         updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
             status=Status.SENT, provider_id=verdict, sent_at=message.sending_at, updated_at=now
         )
+        if updated:
+            riders.update(status=Status.SENT, sent_at=message.sending_at, updated_at=now)
         return Status.SENT if updated else None
+    again = {"send_at": now, "updated_at": now, "status_reason": "resent: provider had no record"}
     updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
-        status=Status.PENDING,
-        send_at=now,
-        updated_at=now,
-        status_reason="resent: provider had no record",
+        status=Status.PENDING, **again
     )
+    if updated:
+        riders.update(status=Status.PENDING, combined_into=None, claim_token=None, **again)
     return Status.PENDING if updated else None
 
 
@@ -523,6 +610,7 @@ def _flag_overdue(*, now: datetime) -> int:
         OutboundMessage.objects.filter(
             Q(status=Status.PENDING) | Q(status=Status.QUEUED),
             send_at__lt=late,
+            combined_into__isnull=True,  # its lead is flagged
         )
         .exclude(tasks__kind=AdviserTask.Kind.OVERDUE)
         .select_related("case")[:200]
@@ -622,16 +710,23 @@ def message_status_from_provider(
                 "updated_at",
             ]
         )
+        # The rows combined into this send share its report.
+        riders = list(
+            OutboundMessage.objects.select_related("case", "contact").filter(
+                combined_into_id=message.id
+            )
+        )
+        OutboundMessage.objects.filter(id__in=[r.id for r in riders]).update(
+            status=new_status,
+            provider_status=provider_status,
+            delivered_at=message.delivered_at,
+            last_error=message.last_error,
+            updated_at=timezone.now(),
+        )
         if new_status == Status.FAILED:
             if error_code == "21610":
                 suppress(channel="sms", address=message.to, reason="provider")
-            fallback = _fall_back_to_email(message, now=timezone.now())
-            AdviserTask.objects.create(
-                case=message.case,
-                message=message,
-                kind=AdviserTask.Kind.DELIVERY_FAILED,
-                text=_failure_text(message, message.last_error, fallback),
-            )
+            _failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
     return message
 
 

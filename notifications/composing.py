@@ -1,0 +1,346 @@
+"""One send from one or more outbox rows: the items it tells, in the family page's order, as a
+short text (at most 2 GSM-7 segments, whatever it carries) or an email.
+
+Each row becomes an `Item` (a summary row, one for every open date of the case). The words are
+in templates/notifications/{sms,email}/item.txt and send.txt; this module only decides what is
+said and how much of it fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications import gsm, rendering
+from notifications.models import OutboundMessage, ReminderPolicy
+from workflows import rules, words
+from workflows.rules import long_date
+
+Kind = OutboundMessage.Kind
+TEXT = rendering.TEXT
+SMS_SEGMENTS = 2  # DESIGN.md: a text fits 2 segments of GSM-7, links included
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a send tells the family about one date."""
+
+    key: str  # the date's key in dates_told: a deadline kind, or given-<id>
+    what: str  # upcoming, last_day, act_today, meeting, passed, owed, owed_passed, changed
+    label: str
+    day: date  # the day to act by (the date itself for a meeting or what others owe)
+    date: str  # that day in words, with a meeting's time
+    when: str = ""  # "in 4 weeks", "tomorrow"
+    todo: str = ""  # what to do, said in full (emails; texts when there is room)
+    who: str = ""  # who to contact about a date others owe, with their number when we hold it
+    owner: str = ""  # who owes a date: "the council"
+    # An appeal while the mediation adviser step is open: "listed" when that step is in the same
+    # message (before it), else "first"; same_day when both fall on one day.
+    mediation_first: str = ""
+    same_day: bool = False
+    computed: bool = True  # our calculation (not a date a letter gave)
+    told: dict[str, str] = field(default_factory=dict)
+    comes_first: bool = False
+    row_id: int | None = None
+
+    @property
+    def order(self) -> tuple:
+        return (self.day, not self.comes_first, self.label)
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body: str
+    dates_told: dict[str, str]
+    told_by_row: dict[int, dict[str, str]]
+
+
+def items_for_rows(messages: list[OutboundMessage], *, today: date) -> list[Item]:
+    """The items a send carries, one per date, in the family page's order."""
+    found: dict[str, Item] = {}
+    summaries = []
+    for message in messages:
+        if message.kind == Kind.SUMMARY or not message.deadline_kind:
+            summaries.append(message)
+            continue
+        item = _row_item(message, today=today)
+        if item is None:
+            continue
+        # Two rows about one date (a reminder and "your date changed"): the change is news.
+        if item.key not in found or _RANK.get(item.what, 0) > _RANK.get(found[item.key].what, 0):
+            found[item.key] = item
+    for message in summaries:  # what a reminder row says of a date is the more particular
+        for item in case_items(message.case, today=today):
+            found.setdefault(item.key, replace(item, row_id=message.id))
+    return _ordered(list(found.values()), case=messages[0].case, today=today)
+
+
+_RANK = {"changed": 2, "changed_passed": 2, "passed": 1, "owed_passed": 1}
+
+
+def case_items(case, *, today: date) -> list[Item]:
+    """Every date of the case the family hears about and has still to see through: their own
+    dates ahead and passed, and what others owe them. Done steps are left out."""
+    policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
+    items = []
+    for deadline in case.deadlines.all():
+        style = policies.get(deadline.kind)
+        state = deadline.state(today)
+        if style is None or state == rules.State.DONE:
+            continue
+        owed = style == ReminderPolicy.Style.CHECK or deadline.owner != rules.Owner.PARENT
+        items.append(_deadline_item(deadline, today=today, state=state, owed=owed))
+    for given in case.given_dates.all():
+        style = policies.get(given.message_kind)
+        state = given.state(today)
+        if style is None or state == rules.State.DONE:
+            continue
+        countdown = style == ReminderPolicy.Style.COUNTDOWN
+        owed = not (countdown and (given.is_meeting or given.is_family_own))
+        items.append(_given_item(given, today=today, state=state, owed=owed))
+    return _ordered(items, case=case, today=today)
+
+
+def _row_item(message: OutboundMessage, *, today: date) -> Item | None:
+    kind = message.kind
+    if kind == Kind.FALLBACK:
+        kind = rendering.fallback_of(message)
+    if message.given_date_id:
+        given = message.given_date
+        state = given.state(today)
+        item = _given_item(given, today=today, state=state, owed=kind == Kind.CHECK)
+    else:
+        deadline = message.deadline
+        if deadline is None:
+            return None
+        state = deadline.state(today)
+        owed = kind == Kind.CHECK or deadline.owner != rules.Owner.PARENT
+        item = _deadline_item(deadline, today=today, state=state, owed=owed)
+    if kind == Kind.DATE_CHANGED:
+        item = replace(item, what="changed_passed" if state == rules.State.PASSED else "changed")
+    elif kind == Kind.PASSED and item.what != "passed":
+        item = replace(item, what="passed")
+    return replace(item, row_id=message.id)
+
+
+def _deadline_item(deadline, *, today: date, state, owed: bool) -> Item:
+    due, act_by = deadline.effective_due, deadline.effective_act_by
+    words_ = rendering.deadline_words(deadline.kind, due, act_by=act_by, today=today)
+    common = {
+        "key": deadline.kind,
+        "label": words_.label,
+        "told": {deadline.kind: due.isoformat()},
+        "comes_first": deadline.kind in rules.COMES_FIRST,
+    }
+    if owed:
+        return Item(
+            what="owed_passed" if state == rules.State.PASSED else "owed",
+            day=due,
+            date=long_date(due),
+            when=_when(today=today, day=due),
+            todo=words_.sentence,
+            who=_who_to_contact(deadline.owner, deadline.case),
+            owner=words.owner_words(deadline.owner).lower(),
+            **common,
+        )
+    if state == rules.State.PASSED:
+        return Item(what="passed", day=due, date=long_date(due), todo=words_.late, **common)
+    what = "upcoming"
+    if act_by == today:
+        what = "last_day"
+    elif act_by < today:
+        what = "act_today"  # past the day to aim for, before a weekend date
+    return Item(
+        what=what,
+        day=act_by,
+        date=long_date(act_by),
+        when=_when(today=today, day=act_by),
+        todo=words_.todo,
+        **common,
+    )
+
+
+def _given_item(given, *, today: date, state, owed: bool) -> Item:
+    words_ = rendering.given_words(given)
+    common = {
+        "key": given.told_key,
+        "label": words_.label,
+        "told": {given.told_key: given.value.isoformat()},
+        "computed": False,
+    }
+    if owed:
+        return Item(
+            what="owed_passed" if state == rules.State.PASSED else "owed",
+            day=given.value,
+            date=given.date_in_words(),
+            when=_when(today=today, day=given.value),
+            todo=words_.sentence,
+            who=_who_to_contact(given.owner, given.case),
+            owner=words.owner_words(given.owner).lower(),
+            **common,
+        )
+    if state == rules.State.PASSED:
+        return Item(
+            what="passed",
+            day=given.value,
+            date=long_date(given.value),
+            todo=rendering.DEFAULT_LATE,
+            **common,
+        )
+    act_by = given.act_by
+    what = "meeting" if given.is_meeting else "upcoming"
+    if not given.is_meeting and act_by == today:
+        what = "last_day"
+    return Item(
+        what=what,
+        day=act_by,
+        date=given.date_in_words() if given.is_meeting else long_date(act_by),
+        when=_when(today=today, day=act_by),
+        todo=words_.todo,
+        **common,
+    )
+
+
+def _when(*, today: date, day: date) -> str:
+    return rendering.when_text(today=today, due=day).split(" (")[0]
+
+
+def _who_to_contact(owner: str, case) -> str:
+    """Who the family asks about a date someone else owed them, with the number we hold."""
+    if owner == rules.Owner.LOCAL_AUTHORITY:
+        council = case.local_authority
+        who = f"{council.name} SEN team" if council else "the council's SEN team"
+        if council and council.sen_team_phone:
+            return f"{who} on {council.sen_team_phone}"
+        if council and council.sen_team_email:
+            return f"{who} at {council.sen_team_email}"
+        return f"{who} in writing"
+    if owner == rules.Owner.MEDIATION_ADVISER:
+        return "the mediation adviser"
+    if owner == rules.Owner.SCHOOL:
+        return "the school"
+    return "your adviser"
+
+
+def _ordered(items: list[Item], *, case, today: date) -> list[Item]:
+    """The family page's order (soonest first; on one day, the mediation adviser before the
+    appeal), with the appeal saying the mediation adviser comes first while that is open."""
+    items = sorted(items, key=lambda i: i.order)
+    if case.placement_only or not _mediation_step_open(case, today=today):
+        return items
+    out = []
+    for item in items:
+        if item.key == "appeal" and item.what in ("upcoming", "last_day", "act_today", "changed"):
+            step = next((o for o in out if o.key == "mediation_adviser_contact"), None)
+            item = replace(
+                item,
+                mediation_first="listed" if step else "first",
+                same_day=step is not None and step.day == item.day,
+            )
+        out.append(item)
+    return out
+
+
+def _mediation_step_open(case, *, today: date) -> bool:
+    step = next((d for d in case.deadlines.all() if d.kind == "mediation_adviser_contact"), None)
+    return step is not None and step.state(today) != rules.State.DONE
+
+
+# --- texts ---------------------------------------------------------------------------------------
+
+
+def sms_takes_replies() -> bool:
+    """A text from a number can be answered (STOP); one from an alphanumeric sender cannot."""
+    if settings.SMS_BACKEND == "twilio":
+        sender = settings.TWILIO_FROM_NUMBER
+        return bool(settings.TWILIO_MESSAGING_SERVICE_SID) or sender.startswith("+")
+    return True
+
+
+def compose_sms(items: list[Item], context: dict) -> str:
+    """The fullest text that fits SMS_SEGMENTS: every item with what to do, then with less,
+    then the most urgent items with "and N more on your page"."""
+    context = {**context, "replies": sms_takes_replies()}
+    body = ""
+    for shown in range(len(items), 0, -1):
+        for detail in (3, 2, 1, 0):
+            body = _sms(items[:shown], context, detail=detail, more=len(items) - shown)
+            if gsm.segments(body) <= SMS_SEGMENTS:
+                return body
+    return body
+
+
+def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
+    """detail 3: what to do for every item; 2: for the first; 1: none; 0: nor the note that the
+    dates are our calculation."""
+    lines = [
+        _line(item, todo=detail >= 3 or (detail == 2 and n == 0)) for n, item in enumerate(items)
+    ]
+    text = render_to_string(
+        "notifications/sms/send.txt",
+        {
+            **context,
+            "lines": lines,
+            "more": more,
+            "computed": detail >= 1 and any(i.computed for i in items),
+        },
+        using=TEXT,
+    )
+    return gsm.normalise("\n".join(line.strip() for line in text.strip().splitlines() if line))
+
+
+# --- emails --------------------------------------------------------------------------------------
+
+
+def _line(item: Item, *, todo: bool) -> str:
+    text = render_to_string("notifications/sms/item.txt", {"i": item, "todo": todo}, using=TEXT)
+    return " ".join(text.split())
+
+
+def compose_email(items: list[Item], context: dict) -> tuple[str, str]:
+    lines = [_line(item, todo=True) for item in items]
+    body = render_to_string(
+        "notifications/email/send.txt",
+        {
+            **context,
+            "items": list(zip(items, lines, strict=True)),
+            "computed_dates": any(i.computed for i in items),
+            "given_dates": any(not i.computed for i in items),
+        },
+        using=TEXT,
+    )
+    first = items[0]
+    if len(items) == 1:
+        subject = _line(first, todo=False).rstrip(".")
+    elif all(i.day == first.day for i in items):
+        subject = f"{len(items)} things to do by {first.date}"
+    else:
+        subject = f"{first.label}: {first.date}, and {len(items) - 1} more"
+    return " ".join(subject.split()), "\n".join(
+        line.rstrip() for line in body.strip().splitlines()
+    ).replace("\n\n\n", "\n\n") + "\n"
+
+
+def compose(messages: list[OutboundMessage], *, now: datetime) -> Composed | None:
+    """The send for these rows, or None when they leave nothing to say."""
+    today = timezone.localdate(now)
+    items = items_for_rows(messages, today=today)
+    if not items:
+        return None
+    context = rendering.base_context(messages[0])
+    channel = messages[0].channel
+    if channel == "sms":
+        subject, body = "", compose_sms(items, context)
+    else:
+        subject, body = compose_email(items, context)
+    told_by_row: dict[int, dict[str, str]] = {}
+    for item in items:
+        if item.row_id is not None:
+            told_by_row.setdefault(item.row_id, {}).update(item.told)
+    everything = {k: v for item in items for k, v in item.told.items()}
+    return Composed(subject, body, everything, told_by_row)
