@@ -22,7 +22,8 @@ A reply is a STOP when any of these holds:
    "do not send me texts", "leave me alone", "remove me", "remove my number", "take me off", and
    "wrong number" (texts reaching a stranger must stop too).
 3. **The message begins with "stop"** (after "please", "hi", "ok"...) and asks no question:
-   "Stop, my son has left school" stops; "Stop? Why?" does not.
+   "Stop, my son has left school" stops; "Stop the council naming a school?" does not. ("Stop?
+   Why?" does, by rule 1: unsure, so stop.)
 
 Negation: in rule 2, a stop word with "not", "dont", "never", "cant", "wont" or "no" among the
 four words before it in its clause does not count, so "don't stop the reminders", "please don't
