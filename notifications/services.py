@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import phonenumbers
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -743,6 +744,38 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
         AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)
         for case in cases
     ]
+
+
+def inbound_stop_record(*, number: str, text: str) -> list[AdviserTask]:
+    """A text that stopped texts: tell each case's adviser, in words, what the family said."""
+    from notifications.models import Contact
+
+    cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
+    said = f'"{" ".join(text.split())[:1000]}" from {_number_shown(number)}'
+    stopped = (
+        "texts to this number have stopped. They can reply START to have them again; "
+        "emails are not affected."
+    )
+    logger.info("A reply stopped texts to %s", mask_phone(number))
+    if not cases:
+        body = f"A number on no case replied {said}: {stopped}"
+        return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]
+    body = f"The family replied {said}: {stopped}"
+    return [
+        AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.INBOUND_SMS, text=body)
+        for case in cases
+    ]
+
+
+def _number_shown(number: str) -> str:
+    """A UK number as people write it (07700 900123); any other as it came."""
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException:
+        return number
+    if parsed.country_code != 44:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def webhook_receipt_record(

@@ -16,15 +16,14 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from governance.audit import Action, audit_record
-from notifications import gsm, services
+from notifications import gsm, replies, services
 from notifications.models import Contact, Suppression, WebhookReceipt
 from sendflow.privacy import mask_address, mask_email, phone_ending, private_page
 
 logger = logging.getLogger(__name__)
 
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
-START_WORDS = {"START", "UNSTOP"}
-HELP_WORDS = {"HELP"}
+# START lifts the family's own STOP (or Twilio's), not an opt-out made on the web or by an adviser.
+_LIFTED_BY_START = [Suppression.Reason.STOP_REPLY, Suppression.Reason.PROVIDER]
 
 
 def _signed_by_twilio(request: HttpRequest) -> bool:
@@ -91,27 +90,26 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     number = request.POST.get("From", "")
     text = request.POST.get("Body", "").strip()
-    word = text.upper().strip(" .!")
     reply = None
     context = {
         "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
         "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
         "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
     }
-    if word in STOP_WORDS:
+    stopped = Suppression.objects.filter(
+        channel="sms", address=number, reason__in=_LIFTED_BY_START
+    ).exists()
+    asked = replies.classify(text, stopped=stopped)
+    if asked == replies.Reply.STOP:
         services.suppress(channel="sms", address=number, reason=Suppression.Reason.STOP_REPLY)
+        services.inbound_stop_record(number=number, text=text)
         _audit_family_text(request, Action.STOP, number)
         reply = "notifications/sms/stop_confirmation.txt"
-    elif word in START_WORDS:
-        # START lifts the family's own STOP, not an opt-out made on the web or by an adviser.
-        services.unsuppress(
-            channel="sms",
-            address=number,
-            reasons=[Suppression.Reason.STOP_REPLY, Suppression.Reason.PROVIDER],
-        )
+    elif asked == replies.Reply.START:
+        services.unsuppress(channel="sms", address=number, reasons=_LIFTED_BY_START)
         _audit_family_text(request, Action.START, number)
         reply = "notifications/sms/start_confirmation.txt"
-    elif word in HELP_WORDS:
+    elif asked == replies.Reply.HELP:
         reply = "notifications/sms/help.txt"
     else:
         services.inbound_text_record(number=number, text=text)
