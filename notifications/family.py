@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications import planner, schedule
+from notifications import planner, schedule, service_hours
 from notifications.models import Contact, OutboundMessage, Suppression
 from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
 from workflows import rules, services, words
@@ -81,7 +81,10 @@ class Row:
     due_plain: str
     act_by_plain: str
     when: str
-    done_words: str
+    # Done: what was done ("You contacted the mediation adviser") and the day ("Thursday 3
+    # December 2026"; empty when the adviser marked it done without one).
+    done_what: str
+    done_day: str
     source: str
     act_by_day: date
     steps: list[str] = field(default_factory=list)
@@ -93,8 +96,8 @@ class Row:
     uid: str = ""  # the calendar's stable id
     stamp: datetime | None = None  # when it last changed, for the calendar
     due_day: date | None = None  # the date itself (an override, or the letter's date)
-    due_ahead: bool = False  # the date is still to come ("the date is", not "was")
     done_late: bool = False  # done, but after the date: the family should hear it was late
+    done_in_time: bool = False  # done on or before the date: "That was in time: it was due by"
 
 
 def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None) -> Row:
@@ -119,10 +122,8 @@ def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None)
         due_plain=said.due_plain,
         act_by_plain=rules.long_date(act_by),
         when=when_words(today=today, day=act_by) if state == "open" else "",
-        done_words=_("marked done by your adviser on %(day)s")
-        % {"day": rules.long_date(given.done_on)}
-        if state == "done"
-        else "",
+        done_what=_("Your adviser marked this as done.") if state == "done" else "",
+        done_day=rules.long_date(given.done_on) if state == "done" else "",
         source=given.working(),
         act_by_day=act_by,
         given=given,
@@ -131,7 +132,8 @@ def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None)
         uid=f"given-{given.pk}",
         stamp=given.recorded_at,
         due_day=given.value,
-        due_ahead=given.value > today,
+        # A meeting done is a meeting held: its day says all there is.
+        done_in_time=state == "done" and not given.is_meeting and given.done_on <= given.value,
     )
 
 
@@ -152,7 +154,10 @@ def _row(deadline: Deadline, today: date) -> Row:
         due_plain=said.due_plain,
         act_by_plain=rules.long_date(act_by),
         when=when_words(today=today, day=act_by) if state == "open" else "",
-        done_words=deadline.done_in_words() if state == "done" else "",
+        done_what=_done_what(deadline) if state == "done" else "",
+        done_day=rules.long_date(deadline.done_on)
+        if state == "done" and deadline.done_by and deadline.done_on
+        else "",
         source=words.source_sentence(deadline.rule),
         act_by_day=act_by,
         steps=list(deadline.steps),
@@ -160,11 +165,25 @@ def _row(deadline: Deadline, today: date) -> Row:
         uid=f"deadline-{deadline.pk}",
         stamp=deadline.computed_at,
         due_day=deadline.effective_due,
-        due_ahead=deadline.effective_due > today,
         done_late=state == "done"
         and deadline.done_by in OWN_ACTS.get(deadline.kind, ())
         and deadline.done_on > deadline.effective_due,
+        # Only an act on or before the date is said to be in time. Others after it say nothing
+        # of the date: the council's final plan closing the comments window weeks later, or a
+        # certificate that shows the family was in touch long before it came.
+        done_in_time=state == "done"
+        and bool(deadline.done_by and deadline.done_on)
+        and deadline.done_on <= deadline.effective_due,
     )
+
+
+def _done_what(deadline: Deadline) -> str:
+    """What settled a done step, as a sentence in the family's words."""
+    if deadline.done_by:
+        return f"{words.event_label(deadline.done_by)}."
+    if deadline.status == Deadline.Status.WAIVED:
+        return _("Your adviser marked this as no longer needed.")
+    return _("Your adviser marked this as done.")
 
 
 def _can_come(row: Row) -> bool:
@@ -261,19 +280,21 @@ class Contacts:
     service_name: str
     service_phone: str
     service_email: str
-    service_hours: str
+    service_hours: str  # "Monday to Friday, 9am to 5pm"
+    call_when: str  # "today", "tomorrow", "on Monday 8 March 2027": when the service can answer
     adviser: str
     reference: str
     council: object | None  # LocalAuthority
     council_text: str
 
 
-def contacts(case: Case) -> Contacts:
+def contacts(case: Case, *, now: datetime) -> Contacts:
     return Contacts(
         service_name=settings.SENDFLOW_ADVICE_SERVICE_NAME,
         service_phone=settings.SENDFLOW_ADVICE_SERVICE_PHONE,
         service_email=settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
-        service_hours=settings.SENDFLOW_ADVICE_SERVICE_HOURS,
+        service_hours=service_hours.hours_in_words(),
+        call_when=service_hours.when_to_call(now),
         adviser=adviser_name_for_family(case.adviser),
         reference=case.reference,
         council=case.council,

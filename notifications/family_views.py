@@ -70,7 +70,8 @@ def family_link(view):
 def _common(request: HttpRequest, case: Case) -> dict:
     return {
         "case": case,
-        "contacts": family.contacts(case),
+        # "Call ... today" only while the service can still answer today.
+        "contacts": family.contacts(case, now=timezone.now()),
         "links": {
             "page": reverse("family-page", args=[case.access_token]),
             "dates": reverse("family-dates", args=[case.access_token]),

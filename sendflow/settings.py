@@ -272,10 +272,23 @@ SENDFLOW_ADVICE_SERVICE_PHONE = env("SENDFLOW_ADVICE_SERVICE_PHONE", default="02
 SENDFLOW_ADVICE_SERVICE_EMAIL = env(
     "SENDFLOW_ADVICE_SERVICE_EMAIL", default="advice@sendiass.example"
 )
-# When families can reach the service by phone, as a sentence shown beside the number.
-SENDFLOW_ADVICE_SERVICE_HOURS = env(
-    "SENDFLOW_ADVICE_SERVICE_HOURS", default="Monday to Friday, 9am to 5pm"
-)
+# When the service answers the phone, Europe/London, closed on England and Wales bank holidays:
+# days and HH:MM-HH:MM, several separated by commas ("Mon-Thu 09:00-17:00, Fri 09:00-16:30";
+# a day named twice has two spans). The family page shows it in words ("Monday to Friday, 9am
+# to 5pm") and says "call today" only when the service is open that day
+# (notifications/service_hours.py).
+SENDFLOW_ADVICE_SERVICE_HOURS = env("SENDFLOW_ADVICE_SERVICE_HOURS", default="Mon-Fri 09:00-17:00")
+_DAY = r"(mon|tue|wed|thu|fri|sat|sun)"
+_SPAN = rf"\s*{_DAY}(\s*-\s*{_DAY})?\s+([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d\s*"
+if not re.fullmatch(rf"{_SPAN}(,{_SPAN})*", SENDFLOW_ADVICE_SERVICE_HOURS, re.IGNORECASE) or any(
+    closes <= opens  # zero-padded HH:MM compare as text
+    for opens, closes in re.findall(r"(\d\d:\d\d)\s*-\s*(\d\d:\d\d)", SENDFLOW_ADVICE_SERVICE_HOURS)
+):
+    raise ImproperlyConfigured(
+        f"SENDFLOW_ADVICE_SERVICE_HOURS is '{SENDFLOW_ADVICE_SERVICE_HOURS}': write it as days "
+        "and HH:MM-HH:MM (opening before closing), several separated by commas, like "
+        "Mon-Fri 09:00-17:00 or Mon-Thu 09:00-17:00, Fri 09:00-16:30"
+    )
 _ADVICE_SERVICE = (
     "SENDFLOW_ADVICE_SERVICE_NAME",
     "SENDFLOW_ADVICE_SERVICE_PHONE",

@@ -71,7 +71,24 @@ def test_done_dates(visit, hampshire):
     path = f"/f/{case.access_token}/"
     assert_a_readable_page(visit, path, name="state-done")
     page = visit(path).page
-    assert page.get_by_text("Done: You sent your appeal to the SEND Tribunal").is_visible()
+    appeal = page.locator(".sendflow-row--done").filter(has_text="Appeal to the SEND Tribunal")
+    text = " ".join(appeal.inner_text().split())
+    assert "Done on Friday 20 November 2026. You sent your appeal to the SEND Tribunal." in text
+    assert "That was in time: it was due by" in text
+    assert "The date is" not in text
+
+
+def test_passed_dates_on_a_sunday_evening_say_call_tomorrow(visit, hampshire):
+    """Issue 18: "Call ... today" on a Sunday evening beside "Monday to Friday, 9am to 5pm"."""
+    with time_machine.travel("2027-03-14 19:00 +00:00", tick=True):
+        case = a_case(hampshire, decision_sent=date(2026, 12, 31))
+        path = f"/f/{case.access_token}/"
+        assert_a_readable_page(visit, path, name="state-passed-sunday-evening")
+        page = visit(path).page
+        warning = page.locator(".govuk-warning-text").first
+        assert "Call Exampleshire SENDIASS on 01632 960123 tomorrow." in warning.inner_text()
+        assert page.get_by_text("Monday to Friday, 9am to 5pm, except bank holidays").is_visible()
+        assert page.get_by_text("SENDIASS on 01632 960123 today").count() == 0
 
 
 def test_passed_dates(visit, hampshire):

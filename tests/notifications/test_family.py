@@ -1,5 +1,6 @@
 """The family's page and the pages beside it: tell us a date, messages, calendar, print."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -75,15 +76,43 @@ def test_texts_are_not_promised_to_a_number_that_replied_stop(client):
     assert "Email to Hassan" in page
 
 
-def test_a_step_done_before_its_date_says_the_date_is_not_was(client, case):
-    """Seen walking the page: "Done: ... The date was Thursday 21 January 2027" read in
-    December as if the date had passed."""
-    services.key_date_set(case=case, event="mediation_adviser_contacted", value=TODAY)
-    page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
-    contact = case.deadlines.get(kind="mediation_adviser_contact")
-    said = rules.long_date(contact.effective_due)
-    assert f"The date is {said}." in page
-    assert f"The date was {said}." not in page
+def said(page: str) -> str:
+    """The page's text as a person reads it: no tags, one space between words."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split()).replace(" .", ".")
+
+
+def done_part(page: str) -> str:
+    return said(page).split("Your timeline")[1].split(" Done ", 1)[1].split("Who to contact")[0]
+
+
+def test_a_done_step_reads_as_done_before_and_after_its_date(client):
+    """Issue 18: "Done: You contacted the mediation adviser on Thursday 3 December 2026. The
+    date is Wednesday 6 January 2027" read like a new deadline."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 11, 6))
+    services.key_date_set(case=case, event="mediation_adviser_contacted", value=date(2026, 12, 3))
+    assert case.deadlines.get(kind="mediation_adviser_contact").effective_due == date(2027, 1, 6)
+    url = reverse("family-page", args=[case.access_token])
+    for day in ("2026-12-20", "2027-01-25"):  # before the date, and after it
+        with time_machine.travel(f"{day} 12:00 +00:00", tick=False):
+            done = done_part(client.get(url).content.decode())
+        assert (
+            "Done on Thursday 3 December 2026. You contacted the mediation adviser. "
+            "That was in time: it was due by Wednesday 6 January 2027." in done
+        )
+        assert "The date is" not in done
+        assert "The date was" not in done
+        assert "Done:" not in done
+
+
+def test_a_step_the_adviser_marked_met_or_waived_says_so_in_the_familys_words(client, case):
+    case.deadlines.filter(kind="mediation_adviser_contact").update(status="met")
+    case.deadlines.filter(kind="appeal").update(status="waived")
+    done = done_part(client.get(reverse("family-page", args=[case.access_token])).content.decode())
+    assert "Done. Your adviser marked this as done." in done
+    assert "Done. Your adviser marked this as no longer needed." in done
+    assert "Marked" not in done
+    assert "in time" not in done  # no day it was done on, so nothing to compare
 
 
 def test_an_appeal_sent_after_its_date_is_said_to_be_late(client, case):
@@ -101,6 +130,10 @@ def test_an_appeal_sent_after_its_date_is_said_to_be_late(client, case):
     assert "Nothing for you to do now" not in next_thing
     assert late in next_thing
     assert "Appeal to the SEND Tribunal" in next_thing
+    assert "Done on Monday 15 March 2027. You sent your appeal to the SEND Tribunal." in said(
+        next_thing
+    )
+    assert "in time" not in page
 
 
 def test_a_reply_owed_that_did_not_come_is_the_next_thing_not_nothing_to_do(client):
@@ -185,7 +218,45 @@ def test_a_passed_date_says_what_can_still_be_done_and_who_to_call(client, case,
         page = client.get(reverse("family-page", args=[case.access_token])).content.decode()
     assert "This date passed on Monday 1 March 2027" in page
     assert "The Tribunal may still accept it late for a good reason" in page
-    assert "Call Example SENDIASS today" in page
+    assert "Call Example SENDIASS on 01632 960123 today." in said(page)
+
+
+CALL = "Call Example SENDIASS on 020 7946 0123"
+
+
+@pytest.mark.parametrize(
+    ("now", "when"),
+    [
+        ("2027-03-10 12:00", "today"),  # a Wednesday, open
+        ("2027-03-10 08:00", "today"),  # before it opens
+        ("2027-03-10 17:30", "tomorrow"),  # after it closes
+        ("2027-03-14 19:00", "tomorrow"),  # the issue's Sunday evening
+        ("2027-03-12 18:00", "on Monday 15 March 2027"),  # Friday evening
+        ("2027-03-25 18:00", "on Tuesday 30 March 2027"),  # Good Friday and Easter Monday
+    ],
+)
+def test_call_today_only_while_the_service_can_answer_today(client, case, settings, now, when):
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "020 7946 0123"
+    with time_machine.travel(f"{now} +00:00", tick=False):
+        page = said(client.get(reverse("family-page", args=[case.access_token])).content.decode())
+    next_thing, timeline = page.split("What to do next")[1].split("Your timeline")
+    assert f"{CALL} {when}." in next_thing  # the passed date at the top
+    assert f"{CALL} {when}." in timeline  # and its row
+    if when != "today":
+        assert f"{CALL} today" not in page
+    assert "Monday to Friday, 9am to 5pm, except bank holidays" in page
+
+
+@time_machine.travel("2027-03-13 11:00 +00:00", tick=False)
+def test_the_hours_and_call_today_come_from_the_setting(client, case, settings):
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "020 7946 0123"
+    url = reverse("family-page", args=[case.access_token])
+    page = said(client.get(url).content.decode())  # a Saturday
+    assert f"{CALL} on Monday 15 March 2027." in page
+    settings.SENDFLOW_ADVICE_SERVICE_HOURS = "Mon-Fri 09:00-17:00, Sat 10:00-13:00"
+    page = said(client.get(url).content.decode())
+    assert f"{CALL} today." in page
+    assert "Monday to Friday, 9am to 5pm; Saturday, 10am to 1pm, except bank holidays" in page
 
 
 @time_machine.travel("2027-02-12 12:00 +00:00", tick=False)

@@ -199,3 +199,20 @@ def test_the_production_environment_without_a_key_stops_with_one_line():
     last = lines[0]
     assert last.startswith("sendflow will not start: DJANGO_SECRET_KEY is missing: in production")
     assert "secrets.token_urlsafe(50)" in last
+
+
+@pytest.mark.parametrize(
+    "hours",
+    ["Monday to Friday, 9am to 5pm", "Mon-Fri 17:00-09:00", "Mon-Fri 09:00-17:00,", ""],
+)
+def test_advice_service_hours_written_otherwise_refuse_to_start_and_say_how(load, hours):
+    """The setting used to be a sentence; now the page works out "call today" from it."""
+    message = refusal(load, SENDFLOW_ADVICE_SERVICE_HOURS=hours)
+    assert message.startswith(f"SENDFLOW_ADVICE_SERVICE_HOURS is '{hours}': write it as days")
+    assert "Mon-Fri 09:00-17:00" in message
+
+
+def test_advice_service_hours_default_to_weekdays_nine_to_five(load):
+    assert load()["SENDFLOW_ADVICE_SERVICE_HOURS"] == "Mon-Fri 09:00-17:00"
+    hours = "Mon-Thu 09:00-17:00, fri 09:00-16:30"
+    assert load(SENDFLOW_ADVICE_SERVICE_HOURS=hours)["SENDFLOW_ADVICE_SERVICE_HOURS"] == hours
