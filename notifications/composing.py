@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import gsm, rendering
 from notifications.models import OutboundMessage, ReminderPolicy
@@ -36,6 +36,7 @@ class Item:
     date: str  # that day in words, with a meeting's time
     when: str = ""  # "in 4 weeks", "tomorrow"
     todo: str = ""  # what to do, said in full (emails; texts when there is room)
+    sentence: str = ""  # the date said whole: "Your Tribunal hearing is on ..."
     who: str = ""  # who to contact about a date others owe, with their number when we hold it
     owner: str = ""  # who owes a date: "the council"
     # An appeal while the mediation adviser step is open: "listed" when that step is in the same
@@ -60,7 +61,9 @@ class Composed:
     told_by_row: dict[int, dict[str, str]]
 
 
-def items_for_rows(messages: list[OutboundMessage], *, today: date) -> list[Item]:
+def items_for_rows(
+    messages: list[OutboundMessage], *, today: date, language: str = "en"
+) -> list[Item]:
     """The items a send carries, one per date, in the family page's order."""
     found: dict[str, Item] = {}
     summaries = []
@@ -68,14 +71,14 @@ def items_for_rows(messages: list[OutboundMessage], *, today: date) -> list[Item
         if message.kind == Kind.SUMMARY or not message.deadline_kind:
             summaries.append(message)
             continue
-        item = _row_item(message, today=today)
+        item = _row_item(message, today=today, language=language)
         if item is None:
             continue
         # Two rows about one date (a reminder and "your date changed"): the change is news.
         if item.key not in found or _RANK.get(item.what, 0) > _RANK.get(found[item.key].what, 0):
             found[item.key] = item
     for message in summaries:  # what a reminder row says of a date is the more particular
-        for item in case_items(message.case, today=today):
+        for item in case_items(message.case, today=today, language=language):
             found.setdefault(item.key, replace(item, row_id=message.id))
     return _ordered(list(found.values()), case=messages[0].case, today=today)
 
@@ -83,7 +86,7 @@ def items_for_rows(messages: list[OutboundMessage], *, today: date) -> list[Item
 _RANK = {"changed": 2, "changed_passed": 2, "passed": 1, "owed_passed": 1}
 
 
-def case_items(case, *, today: date) -> list[Item]:
+def case_items(case, *, today: date, language: str = "en") -> list[Item]:
     """Every date of the case the family hears about and has still to see through: their own
     dates ahead and passed, and what others owe them. Done steps are left out."""
     policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
@@ -94,7 +97,9 @@ def case_items(case, *, today: date) -> list[Item]:
         if style is None or state == rules.State.DONE:
             continue
         owed = style == ReminderPolicy.Style.CHECK or deadline.owner != rules.Owner.PARENT
-        items.append(_deadline_item(deadline, today=today, state=state, owed=owed))
+        items.append(
+            _deadline_item(deadline, today=today, state=state, owed=owed, language=language)
+        )
     for given in case.given_dates.all():
         style = policies.get(given.message_kind)
         state = given.state(today)
@@ -102,25 +107,26 @@ def case_items(case, *, today: date) -> list[Item]:
             continue
         countdown = style == ReminderPolicy.Style.COUNTDOWN
         owed = not (countdown and (given.is_meeting or given.is_family_own))
-        items.append(_given_item(given, today=today, state=state, owed=owed))
+        items.append(_given_item(given, today=today, state=state, owed=owed, language=language))
     return _ordered(items, case=case, today=today)
 
 
-def _row_item(message: OutboundMessage, *, today: date) -> Item | None:
+def _row_item(message: OutboundMessage, *, today: date, language: str) -> Item | None:
     kind = message.kind
     if kind == Kind.FALLBACK:
         kind = rendering.fallback_of(message)
     if message.given_date_id:
         given = message.given_date
         state = given.state(today)
-        item = _given_item(given, today=today, state=state, owed=kind == Kind.CHECK)
+        owed = kind == Kind.CHECK
+        item = _given_item(given, today=today, state=state, owed=owed, language=language)
     else:
         deadline = message.deadline
         if deadline is None:
             return None
         state = deadline.state(today)
         owed = kind == Kind.CHECK or deadline.owner != rules.Owner.PARENT
-        item = _deadline_item(deadline, today=today, state=state, owed=owed)
+        item = _deadline_item(deadline, today=today, state=state, owed=owed, language=language)
     if kind == Kind.DATE_CHANGED:
         item = replace(item, what="changed_passed" if state == rules.State.PASSED else "changed")
     elif kind == Kind.PASSED and item.what != "passed":
@@ -128,9 +134,11 @@ def _row_item(message: OutboundMessage, *, today: date) -> Item | None:
     return replace(item, row_id=message.id)
 
 
-def _deadline_item(deadline, *, today: date, state, owed: bool) -> Item:
+def _deadline_item(deadline, *, today: date, state, owed: bool, language: str) -> Item:
     due, act_by = deadline.effective_due, deadline.effective_act_by
-    words_ = rendering.deadline_words(deadline.kind, due, act_by=act_by, today=today)
+    words_ = rendering.deadline_words(
+        deadline.kind, due, act_by=act_by, today=today, language=language
+    )
     common = {
         "key": deadline.kind,
         "label": words_.label,
@@ -150,23 +158,23 @@ def _deadline_item(deadline, *, today: date, state, owed: bool) -> Item:
         )
     if state == rules.State.PASSED:
         return Item(what="passed", day=due, date=long_date(due), todo=words_.late, **common)
-    what = "upcoming"
+    what, said = "upcoming", act_by
     if act_by == today:
         what = "last_day"
     elif act_by < today:
-        what = "act_today"  # past the day to aim for, before a weekend date
+        what, said = "act_today", due  # past the day to aim for, before a weekend date
     return Item(
         what=what,
         day=act_by,
-        date=long_date(act_by),
+        date=long_date(said),
         when=_when(today=today, day=act_by),
         todo=words_.todo,
         **common,
     )
 
 
-def _given_item(given, *, today: date, state, owed: bool) -> Item:
-    words_ = rendering.given_words(given)
+def _given_item(given, *, today: date, state, owed: bool, language: str) -> Item:
+    words_ = rendering.given_words(given, language=language)
     common = {
         "key": given.told_key,
         "label": words_.label,
@@ -202,6 +210,7 @@ def _given_item(given, *, today: date, state, owed: bool) -> Item:
         date=given.date_in_words() if given.is_meeting else long_date(act_by),
         when=_when(today=today, day=act_by),
         todo=words_.todo,
+        sentence=words_.sentence,
         **common,
     )
 
@@ -213,8 +222,9 @@ def _when(*, today: date, day: date) -> str:
 def _who_to_contact(owner: str, case) -> str:
     """Who the family asks about a date someone else owed them, with the number we hold."""
     if owner == rules.Owner.LOCAL_AUTHORITY:
-        council = case.local_authority
-        who = f"{council.name} SEN team" if council else "the council's SEN team"
+        council = case.council
+        name = council.name if council else case.local_authority
+        who = f"{name} SEN team" if name else "the council's SEN team"
         if council and council.sen_team_phone:
             return f"{who} on {council.sen_team_phone}"
         if council and council.sen_team_email:
@@ -282,7 +292,7 @@ def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
         _line(item, todo=detail >= 3 or (detail == 2 and n == 0)) for n, item in enumerate(items)
     ]
     text = render_to_string(
-        "notifications/sms/send.txt",
+        _template("sms/send.txt"),
         {
             **context,
             "lines": lines,
@@ -298,14 +308,19 @@ def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
 
 
 def _line(item: Item, *, todo: bool) -> str:
-    text = render_to_string("notifications/sms/item.txt", {"i": item, "todo": todo}, using=TEXT)
+    text = render_to_string(_template("sms/item.txt"), {"i": item, "todo": todo}, using=TEXT)
     return " ".join(text.split())
+
+
+def _template(name: str) -> list[str]:
+    """A reviewed translation is a template of the same name under notifications/<code>/."""
+    return rendering.in_language(f"notifications/{name}", translation.get_language() or "en")
 
 
 def compose_email(items: list[Item], context: dict) -> tuple[str, str]:
     lines = [_line(item, todo=True) for item in items]
     body = render_to_string(
-        "notifications/email/send.txt",
+        _template("email/send.txt"),
         {
             **context,
             "items": list(zip(items, lines, strict=True)),
@@ -317,6 +332,8 @@ def compose_email(items: list[Item], context: dict) -> tuple[str, str]:
     first = items[0]
     if len(items) == 1:
         subject = _line(first, todo=False).rstrip(".")
+    elif all(i.day == first.day for i in items) and first.what == "last_day":
+        subject = f"{len(items)} things to do today, {first.date}"
     elif all(i.day == first.day for i in items):
         subject = f"{len(items)} things to do by {first.date}"
     else:
@@ -329,7 +346,9 @@ def compose_email(items: list[Item], context: dict) -> tuple[str, str]:
 def compose(messages: list[OutboundMessage], *, now: datetime) -> Composed | None:
     """The send for these rows, or None when they leave nothing to say."""
     today = timezone.localdate(now)
-    items = items_for_rows(messages, today=today)
+    contact = messages[0].contact
+    language = contact.language if contact else settings.LANGUAGE_CODE[:2]
+    items = items_for_rows(messages, today=today, language=language)
     if not items:
         return None
     context = rendering.base_context(messages[0])

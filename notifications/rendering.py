@@ -174,9 +174,14 @@ def render_send(messages: list[OutboundMessage], *, now: datetime | None = None)
     now = now or timezone.now()
     first = messages[0]
     whole = first.kind == Kind.TEST or (first.channel == "email" and len(messages) == 1)
+    summary = next((m for m in messages if m.kind == Kind.SUMMARY), None)
+    if summary is not None and first.channel == "email":
+        whole, first = True, summary  # its sections hold every date the others are about
     if whole:
         rendered = render(first, now=now)
-        return Rendered(**{**vars(rendered), "told_by_row": {first.id: rendered.dates_told}})
+        told = rendered.dates_told
+        by_row = {m.id: {k: v for k, v in told.items() if k == _told_key(m)} for m in messages}
+        return Rendered(**{**vars(rendered), "told_by_row": {**by_row, first.id: told}})
     language = first.contact.language if first.contact else settings.LANGUAGE_CODE[:2]
     with translation.override(language):
         composed = composing.compose(messages, now=now)
@@ -188,6 +193,12 @@ def render_send(messages: list[OutboundMessage], *, now: datetime | None = None)
         dates_told=composed.dates_told,
         told_by_row=composed.told_by_row,
     )
+
+
+def _told_key(message: OutboundMessage) -> str:
+    if message.given_date_id:
+        return f"given-{message.given_date_id}"
+    return message.deadline_kind
 
 
 def base_context(message: OutboundMessage) -> dict:

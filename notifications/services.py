@@ -292,6 +292,7 @@ def _prepare(message_id: int, *, now: datetime):
             OutboundMessage.objects.filter(id=item.id).update(
                 to=address,
                 subject=rendered.subject,
+                body=rendered.body,  # what the family read, on each row it carried
                 dates_told=rendered.told_by_row.get(item.id, {}),
             )
     message.to = address  # the failure path reports and suppresses this address

@@ -16,6 +16,7 @@ segments, emails, and the most texts and emails on any one day.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -84,7 +85,7 @@ def main() -> None:
         f'SF-1,Sam Parent,sam@example.com,07400 123456,"sms,email",{DECISION.isoformat()}\n'
     )
     with time_machine.travel(at(DECISION, 9), tick=False):
-        call_command("import_cases", str(csv), verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("import_cases", str(csv), verbosity=0, stdout=io.StringIO())
 
     def appeal_due() -> date:
         return Case.objects.get(reference="SF-1").deadlines.get(kind="appeal").effective_due
@@ -101,7 +102,7 @@ def main() -> None:
                 case = Case.objects.get(reference="SF-1")
                 workflow_services.key_date_set(case=case, event=event, value=day)
         with time_machine.travel(at(day, 12), tick=False):
-            call_command("dispatch_reminders", "--sync", stdout=open(os.devnull, "w"))
+            call_command("dispatch_reminders", "--sync", stdout=io.StringIO())
         by_day.append((day, _new_files(work, seen)))
         day += timedelta(days=1)
 

@@ -382,11 +382,14 @@ def test_a_reminder_due_earlier_today_that_the_pause_held_goes_when_reminders_re
     on_the_day.refresh_from_db()
     # Due from now, not five hours late on paper (the overdue check would flag it).
     assert (on_the_day.status, on_the_day.send_at) == (Status.PENDING, afternoon)
+    # The welcome summary is not this test's: only the day's reminders go.
+    OutboundMessage.objects.filter(case=case, kind="summary").delete()
     dispatch = services.messages_dispatch(now=afternoon, enqueue=False)
     assert on_the_day.id in dispatch.claimed
     services.message_send(message_id=on_the_day.id, now=afternoon)
-    (email,) = [m for m in mail.outbox if m.subject.startswith("Appeal")]
-    assert "That is today." in email.body
+    # One email for the day: the mediation adviser and the appeal, both on their last day.
+    (email,) = [m for m in mail.outbox if "SEND Tribunal" in m.body]
+    assert "Contact the mediation adviser: today is the last day." in email.body
 
 
 def test_resumed_in_quiet_hours_on_the_last_day_the_email_goes_and_the_text_does_not():

@@ -75,8 +75,10 @@ def test_families_get_their_own_dates_once_on_their_channels_and_never_at_night(
     assert "1 due" in morning
     (summary,) = operator.texts()
     assert summary["to"] == "+447400123456"
-    assert "Appeal to the SEND Tribunal: Monday 1 March 2027" in summary["body"]
-    assert "Contact the mediation adviser: Sunday 28 February 2027" in summary["body"]
+    # The day to act by (28 February is a Sunday), the mediation adviser first.
+    assert summary["body"].index("Contact the mediation adviser by Friday 26 February 2027") < (
+        summary["body"].index("Then the appeal to the SEND Tribunal, by Monday 1 March 2027")
+    )
 
     again = operator("dispatch_reminders", "--sync", "--now", "2027-01-01T09:00:00+00:00")
     assert "0 due" in again
@@ -85,7 +87,7 @@ def test_families_get_their_own_dates_once_on_their_channels_and_never_at_night(
     # 4 weeks before the appeal date: Amira by text and email, Ben (placement only) by email.
     operator("dispatch_reminders", "--sync", "--now", "2027-02-01T10:00:00+00:00")
     bodies = [t["body"] for t in operator.texts()]
-    assert any("SEND Tribunal by Monday 1 March 2027. That is in 4 weeks" in b for b in bodies)
+    assert any("SEND Tribunal, by Monday 1 March 2027" in b for b in bodies)
     assert not any(t["to"] == "+447911123456" for t in operator.texts())  # Ben chose email
     ben = [e for e in operator.emails() if "To: ben@example.com" in e]
     assert all("mediation adviser" not in e for e in ben)  # placement only: no adviser contact
@@ -96,7 +98,9 @@ def test_a_moved_appeal_date_is_announced_and_the_old_one_never_sent(operator):
     csv.write_text(HEADER + "A1,Amira Khan,amira@example.com,07400 123456,sms,no,2026-10-01,\n")
     operator("import_cases", str(csv), at="2026-10-02T09:30:00+00:00")
     operator("dispatch_reminders", "--sync", "--now", "2026-10-02T10:00:00+00:00")
-    assert "Appeal to the SEND Tribunal: Tuesday 1 December 2026" in operator.texts()[0]["body"]
+    first = operator.texts()[0]["body"]
+    assert "Contact the mediation adviser by Tuesday 1 December 2026" in first
+    assert "Then the appeal to the SEND Tribunal, the same day" in first
 
     csv.write_text(
         HEADER + "A1,Amira Khan,amira@example.com,07400 123456,sms,no,2026-10-01,2026-11-30\n"
@@ -106,7 +110,10 @@ def test_a_moved_appeal_date_is_announced_and_the_old_one_never_sent(operator):
     assert "date_changed appeal" in dry
     operator("dispatch_reminders", "--sync", "--now", "2026-12-01T10:00:00+00:00")
     later = [t["body"] for t in operator.texts()[1:]]
-    assert any("a date has changed" in b and "Monday 4 January 2027" in b for b in later)
+    assert any(
+        "Date changed: Appeal to the SEND Tribunal is now Monday 4 January 2027" in b
+        for b in later
+    )
     # 1 December is still the mediation adviser deadline; no appeal text may carry it.
     appeal = [b for b in later if "SEND Tribunal" in b]
     assert appeal

@@ -199,10 +199,12 @@ def test_the_summary_lists_given_dates_with_the_computed_ones_passed_ahead_and_o
     assert "The Tribunal set this date in its letter of 12 April 2027." in body
     assert "Appeal to the SEND Tribunal" not in body  # done: the appeal went in
 
-    text = next(m for m in locmem.outbox if "your key dates" in m.body)
-    assert gsm.segments(text.body) <= 3
-    assert "PASSED: Attendance form to the Tribunal, Monday 10 May 2027." in text.body
-    assert "A date has passed: contact Exampleshire SENDIASS today." in text.body
+    # One text for the day: the summary and the "has passed" notice go together, the passed
+    # date first (the soonest), the rest on the page.
+    (text,) = locmem.outbox
+    assert gsm.segments(text.body) <= 2
+    assert "Attendance form to the Tribunal: Monday 10 May 2027 has passed." in text.body
+    assert "And 3 more on your page." in text.body
     summary = OutboundMessage.objects.get(case=family, kind=Kind.SUMMARY, channel="sms")
     assert len(summary.dates_told) == 4  # the given dates; the computed ones are done
 
@@ -220,9 +222,11 @@ def test_a_case_with_only_dates_from_a_letter_gets_a_summary_that_does_not_call_
         source="Tribunal letter of 12 March 2027",
     )
     send_due(moment)
-    text = next(m for m in locmem.outbox if "your key dates" in m.body)
-    assert "Tribunal hearing: Monday 7 June 2027 at 10am." in text.body
-    assert "calculation" not in text.body
+    (text,) = locmem.outbox
+    assert "Your Tribunal hearing is on Monday 7 June 2027 at 10am. That is in 12 weeks." in (
+        text.body
+    )
+    assert "check your letters" not in text.body
     email = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
     assert "our calculation" not in email.body
     assert "These are the dates your letters gave" in email.body
@@ -253,7 +257,7 @@ def test_given_date_words_come_from_the_contacts_language_and_fall_back_to_engli
     bodies = [m.body for m in locmem.outbox]
     assert any("Mae eich gwrandawiad ar Monday 7 June 2027" in b for b in bodies)
     # No Welsh words for final evidence yet: English, as every untranslated message.
-    assert any("Your final evidence must reach the Tribunal by" in b for b in bodies)
+    assert any("Final evidence to the Tribunal by" in b for b in bodies)
 
 
 def test_a_reminders_subject_says_when_in_short_and_its_body_in_full(family):

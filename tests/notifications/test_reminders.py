@@ -159,7 +159,11 @@ def test_after_downtime_only_the_latest_overdue_reminder_goes(family):
     assert {sms.get(offset=o).status for o in ("4w", "2w")} == {Status.SUPERSEDED}
     appeal_texts = [m for m in locmem.outbox if "SEND Tribunal" in m.body]
     assert len(appeal_texts) == 1
-    assert "That is in 6 days (4 working days)" in appeal_texts[0].body  # sent late, on 23 Feb
+    # Sent late, on 23 February, with the mediation adviser's (due first) in the same text.
+    assert "Contact the mediation adviser by Friday 26 February 2027 (in 3 days)" in (
+        appeal_texts[0].body
+    )
+    assert "Then the appeal to the SEND Tribunal, by Monday 1 March 2027" in appeal_texts[0].body
 
 
 def test_marking_a_deadline_met_stops_its_reminders(family, adviser):
@@ -246,6 +250,7 @@ def test_pausing_a_case_cancels_and_resuming_replans(family):
 def test_a_check_goes_the_working_day_after_and_tells_the_adviser(family):
     case, _ = family
     set_date(case, "decision_sent", date(2026, 10, 1), at=london(date(2026, 10, 2)))
+    run_dispatch(london(date(2026, 10, 2), 11))  # the summary of their dates
     set_date(case, "mediation_declined", date(2026, 10, 15), at=london(date(2026, 10, 15)))
     check = pending(case, kind="check", channel="email").get()
     assert check.deadline_kind == "certificate_due"
@@ -433,9 +438,11 @@ def test_a_correction_to_a_date_already_passed_is_still_told_and_the_adviser_ask
     set_date(case, "decision_sent", date(2026, 9, 25), at=london(date(2026, 11, 27)))
     mail.outbox.clear()
     run_dispatch(london(date(2026, 11, 27), 11))
-    (email,) = [m for m in mail.outbox if "has changed" in m.body and "SEND Tribunal" in m.body]
-    assert "Wednesday 25 November 2026" in email.body  # the corrected appeal date
-    assert "already passed" in email.body
+    (email,) = [m for m in mail.outbox if "Date changed" in m.body and "SEND Tribunal" in m.body]
+    # The corrected appeal date, said as passed.
+    assert "Appeal to the SEND Tribunal was Wednesday 25 November 2026, which has passed" in (
+        email.body
+    )
     assert AdviserTask.objects.filter(case=case, text__contains="had already passed").exists()
 
 

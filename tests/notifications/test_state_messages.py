@@ -142,14 +142,15 @@ def test_a_later_event_reopens_nothing_already_done(family):
 def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
     set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
     reminder = pending(family, deadline_kind="mediation_adviser_contact", offset="4w").first()
-    services.messages_dispatch(now=london(date(2026, 12, 14), 10), enqueue=False)
+    dispatch = services.messages_dispatch(now=london(date(2026, 12, 14), 10), enqueue=False)
     # The family's certificate is recorded between the claim and the send.
     from workflows.models import Deadline
 
     Deadline.objects.filter(case=family, kind="mediation_adviser_contact").update(
         done_by="certificate_issued", done_on=date(2026, 12, 14)
     )
-    services.message_send(message_id=reminder.id, now=london(date(2026, 12, 14), 10))
+    for message_id in dispatch.claimed:  # the day's one message to the family
+        services.message_send(message_id=message_id, now=london(date(2026, 12, 14), 10))
     reminder.refresh_from_db()
     assert reminder.status == Status.CANCELLED
     assert reminder.status_reason.startswith("step done: The mediation certificate was issued")
@@ -159,13 +160,15 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
 
 
 @pytest.mark.parametrize(
-    ("decision", "evening", "line", "promise"),
+    ("decision", "evening", "line", "promise", "text_line"),
     [
         (  # due on a working day: the last day is the date itself, for both dates
             date(2026, 10, 1),
             date(2026, 12, 1),
             "Appeal to the SEND Tribunal (today): Tuesday 1 December 2026",
             False,
+            "Contact the mediation adviser: today is the last day.\nYour appeal to the SEND "
+            "Tribunal needs their certificate",
         ),
         (  # the mediation adviser's date is a Sunday: the day to aim for is the Friday before;
             # the appeal moves to the Monday, and its reminder on the day is still to come
@@ -174,6 +177,7 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
             "Contact the mediation adviser (aim for today): Sunday 10 January 2027 - aim for "
             "Friday 8 January 2027",
             True,
+            "Contact the mediation adviser: today is the last day.",
         ),
         (  # the Saturday between: the day to aim for has gone, the date has not
             date(2026, 11, 10),
@@ -181,10 +185,13 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
             "Contact the mediation adviser (past the day to aim for, so act today): Sunday 10 "
             "January 2027",
             True,
+            "Contact the mediation adviser: do it today (the date is Sunday 10 January 2027).",
         ),
     ],
 )
-def test_a_summary_sent_on_the_last_day_says_so(family, decision, evening, line, promise):
+def test_a_summary_sent_on_the_last_day_says_so(
+    family, decision, evening, line, promise, text_line
+):
     """Seen by hand: set up at 18:00 on the last day, the summary listed the appeal under
     "Your dates ahead. We will remind you before each one", with no word that it was today."""
     evening = london(evening, 18)
@@ -194,9 +201,8 @@ def test_a_summary_sent_on_the_last_day_says_so(family, decision, evening, line,
     summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
     assert line in summary.body
     assert ("We will remind you before each one" in summary.body) is promise
-    text = next(m.body for m in locmem.outbox if "your key dates" in m.body)
-    assert line in text
-    assert ("We will remind you before each" in text) is promise
+    (text,) = [m.body for m in locmem.outbox]
+    assert text_line in text
 
 
 def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(family):
@@ -217,12 +223,13 @@ def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(f
 
     results = run_dispatch(london(date(2026, 12, 1), 11))
     assert set(results.values()) == {Status.SENT}
-    summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
+    # One email: the summary, which says the date passed, with the "has passed" row in it.
+    (summary,) = mail.outbox
+    assert summary.subject.startswith("Your key dates")
     assert "Appeal to the SEND Tribunal: Monday 16 November 2026 - PASSED" in summary.body
     assert "We will remind you before each one" not in summary.body
-    passed_email = next(m for m in mail.outbox if m.subject.startswith("This date has passed"))
-    assert "The Tribunal may still accept it late for a good reason" in passed_email.body
-    assert "01632 960123" in passed_email.body
+    assert "The Tribunal may still accept it late for a good reason" in summary.body
+    assert "01632 960123" in summary.body
     passed_text = next(m for m in locmem.outbox if "has passed" in m.body)
     assert "Appeal to the SEND Tribunal: Monday 16 November 2026 has passed" in passed_text.body
     for body in bodies():
@@ -288,8 +295,11 @@ def test_the_last_reminder_goes_on_the_friday_before_a_sunday_date(family):
     locmem.outbox.clear()
     run_dispatch(london(date(2027, 1, 8), 11))
     text = next(m.body for m in locmem.outbox if "mediation adviser" in m.body)
-    assert "by Sunday 10 January 2027 - aim for Friday 8 January 2027" in text
-    assert "That is today." in text
+    assert "Contact the mediation adviser: today is the last day." in text
+    # With the appeal's reminder two working days before its Monday date, in one email.
+    email = [m.body for m in mail.outbox if "mediation adviser" in m.body][-1]
+    assert "1. Contact the mediation adviser: today is the last day." in email
+    assert "2. Then the appeal to the SEND Tribunal, by Monday 11 January 2027" in email
 
 
 @settings(
@@ -337,6 +347,7 @@ def test_a_reply_by_date_that_passes_tells_the_family_what_next_and_the_adviser(
     set_date(
         family, "complaint_response_requested", date(2026, 12, 1), moment=london(date(2026, 11, 2))
     )
+    run_dispatch(london(date(2026, 11, 2), 11))  # the summary of their dates
     check = pending(family, kind="check", deadline_kind="complaint_response", channel="email").get()
     assert check.send_at == london(date(2026, 12, 2))  # the working day after the reply-by date
     assert not pending(family, kind="reminder", deadline_kind="complaint_response").exists()
@@ -395,7 +406,7 @@ def test_a_reviewed_translation_is_a_template_file_and_needs_no_code(family, set
 
     folder = tmp_path / "notifications" / "cy" / "sms"
     folder.mkdir(parents=True)
-    (folder / "summary.txt").write_text("Eich dyddiadau: {{ family_url }}\n")
+    (folder / "send.txt").write_text("Eich dyddiadau: {{ family_url }}\n")
     templates = copy.deepcopy(settings.TEMPLATES)
     text = next(t for t in templates if t.get("NAME") == "text")
     text["DIRS"] = [tmp_path, *text["DIRS"]]
