@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import rendering
-from notifications.email_html import email_html
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
+from notifications.email_html import email_html
 from notifications.models import (
     AdviserTask,
     OutboundMessage,

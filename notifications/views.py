@@ -145,9 +145,7 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
 def _one_click(request: HttpRequest) -> bool:
     """The body is exactly List-Unsubscribe=One-Click (form-encoded or multipart, as RFC 8058
     allows); a form with anything else in it is the page's and needs its CSRF token."""
-    return (
-        list(request.POST.lists()) == [("List-Unsubscribe", ["One-Click"])] and not request.FILES
-    )
+    return list(request.POST.lists()) == [("List-Unsubscribe", ["One-Click"])] and not request.FILES
 
 
 def _opt_out_one_click(request: HttpRequest, token: str) -> HttpResponse:
