@@ -17,9 +17,17 @@ _URL = re.compile(r"https?://[^\s<>\"]+")
 # Punctuation that ends a sentence after a link is not part of it ("...: https://x/f/abc/.").
 _URL_TRAILER = ".,;:!?)'"
 # "Appeal: Monday 1 March 2027", "Help: Example SENDIASS, 020 ...": a short label, then a value.
-# A line that goes on to a second sentence is prose, not a label ("These dates are ours: ...").
-_LABEL = re.compile(r"(?P<label>[^:.?!]{1,40}:)\s+(?P<value>\S.*)")
+# Prose with a colon goes on in lower case ("Send it early: posting it..."), or to a second
+# sentence: neither is a label.
+_LABEL = re.compile(r"(?P<label>[^:.?!]{1,40}:)\s+(?P<value>[A-Z0-9].*|https?://.*)")
 _SECOND_SENTENCE = re.compile(r"[.?!]\s+\S")
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A date as GOV.UK writes it ("Monday 1 March 2027") or a UK phone number ("01632 960123") reads
+# badly split over two lines: their spaces become no-break spaces.
+_KEEP_TOGETHER = re.compile(
+    rf"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day )?\d{{1,2}} (?:{_MONTH}) \d{{4}}\b"
+    r"|(?<![\w+])(?:\+44 ?|0)\d{2,4}(?: \d{3,6}){1,2}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -77,9 +85,13 @@ def _linked(text: str) -> list[Piece]:
         url = match.group().rstrip(_URL_TRAILER)
         end = match.start() + len(url)
         if match.start() > start:
-            pieces.append(Piece(text[start : match.start()]))
+            pieces.append(Piece(_together(text[start : match.start()])))
         pieces.append(Piece(url, href=url))
         start = end
     if start < len(text):
-        pieces.append(Piece(text[start:]))
+        pieces.append(Piece(_together(text[start:])))
     return pieces
+
+
+def _together(text: str) -> str:
+    return _KEEP_TOGETHER.sub(lambda m: m.group().replace(" ", "\N{NO-BREAK SPACE}"), text)

@@ -301,9 +301,10 @@ def test_a_link_stops_before_the_punctuation_that_ends_its_sentence():
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("Appeal: Monday 1 March 2027", "<strong>Appeal:</strong> Monday 1 March 2027"),
+        ("Appeal: Monday 1 March 2027", "<strong>Appeal:</strong> Monday\N{NO-BREAK SPACE}1"),
         ("Help: Example SENDIASS, 020 7946 0123.", "<strong>Help:</strong> Example SENDIASS"),
         # Prose that happens to have a colon stays prose.
+        ("Send it early: posting it on the day is not enough.", "<p "),
         (
             "These dates are ours: check them. The working is on your page.",
             "These dates are ours: check them.",
@@ -311,13 +312,22 @@ def test_a_link_stops_before_the_punctuation_that_ends_its_sentence():
     ],
 )
 def test_label_lines_keep_their_label_readable(line, expected):
-    assert expected in email_html(subject="s", body=line)
+    html = email_html(subject="s", body=line)
+    assert expected in html
+    assert ("<strong>" in html) == ("<strong>" in expected)
 
 
 def test_an_indented_line_stays_indented_under_its_label():
-    html = email_html(subject="s", body="Appeal: Monday 1 March 2027\n  Send your appeal form.")
+    html = email_html(subject="s", body="Appeal: 1 March\n  Send your appeal form.")
 
     assert (
         '<br>\n<span style="display: inline-block; padding-left: 16px;">Send your appeal form.'
         "</span>" in html
     )
+
+
+def test_a_date_and_a_phone_number_are_not_split_over_two_lines():
+    html = email_html(subject="s", body="By Monday 1 March 2027. Call 01632 960123.")
+
+    assert "By Monday\N{NO-BREAK SPACE}1\N{NO-BREAK SPACE}March\N{NO-BREAK SPACE}2027." in html
+    assert "Call 01632\N{NO-BREAK SPACE}960123." in html
