@@ -19,11 +19,13 @@ import phonenumbers
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import combining, composing, rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
+from notifications.email_html import email_html
 from notifications.models import (
     AdviserTask,
     OutboundMessage,
@@ -189,9 +191,14 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
         logger.info("Message %s not sent: %s", message_id, prepared)
         return prepared  # not sent: cancelled, suppressed or held
     message, items, rendered = prepared
+    email = _email_parts(message, rendered) if message.channel == "email" else {}
     try:
         provider_id = backend_for(message.channel).send(
-            to=message.to, subject=rendered.subject, body=rendered.body, reference=str(message.id)
+            to=message.to,
+            subject=rendered.subject,
+            body=rendered.body,
+            reference=str(message.id),
+            **email,
         )
     except SendError as error:
         return _handle_failure(message, error, now=now, items=items)
@@ -232,6 +239,19 @@ def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
             "Contact them about what they can still do (for an appeal: ask the Tribunal to "
             "accept it late).",
         )
+
+
+def _email_parts(message: OutboundMessage, rendered: rendering.Rendered) -> dict[str, str]:
+    """The HTML alternative, and the one-click stop URL of a family's email (an adviser's test
+    email has no contact, so nothing to stop)."""
+    return {
+        "html": email_html(subject=rendered.subject, body=rendered.body),
+        "unsubscribe_url": rendering.public_url(
+            reverse("opt-out", args=[message.contact.opt_out_token])
+        )
+        if message.contact_id
+        else "",
+    }
 
 
 @transaction.atomic

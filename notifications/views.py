@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -130,9 +130,41 @@ def _audit_family_text(request: HttpRequest, action: str, number: str) -> None:
 
 
 @private_page
+@csrf_exempt  # for the one-click POST only: _opt_out_page checks every other POST's token
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
-    """The web opt-out: a confirm button, because link scanners follow every GET."""
+    """The web opt-out: a confirm button, because link scanners follow every GET; and the
+    one-click unsubscribe of RFC 8058, which mail clients POST with no token or cookie."""
+    if request.method == "POST" and _one_click(request):
+        return _opt_out_one_click(request, token)
+    return _opt_out_page(request, token)
+
+
+def _one_click(request: HttpRequest) -> bool:
+    """The body is exactly List-Unsubscribe=One-Click (form-encoded or multipart, as RFC 8058
+    allows); a form with anything else in it is the page's and needs its CSRF token."""
+    return list(request.POST.lists()) == [("List-Unsubscribe", ["One-Click"])] and not request.FILES
+
+
+def _opt_out_one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the contact's emails at once: the email that carried this URL asked for it."""
+    contact = get_object_or_404(Contact, opt_out_token=token)
+    if contact.email:
+        services.suppress(channel="email", address=contact.email, reason=Suppression.Reason.WEB)
+        audit_record(
+            action=Action.OPT_OUT,
+            case=contact.case,
+            request=request,
+            detail={"channels": ["email"], "contact": contact.pk, "one_click": True},
+        )
+    return HttpResponse(
+        "Done. We will send no more emails to this address.\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@csrf_protect
+def _opt_out_page(request: HttpRequest, token: str) -> HttpResponse:
     contact = get_object_or_404(Contact, opt_out_token=token)
     done = []
     if request.method == "POST":

@@ -32,8 +32,21 @@ class Backend(ABC):
     channel: ClassVar[str]  # "sms" | "email"
 
     @abstractmethod
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
-        """Send one message; return the provider's id for it. Raise SendError."""
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
+        """Send one message; return the provider's id for it. Raise SendError.
+
+        Email only: `html` is the HTML alternative of `body`; `unsubscribe_url` the recipient's
+        one-click stop URL (List-Unsubscribe). Text backends ignore both.
+        """
 
     def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         """Return the provider's id if it has this message, None if it has no record."""

@@ -21,7 +21,16 @@ class ConsoleSMSBackend(Backend):
 
     channel = "sms"
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         provider_id = f"console-{uuid.uuid4()}"
         sms_logger.info("SMS message %s to %s logged", reference, mask_phone(to))
         sms_logger.debug("SMS message %s to %s:\n%s", reference, to, body)

@@ -1,7 +1,9 @@
 import smtplib
+from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 
 from notifications.backends.base import Backend, SendError
 
@@ -20,14 +22,35 @@ class EmailBackend(Backend):
 
     channel = "email"
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
-        message = EmailMessage(
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
+        headers = {"X-Sendflow-Reference": reference, "Message-ID": message_id(reference)}
+        if unsubscribe_url:
+            # RFC 8058: the mail client's unsubscribe button POSTs List-Unsubscribe=One-Click
+            # to the stop URL, which stops this address's emails without a page.
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        service_email = settings.SENDFLOW_ADVICE_SERVICE_EMAIL
+        message = EmailMultiAlternatives(
             subject=subject,
             body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_address(),
             to=[to],
-            headers={"X-Sendflow-Reference": reference},
+            reply_to=[formataddr((settings.SENDFLOW_ADVICE_SERVICE_NAME, service_email))]
+            if service_email
+            else None,
+            headers=headers,
         )
+        if html:
+            message.attach_alternative(html, "text/html")
         try:
             message.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -58,3 +81,18 @@ class EmailBackend(Backend):
             raise SendError(f"Email not sent: {exc}") from exc
         status = getattr(message, "anymail_status", None)
         return (status and status.message_id) or f"email-{reference}"
+
+
+def from_address() -> str:
+    """DEFAULT_FROM_EMAIL's address under the advice service's name: families know the service,
+    not sendflow."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    service = settings.SENDFLOW_ADVICE_SERVICE_NAME or name
+    return formataddr((service, address)) if address else settings.DEFAULT_FROM_EMAIL
+
+
+def message_id(reference: str) -> str:
+    """The same Message-ID on every attempt at one message, so a resend after an unknown
+    outcome shows once in the family's mail client."""
+    host = urlsplit(settings.SENDFLOW_PUBLIC_URL).hostname or "sendflow.invalid"
+    return f"<sendflow-message-{reference}@{host}>"

@@ -18,7 +18,16 @@ class FileSMSBackend(Backend):
     def folder(self) -> Path:
         return Path(settings.SMS_FILE_PATH)  # read each time: the setting may change
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         provider_id = f"file-{uuid.uuid4()}"
         sent_at = timezone.now()
         record = {"to": to, "body": body, "reference": reference, "sent_at": sent_at.isoformat()}

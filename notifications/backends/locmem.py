@@ -18,7 +18,16 @@ outbox: list[SentSMS] = []  # like django.core.mail.outbox, for tests
 class LocmemSMSBackend(Backend):
     channel = "sms"
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         provider_id = f"locmem-{uuid.uuid4()}"
         outbox.append(SentSMS(to, body, reference, provider_id))
         return provider_id

@@ -63,7 +63,16 @@ class TwilioBackend(Backend):
     def __init__(self) -> None:
         self.client = _client()
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         sender = (
             {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
             if settings.TWILIO_MESSAGING_SERVICE_SID

@@ -44,7 +44,16 @@ class ControlledFileSMSBackend(FileSMSBackend):
             item.split(":") for item in (os.environ.get("FAKE_SMS_HOLD") or "").split(",") if item
         )
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         self._hold(reference, "before")
         time.sleep(self.delay / 2)
         provider_id = super().send(to=to, subject=subject, body=body, reference=reference)
@@ -191,7 +200,16 @@ class LoopbackSMSBackend(Backend):
         finally:
             connection.close()
 
-    def send(self, *, to: str, subject: str, body: str, reference: str) -> str:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        html: str = "",
+        unsubscribe_url: str = "",
+    ) -> str:
         try:
             status, answer = self._request(
                 "POST", "/messages", {"to": to, "body": body, "reference": reference}

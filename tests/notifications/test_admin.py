@@ -662,7 +662,7 @@ def test_a_failed_test_text_says_why(admin_client_logged_in, now, settings):
 
 
 class RefusingBackend(locmem.LocmemSMSBackend):
-    def send(self, *, to, subject, body, reference):
+    def send(self, *, to, subject, body, reference, html="", unsubscribe_url=""):
         raise SendError("Invalid 'To' number (21211)", permanent=True)
 
 

@@ -111,8 +111,7 @@ def test_a_moved_appeal_date_is_announced_and_the_old_one_never_sent(operator):
     operator("dispatch_reminders", "--sync", "--now", "2026-12-01T10:00:00+00:00")
     later = [t["body"] for t in operator.texts()[1:]]
     assert any(
-        "Date changed: Appeal to the SEND Tribunal is now Monday 4 January 2027" in b
-        for b in later
+        "Date changed: Appeal to the SEND Tribunal is now Monday 4 January 2027" in b for b in later
     )
     # 1 December is still the mediation adviser deadline; no appeal text may carry it.
     appeal = [b for b in later if "SEND Tribunal" in b]
