@@ -62,6 +62,9 @@ def messages_combine(*, claimed: list[int], token, now: datetime) -> tuple[list[
     today = timezone.localdate(now)
     _, end_of_tomorrow = london_day_bounds(today + timedelta(days=1))
     gone_today = _sent_today(groups.keys(), today=today, exclude_token=token)
+    tried = set(
+        OutboundMessage.objects.filter(id__in=claimed, attempts__gt=0).values_list("id", flat=True)
+    )
     leads, combined, waiting = list(alone), [], []
     for key, members in groups.items():
         if key in gone_today and all(
@@ -70,7 +73,9 @@ def messages_combine(*, claimed: list[int], token, now: datetime) -> tuple[list[
             waiting.extend(m[0] for m in members)
             continue
         members.extend(_pull_in(key, now=now, until=end_of_tomorrow, today=today, token=token))
-        members.sort(key=lambda m: (m[4], m[0]))
+        # A send tried before (its outcome unknown, then no record) leads again: an email's
+        # Message-ID comes from its lead, and must be the same on every attempt.
+        members.sort(key=lambda m: (m[0] not in tried, m[4], m[0]))
         lead, *riders = (m[0] for m in members)
         leads.append(lead)
         if riders:
