@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import gsm, rendering, schedule, services
+from notifications.composing import SMS_SEGMENTS
 from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
 from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules, words, working_days
@@ -30,7 +31,8 @@ Status = OutboundMessage.Status
 
 RETRYABLE = (Status.FAILED, Status.UNKNOWN)
 TEST_CASE_REFERENCE = "SENDFLOW-TEST"
-SMS_SEGMENT_LIMIT = 3  # more than this costs too much and arrives in pieces on older phones
+# More than this costs too much and arrives in pieces on older phones (DESIGN.md: 2 segments).
+SMS_SEGMENT_LIMIT = SMS_SEGMENTS
 
 
 # --- outbox ----------------------------------------------------------------------------------
@@ -432,7 +434,7 @@ def _render(message: OutboundMessage, *, now: datetime, note: str) -> Preview:
         "note": note,
     }
     try:
-        rendered = rendering.render(message, now=now)
+        rendered = rendering.render_send([message], now=now)  # as it would go, on its own
     except Exception as exc:
         # The preview exists to catch a broken template before a family would: show, not crash.
         logger.exception(

@@ -149,6 +149,8 @@ def public_url(path: str) -> str:
 
 def render(message: OutboundMessage, *, now: datetime | None = None) -> Rendered:
     now = now or timezone.now()
+    if message.channel == "sms" and message.kind != Kind.TEST:
+        return render_send([message], now=now)  # every text is composed to fit 2 segments
     if message.kind == Kind.TEST:
         return Rendered(
             subject=message.subject or f"{settings.SENDFLOW_ADVICE_SERVICE_NAME} test message",
@@ -225,10 +227,7 @@ def _render(message: OutboundMessage, *, now: datetime, language: str) -> Render
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
         kind = fallback_of(message)  # the same words as the text that failed, by email
     template = in_language(f"notifications/{message.channel}/{kind}.txt", language)
-    if kind == Kind.SUMMARY and message.channel == "sms":
-        body = _summary_text(template, context)
-    else:
-        body = render_to_string(template, context, using=TEXT)
+    body = render_to_string(template, context, using=TEXT)
     subject = ""
     if message.channel == "email":
         subject_template = in_language(f"notifications/email/{kind}_subject.txt", language)
@@ -237,16 +236,6 @@ def _render(message: OutboundMessage, *, now: datetime, language: str) -> Render
     else:
         body = gsm.normalise(body)
     return Rendered(subject=subject, body=body, dates_told=context["dates_told"])
-
-
-def _summary_text(template: list[str], context: dict) -> str:
-    candidates = context["sms_candidates"]
-    for shown in range(min(SMS_SUMMARY_LINES, len(candidates)), 0, -1):
-        context.update(sms_lines=candidates[:shown], sms_more=len(candidates) - shown)
-        body = render_to_string(template, context, using=TEXT)
-        if gsm.segments(gsm.normalise(body)) <= SMS_SEGMENTS:
-            return body
-    return body if candidates else render_to_string(template, context, using=TEXT)
 
 
 def adviser_name_for_family(adviser) -> str:
@@ -311,12 +300,6 @@ def _given_context(message: OutboundMessage, *, today: date, language: str = "en
         "given": True,
         "working": given.working(),  # "The Tribunal set this date in its letter of ..."
     }
-
-
-# The dates a summary text lists before "and N more on your page": as many as fit, up to two,
-# so the whole text stays within three segments whatever the service's name and link.
-SMS_SUMMARY_LINES = 2
-SMS_SEGMENTS = 3
 
 
 def _today_note(due: date, act_by: date, today: date) -> str:
@@ -386,19 +369,12 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
     upcoming_words = [w for _, w, _ in upcoming]
     passed_words = [w for _, w, _ in passed]
     owed_words = [{**w, "passed": was_passed} for _, w, _, was_passed in owed]
-    # Texts lead with what has passed: it is the one thing to act on today.
-    candidates = (
-        [{**w, "passed": True} for w in passed_words]
-        + upcoming_words
-        + [{**w, "passed": False} for w in owed_words]
-    )
     everything = [*upcoming, *passed, *owed]
     return {
         "deadlines": upcoming_words,
         "reminders_to_come": reminders_to_come,
         "passed_deadlines": passed_words,
         "owed_deadlines": owed_words,
-        "sms_candidates": candidates,
         # Which wording the footers need: our calculation, the letters' dates, or both.
         "computed_dates": any(not item[1]["given"] for item in everything),
         "given_dates": any(item[1]["given"] for item in everything),

@@ -576,7 +576,7 @@ def test_preview_renders_every_template_and_saves_nothing(admin_client_logged_in
     assert (Case.objects.count(), OutboundMessage.objects.count()) == (cases, messages_)
 
 
-def test_preview_shows_every_text_within_three_segments(admin_client_logged_in, now):
+def test_preview_shows_every_text_within_two_segments(admin_client_logged_in, now):
     """The summary is shown at its longest: the longest deadline names first."""
     page = admin_client_logged_in.get(
         reverse("admin:notifications_reminderpolicy_preview")
@@ -591,16 +591,16 @@ def test_preview_shows_every_text_within_three_segments(admin_client_logged_in, 
     assert len(segments) == 1 + 2 * computed.count() + countdowns + given
     assert "passed:appeal" in segments
     assert {key: n for key, n in segments.items() if int(n) > 3} == {}
-    assert "segments: over 3" not in page
+    assert "segments: over 2" not in page
 
 
-def test_preview_flags_a_text_over_three_segments_in_red(admin_client_logged_in, now, settings):
-    settings.SENDFLOW_ADVICE_SERVICE_NAME = "the Exampleshire SEND Information, Advice and " * 3
+def test_preview_flags_a_text_over_two_segments_in_red(admin_client_logged_in, now, settings):
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "the Exampleshire SEND Information, Advice and " * 5
     page = admin_client_logged_in.get(
         reverse("admin:notifications_reminderpolicy_preview")
     ).content.decode()
     assert '<tr class="too-long" data-key="reminder:appeal" data-channel="sms"' in page
-    assert "segments: over 3" in page
+    assert "segments: over 2" in page
 
 
 def send_test(client, **data):
@@ -613,7 +613,7 @@ def test_send_a_test_text_to_the_adviser(admin_client_logged_in, now):
     assert "The test text to +447400123456 was sent." in response.content.decode()
     [sms] = locmem.outbox
     assert sms.to == "+447400123456"
-    assert "Your appeal must reach the SEND Tribunal by" in sms.body
+    assert "Appeal to the SEND Tribunal by" in sms.body
     test = OutboundMessage.objects.get(kind="test")
     assert (test.status, test.case.reference, test.body) == (Status.SENT, "SENDFLOW-TEST", sms.body)
 
