@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from notifications import gsm, rendering
 from notifications.models import OutboundMessage, ReminderPolicy
+from notifications.service_hours import when_to_call
 from workflows import rules, words
 from workflows.rules import long_date
 
@@ -277,8 +278,10 @@ def compose_sms(items: list[Item], context: dict) -> str:
     then the most urgent items with "and N more on your page"."""
     context = {**context, "replies": sms_takes_replies()}
     body = ""
-    for shown in range(len(items), 0, -1):
-        for detail in (3, 2, 1, 0):
+    # Last of all (a long service name, link and label together), no date in the text at all:
+    # "You have 2 dates to see on your page".
+    for shown in range(len(items), -1, -1):
+        for detail in (3, 2, 1, 0, -1):
             body = _sms(items[:shown], context, detail=detail, more=len(items) - shown)
             if gsm.segments(body) <= SMS_SEGMENTS:
                 return body
@@ -287,9 +290,16 @@ def compose_sms(items: list[Item], context: dict) -> str:
 
 def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
     """detail 3: what to do for every item; 2: for the first; 1: none; 0: nor the note that the
-    dates are our calculation."""
+    dates are our calculation; -1: each date in the fewest words ("Final EHC plan: Monday 1
+    March 2027, passed"), for long names and links."""
     lines = [
-        _line(item, todo=detail >= 3 or (detail == 2 and n == 0)) for n, item in enumerate(items)
+        _line(
+            item,
+            todo=detail >= 3 or (detail == 2 and n == 0),
+            call_when=context["call_when"],
+            brief=detail < 0,
+        )
+        for n, item in enumerate(items)
     ]
     text = render_to_string(
         _template("sms/send.txt"),
@@ -307,8 +317,9 @@ def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
 # --- emails --------------------------------------------------------------------------------------
 
 
-def _line(item: Item, *, todo: bool) -> str:
-    text = render_to_string(_template("sms/item.txt"), {"i": item, "todo": todo}, using=TEXT)
+def _line(item: Item, *, todo: bool, call_when: str = "today", brief: bool = False) -> str:
+    context = {"i": item, "todo": todo, "call_when": call_when, "brief": brief}
+    text = render_to_string(_template("sms/item.txt"), context, using=TEXT)
     return " ".join(text.split())
 
 
@@ -318,7 +329,7 @@ def _template(name: str) -> list[str]:
 
 
 def compose_email(items: list[Item], context: dict) -> tuple[str, str]:
-    lines = [_line(item, todo=True) for item in items]
+    lines = [_line(item, todo=True, call_when=context["call_when"]) for item in items]
     body = render_to_string(
         _template("email/send.txt"),
         {
@@ -351,7 +362,8 @@ def compose(messages: list[OutboundMessage], *, now: datetime) -> Composed | Non
     items = items_for_rows(messages, today=today, language=language)
     if not items:
         return None
-    context = rendering.base_context(messages[0])
+    # "Contact your adviser today" only when the service is open today (its hours are settings).
+    context = {**rendering.base_context(messages[0]), "call_when": when_to_call(now)}
     channel = messages[0].channel
     if channel == "sms":
         subject, body = "", compose_sms(items, context)
