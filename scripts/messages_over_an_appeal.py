@@ -39,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--certificate", action="store_true", help="the certificate comes")
     parser.add_argument("--show", action="store_true", help="print every message's text")
+    parser.add_argument("--html", metavar="DIR", help="write each email's HTML part into DIR")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sendflow-appeal-"))
@@ -106,17 +107,21 @@ def main() -> None:
         by_day.append((day, _new_files(work, seen)))
         day += timedelta(days=1)
 
-    texts = [body for _, found in by_day for channel, _, body in found if channel == "sms"]
-    emails = [body for _, found in by_day for channel, _, body in found if channel == "email"]
+    texts = [body for _, found in by_day for channel, _, body, _ in found if channel == "sms"]
+    emails = [body for _, found in by_day for channel, _, body, _ in found if channel == "email"]
     per_day = Counter()
     for sent_on, found in by_day:
-        for channel, subject, body in found:
+        for channel, subject, body, html in found:
             per_day[(sent_on, channel)] += 1
             where = f"{sent_on:%a %d %b %Y} {channel:5}"
             if channel == "sms":
                 print(f"{where} {gsm.segments(body)} segment(s), {len(body)} characters")
             else:
                 print(f"{where} {subject}")
+                if args.html and html:
+                    folder = Path(args.html)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{sent_on.isoformat()}.html").write_text(html)
             if args.show:
                 print("    " + body.strip().replace("\n", "\n    ") + "\n")
     segments = sum(gsm.segments(body) for body in texts)
@@ -134,8 +139,8 @@ def main() -> None:
     )
 
 
-def _new_files(work: Path, seen: set[str]) -> list[tuple[str, str, str]]:
-    """(channel, subject, text) of each message written since the last call, in order."""
+def _new_files(work: Path, seen: set[str]) -> list[tuple[str, str, str, str]]:
+    """(channel, subject, text, HTML) of each message written since the last call, in order."""
     found = []
     for channel in ("sms", "email"):
         folder = work / channel
@@ -145,7 +150,7 @@ def _new_files(work: Path, seen: set[str]) -> list[tuple[str, str, str]]:
             seen.add(str(path))
             if channel == "sms":
                 sent = json.loads(path.read_text())
-                found.append(("sms", "", sent["body"]))
+                found.append(("sms", "", sent["body"], ""))
                 continue
             # Django's file backend writes each message followed by a line of dashes.
             for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
@@ -154,10 +159,16 @@ def _new_files(work: Path, seen: set[str]) -> list[tuple[str, str, str]]:
     return found
 
 
-def _email(raw: bytes) -> tuple[str, str, str]:
+def _email(raw: bytes) -> tuple[str, str, str, str]:
     parsed = message_from_bytes(raw.strip() + b"\n", policy=default_policy)
-    part = parsed.get_body(preferencelist=("plain",))
-    return "email", str(parsed["Subject"]), part.get_content() if part else ""
+    text = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    return (
+        "email",
+        str(parsed["Subject"]),
+        text.get_content() if text else "",
+        html.get_content() if html else "",
+    )
 
 
 if __name__ == "__main__":
