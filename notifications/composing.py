@@ -277,14 +277,16 @@ def compose_sms(items: list[Item], context: dict) -> str:
     """The fullest text that fits SMS_SEGMENTS: every item with what to do, then with less,
     then the most urgent items with "and N more on your page"."""
     context = {**context, "replies": sms_takes_replies()}
+    # Fewer dates in full before more in brief: a date's own words ("today is the last day")
+    # matter more than the count. Brief words only when even one date does not fit in full
+    # (a long service name, link and label together); last of all, the count alone.
+    attempts = [(shown, detail) for shown in range(len(items), 0, -1) for detail in (3, 2, 1, 0)]
+    attempts += [(shown, -1) for shown in range(len(items), 0, -1)]
     body = ""
-    # Last of all (a long service name, link and label together), no date in the text at all:
-    # "You have 2 dates to see on your page".
-    for shown in range(len(items), -1, -1):
-        for detail in (3, 2, 1, 0, -1):
-            body = _sms(items[:shown], context, detail=detail, more=len(items) - shown)
-            if gsm.segments(body) <= SMS_SEGMENTS:
-                return body
+    for shown, detail in [*attempts, (0, 0)]:
+        body = _sms(items[:shown], context, detail=detail, more=len(items) - shown)
+        if gsm.segments(body) <= SMS_SEGMENTS:
+            return body
     return body
 
 

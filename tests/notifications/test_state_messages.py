@@ -167,8 +167,8 @@ def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
             date(2026, 12, 1),
             "Appeal to the SEND Tribunal (today): Tuesday 1 December 2026",
             False,
-            "Contact the mediation adviser: today is the last day.\nYour appeal to the SEND "
-            "Tribunal needs their certificate",
+            "Contact the mediation adviser: today is the last day. Their details are in the "
+            "council's letter.\nThen the appeal to the SEND Tribunal: its date moves",
         ),
         (  # the mediation adviser's date is a Sunday: the day to aim for is the Friday before;
             # the appeal moves to the Monday, and its reminder on the day is still to come
