@@ -276,8 +276,18 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
         passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
         mediation_first=message.deadline_kind == "appeal" and mediation_comes_first(case, today),
+        council_contact=council_contact(case, deadline.owner) if deadline else "",
     )
     return context
+
+
+def council_contact(case, owner: str) -> str:
+    """A date the council owed: its SEN team's phone and email, when we hold them."""
+    council = case.council
+    if owner != rules.Owner.LOCAL_AUTHORITY or council is None:
+        return ""
+    ways = [w for w in (council.sen_team_phone, council.sen_team_email) if w]
+    return f"{council.name} SEN team: {', '.join(ways)}." if ways else ""
 
 
 def mediation_comes_first(case, today: date) -> bool:
@@ -299,6 +309,7 @@ def _given_context(message: OutboundMessage, *, today: date, language: str = "en
         "dates_told": {given.told_key: given.value.isoformat()},
         "given": True,
         "working": given.working(),  # "The Tribunal set this date in its letter of ..."
+        "council_contact": council_contact(message.case, given.owner),
     }
 
 
@@ -334,6 +345,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
             deadline.kind,
         )
         if style == ReminderPolicy.Style.CHECK:
+            item[1]["council_contact"] = council_contact(case, deadline.owner)
             owed.append((*item, state == rules.State.PASSED))
         elif state == rules.State.PASSED:
             passed.append(item)
@@ -356,6 +368,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
         item[1]["working"] = given.working()
         countdown = style == ReminderPolicy.Style.COUNTDOWN
         if not (countdown and (given.is_meeting or given.is_family_own)):
+            item[1]["council_contact"] = council_contact(case, given.owner)
             owed.append((*item, state == rules.State.PASSED))
         elif state == rules.State.PASSED:
             passed.append(item)

@@ -272,3 +272,32 @@ def test_a_summary_with_no_open_dates_is_not_sent():
     assert {(m.status, m.status_reason) for m in summaries} == {
         (Status.CANCELLED, "nothing to tell: every step is done")
     }
+
+
+def test_a_date_the_council_owed_says_it_passed_and_how_to_reach_its_sen_team():
+    from workflows.models import LocalAuthority
+
+    council = LocalAuthority.objects.create(
+        name="Exampleshire County Council", sen_team_phone="01632 960000"
+    )
+    family = CaseFactory(reference="SF-OWED", council=council)
+    ContactFactory(case=family, name="Amira Khan", email="amira@example.com")
+    with time_machine.travel(london(date(2027, 3, 15)), tick=False):
+        workflow_services.given_date_set(
+            case=family,
+            kind="la_response",
+            value=date(2027, 4, 30),
+            source="Tribunal letter of 12 March 2027",
+        )
+    OutboundMessage.objects.filter(case=family, kind="summary").delete()  # not this test's
+    run_dispatch(london(date(2027, 5, 4), 10, 1))  # the working day after (3 May: bank holiday)
+    (text,) = locmem.outbox
+    assert (
+        "The Tribunal told the council to send its response to your appeal by Friday 30 April"
+        in (text.body)
+    )
+    assert "If it has not come, contact Exampleshire County Council SEN team on 01632 960000." in (
+        text.body
+    )
+    (email,) = mail.outbox
+    assert "Exampleshire County Council SEN team: 01632 960000." in email.body
