@@ -38,7 +38,7 @@ class Item:
     when: str = ""  # "in 4 weeks", "tomorrow"
     todo: str = ""  # what to do, said in full (emails; texts when there is room)
     sentence: str = ""  # the date said whole: "Your Tribunal hearing is on ..."
-    who: str = ""  # who to contact about a date others owe, with their number when we hold it
+    who: str = ""  # a date the council owes: its SEN team's phone and email, when we hold them
     owner: str = ""  # who owes a date: "the council"
     # An appeal while the mediation adviser step is open: "listed" when that step is in the same
     # message (before it), else "first"; same_day when both fall on one day.
@@ -129,7 +129,9 @@ def _row_item(message: OutboundMessage, *, today: date, language: str) -> Item |
         owed = kind == Kind.CHECK or deadline.owner != rules.Owner.PARENT
         item = _deadline_item(deadline, today=today, state=state, owed=owed, language=language)
     if kind == Kind.DATE_CHANGED:
-        item = replace(item, what="changed_passed" if state == rules.State.PASSED else "changed")
+        when = {"last_day": "today", "act_today": "act today"}.get(item.what, item.when)
+        what = "changed_passed" if state == rules.State.PASSED else "changed"
+        item = replace(item, what=what, when=when)
     elif kind == Kind.PASSED and item.what != "passed":
         item = replace(item, what="passed")
     return replace(item, row_id=message.id)
@@ -152,8 +154,9 @@ def _deadline_item(deadline, *, today: date, state, owed: bool, language: str) -
             day=due,
             date=long_date(due),
             when=_when(today=today, day=due),
-            todo=words_.sentence,
-            who=_who_to_contact(deadline.owner, deadline.case),
+            sentence=words_.sentence,
+            todo=words_.todo,
+            who=rendering.council_contact(deadline.case, deadline.owner),
             owner=words.owner_words(deadline.owner).lower(),
             **common,
         )
@@ -188,8 +191,9 @@ def _given_item(given, *, today: date, state, owed: bool, language: str) -> Item
             day=given.value,
             date=given.date_in_words(),
             when=_when(today=today, day=given.value),
-            todo=words_.sentence,
-            who=_who_to_contact(given.owner, given.case),
+            sentence=words_.sentence,
+            todo=words_.todo,
+            who=rendering.council_contact(given.case, given.owner),
             owner=words.owner_words(given.owner).lower(),
             **common,
         )
@@ -218,24 +222,6 @@ def _given_item(given, *, today: date, state, owed: bool, language: str) -> Item
 
 def _when(*, today: date, day: date) -> str:
     return rendering.when_text(today=today, due=day).split(" (")[0]
-
-
-def _who_to_contact(owner: str, case) -> str:
-    """Who the family asks about a date someone else owed them, with the number we hold."""
-    if owner == rules.Owner.LOCAL_AUTHORITY:
-        council = case.council
-        name = council.name if council else case.local_authority
-        who = f"{name} SEN team" if name else "the council's SEN team"
-        if council and council.sen_team_phone:
-            return f"{who} on {council.sen_team_phone}"
-        if council and council.sen_team_email:
-            return f"{who} at {council.sen_team_email}"
-        return f"{who} in writing"
-    if owner == rules.Owner.MEDIATION_ADVISER:
-        return "the mediation adviser"
-    if owner == rules.Owner.SCHOOL:
-        return "the school"
-    return "your adviser"
 
 
 def _ordered(items: list[Item], *, case, today: date) -> list[Item]:

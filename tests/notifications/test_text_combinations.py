@@ -16,7 +16,7 @@ from workflows.models import GivenDate
 TODAY = date(2027, 2, 24)  # a Wednesday
 DUE = date(2027, 3, 7)  # a Sunday: its day to act by is the Friday before
 STATES = ("upcoming", "last_day", "act_today", "passed", "owed", "owed_passed", "changed")
-WHO = "Exampleshire County Council SEN team on 01234 567890"
+WHO = "Exampleshire County Council SEN team: 01234 567890, send.team@exampleshire.gov.uk."
 
 
 def deadline_items() -> list[Item]:
@@ -32,7 +32,8 @@ def deadline_items() -> list[Item]:
                     day=DUE,
                     date=rules.long_date(DUE),
                     when="in 9 days",
-                    todo=words.late if "passed" in what else words.todo,
+                    todo=words.late if what == "passed" else words.todo,
+                    sentence=words.sentence,
                     who=WHO,
                     owner="the council",
                     mediation_first="listed" if kind == "appeal" else "",
