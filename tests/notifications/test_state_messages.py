@@ -355,7 +355,7 @@ def test_a_reply_by_date_that_passes_tells_the_family_what_next_and_the_adviser(
     mail.outbox.clear()
     run_dispatch(london(date(2026, 12, 2), 11))
     email = next(m for m in mail.outbox if "complaint" in m.subject.lower())
-    assert "The reply to your complaint is due by Tuesday 1 December 2026." in email.body
+    assert "The council's reply to your complaint is due by Tuesday 1 December 2026." in email.body
     assert "That date has passed." in email.body
     assert "Ask for the next stage of your complaint" in email.body
     assert "Ombudsman" in email.body
