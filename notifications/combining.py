@@ -65,24 +65,28 @@ def messages_combine(*, claimed: list[int], token, now: datetime) -> tuple[list[
     tried = set(
         OutboundMessage.objects.filter(id__in=claimed, attempts__gt=0).values_list("id", flat=True)
     )
-    leads, combined, waiting = list(alone), [], []
+    leads, waiting = list(alone), []
+    sending = {}
     for key, members in groups.items():
         if key in gone_today and all(
             _can_wait(kind, due, today) for _, _, _, kind, _, due in members
         ):
             waiting.extend(m[0] for m in members)
-            continue
-        members.extend(_pull_in(key, now=now, until=end_of_tomorrow, today=today, token=token))
+        else:
+            sending[key] = members
+    pulled = _pull_in(sending.keys(), now=now, until=end_of_tomorrow, today=today, token=token)
+    riders = []
+    for key, members in sending.items():
+        members.extend(pulled.get(key, []))
         # A send tried before (its outcome unknown, then no record) leads again: an email's
         # Message-ID comes from its lead, and must be the same on every attempt.
         members.sort(key=lambda m: (m[0] not in tried, m[4], m[0]))
-        lead, *riders = (m[0] for m in members)
+        lead, *others = (m[0] for m in members)
         leads.append(lead)
-        if riders:
-            OutboundMessage.objects.filter(id__in=riders).update(
-                combined_into_id=lead, status=Status.QUEUED, claim_token=token, queued_at=now
-            )
-            combined.extend(riders)
+        riders.extend(OutboundMessage(id=other, combined_into_id=lead) for other in others)
+    # One statement for the batch: dispatch claims up to a thousand rows at a time.
+    OutboundMessage.objects.bulk_update(riders, ["combined_into"], batch_size=1000)
+    combined = [rider.id for rider in riders]
     if waiting:
         OutboundMessage.objects.filter(id__in=waiting, status=Status.QUEUED).update(
             status=Status.PENDING,
@@ -119,31 +123,41 @@ def _sent_today(keys, *, today: date, exclude_token) -> set[tuple[int, str]]:
     return set(gone) & set(keys)
 
 
-def _pull_in(key, *, now: datetime, until: datetime, today: date, token) -> list[tuple]:
-    """Pending rows for this person and channel due later today, and tomorrow's countdown
-    reminders when all of them can come a day early: claimed now, to go in today's message."""
-    contact_id, channel = key
+def _pull_in(keys, *, now: datetime, until: datetime, today: date, token) -> dict:
+    """Pending rows for these people and channels due later today, and tomorrow's countdown
+    reminders when all of a person's can come a day early: claimed now, to go in today's
+    message. {(contact, channel): rows}, in one query and one update for the batch."""
+    keys = set(keys)
+    if not keys:
+        return {}
     _, end_of_today = london_day_bounds(today)
     later = OutboundMessage.objects.filter(
-        contact_id=contact_id,
-        channel=channel,
+        contact_id__in={contact_id for contact_id, _ in keys},
         status=Status.PENDING,
         send_at__gt=now,
         send_at__lt=until,
     ).exclude(kind=Kind.TEST)
     if connection.features.has_select_for_update_skip_locked:
         later = later.select_for_update(skip_locked=True)
-    found = list(later.values_list("id", "contact_id", "channel", "kind", "send_at", "due_date"))
-    rows = [row for row in found if row[4] < end_of_today]
-    tomorrow = [row for row in found if row[4] >= end_of_today]
-    # Only when that leaves tomorrow with no message of its own: otherwise nothing is saved.
-    if all(_can_come_a_day_early(row, today=today) for row in tomorrow):
-        rows.extend(tomorrow)
-    if rows:
-        OutboundMessage.objects.filter(id__in=[r[0] for r in rows], status=Status.PENDING).update(
+    found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for row in later.values_list("id", "contact_id", "channel", "kind", "send_at", "due_date"):
+        if (row[1], row[2]) in keys:
+            found[(row[1], row[2])].append(row)
+    pulled = {}
+    for key, rows in found.items():
+        today_rows = [row for row in rows if row[4] < end_of_today]
+        tomorrow = [row for row in rows if row[4] >= end_of_today]
+        # Only when that leaves tomorrow with no message of its own: else nothing is saved.
+        if all(_can_come_a_day_early(row, today=today) for row in tomorrow):
+            today_rows.extend(tomorrow)
+        if today_rows:
+            pulled[key] = today_rows
+    ids = [row[0] for rows in pulled.values() for row in rows]
+    if ids:
+        OutboundMessage.objects.filter(id__in=ids, status=Status.PENDING).update(
             status=Status.QUEUED, claim_token=token, queued_at=now, updated_at=now
         )
-    return rows
+    return pulled
 
 
 def _can_come_a_day_early(row, *, today: date) -> bool:
