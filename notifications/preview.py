@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from notifications import combining, gsm, rendering
+from notifications import combining, gsm, planner, rendering
 from notifications.composing import SMS_SEGMENTS
 from notifications.models import Channel, OutboundMessage, Suppression
 from notifications.schedule import LONDON
@@ -32,6 +32,7 @@ class NextSend:
 
     day: date
     at: datetime  # when its first row is due (or now, for a row already due)
+    due_now: bool  # goes at the next dispatch
     channel: str
     to: str  # the contact's name
     rows: int
@@ -103,8 +104,12 @@ def next_sends(case, *, now: datetime, days: int = 3) -> list[NextSend]:
 
 
 def _moment(message: OutboundMessage, now: datetime) -> datetime:
-    """When a row goes: its time, or the next dispatch for one already due."""
-    return max(message.send_at, now)
+    """When a row goes: its time, or the next dispatch for one already due; a text not
+    inside quiet hours (dispatch holds it to their end)."""
+    moment = max(message.send_at, now)
+    if message.channel == Channel.SMS:
+        moment = planner.quiet_hours().next_allowed(moment)
+    return moment
 
 
 def _combined(rows: list[OutboundMessage], *, now: datetime) -> dict[tuple, list]:
@@ -173,6 +178,7 @@ def _render(
     base = {
         "day": day,
         "at": at,
+        "due_now": at == now,
         "channel": first.channel,
         "to": contact.name,
         "rows": len(members),

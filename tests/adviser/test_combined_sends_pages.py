@@ -67,12 +67,12 @@ def test_the_case_page_shows_one_message_a_day_and_channel_as_the_family_will_ge
     shown = rows_of(part)
     # The next 3 send days, a text and an email each: the two dates of each day in one.
     days = ("Thursday 4 February 2027", "Thursday 18 February 2027", "Thursday 25 February 2027")
-    assert [row.split(" from ")[0] for row in shown] == [day for day in days for _ in (1, 2)]
+    assert [row.split(" at ")[0] for row in shown] == [day for day in days for _ in (1, 2)]
     for row in shown:
         assert "Amira Khan" in row
         assert "2 dates in one message" in row
     text, email = shown[:2]
-    assert text.startswith("Thursday 4 February 2027 from 10:00 Amira Khan SMS")
+    assert text.startswith("Thursday 4 February 2027 at 10:00 Amira Khan SMS")
     assert "Contact the mediation adviser by Thursday 4 March 2027 (in 4 weeks)." in text
     assert "Then the appeal to the SEND Tribunal, the same day" in text
     assert "Subject: 2 things to do by Thursday 4 March 2027" in email
@@ -114,6 +114,16 @@ def test_a_countdown_reminder_due_the_next_day_shows_in_the_days_message(
     run_dispatch(london(day, 10, 1))
     (sent,) = locmem.outbox
     assert texts[0].body == sent.body
+
+
+def test_a_text_due_in_quiet_hours_shows_the_morning_it_will_go(family):  # noqa: F811
+    evening = london(FOUR_WEEKS, 21)  # the day's reminders have not gone yet
+    sends = preview.next_sends(family, now=evening, days=1)
+    assert [(s.channel, s.day, s.at, s.due_now, s.rows) for s in sends] == [
+        ("email", FOUR_WEEKS, evening, True, 2),  # emails have no quiet hours
+    ]
+    (text,) = preview.next_sends(family, now=evening, days=2)[1:]
+    assert (text.channel, text.at, text.rows) == ("sms", london(FOUR_WEEKS + timedelta(1), 9), 2)
 
 
 def test_the_preview_reads_and_never_writes(family):  # noqa: F811
