@@ -40,6 +40,16 @@ def london(value) -> str:
     return f"{timezone.localtime(value, schedule.LONDON):%a %d %b %Y %H:%M}"
 
 
+def sent_together_html(message) -> str:
+    """A combined send in words, the row combined into another linking to that one (the lead:
+    it holds the provider's id and the text as sent)."""
+    text = history.sent_together(message)
+    if not text or not message.combined_into_id:
+        return text
+    url = reverse("admin:notifications_outboundmessage_change", args=[message.combined_into_id])
+    return format_html('{} (<a href="{}">#{}</a>)', text, url, message.combined_into_id)
+
+
 def case_link(case) -> str:
     if case is None:
         return "-"
@@ -155,8 +165,15 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         "body_as_sent",
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        # Ten columns and the filters do not fit 1280 px beside the apps' side bar: the status
+        # (why a message waits, or that it went in one message with others) was cut off.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
-        return span_dates(super().get_queryset(request))
+        # How many went in each row's send, for its status: in the page's one query.
+        return span_dates(history.with_send_size(super().get_queryset(request)))
 
     def get_search_results(self, request, queryset, search_term):
         """The messages of the cases whose reference, or whose family's name, email or mobile,
@@ -204,12 +221,17 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_flag(self, obj):
-        why = history.waiting_reason(obj, now=timezone.now())
         if obj.status in PROBLEM_STATUSES:
-            return format_html('<strong style="{}">{}</strong>', RED, obj.get_status_display())
-        if why:
-            return format_html("{}<br><small>{}</small>", obj.get_status_display(), why)
-        return obj.get_status_display()
+            shown = format_html('<strong style="{}">{}</strong>', RED, obj.get_status_display())
+        else:
+            shown = obj.get_status_display()
+            why = history.waiting_reason(obj, now=timezone.now())
+            if why:
+                shown = format_html("{}<br><small>{}</small>", shown, why)
+        together = sent_together_html(obj)
+        if together:
+            return format_html('{}<br><small class="sent-together">{}</small>', shown, together)
+        return shown
 
     @admin.display(description="last error")
     def error(self, obj):

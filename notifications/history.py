@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications import planner
@@ -127,6 +129,50 @@ def message_about(message: OutboundMessage) -> str:
     if message.deadline_kind:
         return words.deadline_label(message.deadline_kind)
     return message.get_kind_display()
+
+
+# --- combined sends ------------------------------------------------------------------------------
+
+
+def with_send_size(messages: QuerySet) -> QuerySet:
+    """Annotate each row with `send_riders`: how many rows are combined into the lead of its
+    send (0 when it went alone). One probe of message_combined_into per row shown, in the
+    list's own query: no query per row."""
+    riders = (
+        OutboundMessage.objects.filter(
+            combined_into_id=Coalesce(OuterRef("combined_into_id"), OuterRef("id"))
+        )
+        .order_by()
+        .values("combined_into_id")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return messages.annotate(send_riders=Coalesce(Subquery(riders), 0))
+
+
+def send_riders(message: OutboundMessage) -> int:
+    riders = getattr(message, "send_riders", None)
+    if riders is None:  # a row not read through with_send_size
+        lead = message.combined_into_id or message.id
+        riders = OutboundMessage.objects.filter(combined_into_id=lead).count()
+    return riders
+
+
+def sent_together(message: OutboundMessage) -> str:
+    """How a row shared one send with others, in the adviser's words; "" when it went alone.
+    A row combined into another: "Sent in one message with 1 other" (its lead is named
+    beside it); the lead: "One message with 2 others in it"."""
+    riders = send_riders(message)
+    if message.combined_into_id:
+        others = words.counted(riders, "other")  # the lead and the rest but this one
+        if message.status in (Status.SENT, Status.DELIVERED):
+            return f"Sent in one message with {others}"
+        if message.status in (Status.QUEUED, Status.SENDING):
+            return f"Going in one message with {others}"
+        return f"In one message with {others}"
+    if riders:
+        return f"One message with {words.counted(riders, 'other')} in it"
+    return ""
 
 
 # --- the chronology ------------------------------------------------------------------------------

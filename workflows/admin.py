@@ -18,6 +18,7 @@ from governance import services as governance_services
 from governance.audit import Action, audit_record
 from notifications import admin_services
 from notifications import history as notification_history
+from notifications import preview as notification_preview
 from notifications.admin import ContactInline
 from notifications.models import AdviserTask, OutboundMessage
 from notifications.search import cases_matching
@@ -671,9 +672,9 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         # The case page is where the deadlines' working is read: give it the whole width.
         context["is_nav_sidebar_enabled"] = False
         if obj is not None and obj.pk:
-            history = obj.messages.select_related("contact").annotate(
-                when=Coalesce("sent_at", "send_at")
-            )
+            history = notification_history.with_send_size(
+                obj.messages.select_related("contact")
+            ).annotate(when=Coalesce("sent_at", "send_at"))
             today = timezone.localdate()
             now = timezone.now()
             messages_shown = list(history.order_by("-when", "-id")[:HISTORY_LIMIT])
@@ -681,6 +682,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             for message in messages_shown:
                 message.why = notification_history.waiting_reason(message, now=now)
                 message.about = notification_history.message_about(message)
+                message.together = notification_history.sent_together(message)
             deadlines = list(obj.deadlines.order_by("due"))
             key_dates = list(obj.key_dates.all())
             context.update(
@@ -702,6 +704,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
                 case_messages=messages_shown,
                 case_messages_ahead=ahead,
+                case_next_sends=notification_preview.next_sends(obj, now=now),
                 case_messages_more_ahead=more_ahead,
                 case_plan_ahead_weeks=notification_history.AHEAD_WEEKS,
                 case_messages_total=obj.messages.count(),
