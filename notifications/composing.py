@@ -63,7 +63,7 @@ class Composed:
 
 
 def items_for_rows(
-    messages: list[OutboundMessage], *, today: date, language: str = "en"
+    messages: list[OutboundMessage], *, today: date, language: str = "en", call_when: str = "today"
 ) -> list[Item]:
     """The items a send carries, one per date, in the family page's order."""
     found: dict[str, Item] = {}
@@ -72,14 +72,14 @@ def items_for_rows(
         if message.kind == Kind.SUMMARY or not message.deadline_kind:
             summaries.append(message)
             continue
-        item = _row_item(message, today=today, language=language)
+        item = _row_item(message, today=today, language=language, call_when=call_when)
         if item is None:
             continue
         # Two rows about one date (a reminder and "your date changed"): the change is news.
         if item.key not in found or _RANK.get(item.what, 0) > _RANK.get(found[item.key].what, 0):
             found[item.key] = item
     for message in summaries:  # what a reminder row says of a date is the more particular
-        for item in case_items(message.case, today=today, language=language):
+        for item in case_items(message.case, today=today, language=language, call_when=call_when):
             found.setdefault(item.key, replace(item, row_id=message.id))
     return _ordered(list(found.values()), case=messages[0].case, today=today)
 
@@ -87,7 +87,7 @@ def items_for_rows(
 _RANK = {"changed": 2, "changed_passed": 2, "passed": 1, "owed_passed": 1}
 
 
-def case_items(case, *, today: date, language: str = "en") -> list[Item]:
+def case_items(case, *, today: date, language: str = "en", call_when: str = "today") -> list[Item]:
     """Every date of the case the family hears about and has still to see through: their own
     dates ahead and passed, and what others owe them. Done steps are left out."""
     policies = {p.deadline_kind: p.style for p in ReminderPolicy.objects.filter(enabled=True)}
@@ -99,7 +99,14 @@ def case_items(case, *, today: date, language: str = "en") -> list[Item]:
             continue
         owed = style == ReminderPolicy.Style.CHECK or deadline.owner != rules.Owner.PARENT
         items.append(
-            _deadline_item(deadline, today=today, state=state, owed=owed, language=language)
+            _deadline_item(
+                deadline,
+                today=today,
+                state=state,
+                owed=owed,
+                language=language,
+                call_when=call_when,
+            )
         )
     for given in case.given_dates.all():
         style = policies.get(given.message_kind)
@@ -108,11 +115,17 @@ def case_items(case, *, today: date, language: str = "en") -> list[Item]:
             continue
         countdown = style == ReminderPolicy.Style.COUNTDOWN
         owed = not (countdown and (given.is_meeting or given.is_family_own))
-        items.append(_given_item(given, today=today, state=state, owed=owed, language=language))
+        items.append(
+            _given_item(
+                given, today=today, state=state, owed=owed, language=language, call_when=call_when
+            )
+        )
     return _ordered(items, case=case, today=today)
 
 
-def _row_item(message: OutboundMessage, *, today: date, language: str) -> Item | None:
+def _row_item(
+    message: OutboundMessage, *, today: date, language: str, call_when: str
+) -> Item | None:
     kind = message.kind
     if kind == Kind.FALLBACK:
         kind = rendering.fallback_of(message)
@@ -120,14 +133,18 @@ def _row_item(message: OutboundMessage, *, today: date, language: str) -> Item |
         given = message.given_date
         state = given.state(today)
         owed = kind == Kind.CHECK
-        item = _given_item(given, today=today, state=state, owed=owed, language=language)
+        item = _given_item(
+            given, today=today, state=state, owed=owed, language=language, call_when=call_when
+        )
     else:
         deadline = message.deadline
         if deadline is None:
             return None
         state = deadline.state(today)
         owed = kind == Kind.CHECK or deadline.owner != rules.Owner.PARENT
-        item = _deadline_item(deadline, today=today, state=state, owed=owed, language=language)
+        item = _deadline_item(
+            deadline, today=today, state=state, owed=owed, language=language, call_when=call_when
+        )
     if kind == Kind.DATE_CHANGED:
         when = {"last_day": "today", "act_today": "act today"}.get(item.what, item.when)
         what = "changed_passed" if state == rules.State.PASSED else "changed"
@@ -137,10 +154,12 @@ def _row_item(message: OutboundMessage, *, today: date, language: str) -> Item |
     return replace(item, row_id=message.id)
 
 
-def _deadline_item(deadline, *, today: date, state, owed: bool, language: str) -> Item:
+def _deadline_item(
+    deadline, *, today: date, state, owed: bool, language: str, call_when: str
+) -> Item:
     due, act_by = deadline.effective_due, deadline.effective_act_by
     words_ = rendering.deadline_words(
-        deadline.kind, due, act_by=act_by, today=today, language=language
+        deadline.kind, due, act_by=act_by, today=today, language=language, call_when=call_when
     )
     common = {
         "key": deadline.kind,
@@ -177,8 +196,8 @@ def _deadline_item(deadline, *, today: date, state, owed: bool, language: str) -
     )
 
 
-def _given_item(given, *, today: date, state, owed: bool, language: str) -> Item:
-    words_ = rendering.given_words(given, language=language)
+def _given_item(given, *, today: date, state, owed: bool, language: str, call_when: str) -> Item:
+    words_ = rendering.given_words(given, language=language, call_when=call_when)
     common = {
         "key": given.told_key,
         "label": words_.label,
@@ -202,7 +221,7 @@ def _given_item(given, *, today: date, state, owed: bool, language: str) -> Item
             what="passed",
             day=given.value,
             date=long_date(given.value),
-            todo=rendering.DEFAULT_LATE,
+            todo=rendering.default_late(call_when),
             **common,
         )
     act_by = given.act_by
@@ -347,11 +366,12 @@ def compose(messages: list[OutboundMessage], *, now: datetime) -> Composed | Non
     today = timezone.localdate(now)
     contact = messages[0].contact
     language = contact.language if contact else settings.LANGUAGE_CODE[:2]
-    items = items_for_rows(messages, today=today, language=language)
+    # "Contact your adviser today" only when the service is open today (its hours are settings).
+    call_when = when_to_call(now)
+    items = items_for_rows(messages, today=today, language=language, call_when=call_when)
     if not items:
         return None
-    # "Contact your adviser today" only when the service is open today (its hours are settings).
-    context = {**rendering.base_context(messages[0]), "call_when": when_to_call(now)}
+    context = {**rendering.base_context(messages[0]), "call_when": call_when}
     channel = messages[0].channel
     if channel == "sms":
         subject, body = "", compose_sms(items, context)

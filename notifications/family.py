@@ -100,8 +100,10 @@ class Row:
     done_in_time: bool = False  # done on or before the date: "That was in time: it was due by"
 
 
-def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None) -> Row:
-    said = given_words(given)
+def _given_row(
+    given: GivenDate, today: date, *, covers: Deadline | None = None, call_when: str = "today"
+) -> Row:
+    said = given_words(given, call_when=call_when)
     state = given.state(today).value
     act_by = given.act_by
     computed_words = ""
@@ -137,8 +139,8 @@ def _given_row(given: GivenDate, today: date, *, covers: Deadline | None = None)
     )
 
 
-def _row(deadline: Deadline, today: date) -> Row:
-    said = words_for(deadline)
+def _row(deadline: Deadline, today: date, *, call_when: str = "today") -> Row:
+    said = words_for(deadline, call_when=call_when)
     state = deadline.state(today).value
     act_by = deadline.effective_act_by
     return Row(
@@ -240,7 +242,9 @@ class Standing:
         return any(row.given for row in self.rows)
 
 
-def standing(case: Case, *, today: date) -> Standing:
+def standing(case: Case, *, today: date, call_when: str = "today") -> Standing:
+    """`call_when` (service_hours.when_to_call) goes into what can still be done once a date
+    passed: "contact your adviser today" only while the service can still answer today."""
     deadlines = list(case.deadlines.order_by("due", "kind"))
     given_dates = list(case.given_dates.all())
     # A given date that settles the same thing as a computed one wins; the computed one is
@@ -249,9 +253,11 @@ def standing(case: Case, *, today: date) -> Standing:
     covered = {
         GivenDate.COVERS[g.kind]: g for g in given_dates if GivenDate.COVERS.get(g.kind) in by_kind
     }
-    rows = [_row(d, today) for d in deadlines if d.kind not in covered]
+    rows = [_row(d, today, call_when=call_when) for d in deadlines if d.kind not in covered]
     rows += [
-        _given_row(g, today, covers=by_kind.get(GivenDate.COVERS.get(g.kind, "")))
+        _given_row(
+            g, today, covers=by_kind.get(GivenDate.COVERS.get(g.kind, "")), call_when=call_when
+        )
         for g in given_dates
     ]
     if given_dates:  # into date order with the computed ones (stored in due order)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.audit import Action, audit_record
-from notifications import family
+from notifications import family, service_hours
 from notifications.models import Contact
 from notifications.views import opt_out
 from workflows import rules, services, words
@@ -88,11 +88,12 @@ def _common(request: HttpRequest, case: Case) -> dict:
 def family_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where the family stands, who to contact, their messages and their calendar."""
     case = _case(token)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     saved = request.GET.get("saved", "")
     context = {
         **_common(request, case),
-        "standing": family.standing(case, today=today),
+        "standing": family.standing(case, today=today, call_when=service_hours.when_to_call(now)),
         "choices": family.contact_choices(case),
         "planned": family.planned_messages(case),
         "saved": saved,
@@ -107,7 +108,11 @@ def family_print(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
     context = {
         **_common(request, case),
-        "standing": family.standing(case, today=timezone.localdate()),
+        "standing": family.standing(
+            case,
+            today=timezone.localdate(),
+            call_when=service_hours.when_to_call(timezone.now()),
+        ),
         "today": timezone.localdate(),
     }
     return _private(render(request, "family/print.html", context))

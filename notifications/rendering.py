@@ -45,7 +45,10 @@ class DeadlineWords:
     due_plain: str  # the date alone
 
 
-DEFAULT_LATE = _DEFAULT_LATE = "Contact your adviser today about what you can still do."
+def default_late(call_when: str = "today") -> str:
+    """What a family can do once a date of theirs passed, when its kind says nothing more.
+    `call_when` is service_hours.when_to_call(now): "today" only while the service is open."""
+    return f"Contact your adviser {call_when} about what you can still do."
 
 
 def deadline_words(
@@ -55,6 +58,7 @@ def deadline_words(
     act_by: date | None = None,
     language: str = "en",
     today: date | None = None,
+    call_when: str = "today",
 ) -> DeadlineWords:
     """The lines of templates/notifications/deadlines/<kind>.txt, filled in: label, sentence,
     what to do, and (optional) what can still be done once the date has passed."""
@@ -69,11 +73,16 @@ def deadline_words(
     # On the day to act by, what to do says how to do it today, not "send it early".
     last_day = today is not None and today == (act_by or due)
     text = template.render(
-        {"due": due_words, "kind_name": deadline_label(kind), "last_day": last_day}
+        {
+            "due": due_words,
+            "kind_name": deadline_label(kind),
+            "last_day": last_day,
+            "call_when": call_when,
+        }
     )
     lines = [line.strip() for line in text.strip().splitlines()]
     label, sentence, todo = lines[:3]
-    late = lines[3] if len(lines) > 3 else _DEFAULT_LATE
+    late = lines[3] if len(lines) > 3 else default_late(call_when)
     return DeadlineWords(
         label=label,
         sentence=sentence,
@@ -84,7 +93,7 @@ def deadline_words(
     )
 
 
-def given_words(given, *, language: str = "en") -> DeadlineWords:
+def given_words(given, *, language: str = "en", call_when: str = "today") -> DeadlineWords:
     """The lines of templates/notifications/given/<kind>.txt for a date a letter gave: label,
     sentence, and what to prepare; in the contact's language where a reviewed translation
     exists (notifications/<code>/given/<kind>.txt), else in English like every message."""
@@ -103,15 +112,19 @@ def given_words(given, *, language: str = "en") -> DeadlineWords:
         sentence=sentence,
         todo=todo,
         due=due_words,
-        late=_DEFAULT_LATE,
+        late=default_late(call_when),
         due_plain=long_date(given.value),
     )
 
 
-def words_for(deadline, *, language: str = "en") -> DeadlineWords:
+def words_for(deadline, *, language: str = "en", call_when: str = "today") -> DeadlineWords:
     """The words for a stored deadline, with its override and day to act by."""
     return deadline_words(
-        deadline.kind, deadline.effective_due, act_by=deadline.effective_act_by, language=language
+        deadline.kind,
+        deadline.effective_due,
+        act_by=deadline.effective_act_by,
+        language=language,
+        call_when=call_when,
     )
 
 
@@ -220,7 +233,11 @@ def base_context(message: OutboundMessage) -> dict:
 
 
 def _render(message: OutboundMessage, *, now: datetime, language: str) -> Rendered:
-    context = _context(message, today=timezone.localdate(now), language=language)
+    from notifications.service_hours import when_to_call
+
+    context = _context(
+        message, today=timezone.localdate(now), language=language, call_when=when_to_call(now)
+    )
     # A subject line says "in 9 days", its body "in 9 days (7 working days)".
     context["when_short"] = context.get("when", "").split(" (")[0]
     kind = message.kind
@@ -244,14 +261,16 @@ def adviser_name_for_family(adviser) -> str:
     return adviser.get_full_name() if adviser else ""
 
 
-def _context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
+def _context(
+    message: OutboundMessage, *, today: date, language: str = "en", call_when: str = "today"
+) -> dict:
     case = message.case
     context = {**base_context(message), "dates_told": {}}
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
-        context.update(_summary_context(case, today=today, language=language))
+        context.update(_summary_context(case, today=today, language=language, call_when=call_when))
         return context
     if message.given_date_id:
-        context.update(_given_context(message, today=today, language=language))
+        context.update(_given_context(message, today=today, language=language, call_when=call_when))
         return context
     deadline = message.deadline
     if deadline is not None:
@@ -259,7 +278,12 @@ def _context(message: OutboundMessage, *, today: date, language: str = "en") -> 
     else:
         due = act_by = message.due_date
     words = deadline_words(
-        message.deadline_kind, due, act_by=act_by, language=language, today=today
+        message.deadline_kind,
+        due,
+        act_by=act_by,
+        language=language,
+        today=today,
+        call_when=call_when,
     )
     context.update(
         label=words.label,
@@ -299,9 +323,11 @@ def mediation_comes_first(case, today: date) -> bool:
     return step is not None and step.state(today) != rules.State.DONE
 
 
-def _given_context(message: OutboundMessage, *, today: date, language: str = "en") -> dict:
+def _given_context(
+    message: OutboundMessage, *, today: date, language: str = "en", call_when: str = "today"
+) -> dict:
     given = message.given_date
-    words = given_words(given, language=language)
+    words = given_words(given, language=language, call_when=call_when)
     return {
         **vars(words),
         "when": when_text(today=today, due=given.act_by),
@@ -326,7 +352,7 @@ def _today_note(due: date, act_by: date, today: date) -> str:
     return ""
 
 
-def _summary_context(case, *, today: date, language: str = "en") -> dict:
+def _summary_context(case, *, today: date, language: str = "en", call_when: str = "today") -> dict:
     """Every date the family hears about, computed or given in a letter: the family's own
     passed dates said as passed, their dates ahead (reminded before), and dates others owe them
     (checked the day after). Done steps are left out: there is nothing more to do for them."""
@@ -341,7 +367,11 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
             continue
         item = (
             deadline.effective_due,
-            {**vars(words_for(deadline, language=language)), "given": False, "working": ""},
+            {
+                **vars(words_for(deadline, language=language, call_when=call_when)),
+                "given": False,
+                "working": "",
+            },
             deadline.kind,
         )
         if style == ReminderPolicy.Style.CHECK:
@@ -362,7 +392,7 @@ def _summary_context(case, *, today: date, language: str = "en") -> dict:
             continue
         item = (
             given.value,
-            {**vars(given_words(given, language=language)), "given": True},
+            {**vars(given_words(given, language=language, call_when=call_when)), "given": True},
             given.told_key,
         )
         item[1]["working"] = given.working()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import OutboundMessage
+from notifications.models import OutboundMessage, ReminderPolicy
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services as workflow_services
 
@@ -18,6 +18,12 @@ Status = OutboundMessage.Status
 
 
 def test_a_familys_rows_due_together_reach_the_provider_as_one_text(pipeline):
+    # A transactional test's database is emptied after each test, data migrations' rows too:
+    # the policies the planner reads are made here.
+    for kind in ("appeal", "mediation_adviser_contact"):
+        ReminderPolicy.objects.get_or_create(
+            deadline_kind=kind, defaults={"style": "countdown", "offsets": "4w,2w,1w,2wd,0d"}
+        )
     case = CaseFactory()
     ContactFactory(case=case, wants_email=False)  # texts only
     workflow_services.key_date_set(

@@ -299,3 +299,23 @@ def test_a_date_the_council_owed_says_it_passed_and_how_to_reach_its_sen_team():
     assert "Exampleshire County Council SEN team: 01632 960000." in text.body
     (email,) = mail.outbox
     assert "Exampleshire County Council SEN team: 01632 960000." in email.body
+
+
+def test_a_passed_date_told_on_a_saturday_names_the_day_the_service_next_answers():
+    case = CaseFactory(reference="SF-WEEKEND")
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    decision = date(2027, 1, 5)  # the appeal: Friday 5 March 2027
+    with time_machine.travel(london(decision, 11), tick=False):
+        workflow_services.key_date_set(case=case, event="decision_sent", value=decision)
+    saturday = date(2027, 3, 6)
+    with time_machine.travel(london(saturday, 2, 30), tick=False):
+        workflow_services.deadlines_recompute(case=case)
+    # Only the "has passed" notices: the summary and the countdown went long ago.
+    OutboundMessage.objects.filter(case=case).exclude(kind="passed").delete()
+    run_dispatch(london(saturday, 10, 1))
+    (text,) = locmem.outbox
+    assert "Appeal to the SEND Tribunal: Friday 5 March 2027 has passed." in text.body
+    assert "Contact your adviser on Monday 8 March 2027." in text.body
+    assert "today" not in text.body
+    (email,) = mail.outbox
+    assert "contact your adviser on Monday 8 March 2027" in email.body
