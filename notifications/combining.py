@@ -31,6 +31,8 @@ NEXT_MORNING = time(10, 0)
 # new date a week away loses nothing by a night, and the day to act by (at most four days before
 # a date at Easter) is never passed.
 WAIT_ONLY_IF_DUE_AFTER = timedelta(days=7)
+# The most rows a tick brings forward into one person's message, on average over the batch.
+PULL_IN_PER_PERSON = 20
 # Statuses of a send that has gone, or is going, to the person today.
 _GONE = (Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN)
 
@@ -139,6 +141,9 @@ def _pull_in(keys, *, now: datetime, until: datetime, today: date, token) -> dic
     ).exclude(kind=Kind.TEST)
     if connection.features.has_select_for_update_skip_locked:
         later = later.select_for_update(skip_locked=True)
+    # Bounded: a person has a few rows a day, and one with thousands (an import gone wrong)
+    # must not make every tick read them all. Rows left out go at their own time, as before.
+    later = later.order_by("send_at", "id")[: PULL_IN_PER_PERSON * len(keys)]
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for row in later.values_list("id", "contact_id", "channel", "kind", "send_at", "due_date"):
         if (row[1], row[2]) in keys:
