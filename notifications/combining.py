@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from notifications import schedule
@@ -46,27 +46,23 @@ def messages_combine(*, claimed: list[int], token, now: datetime) -> tuple[list[
     """Group the claimed rows into one send per person and channel; return (lead ids, ids
     combined into a lead). Rows pulled in from later today (or tomorrow) are claimed with the
     same token. Rows that must wait for tomorrow go back to pending and are in neither list."""
-    rows = list(
-        OutboundMessage.objects.filter(id__in=claimed).values_list(
-            "id", "contact_id", "channel", "kind", "send_at", "due_date"
-        )
-    )
     groups: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    alone = []
-    for row in rows:
+    alone, tried = [], set()
+    for *row, attempts in OutboundMessage.objects.filter(id__in=claimed).values_list(
+        "id", "contact_id", "channel", "kind", "send_at", "due_date", "attempts"
+    ):
         message_id, contact_id, channel, kind, _, _ = row
+        if attempts:
+            tried.add(message_id)
         if contact_id is None or kind == Kind.TEST:
             alone.append(message_id)
         else:
-            groups[(contact_id, channel)].append(row)
+            groups[(contact_id, channel)].append(tuple(row))
     if not groups:
         return alone, []
     today = timezone.localdate(now)
     _, end_of_tomorrow = london_day_bounds(today + timedelta(days=1))
     gone_today = _sent_today(groups.keys(), today=today, exclude_token=token)
-    tried = set(
-        OutboundMessage.objects.filter(id__in=claimed, attempts__gt=0).values_list("id", flat=True)
-    )
     leads, waiting = list(alone), []
     sending = {}
     for key, members in groups.items():
@@ -133,17 +129,26 @@ def _pull_in(keys, *, now: datetime, until: datetime, today: date, token) -> dic
     if not keys:
         return {}
     _, end_of_today = london_day_bounds(today)
-    later = OutboundMessage.objects.filter(
-        contact_id__in={contact_id for contact_id, _ in keys},
-        status=Status.PENDING,
-        send_at__gt=now,
-        send_at__lt=until,
-    ).exclude(kind=Kind.TEST)
-    if connection.features.has_select_for_update_skip_locked:
-        later = later.select_for_update(skip_locked=True)
-    # Bounded: a person has a few rows a day, and one with thousands (an import gone wrong)
-    # must not make every tick read them all. Rows left out go at their own time, as before.
-    later = later.order_by("send_at", "id")[: PULL_IN_PER_PERSON * len(keys)]
+    # Each person's first few: a person has a few rows a day, and one with thousands (an import
+    # gone wrong) must not make every tick read them all. Rows left out go at their own time.
+    # Not locked (PostgreSQL has no FOR UPDATE with a window): the claim below is conditional.
+    later = (
+        OutboundMessage.objects.filter(
+            contact_id__in={contact_id for contact_id, _ in keys},
+            status=Status.PENDING,
+            send_at__gt=now,
+            send_at__lt=until,
+        )
+        .exclude(kind=Kind.TEST)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("contact_id"), F("channel")],
+                order_by=[F("send_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(place__lte=PULL_IN_PER_PERSON)
+    )
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for row in later.values_list("id", "contact_id", "channel", "kind", "send_at", "due_date"):
         if (row[1], row[2]) in keys:
@@ -158,11 +163,17 @@ def _pull_in(keys, *, now: datetime, until: datetime, today: date, token) -> dic
         if today_rows:
             pulled[key] = today_rows
     ids = [row[0] for rows in pulled.values() for row in rows]
-    if ids:
-        OutboundMessage.objects.filter(id__in=ids, status=Status.PENDING).update(
-            status=Status.QUEUED, claim_token=token, queued_at=now, updated_at=now
-        )
-    return pulled
+    if not ids:
+        return {}
+    # Compare-and-set: a row another dispatcher took, or the planner cancelled, since the read
+    # stays where it is.
+    OutboundMessage.objects.filter(id__in=ids, status=Status.PENDING).update(
+        status=Status.QUEUED, claim_token=token, queued_at=now, updated_at=now
+    )
+    ours = set(
+        OutboundMessage.objects.filter(id__in=ids, claim_token=token).values_list("id", flat=True)
+    )
+    return {key: [r for r in rows if r[0] in ours] for key, rows in pulled.items()}
 
 
 def _can_come_a_day_early(row, *, today: date) -> bool:

@@ -93,7 +93,8 @@ def messages_dispatch(
         .values_list("id", flat=True)
     )
     leads, combined = combining.messages_combine(claimed=claimed, token=token, now=now)
-    claimed = [message_id for message_id in claimed if message_id in set(leads)]
+    sends = set(leads)
+    claimed = [message_id for message_id in claimed if message_id in sends]
     if enqueue and claimed:
         transaction.on_commit(functools.partial(enqueue_sends, claimed))
     return Dispatch(claimed=claimed, superseded=superseded, combined=combined)
