@@ -31,7 +31,7 @@ NEXT_MORNING = time(10, 0)
 # new date a week away loses nothing by a night, and the day to act by (at most four days before
 # a date at Easter) is never passed.
 WAIT_ONLY_IF_DUE_AFTER = timedelta(days=7)
-# The most rows a tick brings forward into one person's message, on average over the batch.
+# The most rows a tick brings forward into one person's message (from later today or tomorrow).
 PULL_IN_PER_PERSON = 20
 # Statuses of a send that has gone, or is going, to the person today.
 _GONE = (Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN)
