@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from governance.audit import Action, audit_record
 from notifications import importing
+from notifications.import_outlook import import_outlook
 from workflows.models import Case
 from workflows.selectors import cases_visible_to, sees_all_cases
 from workflows.words import counted
@@ -95,12 +96,19 @@ def import_view(model_admin, request):
             _forget(request)
             request.session[SESSION_KEY] = {"token": token, "name": upload.name}
             parsed, errors, existing = _preview(path, request.user)
+            # The import written and rolled back: the counts of what a confirm sends, and each
+            # case's next step. Nothing stays and nobody is messaged before the confirm.
+            outlook = import_outlook(parsed.rows) if not errors else None
+            if outlook and outlook.errors:
+                errors, outlook = outlook.errors, None
+            cases = list(outlook.cases.values()) if outlook else parsed.rows
             context.update(
                 preview=True,
                 file_name=upload.name,
                 errors=errors,
-                created=[r for r in parsed.rows if r.reference not in existing],
-                updated=[r for r in parsed.rows if r.reference in existing],
+                created=[r for r in cases if r.reference not in existing],
+                updated=[r for r in cases if r.reference in existing],
+                outlook=outlook,
                 token=token,
             )
     context["form"] = form
@@ -121,9 +129,11 @@ def _confirm(model_admin, request, context):
         messages.error(request, "That preview has expired: upload the file again.")
         return redirect("admin:workflows_case_import")
     parsed, errors, existing = _preview(path, request.user)
+    no_summary = request.POST.get("no_summary") == "on"
+    left_out = 0
     if not errors:
         try:
-            importing.write(parsed.rows)
+            left_out = importing.write(parsed.rows, summary=not no_summary)
         except importing.ImportClash as clash:
             errors = clash.errors
     if errors:
@@ -139,14 +149,23 @@ def _confirm(model_admin, request, context):
         ).update(adviser=request.user)
     for case in Case.objects.filter(reference__in=refs):
         audit_record(
-            action=Action.IMPORT, case=case, request=request, detail={"file": held.get("name")}
+            action=Action.IMPORT,
+            case=case,
+            request=request,
+            detail={"file": held.get("name"), **({"no_summary": True} if no_summary else {})},
         )
     _forget(request)
     new = len(refs) - len(existing)
     messages.success(
         request,
         f"Imported {counted(len(refs), 'case')} from {held.get('name')}: {new} new, "
-        f"{len(existing)} updated.",
+        f"{len(existing)} updated."
+        + (
+            f" No first summary: {counted(left_out, 'summary', 'summaries')} cancelled, so "
+            "the families were not messaged on import; later reminders still go."
+            if no_summary
+            else ""
+        ),
     )
     return redirect("admin:workflows_case_changelist")
 

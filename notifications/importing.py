@@ -29,10 +29,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.audit import Action, audit_record_many
-from notifications.models import Contact
+from notifications.models import Contact, OutboundMessage
 from notifications.validators import validate_uk_mobile
 from sendflow.bulk import ids_reserve, rows_insert
-from workflows import rules, services
+from workflows import batch_sql, rules, services
 from workflows.models import Case, GivenDate, KeyDate, Route
 
 FIXED_COLUMNS = [
@@ -57,6 +57,10 @@ MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a
 FORMULA_STARTS = ("=", "+", "-", "@")
 BATCH = 1000  # cases written, recomputed and planned per batch
 MAX_ERRORS = 200  # a wholly wrong file: enough to see the pattern
+# Why an imported case's first summary did not go: the adviser imported without it. The planner
+# keeps a summary row of any status, so the family is not sent one later either; the reminders
+# and checks still go, each on its day.
+NO_SUMMARY_REASON = "left out on import: the adviser chose no first summary"
 
 
 @dataclass
@@ -493,18 +497,41 @@ def existing_references(rows: list[Row]) -> set[str]:
 
 
 @transaction.atomic
-def write(rows: list[Row], *, progress: Progress = _no_progress, audit: dict | None = None) -> None:
+def write(
+    rows: list[Row],
+    *,
+    progress: Progress = _no_progress,
+    audit: dict | None = None,
+    summary: bool = True,
+) -> int:
     """Write every row, or (ImportClash) nothing at all. With `audit` (its detail), each case
-    gets an import event in the audit trail, in the same transaction."""
+    gets an import event in the audit trail, in the same transaction. With `summary=False` the
+    families' first summaries are cancelled (NO_SUMMARY_REASON) before anything can send them;
+    return how many were."""
     now = timezone.now()
     started = time.monotonic()
+    left_out = 0
     for i in range(0, len(rows), BATCH):
-        _write_batch(rows[i : i + BATCH], now=now, audit=audit)
+        left_out += _write_batch(rows[i : i + BATCH], now=now, audit=audit, summary=summary)
         done = min(i + BATCH, len(rows))
         progress("case", "written", done, done / max(time.monotonic() - started, 1e-9))
+    return left_out
 
 
-def _write_batch(rows: list[Row], *, now, audit: dict | None) -> None:
+def _summaries_cancel(case_ids: list[int], *, now) -> int:
+    """Cancel the cases' summaries still to go, with the reason; return how many."""
+    return OutboundMessage.objects.filter(
+        batch_sql.ids_filter("case_id", case_ids),
+        kind=OutboundMessage.Kind.SUMMARY,
+        status=OutboundMessage.Status.PENDING,
+    ).update(
+        status=OutboundMessage.Status.CANCELLED,
+        status_reason=NO_SUMMARY_REASON,
+        updated_at=now,
+    )
+
+
+def _write_batch(rows: list[Row], *, now, audit: dict | None, summary: bool = True) -> int:
     case_ids, new_ids = _cases_for(rows)
     by_case = {case_ids[r.reference]: r for r in rows}
     old = {case_id: row for case_id, row in by_case.items() if case_id not in new_ids}
@@ -537,6 +564,7 @@ def _write_batch(rows: list[Row], *, now, audit: dict | None) -> None:
             detail=audit,
             now=now,
         )
+    return 0 if summary else _summaries_cancel(list(by_case), now=now)
 
 
 _CONTACT_COLUMNS = [

@@ -324,3 +324,39 @@ def test_imported_cases_and_parents_get_their_own_private_tokens_and_stamps(tmp_
     assert len({c.opt_out_token for c in contacts}) == 3
     assert all(c.language == "en" and c.role == "parent" for c in contacts)
     assert all(k.recorded_at and k.source == "import" for k in KeyDate.objects.all())
+
+
+def test_no_summary_imports_without_messaging_the_families_on_import(tmp_path):
+    from notifications.importing import NO_SUMMARY_REASON
+
+    code, out, _ = run_import(
+        tmp_path,
+        HEADER
+        + 'A1,Amira Khan,amira@example.com,07400 123456,"sms,email",no,2026-12-31,\n'
+        + "B2,Ben Jones,ben@example.com,,email,yes,15/01/2027,\n",
+        "--no-summary",
+    )
+    assert code == 0
+    assert "Imported 2 cases" in out  # the usual lines stay
+    assert "2 new, 0 updated" in out
+    assert "No first summary: 3 summaries cancelled" in out
+    summaries = OutboundMessage.objects.filter(kind=OutboundMessage.Kind.SUMMARY)
+    assert set(summaries.values_list("status", "status_reason")) == {
+        ("cancelled", NO_SUMMARY_REASON)
+    }
+    # Later reminders still go.
+    assert OutboundMessage.objects.filter(status="pending", kind="reminder").exists()
+    assert AuditEvent.objects.filter(action="import", detail__no_summary=True).count() == 2
+
+
+def test_without_no_summary_the_first_summaries_are_planned(tmp_path):
+    code, out, _ = run_import(
+        tmp_path,
+        HEADER + 'A1,Amira Khan,amira@example.com,07400 123456,"sms,email",no,2026-12-31,\n',
+    )
+    assert code == 0
+    assert "No first summary" not in out
+    assert set(OutboundMessage.objects.filter(kind="summary").values_list("channel", "status")) == {
+        ("sms", "pending"),
+        ("email", "pending"),
+    }

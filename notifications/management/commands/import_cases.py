@@ -20,6 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV file")
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+        parser.add_argument(
+            "--no-summary",
+            action="store_true",
+            help="import without the first summary: the families are not messaged on import "
+            "(its rows are cancelled, with the reason); later reminders still go",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -38,15 +44,26 @@ class Command(BaseCommand):
                 "Dry run: nothing written."
             )
             return
+        no_summary = options["no_summary"]
         try:
             # Each case's import event is written with it: all or nothing covers the audit trail.
-            importing.write(rows, progress=self._progress, audit={"file": path.name})
+            left_out = importing.write(
+                rows,
+                progress=self._progress,
+                audit={"file": path.name, **({"no_summary": True} if no_summary else {})},
+                summary=not no_summary,
+            )
         except importing.ImportClash as clash:
             self._fail(clash.errors)
         self.stdout.write(
             f"Imported {words.counted(len(rows), 'case')} from {path}: {new:,} new, "
             f"{len(existing):,} updated in {time.monotonic() - started:.1f} s."
         )
+        if no_summary:
+            self.stdout.write(
+                f"No first summary: {words.counted(left_out, 'summary', 'summaries')} "
+                "cancelled, so the families are not messaged on import; later reminders still go."
+            )
 
     def _progress(self, noun: str, done: str, count: int, rate: float) -> None:
         self.stdout.write(f"  {words.counted(count, noun)} {done} ({rate:,.0f} a second)")
