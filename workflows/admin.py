@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from governance import services as governance_services
 from governance.audit import Action, audit_record
@@ -216,6 +215,24 @@ class GivenDateInline(CaseScoped, admin.TabularInline):
         )
 
 
+def deadline_state_html(deadline, today):
+    """The deadline's state on `today` in the adviser's words (workflows/words.py), from the
+    row's own fields: no query. A passed one in red, so it is seen first."""
+    text = words.deadline_state_words(
+        state=deadline.state(today),
+        due=deadline.effective_due,
+        today=today,
+        status=deadline.status,
+        done_by=deadline.done_by,
+        done_on=deadline.done_on,
+    )
+    if deadline.state(today) == rules.State.PASSED:
+        return format_html(
+            '<strong class="deadline-passed" style="color:#ba2121">{}</strong>', text
+        )
+    return format_html('<span class="deadline-state">{}</span>', text)
+
+
 class DeadlineInline(CaseScoped, admin.TabularInline):
     """Computed deadlines: read-only with their working; the adviser sets status and override."""
 
@@ -244,16 +261,11 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         "working",
     ]
 
-    @admin.display(description="state")
+    @admin.display(description=words.STATE_COLUMN)
     def state_in_words(self, obj):
         if not obj.pk:
             return ""
-        state = obj.state(timezone.localdate())
-        if state == rules.State.DONE:
-            return format_html("<strong>Done</strong><br><small>{}</small>", obj.done_in_words())
-        if state == rules.State.PASSED:
-            return mark_safe('<strong style="color:#ba2121">Passed</strong>')
-        return "Open"
+        return deadline_state_html(obj, timezone.localdate())
 
     @admin.display(description="computed date")
     def due_in_words(self, obj):
@@ -299,7 +311,14 @@ def _routes_on(case, deadlines, key_dates, today):
                         "label": d.get_kind_display(),
                         "owner": words.owner_label(d.owner),
                         "date": d.date_in_words(),
-                        "state": words.state_label(d.state(today)),
+                        "state": words.deadline_state_words(
+                            state=d.state(today),
+                            due=d.effective_due,
+                            today=today,
+                            status=d.status,
+                            done_by=d.done_by,
+                            done_on=d.done_on,
+                        ),
                         "passed": d.state(today) == rules.State.PASSED,
                     }
                     for d in deadlines
@@ -825,9 +844,13 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 {
                     "deadline": d,
                     "state": d.state(today).value,
-                    "done": f"{rules.EVENTS[d.done_by]} on {rules.long_date(d.done_on)}"
-                    if d.done_by
-                    else "",
+                    "state_words": words.deadline_state_words(
+                        state=d.state(today),
+                        due=d.due,
+                        today=today,
+                        done_by=d.done_by or "",
+                        done_on=d.done_on,
+                    ),
                     "date": rules.date_in_words(due=d.due, act_by=d.act_by),
                     "label": words.deadline_label(d.kind),
                     "owner": words.owner_label(d.owner),
@@ -845,13 +868,41 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         return TemplateResponse(request, "admin/workflows/calculator.html", context)
 
 
+class MarkingFilter(admin.SimpleListFilter):
+    """The adviser's marking, in the same words as its column (not the state today)."""
+
+    title = words.MARKING_COLUMN
+    parameter_name = "status"  # links built elsewhere (?status__exact=) stay the field's own
+
+    def lookups(self, request, model_admin):
+        return words.marking_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Deadline)
 class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
-    list_display = ["case", "kind", "due", "override_date", "owner", "status", "confidence"]
-    list_filter = ["status", "kind", "owner", "confidence"]
+    # The state today first, in words; the adviser's own marking second, labelled apart.
+    list_display = ["case", "kind", "state_today", "marking", "owner", "confidence"]
+    list_filter = [MarkingFilter, "kind", "owner", "confidence"]
     search_fields = ["case__reference"]
     date_hierarchy = "due"
     list_select_related = ["case"]
+
+    @admin.display(description=words.STATE_COLUMN, ordering="due")
+    def state_today(self, obj):
+        return deadline_state_html(obj, timezone.localdate())
+
+    @admin.display(description=words.MARKING_COLUMN, ordering="status")
+    def marking(self, obj):
+        return words.marking_words(
+            status=obj.status,
+            override_date=obj.override_date,
+            override_reason=obj.override_reason,
+        )
 
     def has_add_permission(self, request):
         return False  # deadlines come from key dates

@@ -103,6 +103,12 @@ class DeadlineForm(forms.ModelForm):
     class Meta:
         model = Deadline
         fields = ["status", "override_date", "override_reason"]
+        # The adviser's own marking, never to be read as the state today beside it.
+        labels = {"status": words.MARKING_COLUMN}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = words.marking_choices()
 
     def clean(self):
         cleaned = super().clean()
