@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import AdviserTask, Contact, OutboundMessage
 from sendflow.privacy import redact
 from workflows import rules, selectors, words, working_days
-from workflows.models import Case, Deadline, FamilyReportedDate
+from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate
 
 PAGE_SIZE = 50
 SOON_WORKING_DAYS = 5
@@ -63,6 +64,7 @@ class Item:
     joins: tuple | None = None
     task_ids: list[int] = field(default_factory=list)
     message_id: int | None = None
+    retry: bool = False  # only a message whose time has come can be retried
     family: str = ""
     before: str = ""
     after: str = ""
@@ -109,9 +111,16 @@ def ranked(items: list[Item]) -> list[Item]:
     return sorted(out, key=lambda i: (i.group, i.order, i.cause))
 
 
-def _working_days_ago(today: date, day: date) -> str:
+def _passed(today: date, day: date) -> str:
+    """ "passed 3 working days ago", or "passed, with no working day since"."""
     ago = -working_days.working_days_until(today, day)
-    return words.counted(ago, "working day") + " ago"
+    if ago == 0:
+        return "passed, with no working day since,"
+    return f"passed {words.counted(ago, 'working day')} ago"
+
+
+def _passed_when(today: date, day: date) -> str:
+    return words.working_days_words(working_days.working_days_until(today, day), passed=True)
 
 
 def say(item: Item, today: date) -> Item:
@@ -122,7 +131,7 @@ def say(item: Item, today: date) -> Item:
         recent = today - d <= STILL_ACTIONABLE
         item.before = "Phone "
         item.after = (
-            f": their {label} date, {rules.long_date(d)}, passed {_working_days_ago(today, d)} "
+            f": {label}, due {rules.long_date(d)}, {_passed(today, d)} "
             "and nothing shows it was done. "
             + (
                 "Ask what was done and record it on the case."
@@ -130,7 +139,7 @@ def say(item: Item, today: date) -> Item:
                 else "It is more than 8 weeks ago: check what can still be asked for."
             )
         )
-        item.when = words.working_days_words(working_days.working_days_until(today, d))
+        item.when = _passed_when(today, d)
     elif item.what == "passed_task":
         item.before = "Phone "
         item.after = ": a date the family owed has passed (see the task). Record what was done."
@@ -138,7 +147,7 @@ def say(item: Item, today: date) -> Item:
         left = working_days.working_days_until(today, d)
         item.before = "Check with "
         item.after = (
-            f": their {label} is due to be done by {rules.long_date(d)} "
+            f": {label}, to be done by {rules.long_date(d)} "
             f"({words.counted(left, 'working day')} left) and nothing shows it has been done yet."
         )
         item.when = f"Due {rules.long_date(d)}"
@@ -146,13 +155,15 @@ def say(item: Item, today: date) -> Item:
         item.before = f"A {label} to "
         item.after = (
             f" could not be delivered ({item.detail or 'no reason recorded'}). "
-            "Check the number or address on the case, then retry."
+            "Check the number or address on the case" + (", then retry." if item.retry else ".")
         )
+        item.when = "Failed"
     elif item.what == "message_unknown":
         item.before = f"Nobody knows yet whether a {label} to "
         item.after = (
             " arrived. Retry asks the provider first and sends again only if it has no record."
         )
+        item.when = "Not known if delivered"
     elif item.what == "delivery_task":
         item.before = "A message to "
         item.after = " could not be delivered: check the contact details, then mark this done."
@@ -178,10 +189,9 @@ def say(item: Item, today: date) -> Item:
         item.before = "Check with "
         item.after = (
             f": {owner[:1].lower() + owner[1:]} owed the family the {label} by "
-            f"{rules.long_date(d)}; it passed {_working_days_ago(today, d)} and nothing "
-            "shows it came."
+            f"{rules.long_date(d)}; it {_passed(today, d)} and nothing shows it came."
         )
-        item.when = words.working_days_words(working_days.working_days_until(today, d))
+        item.when = _passed_when(today, d)
     elif item.what == "check_task":
         item.before = "Check a date someone owed "
         item.after = ": read the task, record what came on the case, then mark this done."
@@ -191,6 +201,7 @@ def say(item: Item, today: date) -> Item:
     elif item.what == "unassigned":
         item.before = ""
         item.after = " has no adviser: assign the case or take it on."
+        item.when = "No adviser"
     if not item.when and d:
         item.when = rules.long_date(d)
     return item
@@ -290,7 +301,7 @@ def _deadline_items(cases, today: date, soon: date) -> list[Item]:
     return items
 
 
-def _message_items(cases) -> list[Item]:
+def _message_items(cases, now) -> list[Item]:
     rows = (
         OutboundMessage.objects.filter(
             status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN],
@@ -321,10 +332,11 @@ def _message_items(cases) -> list[Item]:
                 case_id=m.case_id,
                 reference=m.case.reference,
                 what="message_failed" if failed else "message_unknown",
-                day=m.send_at.date(),
+                day=timezone.localdate(m.send_at),
                 label="text" if m.channel == "sms" else "email",
                 detail=redact(m.last_error)[:90] if m.last_error else "",
                 message_id=m.id,
+                retry=m.send_at <= now,
             )
         )
     return items
@@ -420,6 +432,28 @@ def _family_date_items(cases) -> list[Item]:
     ]
 
 
+def _unconfirmed_items(cases) -> list[Item]:
+    """Key dates the family gave that an adviser has not confirmed (the index's "family dates
+    waiting" counts these too)."""
+    rows = (
+        KeyDate.objects.filter(confirmed=False, case__in=cases.values("pk"))
+        .order_by()
+        .values_list("case_id", "case__reference", "value", "recorded_at")
+    )
+    return [
+        Item(
+            group=FROM_FAMILY,
+            order=(at.timestamp(),),
+            cause=("family_date", case_id),
+            case_id=case_id,
+            reference=reference,
+            what="family_date",
+            day=value,
+        )
+        for case_id, reference, value, at in rows
+    ]
+
+
 def _unassigned_items(cases) -> list[Item]:
     rows = cases.filter(adviser__isnull=True).order_by().values_list("id", "reference")
     return [
@@ -435,15 +469,16 @@ def _unassigned_items(cases) -> list[Item]:
     ]
 
 
-def today_items(user, *, today: date, adviser: str = "") -> list[Item]:
+def today_items(user, *, today: date, now=None, adviser: str = "") -> list[Item]:
     """Every item for `user` (see cases_for), ranked, without words: say() a page at a time."""
     cases, with_unassigned = cases_for(user, adviser=adviser)
     soon, _ = working_days.add_working_days(today, SOON_WORKING_DAYS)
     items = [
         *_deadline_items(cases, today, soon),
-        *_message_items(cases),
+        *_message_items(cases, now or timezone.now()),
         *_task_items(cases, no_case=with_unassigned and adviser != "none"),
         *_family_date_items(cases),
+        *_unconfirmed_items(cases),
     ]
     if with_unassigned:
         items += _unassigned_items(cases)

@@ -197,10 +197,10 @@ def test_today_reads_the_same_few_queries_for_5_or_50_cases(
     client.force_login(ann if role == "adviser" else SupervisorFactory())
     url = reverse("admin:today")
     _many(0, 5, ann)
-    with django_assert_max_num_queries(12) as small_queries:
+    with django_assert_max_num_queries(14) as small_queries:
         small = client.get(url)
     _many(5, 50, ann)
-    with django_assert_max_num_queries(12) as large_queries:
+    with django_assert_max_num_queries(14) as large_queries:
         large = client.get(url)
     assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
     assert large.context["count"] > small.context["count"] >= 5
