@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.urls import path, reverse
 from django.utils import timezone
 
 # Which group each model sits in on the index page; anything not named is a setting.
@@ -56,6 +58,27 @@ class SendflowAdminSite(admin.AdminSite):
                     }
                 )
         return grouped
+
+    def get_urls(self):
+        return [path("today/", self.admin_view(self.today_view), name="today"), *super().get_urls()]
+
+    def today_view(self, request):
+        from notifications.admin_today import today_view
+
+        return today_view(request, admin_site=self)
+
+    def login(self, request, extra_context=None):
+        # Advisers and supervisors land on Today: after a plain log-in, or one that would only
+        # have led to the index.
+        index = reverse("admin:index", current_app=self.name)
+        wanted = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+        if not wanted or wanted == index:
+            request.GET = request.GET.copy()
+            request.GET[REDIRECT_FIELD_NAME] = reverse("admin:today", current_app=self.name)
+            if request.method == "POST" and REDIRECT_FIELD_NAME in request.POST:
+                request.POST = request.POST.copy()
+                request.POST[REDIRECT_FIELD_NAME] = request.GET[REDIRECT_FIELD_NAME]
+        return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
         from notifications.dashboard import dashboard
