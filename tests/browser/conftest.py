@@ -132,3 +132,26 @@ def visit(browser, live_server) -> Iterator[Callable[..., Visit]]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+def roles_restore() -> None:
+    """The Adviser and Supervisor groups and their permissions, as their migrations make them:
+    a transactional test's flush empties every table, groups too. The migrations' own code runs
+    against the live app registry here, so what it changes there (each app's `models_module`,
+    set to None after making permissions) is put back: left at None, the next flush's
+    post_migrate makes no content types, and every later audit entry fails its foreign key."""
+    import importlib
+
+    from django.apps import apps
+
+    modules = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        for name, step in (
+            ("0002_adviser_and_supervisor_groups", "create"),
+            ("0004_family_dates_and_councils", "grant"),
+            ("0005_given_dates", "grant"),
+        ):
+            getattr(importlib.import_module(f"governance.migrations.{name}"), step)(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = modules[config.label]

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from notifications.models import OutboundMessage
-from tests.browser.conftest import AXE
+from notifications.models import OutboundMessage, ReminderPolicy
+from tests.browser.conftest import AXE, roles_restore
 from tests.factories import SupervisorFactory
 from workflows.models import Case
 
@@ -26,6 +26,11 @@ CSV = (
 def test_the_import_preview_says_what_confirming_sends_at_1280_and_375(
     browser, live_server, tmp_path
 ):
+    roles_restore()  # an earlier transactional test's flush took the groups
+    for kind in ("appeal", "mediation_adviser_contact"):  # and the reminder policies
+        ReminderPolicy.objects.get_or_create(
+            deadline_kind=kind, defaults={"style": "countdown", "offsets": "4w,2w,1w,2wd,0d"}
+        )
     client = Client()
     client.force_login(SupervisorFactory(username="sue"))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -1,15 +1,14 @@
 """Today in Chromium after demo_data, as an adviser and a supervisor: the passed family deadline
 first, nothing cut off at 1280 or 375 px, and screenshots to look at (var/screens/)."""
 
-import importlib
 import io
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
+from tests.browser.conftest import roles_restore
 from tests.browser.test_adviser_pages import _login, _open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,19 +17,8 @@ SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"
 YOU = re.compile(r"\byou(r|rs|rself)?\b", re.IGNORECASE)
 
 
-def _roles():
-    """The Adviser and Supervisor groups, as their migrations make them: an earlier
-    transactional test empties every table, groups too."""
-    for name, step in (
-        ("0002_adviser_and_supervisor_groups", "create"),
-        ("0004_family_dates_and_councils", "grant"),
-        ("0005_given_dates", "grant"),
-    ):
-        getattr(importlib.import_module(f"governance.migrations.{name}"), step)(apps, None)
-
-
 def test_today_as_an_adviser_and_a_supervisor(browser, live_server):
-    _roles()
+    roles_restore()
     call_command("demo_data", stdout=io.StringIO())
     SCREENS.mkdir(parents=True, exist_ok=True)
     for who in ("demo-ann", "demo-sue"):
