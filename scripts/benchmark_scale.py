@@ -561,6 +561,8 @@ def other_urls(user) -> list[tuple[str, str]]:
     urls.append(("adviser tasks, adviser=adviser0", f"{tasks}?state=open&adviser={adviser.id}"))
     urls += sort_urls(AdviserTask, tasks, "adviser tasks", user)
     urls.append(("admin index (dashboard)", "/admin/"))
+    urls.append(("today, everyone", "/admin/today/"))
+    urls.append(("today, adviser=adviser0", f"/admin/today/?adviser={adviser.id}"))
     return urls
 
 
@@ -573,6 +575,7 @@ def adviser_urls() -> list[tuple[str, str]]:
         ("as adviser0: outbox, default", "/admin/notifications/outboundmessage/"),
         ("as adviser0: adviser tasks, state=open", "/admin/notifications/advisertask/?state=open"),
         ("as adviser0: admin index (dashboard)", "/admin/"),
+        ("as adviser0: today", "/admin/today/"),
     ]
 
 
