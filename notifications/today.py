@@ -418,18 +418,7 @@ def _family_date_items(cases) -> list[Item]:
         .order_by()
         .values_list("case_id", "case__reference", "value", "reported_at")
     )
-    return [
-        Item(
-            group=FROM_FAMILY,
-            order=(at.timestamp(),),
-            cause=("family_date", case_id),
-            case_id=case_id,
-            reference=reference,
-            what="family_date",
-            day=value,
-        )
-        for case_id, reference, value, at in rows
-    ]
+    return _waiting_dates(rows)
 
 
 def _unconfirmed_items(cases) -> list[Item]:
@@ -440,6 +429,11 @@ def _unconfirmed_items(cases) -> list[Item]:
         .order_by()
         .values_list("case_id", "case__reference", "value", "recorded_at")
     )
+    return _waiting_dates(rows)
+
+
+def _waiting_dates(rows) -> list[Item]:
+    """A date from the family waiting for an adviser, one item a case (the same cause)."""
     return [
         Item(
             group=FROM_FAMILY,
