@@ -758,7 +758,9 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     from notifications.models import Contact
 
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
-    body = f'The family texted from {number}: "{text[:1000]}". Reply to them directly.'
+    body = (
+        f'The family texted from {_number_shown(number)}: "{text[:1000]}". Reply to them directly.'
+    )
     if not cases:
         logger.warning("A text from a number on no case (%s)", mask_phone(number))
         return [AdviserTask.objects.create(kind=AdviserTask.Kind.INBOUND_SMS, text=body)]

@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from governance.audit import Action, audit_record
-from notifications import gsm, replies, services
+from notifications import gsm, replies, services, webhook_input
 from notifications.models import Contact, Suppression, WebhookReceipt
 from sendflow.privacy import mask_address, mask_email, phone_ending, private_page
 
@@ -51,18 +51,24 @@ def twilio_webhook(kind: str):
                     request.META.get("REMOTE_ADDR"),
                 )
                 return HttpResponseForbidden("Bad signature")
-            message_sid = request.POST.get("MessageSid", "")
+            form = webhook_input.read(kind, request)
+            if not form.is_valid():
+                # Signed but malformed: 400 (a 500 makes Twilio retry for hours), nothing kept.
+                logger.warning("Twilio webhook %s refused: %s", request.path, form.errors.as_json())
+                return HttpResponseBadRequest(
+                    webhook_input.problems(form), content_type="text/plain"
+                )
+            fields = form.cleaned_data
+            message_sid = fields["MessageSid"]
             with transaction.atomic():
                 first = services.webhook_receipt_record(
                     kind=kind,
                     message_sid=message_sid,
-                    event=request.POST.get("MessageStatus", "").lower()
-                    if kind == WebhookReceipt.Kind.STATUS
-                    else "",
-                    idempotency_token=request.headers.get("I-Twilio-Idempotency-Token", ""),
+                    event=fields.get("MessageStatus", ""),
+                    idempotency_token=fields["idempotency_token"],
                 )
                 if first:
-                    return view(request)
+                    return view(request, fields)
             logger.info("Twilio %s webhook for %s already handled", kind, message_sid)
             # A success all the same (Twilio retries anything else), and no second reply text.
             if kind == WebhookReceipt.Kind.INBOUND:
@@ -75,21 +81,20 @@ def twilio_webhook(kind: str):
 
 
 @twilio_webhook(WebhookReceipt.Kind.STATUS)
-def twilio_status(request: HttpRequest) -> HttpResponse:
-    reference = request.GET.get("m", "")
+def twilio_status(request: HttpRequest, fields: dict) -> HttpResponse:
     services.message_status_from_provider(
-        message_id=int(reference) if reference.isdigit() else None,
-        provider_id=request.POST.get("MessageSid", ""),
-        provider_status=request.POST.get("MessageStatus", "").lower(),
-        error_code=request.POST.get("ErrorCode", ""),
+        message_id=int(fields["m"]) if fields["m"] else None,
+        provider_id=fields["MessageSid"],
+        provider_status=fields["MessageStatus"],
+        error_code=fields["ErrorCode"],
     )
     return HttpResponse(status=204)
 
 
 @twilio_webhook(WebhookReceipt.Kind.INBOUND)
-def twilio_inbound(request: HttpRequest) -> HttpResponse:
-    number = request.POST.get("From", "")
-    text = request.POST.get("Body", "").strip()
+def twilio_inbound(request: HttpRequest, fields: dict) -> HttpResponse:
+    number = fields["From"]
+    text = fields["Body"]
     reply = None
     context = {
         "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from notifications import services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import AdviserTask, OutboundMessage, Suppression, WebhookReceipt
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.notifications.conftest import PUBLIC_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
@@ -164,9 +164,10 @@ def test_a_late_sent_report_does_not_undo_delivered(client):
 
 
 def test_a_report_settles_a_text_whose_send_timed_out(client):
-    message = appeal_text(status=Status.UNKNOWN)
+    message = appeal_text(status=Status.UNKNOWN)  # sendflow never heard Twilio's id
 
-    from_twilio(client, status_url(message), report(message, "delivered"))
+    sid = "SM" + "1" * 32
+    from_twilio(client, status_url(message), report(message, "delivered", MessageSid=sid))
 
     message.refresh_from_db()
     assert message.status == Status.DELIVERED
@@ -297,7 +298,7 @@ def test_any_other_text_becomes_a_task_for_the_familys_adviser(client):
     assert task.kind == AdviserTask.Kind.INBOUND_SMS
     assert task.case == contact.case
     assert "My letter says the 17th, is that right?" in task.text
-    assert MOBILE in task.text
+    assert "07400 123456" in task.text  # as the stop task and the adviser write it
     assert not Suppression.objects.exists()
 
 
@@ -467,3 +468,88 @@ def test_a_text_claimed_before_the_web_opt_out_is_not_sent(client):
 
 def test_an_unknown_opt_out_link_is_not_found(client):
     assert client.get(reverse("opt-out", args=["no-such-token"])).status_code == 404
+
+
+# --- signed but malformed: a 400 (Twilio retries a 500 for hours), nothing written ---------------
+
+
+def nothing_written():
+    return not (
+        WebhookReceipt.objects.exists()
+        or AdviserTask.objects.exists()
+        or Suppression.objects.exists()
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"MessageSid": "SM" + "0" * 63},
+        {"MessageSid": ""},
+        {"MessageSid": "SM<script>"},
+        {"MessageStatus": "delivered" * 3},
+        {"MessageStatus": ""},
+    ],
+    ids=["sid-over-64", "no-sid", "sid-not-an-id", "status-over-20", "no-status"],
+)
+def test_a_signed_report_with_a_malformed_field_is_refused_and_changes_nothing(client, change):
+    message = appeal_text(status=Status.SENT)
+
+    response = from_twilio(client, status_url(message), {**report(message, "delivered"), **change})
+
+    assert response.status_code == 400
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert not WebhookReceipt.objects.exists()
+
+
+def test_a_signed_report_to_a_status_url_with_a_non_ascii_digit_is_refused(client):
+    message = appeal_text(status=Status.SENT)
+    url = f"{PUBLIC_URL}{reverse('twilio-status')}?m=%C2%B2"  # "²": a digit to isdigit()
+
+    response = from_twilio(client, url, report(message, "delivered"))
+
+    assert response.status_code == 400
+    assert not WebhookReceipt.objects.exists()
+
+
+def test_an_idempotency_token_over_128_characters_is_refused(client):
+    message = appeal_text(status=Status.SENT)
+
+    response = from_twilio(
+        client,
+        status_url(message),
+        report(message, "delivered"),
+        HTTP_I_TWILIO_IDEMPOTENCY_TOKEN="t" * 129,
+    )
+
+    assert response.status_code == 400
+    assert not WebhookReceipt.objects.exists()
+
+
+def test_a_signed_text_with_no_message_sid_raises_no_task(client):
+    ContactFactory(mobile=MOBILE)
+    params = {"AccountSid": TWILIO_ACCOUNT_SID, "Body": "Hello", "From": MOBILE}
+
+    for _ in range(2):
+        response = from_twilio(client, INBOUND_URL, params)
+        assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_a_signed_text_from_something_not_a_phone_number_is_refused(client):
+    response = text_from(client, "not a number", "STOP")
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_a_reply_from_a_number_written_nationally_finds_the_familys_case(client):
+    contact = ContactFactory(mobile=MOBILE)
+
+    text_from(client, "07400 123456", "Is my date right?")
+    text_from(client, "07400123456", "STOP")
+
+    task = AdviserTask.objects.filter(text__contains="Is my date right?").get()
+    assert task.case == contact.case
+    assert Suppression.objects.filter(channel="sms", address=MOBILE).exists()

@@ -1,0 +1,74 @@
+"""What a signed Twilio webhook must carry before sendflow acts on it.
+
+A valid signature proves the request came from Twilio's account, not that its fields fit: a
+field longer than its column, or a status URL's `?m=²` (a digit to str.isdigit(), not to int()),
+used to raise a 500, and Twilio retries a 500 for hours. Anything malformed is refused here with
+a 400 and nothing is written.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from django import forms
+from django.core.validators import RegexValidator
+
+from notifications.models import WebhookReceipt
+
+_ASCII_DIGITS = RegexValidator(r"\A[0-9]{1,18}\Z", "should be the message's number")
+# Twilio's ids are two letters and 32 hex digits; letters and digits, up to the column's 64.
+_SID = RegexValidator(r"\A[A-Za-z0-9]{1,64}\Z", "should be Twilio's id (letters and digits)")
+
+
+def _e164(number: str) -> str:
+    """The number in the form contacts are stored in (+447700900123), so a reply from a
+    family written 07700 900123 still finds their case."""
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise forms.ValidationError("is not a phone number") from exc
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class TwilioWebhook(forms.Form):
+    """The fields of a status report or an inbound text, with the columns' limits."""
+
+    MessageSid = forms.CharField(max_length=64, validators=[_SID])
+    idempotency_token = forms.CharField(
+        max_length=WebhookReceipt._meta.get_field("idempotency_token").max_length, required=False
+    )
+
+
+class TwilioStatus(TwilioWebhook):
+    MessageStatus = forms.CharField(max_length=WebhookReceipt._meta.get_field("event").max_length)
+    ErrorCode = forms.CharField(max_length=10, required=False)
+    m = forms.CharField(required=False, validators=[_ASCII_DIGITS])  # from the status URL
+
+    def clean_MessageStatus(self) -> str:
+        return self.cleaned_data["MessageStatus"].lower()
+
+
+class TwilioInbound(TwilioWebhook):
+    From = forms.CharField(max_length=32)
+    Body = forms.CharField(required=False, strip=True)
+
+    def clean_From(self) -> str:
+        return _e164(self.cleaned_data["From"])
+
+
+FORMS = {WebhookReceipt.Kind.STATUS: TwilioStatus, WebhookReceipt.Kind.INBOUND: TwilioInbound}
+
+
+def read(kind: str, request) -> forms.Form:
+    """The request's fields as the form for `kind`: the POST body, the status URL's `m`, and
+    Twilio's idempotency header."""
+    data = request.POST.dict()
+    data["m"] = request.GET.get("m", "")
+    data["idempotency_token"] = request.headers.get("I-Twilio-Idempotency-Token", "")
+    return FORMS[kind](data)
+
+
+def problems(form: forms.Form) -> str:
+    """One line naming each field that is wrong, for the 400 (no values: they may be personal)."""
+    return "; ".join(
+        f"{field} {' '.join(str(e) for e in errors)}" for field, errors in form.errors.items()
+    )
