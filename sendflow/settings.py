@@ -45,22 +45,46 @@ PRODUCTION = SENDFLOW_ENV == "production" or (
 # The built-in key only serves the embedded default; production must set its own.
 DEV_SECRET_KEY = "dev-only-insecure-key-set-DJANGO_SECRET_KEY"
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    problem = (
-        "missing"
-        if not SECRET_KEY
-        else "the built-in development key"
-        if SECRET_KEY == DEV_SECRET_KEY
-        else f"only {len(SECRET_KEY)} characters"
-    )
+
+
+def _weak_secret_key(key: str) -> str:
+    """What is wrong with a production key, in words, or "" (Django's deploy check's tests, made
+    a refusal: a warning nobody reads leaves the sessions forgeable)."""
+    if not key:
+        return "missing"
+    if key == DEV_SECRET_KEY:
+        return "the built-in development key"
+    if key.lower().startswith(("change-me", "changeme", "django-insecure-")):
+        return "still the example value"
+    if len(key) < 50:
+        return f"only {len(key)} characters"
+    if len(set(key)) < 5:
+        return f"only {len(set(key))} different characters repeated"
+    return ""
+
+
+if PRODUCTION and (problem := _weak_secret_key(SECRET_KEY)):
     raise ImproperlyConfigured(
         f"DJANGO_SECRET_KEY is {problem}: in production set it to a random string of at least "
         "50 characters, made with: "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on: in production its error pages show settings and every URL; "
+        "remove DJANGO_DEBUG or set it to false"
+    )
 SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+# How many proxies append to X-Forwarded-For in front of the app (a CDN before the TLS proxy
+# makes 2): the client's address is that many entries from the end (sendflow/throttle.py).
+SENDFLOW_TRUSTED_PROXY_HOPS = env.int("SENDFLOW_TRUSTED_PROXY_HOPS", default=1)
+if SENDFLOW_TRUSTED_PROXY_HOPS < 1:
+    raise ImproperlyConfigured(
+        f"SENDFLOW_TRUSTED_PROXY_HOPS is {SENDFLOW_TRUSTED_PROXY_HOPS}: set it to the number of "
+        "proxies in front of sendflow (1 or more), or leave it unset for 1"
+    )
 if BEHIND_TLS_PROXY:
     # The proxy terminates HTTPS and says so in X-Forwarded-Proto; trust it only when told to.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

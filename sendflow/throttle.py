@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -10,17 +12,38 @@ FAMILY_LINK_PREFIXES = ("/f/", "/stop/")
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address that connected to us, or behind the TLS proxy the one that connected to it.
+    """The address that connected to us or, behind the TLS proxy, the one that connected to it.
 
-    The proxy appends the address it saw to X-Forwarded-For, so only the last entry is
-    trustworthy; anything before it the client may have written itself.
+    Each proxy appends the address it saw to X-Forwarded-For, so the client's is the entry
+    SENDFLOW_TRUSTED_PROXY_HOPS from the end; anything before it the client may have written
+    itself. The header counts only when a proxy sent it: a request from a public address came
+    straight to the app, and whatever it says about itself is ignored.
     """
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not settings.BEHIND_TLS_PROXY or not _from_a_proxy(remote):
+        return remote
+    hops = settings.SENDFLOW_TRUSTED_PROXY_HOPS
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [e for e in entries if e]
+    if len(entries) < hops:
+        return remote  # fewer than the proxies we have: not written by them
+    return entries[-hops]
+
+
+# Where a proxy in front of the app reaches it from: this machine or a private network (RFC 1918,
+# IPv6 unique local). Not ip.is_private, which also counts the documentation ranges.
+_PROXY_NETWORKS = [
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+]
+
+
+def _from_a_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _PROXY_NETWORKS)
 
 
 class FamilyLinkThrottleMiddleware:
@@ -38,15 +61,18 @@ class FamilyLinkThrottleMiddleware:
             return self.get_response(request)
         key = f"sendflow:link-misses:{client_ip(request)}"
         window = settings.SENDFLOW_LINK_MISS_WINDOW_SECONDS
+        response = self.get_response(request)
+        if response.status_code != 404:
+            # A right link is not a guess: a family behind the same network as a guesser still
+            # gets in (the tokens' 96 to 128 bits keep them out of a guesser's reach anyway).
+            return response
         if cache.get(key, 0) >= settings.SENDFLOW_LINK_MISS_LIMIT:
             return _too_many(window)
-        response = self.get_response(request)
-        if response.status_code == 404:
-            cache.add(key, 0, timeout=window)  # the window starts at the first miss
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=window)
+        cache.add(key, 0, timeout=window)  # the window starts at the first miss
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
         return response
 
 

@@ -66,14 +66,37 @@ def test_production_without_a_secret_key_refuses_to_start_and_says_what_to_set(l
     ("key", "problem"),
     [
         ("dev-only-insecure-key-set-DJANGO_SECRET_KEY", "the built-in development key"),
-        ("change-me-to-a-long-random-string", "only 33 characters"),
+        ("change-me-to-a-long-random-string", "still the example value"),
+        ("change-me-" + "x" * 50, "still the example value"),
+        ("django-insecure-" + GOOD_KEY, "still the example value"),
         ("x" * 49, "only 49 characters"),
+        ("a" * 50, "only 1 different characters repeated"),
+        ("abab" * 15, "only 2 different characters repeated"),
     ],
 )
 def test_production_refuses_the_built_in_or_a_short_secret_key(load, key, problem):
     message = refusal(load, SENDFLOW_ENV="production", DJANGO_SECRET_KEY=key, **ADVICE_SERVICE)
 
     assert message.startswith(f"DJANGO_SECRET_KEY is {problem}: in production set it")
+
+
+def test_production_refuses_debug_in_one_line(load):
+    message = refusal(
+        load,
+        SENDFLOW_ENV="production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_DEBUG="true",
+        **ADVICE_SERVICE,
+    )
+
+    assert message.startswith("DJANGO_DEBUG is on: in production")
+
+
+@pytest.mark.parametrize("hops", ["0", "-1"])
+def test_proxy_hops_below_one_refuse_to_start(load, hops):
+    message = refusal(load, SENDFLOW_TRUSTED_PROXY_HOPS=hops)
+
+    assert message.startswith(f"SENDFLOW_TRUSTED_PROXY_HOPS is {hops}: set it to the number")
 
 
 def test_production_refuses_an_unset_advice_service(load):
@@ -188,6 +211,16 @@ def test_the_production_environment_passes_djangos_deploy_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_the_production_environment_with_debug_on_stops_with_one_line():
+    result = manage("check", env=production_environment(DJANGO_DEBUG="true"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "sendflow will not start: DJANGO_DEBUG is on: in production its error pages show "
+        "settings and every URL; remove DJANGO_DEBUG or set it to false"
+    ]
 
 
 def test_the_production_environment_without_a_key_stops_with_one_line():

@@ -110,8 +110,7 @@ def test_an_address_that_keeps_guessing_links_is_told_to_wait(client, settings):
         response = client.get(reverse(prefix, args=[f"guess{guess}"]), REMOTE_ADDR=ATTACKER)
         assert response.status_code == 404
 
-    # Even a right link now waits: a guess that works must not be told apart from one that fails.
-    blocked = client.get(reverse("family-page", args=[case.access_token]), REMOTE_ADDR=ATTACKER)
+    blocked = client.get(reverse("family-page", args=["guess20"]), REMOTE_ADDR=ATTACKER)
 
     assert blocked.status_code == 429
     assert blocked["Content-Type"] == "text/plain; charset=utf-8"
@@ -119,9 +118,14 @@ def test_an_address_that_keeps_guessing_links_is_told_to_wait(client, settings):
     text = blocked.content.decode()
     assert "Please wait 10 minutes" in text
     assert "01632 960123" in text
-    # A family elsewhere is not affected.
+    # A family elsewhere is not affected, and nor is one behind the guesser's own address (a
+    # school's or a library's network): a right link is not a guess.
     other = client.get(reverse("family-page", args=[case.access_token]), REMOTE_ADDR=FAMILY)
     assert other.status_code == 200
+    same_network = client.get(
+        reverse("family-page", args=[case.access_token]), REMOTE_ADDR=ATTACKER
+    )
+    assert same_network.status_code == 200
 
 
 def test_a_family_who_mistypes_their_link_a_few_times_still_gets_in(client):
@@ -152,12 +156,60 @@ def test_behind_the_proxy_each_client_is_counted_by_the_address_the_proxy_saw(cl
             # The first address is whatever the client wrote; the proxy added the last one.
             HTTP_X_FORWARDED_FOR=f"192.0.2.{guess}, {ATTACKER}",
         )
-    url = reverse("family-page", args=[case.access_token])
+    wrong = reverse("family-page", args=["one-more"])
 
     assert (
-        client.get(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
+        client.get(wrong, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
     )
-    assert client.get(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=FAMILY).status_code == 200
+    assert (
+        client.get(wrong, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=FAMILY).status_code == 404
+    )
+    right = reverse("family-page", args=[case.access_token])
+    assert (
+        client.get(right, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 200
+    )
+
+
+def test_reached_directly_a_guesser_cannot_hide_behind_a_made_up_forwarded_address(
+    client, settings
+):
+    settings.BEHIND_TLS_PROXY = True
+    for guess in range(20):
+        client.get(
+            reverse("family-page", args=[f"guess{guess}"]),
+            REMOTE_ADDR=ATTACKER,  # a public address: not our proxy
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{guess}",  # a new "client" each time
+        )
+
+    response = client.get(
+        reverse("family-page", args=["guess20"]),
+        REMOTE_ADDR=ATTACKER,
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+
+    assert response.status_code == 429
+
+
+def test_with_two_proxies_the_client_is_the_second_address_from_the_end(client, settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.SENDFLOW_TRUSTED_PROXY_HOPS = 2  # a CDN, then the TLS proxy
+    for guess in range(20):
+        client.get(
+            reverse("family-page", args=[f"guess{guess}"]),
+            REMOTE_ADDR="10.0.0.2",
+            # written by the client, added by the CDN, added by the TLS proxy
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{guess}, {ATTACKER}, 10.0.0.1",
+        )
+
+    def guess_from(address):
+        return client.get(
+            reverse("family-page", args=["again"]),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"{address}, 10.0.0.1",
+        ).status_code
+
+    assert guess_from(ATTACKER) == 429
+    assert guess_from(FAMILY) == 404
 
 
 # --- admin logins -------------------------------------------------------------------------------
