@@ -49,7 +49,7 @@ FIXED_COLUMNS = [
 # Dates a letter gives, one column per kind ("other" needs a label, so it is typed in the admin):
 # YYYY-MM-DD, or YYYY-MM-DD HH:MM for a hearing or meeting.
 GIVEN_COLUMNS = [kind for kind in GivenDate.Kind.values if kind != GivenDate.Kind.OTHER]
-_WITH_TIME = re.compile(r"^(?P<day>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+_WITH_TIME = re.compile(r"^(?P<day>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$", re.ASCII)
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a name

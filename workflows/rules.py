@@ -1337,8 +1337,9 @@ _RULES_BY_EVENT: dict[str, tuple[Rule, ...]] = {
 
 # --- input checking and the entry point ----------------------------------------------------------
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# 0-9 only: \d alone would read full-width or Arabic-Indic digits too, and show a date nobody typed.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(text: str) -> date:
@@ -1348,6 +1349,11 @@ def parse_date(text: str) -> date:
         year, month, day = (int(g) for g in match.groups())
     elif match := _UK.match(text):
         day, month, year = (int(g) for g in match.groups())
+    elif any(c.isdigit() and not c.isascii() for c in text):
+        raise FactsError(
+            f"'{text}' is not a date: it has digits other than 0-9 (full-width or from another "
+            "script); type it with 0-9 as YYYY-MM-DD, for example 2026-03-01"
+        )
     else:
         raise FactsError(f"'{text}' is not a date: write it as YYYY-MM-DD, for example 2026-03-01")
     if not 1 <= year <= 9999:

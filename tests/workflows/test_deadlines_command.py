@@ -80,3 +80,15 @@ def test_bad_input_is_one_line_exit_2_no_traceback(args, message):
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("today", ["1999-12-31", "2101-01-01", "0226-03-01"])
+def test_a_today_outside_this_century_is_refused_as_a_likely_typo(today, capsys):
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as stopped:
+        call_command("deadlines", "--event", "decision_sent=2026-01-01", "--today", today)
+
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --today: '{today}' is outside 2000 to 2100: check the year")

@@ -170,6 +170,18 @@ def test_deadlines_come_sorted_by_date():
         ("2026-02-29", "'2026-02-29' is not a real date: February 2026 has 28 days"),
         ("31/04/2026", "'31/04/2026' is not a real date: April 2026 has 30 days"),
         ("tomorrow", "'tomorrow' is not a date: write it as YYYY-MM-DD, for example 2026-03-01"),
+        (
+            "\uff12\uff10\uff12\uff16-\uff10\uff13-\uff10\uff11",  # full-width 2026-03-01
+            "'\uff12\uff10\uff12\uff16-\uff10\uff13-\uff10\uff11' is not a date: it has "
+            "digits other than 0-9 (full-width or from another script); type it with 0-9 as "
+            "YYYY-MM-DD, for example 2026-03-01",
+        ),
+        (
+            "\u0660\u0661/\u0660\u0663/\u0662\u0660\u0662\u0666",  # Arabic-Indic 01/03/2026
+            "'\u0660\u0661/\u0660\u0663/\u0662\u0660\u0662\u0666' is not a date: it has "
+            "digits other than 0-9 (full-width or from another script); type it with 0-9 as "
+            "YYYY-MM-DD, for example 2026-03-01",
+        ),
     ],
 )
 def test_bad_dates_say_what_is_wrong(text, message):

@@ -60,9 +60,13 @@ def _today(text: str | None) -> date:
     if not text:
         return timezone.localdate()
     try:
-        return rules.parse_date(text)
+        today = rules.parse_date(text)
     except rules.FactsError as exc:
         raise rules.FactsError(f"--today: {exc}") from exc
+    if not 2000 <= today.year <= 2100:
+        # The bank holidays and the rules hold for this century; a typo's year would compute.
+        raise rules.FactsError(f"--today: '{text}' is outside 2000 to 2100: check the year")
+    return today
 
 
 def as_json(deadline: rules.Deadline, *, today: date) -> dict:
