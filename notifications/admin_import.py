@@ -63,8 +63,8 @@ def _scope_errors(rows: list[importing.Row], user) -> list[str]:
     return errors
 
 
-def _preview(path: Path, user):
-    parsed = importing.parse_file(path)
+def _preview(path: Path, user, name: str):
+    parsed = importing.parse_file(path, name=name)  # errors name the upload, not where it was put
     errors = parsed.errors + _scope_errors(parsed.rows, user)
     existing = importing.existing_references(parsed.rows) if parsed.rows else set()
     return parsed, errors, existing
@@ -95,7 +95,7 @@ def import_view(model_admin, request):
                     out.write(chunk)
             _forget(request)
             request.session[SESSION_KEY] = {"token": token, "name": upload.name}
-            parsed, errors, existing = _preview(path, request.user)
+            parsed, errors, existing = _preview(path, request.user, upload.name)
             # The import written and rolled back: the counts of what a confirm sends, and each
             # case's next step. Nothing stays and nobody is messaged before the confirm.
             outlook = import_outlook(parsed.rows) if not errors else None
@@ -128,7 +128,7 @@ def _confirm(model_admin, request, context):
     if not token or not secrets.compare_digest(token, held.get("token", "")) or not path.exists():
         messages.error(request, "That preview has expired: upload the file again.")
         return redirect("admin:workflows_case_import")
-    parsed, errors, existing = _preview(path, request.user)
+    parsed, errors, existing = _preview(path, request.user, held.get("name", ""))
     no_summary = request.POST.get("no_summary") == "on"
     left_out = 0
     if not errors:

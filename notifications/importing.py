@@ -12,7 +12,9 @@ ORM. Advisers, councils and routes are looked up once per file.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 import re
 import time
 import unicodedata
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as dt_time
 from pathlib import Path
+from typing import NamedTuple
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -164,58 +167,157 @@ def _unprintable(text: str) -> str | None:
     return f"{name.lower()} (U+{ord(char):04X})"
 
 
-def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
-    """(row number, fields, error, how the row's last line ended) per record; quoted newlines
-    stay inside their field."""
-    last = [""]
+class _Unreadable(NamedTuple):
+    """Why the reader stopped on a row, and in which column (by position) if it can tell."""
+
+    reason: str
+    column: int | None
+
+
+def _records(
+    lines: Iterable[str], delimiter: str = ","
+) -> Iterator[tuple[int, list[str] | None, _Unreadable | None, str]]:
+    """(row number, fields, why it cannot be read, how the row's last line ended) per record;
+    quoted newlines stay inside their field."""
+    taken: list[str] = []  # the current record's lines, to name the column a problem is in
 
     def tracked() -> Iterator[str]:
         for line in lines:
-            last[0] = line
+            taken.append(line)
             yield line
 
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, 1_000_000))  # read an overlong field, then name it
     try:
-        reader = csv.reader(tracked(), strict=True)
+        reader = csv.reader(tracked(), strict=True, delimiter=delimiter)
         number = 0
         while True:
             number += 1
+            taken.clear()
             try:
                 record = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield number, None, f"Row {number}: the file cannot be read here ({exc})", ""
+                text = "".join(taken)
+                yield number, None, _Unreadable(str(exc), _quoting_fault(text, delimiter)), ""
                 return  # the reader cannot find the next row reliably after this
-            ending = last[0][len(last[0].rstrip("\r\n")) :]
-            yield number, record, None, ending
+            last = taken[-1] if taken else ""
+            yield number, record, None, last[len(last.rstrip("\r\n")) :]
     finally:
         csv.field_size_limit(limit)
 
 
-def parse_file(path: Path, *, progress: Progress = _no_progress) -> Parsed:
-    """Read and check a CSV file in one pass. Say what to fix if it cannot be read at all."""
+def _quoting_fault(text: str, delimiter: str) -> int | None:
+    """The position of the field whose quotes break the row: one opened and never closed, or
+    closed with something other than the delimiter after it."""
+    column, i, end = 0, 0, len(text)
+    while i < end:
+        if text[i] == '"':
+            i += 1
+            while True:
+                close = text.find('"', i)
+                if close == -1:
+                    return column  # never closed
+                if text.startswith('""', close):
+                    i = close + 2  # a quote written twice is one quote
+                    continue
+                i = close + 1
+                break
+            if i < end and text[i] not in (delimiter, "\r", "\n"):
+                return column
+        while i < end and text[i] not in (delimiter, "\r", "\n"):
+            i += 1
+        if i < end and text[i] == delimiter:
+            column, i = column + 1, i + 1
+            continue
+        return None
+    return None
+
+
+def _unreadable_text(number: int, problem: _Unreadable, columns: list[str]) -> str:
+    where = "Row 1 (header)" if number == 1 else f"Row {number}"
+    if problem.column is not None:
+        name = columns[problem.column] if problem.column < len(columns) else ""
+        where += f", column {name or problem.column + 1}"
+    return (
+        f"{where}: the file cannot be read here ({problem.reason}). Check the quotes in that "
+        'field: a field with a quote in it is written "like ""this""", in quotes, with each '
+        "quote doubled"
+    )
+
+
+# Excel writes "sep=;" as a first line to say which separator follows; many locales save with ";".
+_SEP_LINE = re.compile(r"^sep=(.)\r?\n?$")
+
+
+def _delimiter(first: str) -> tuple[str, bool]:
+    """The separator the file uses, and whether its first line only said so (sep=;)."""
+    if match := _SEP_LINE.match(first):
+        return match[1], True
+    if "," not in first:
+        for other in (";", "\t"):
+            if other in first:
+                return other, False
+    return ",", False
+
+
+def parse_file(path: Path, *, progress: Progress = _no_progress, name: str = "") -> Parsed:
+    """Read and check a CSV file in one pass. Say what to fix if it cannot be read at all.
+    `name` is the file as the person knows it (an upload's own name, not where it was put)."""
+    shown = name or str(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:  # Excel adds a BOM
-            return parse_lines(handle, progress=progress)
+            first = handle.readline()
+            delimiter, said = _delimiter(first)
+            lines = handle if said else itertools.chain([first], handle)
+            return parse_lines(lines, progress=progress, delimiter=delimiter)
     except OSError as exc:
-        return Parsed(errors=[f"Cannot read {path}: {exc.strerror or exc}"])
-    except UnicodeDecodeError as exc:
-        return Parsed(
-            errors=[
-                f"Cannot read {path}: it is not UTF-8 text (byte {exc.start}). Save it from "
-                "the spreadsheet as 'CSV UTF-8'"
-            ]
-        )
+        return Parsed(errors=[f"Cannot read {shown}: {exc.strerror or exc}"])
+    except UnicodeDecodeError:
+        return Parsed(errors=[f"Cannot read {shown}: {_where_not_utf8(path)}"])
 
 
-def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> Parsed:
+def _where_not_utf8(path: Path) -> str:
+    """Which row and column hold the first character that is not UTF-8, and how to save it."""
+    how = "In Excel choose Save As, then 'CSV UTF-8 (Comma delimited)'"
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return f"it is saved as UTF-16 ('Unicode Text'), not UTF-8 CSV. {how}"
+    text = raw.decode("utf-8-sig", errors="surrogateescape")  # bad bytes kept as U+DC80-DCFF
+    lines = text.splitlines(keepends=True)
+    delimiter, said = _delimiter(lines[0] if lines else "")
+    columns: list[str] = []
+    for number, record, _, _ in _records(lines[1:] if said else lines, delimiter):
+        if record is None:
+            break
+        if number == 1:
+            columns = [c.strip() for c in record]
+        for position, value in enumerate(record):
+            if _BAD_BYTE.search(value):
+                where = "Row 1 (header)" if number == 1 else f"Row {number}"
+                name = columns[position] if position < len(columns) else position + 1
+                return (
+                    f"{where}, column {name}: has a character that is not UTF-8 (the file looks "
+                    f"saved as Latin-1 or Windows-1252, as older Excel does). {how}"
+                )
+    return f"it is not UTF-8 text. {how}"
+
+
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def parse_lines(
+    lines: Iterable[str], *, progress: Progress = _no_progress, delimiter: str = ","
+) -> Parsed:
     parsed = Parsed()
-    records = _records(lines)
+    records = _records(lines, delimiter)
     first = next(records, None)
     if first is None or first[1] is None or not any(first[1]):
-        parsed.errors.append(first[2] if first and first[2] else "The file has no header row")
+        if first and first[2]:
+            parsed.errors.append(_unreadable_text(1, first[2], []))
+        else:
+            parsed.errors.append("The file has no header row")
         return parsed
     columns = [c.strip() for c in first[1]]
     header_ending = first[3]
@@ -227,9 +329,9 @@ def parse_lines(lines: Iterable[str], *, progress: Progress = _no_progress) -> P
     lookups = Lookups.load(column_set)
     seen: dict[str, int] = {}
     started = time.monotonic()
-    for number, record, error, ending in records:
-        if error:
-            parsed.errors.append(error)
+    for number, record, problem, ending in records:
+        if problem:
+            parsed.errors.append(_unreadable_text(number, problem, columns))
             break
         assert record is not None
         if ending == "\r" and header_ending != "\r" and record:

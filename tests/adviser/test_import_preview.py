@@ -210,3 +210,19 @@ def test_next_step_words_name_who_owes_it_and_a_passed_date():
     assert next_step_words(kind="", label="", owner="", due=None, today=today) == (
         "No deadline from these dates yet"
     )
+
+
+def test_a_file_that_is_not_utf8_is_named_as_uploaded_with_its_row(client):
+    client.force_login(SupervisorFactory())
+    data = (HEADER + "NEW-001,Zoë Shah,zoe@example.com,,email,2026-12-31\n").encode("cp1252")
+    upload = SimpleUploadedFile("Caseload Dec.csv", data, "text/csv")
+
+    response = client.post(
+        reverse("admin:workflows_case_import"), {"step": "preview", "file": upload}
+    )
+
+    page = response.content.decode()
+    assert "Cannot read Caseload Dec.csv: Row 2, column parent_name" in page
+    assert "sendflow-imports" not in page  # never where the server put it
+    assert ".csv:" not in page.replace("Caseload Dec.csv:", "")
+    assert not Case.objects.exists()

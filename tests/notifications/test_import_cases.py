@@ -265,7 +265,66 @@ def test_a_file_that_is_not_utf8_says_how_to_save_it(tmp_path):
         tmp_path, (SHORT_HEADER + "A1,Zoë,a@example.com,email,\n").encode("latin-1")
     )
     assert code == 2
-    assert "Save it from the spreadsheet as 'CSV UTF-8'" in err
+    assert "Row 2, column parent_name: has a character that is not UTF-8" in err
+    assert "'CSV UTF-8 (Comma delimited)'" in err
+    assert "byte" not in err  # a byte offset means nothing to the person fixing the file
+    assert not Case.objects.exists()
+
+
+def test_a_bad_byte_far_down_a_file_names_its_row_and_column(tmp_path):
+    rows = "".join(f"C{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(1, 499))
+    data = (SHORT_HEADER + rows).encode() + b"C499,Ren\xe9e Ward,r@example.com,email,\n"
+
+    code, _, err = run_bytes(tmp_path, data)
+
+    assert code == 2
+    assert "Row 500, column parent_name: has a character that is not UTF-8" in err
+    assert not Case.objects.exists()
+
+
+def test_a_utf16_file_says_it_is_utf16_and_how_to_save_it(tmp_path):
+    code, _, err = run_bytes(
+        tmp_path, (SHORT_HEADER + "A1,Zoe,a@example.com,email,\n").encode("utf-16")
+    )
+
+    assert code == 2
+    assert "it is saved as UTF-16 ('Unicode Text'), not UTF-8 CSV" in err
+
+
+SEMICOLONS = (
+    "reference;parent_name;email;channels;decision_sent\nA1;Zoë Khan;a@example.com;email;\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SEMICOLONS, "sep=;\n" + SEMICOLONS, "sep=,\n" + SEMICOLONS.replace(";", ",")],
+    ids=["semicolons", "sep-line-semicolons", "sep-line-commas"],
+)
+def test_a_file_saved_with_semicolons_or_a_sep_line_is_read(tmp_path, text):
+    code, _, err = run_bytes(tmp_path, text.encode())
+
+    assert code == 0, err
+    assert Contact.objects.get(case__reference="A1").name == "Zoë Khan"
+
+
+def test_broken_quoting_names_the_row_and_the_column(tmp_path):
+    text = SHORT_HEADER + 'A1,Amira,a@example.com,email,\nA2,"Khan" Amira,k@example.com,email,\n'
+
+    code, _, err = run_bytes(tmp_path, text.encode())
+
+    assert code == 2
+    assert "Row 3, column parent_name: the file cannot be read here" in err
+    assert not Case.objects.exists()
+
+
+def test_a_quote_never_closed_names_the_column_it_opened_in(tmp_path):
+    text = SHORT_HEADER + 'A1,Amira,"a@example.com,email,\nA2,Dev,d@example.com,email,\n'
+
+    code, _, err = run_bytes(tmp_path, text.encode())
+
+    assert code == 2
+    assert "Row 2, column email: the file cannot be read here" in err
 
 
 def test_a_clash_in_a_later_batch_leaves_nothing_from_earlier_batches(tmp_path, monkeypatch):
