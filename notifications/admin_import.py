@@ -8,7 +8,7 @@ confirm can reach it). notifications/importing.py does the reading and the all-o
 from __future__ import annotations
 
 import secrets
-import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from governance.audit import Action, audit_record
-from notifications import importing
+from notifications import import_previews, importing
 from notifications.import_outlook import import_outlook
 from workflows.models import Case
 from workflows.selectors import cases_visible_to, sees_all_cases
@@ -28,12 +28,6 @@ from workflows.words import counted
 SAMPLE = Path(__file__).parent / "samples" / "caseload.csv"
 SESSION_KEY = "sendflow_import"
 MAX_UPLOAD = 50 * 1024 * 1024
-
-
-def _folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / "sendflow-imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
 
 
 class UploadForm(forms.Form):
@@ -89,12 +83,16 @@ def import_view(model_admin, request):
             form.add_error("file", "The file is over 50 MB: split it.")
         else:
             token = secrets.token_urlsafe(16)
-            path = _folder() / f"{token}.csv"
+            path = import_previews.path_for(token)
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
             _forget(request)
-            request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "name": upload.name,
+                "at": time.time(),
+            }
             parsed, errors, existing = _preview(path, request.user, upload.name)
             # The import written and rolled back: the counts of what a confirm sends, and each
             # case's next step. Nothing stays and nobody is messaged before the confirm.
@@ -118,14 +116,18 @@ def import_view(model_admin, request):
 def _forget(request) -> None:
     held = request.session.pop(SESSION_KEY, None)
     if held:
-        (_folder() / f"{held['token']}.csv").unlink(missing_ok=True)
+        import_previews.path_for(held["token"]).unlink(missing_ok=True)
 
 
 def _confirm(model_admin, request, context):
     held = request.session.get(SESSION_KEY) or {}
     token = request.POST.get("token", "")
-    path = _folder() / f"{held.get('token', '')}.csv"
-    if not token or not secrets.compare_digest(token, held.get("token", "")) or not path.exists():
+    path = import_previews.path_for(held.get("token", ""))
+    if (
+        not token
+        or not secrets.compare_digest(token, held.get("token", ""))
+        or not import_previews.is_fresh(path, uploaded_at=held.get("at", 0))
+    ):
         messages.error(request, "That preview has expired: upload the file again.")
         return redirect("admin:workflows_case_import")
     parsed, errors, existing = _preview(path, request.user, held.get("name", ""))

@@ -6,7 +6,7 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from notifications import services
+from notifications import import_previews, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -30,6 +30,7 @@ def messages_dispatch_task() -> int:
 @shared_task(ignore_result=True)
 def messages_sweep_task() -> None:
     services.messages_sweep()
+    import_previews.remove_abandoned()  # uploaded caseloads left between preview and confirm
 
 
 # The whole caseload in one run: about a second a thousand cases, so a minute or more for a

@@ -226,3 +226,52 @@ def test_a_file_that_is_not_utf8_is_named_as_uploaded_with_its_row(client):
     assert "sendflow-imports" not in page  # never where the server put it
     assert ".csv:" not in page.replace("Caseload Dec.csv:", "")
     assert not Case.objects.exists()
+
+
+def test_a_preview_left_for_over_an_hour_is_removed_and_cannot_be_confirmed(client):
+    import os
+    import time
+
+    from notifications import import_previews, tasks
+
+    client.force_login(SupervisorFactory())
+    token = _upload(client, FILE).context["token"]
+    path = import_previews.path_for(token)
+    assert path.exists()
+    an_hour_ago = time.time() - import_previews.PREVIEW_LIFETIME - 1
+    os.utime(path, (an_hour_ago, an_hour_ago))
+
+    tasks.messages_sweep_task()
+
+    assert not path.exists()
+    response = _confirm(client, token)
+    assert response.status_code == 302
+    assert not Case.objects.exists()
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert shown == ["That preview has expired: upload the file again."]
+
+
+def test_a_fresh_preview_survives_the_sweep(client):
+    from notifications import import_previews, tasks
+
+    client.force_login(SupervisorFactory())
+    token = _upload(client, FILE).context["token"]
+
+    tasks.messages_sweep_task()
+
+    assert import_previews.path_for(token).exists()
+    assert _confirm(client, token).status_code == 302
+    assert Case.objects.count() == 3
+
+
+def test_a_preview_over_an_hour_old_cannot_be_confirmed_even_before_the_sweep(client):
+    client.force_login(SupervisorFactory())
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        token = _upload(client, FILE).context["token"]
+        traveller.shift(61 * 60)
+        response = _confirm(client, token)
+
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "That preview has expired: upload the file again."
+    ]
+    assert not Case.objects.exists()
