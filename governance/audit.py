@@ -6,6 +6,10 @@ import getpass
 from collections.abc import Iterable
 from datetime import datetime
 
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.db.models import Model
 from django.http import HttpRequest
 
 from governance.models import AuditEvent
@@ -67,3 +71,23 @@ def _command_user() -> str:
         return f"command line ({getpass.getuser()})"
     except (KeyError, OSError):
         return "command line"
+
+
+def changes_log(pairs: Iterable[tuple[Model, Model]], *, fields: list[str] | None = None) -> int:
+    """django-auditlog's change history for rows a bulk update wrote (bulk_update sends no
+    signals, so auditlog sees nothing): one entry per (before, after) that differs, with the
+    same fields and actor (its middleware's, in the admin) as a save would give. Returns how
+    many. `fields` limits the comparison to the ones written (a row read with .only() would
+    load each other field with a query of its own)."""
+    logged = 0
+    for before, after in pairs:
+        changes = model_instance_diff(
+            before,
+            after,
+            fields_to_check=fields,
+            use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+        )
+        if changes:
+            LogEntry.objects.log_create(after, action=LogEntry.Action.UPDATE, changes=changes)
+            logged += 1
+    return logged

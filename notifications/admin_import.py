@@ -46,8 +46,16 @@ def _scope_errors(rows: list[importing.Row], user) -> list[str]:
     existing = importing.existing_references(rows)
     for row in rows:
         if row.reference in existing and row.reference not in mine:
+            # Said without whose or what the case is: an adviser learns no more than that the
+            # reference is taken, which creating a case with it would tell them anyway.
             errors.append(
-                f"Row {row.number}, column reference: '{row.reference}' is another adviser's case"
+                f"Row {row.number}, column reference: '{row.reference}' cannot be used: choose "
+                "another reference, or ask a supervisor"
+            )
+        elif row.reference in mine and "adviser" in row.columns and row.adviser_id is None:
+            errors.append(
+                f"Row {row.number}, column adviser: blank would leave the case with no "
+                "adviser, which only a supervisor does; put your login there or remove the column"
             )
         if row.adviser_id not in (None, user.pk):
             errors.append(

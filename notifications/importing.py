@@ -13,6 +13,7 @@ ORM. Advisers, councils and routes are looked up once per file.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import itertools
 import re
@@ -31,7 +32,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
-from governance.audit import Action, audit_record_many
+from governance.audit import Action, audit_record_many, changes_log
 from notifications.models import Contact, OutboundMessage
 from notifications.validators import validate_uk_mobile
 from sendflow.bulk import ids_reserve, rows_insert
@@ -669,6 +670,15 @@ def _write_batch(rows: list[Row], *, now, audit: dict | None, summary: bool = Tr
     return 0 if summary else _summaries_cancel(list(by_case), now=now)
 
 
+_CONTACT_FIELDS = [
+    "name",
+    "email",
+    "mobile",
+    "wants_sms",
+    "wants_email",
+    "consent_at",
+    "consent_source",
+]
 _CONTACT_COLUMNS = [
     "case_id",
     "role",
@@ -685,7 +695,7 @@ _CONTACT_COLUMNS = [
 def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> list[str]:
     """Each case's first parent from the file; return the clashes with stored details."""
     contacts = _first_parent_contacts(list(old))
-    new_rows, changed, clashes = [], [], []
+    new_rows, changed, befores, clashes = [], [], [], []
     for case_id, row in by_case.items():
         contact = contacts.get(case_id)
         if contact is None:  # plain values: the row's mobile is already checked and E.164
@@ -706,6 +716,7 @@ def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> lis
             mobile, email = row.mobile, row.email
             wants_sms, wants_email = row.wants_sms, row.wants_email
         else:
+            befores.append(copy.copy(contact))
             contact.name = row.parent_name
             if "email" in row.columns:
                 contact.email = row.email
@@ -729,10 +740,8 @@ def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> lis
     if clashes:
         return clashes
     rows_insert(Contact, _CONTACT_COLUMNS, new_rows, now=now)
-    Contact.objects.bulk_update(
-        changed,
-        ["name", "email", "mobile", "wants_sms", "wants_email", "consent_at", "consent_source"],
-    )
+    Contact.objects.bulk_update(changed, _CONTACT_FIELDS)
+    changes_log(zip(befores, changed, strict=True), fields=_CONTACT_FIELDS)
     return []
 
 
@@ -825,9 +834,16 @@ def _cases_for(rows: list[Row]) -> tuple[dict[str, int], set[int]]:
     changed = []
     for row in rows:
         case = cases.get(row.reference)
-        if case is not None and _apply_case_columns(case, row):
-            changed.append(case)
-    Case.objects.bulk_update(changed, ["placement_only", "adviser", "council", "local_authority"])
+        if case is None:
+            continue
+        before = copy.copy(case)
+        if _apply_case_columns(case, row):
+            changed.append((before, case))
+    Case.objects.bulk_update(
+        [case for _, case in changed], ["placement_only", "adviser", "council", "local_authority"]
+    )
+    # The change history a save would have left.
+    changes_log(changed, fields=["placement_only", "adviser_id", "council_id", "local_authority"])
     ids = {reference: case.id for reference, case in cases.items()}
     new = [row for row in rows if row.reference not in cases]
     values = [

@@ -78,13 +78,49 @@ def test_an_adviser_cannot_import_over_another_advisers_case(client):
     CaseFactory(reference="BOB-1", adviser=AdviserFactory(username="bob"))
     client.force_login(ann)
     page = _upload(client, "reference,parent_name\nBOB-1,Someone\nANN-9,Amira\n").content.decode()
-    assert "Row 2, column reference: &#x27;BOB-1&#x27; is another adviser&#x27;s case" in page
+    assert "Row 2, column reference: &#x27;BOB-1&#x27; cannot be used: choose another" in page
+    assert "another adviser" not in page.replace("&#x27;", "'")
     ok = _upload(client, "reference,parent_name\nANN-9,Amira\n")
     client.post(
         reverse("admin:workflows_case_import"),
         {"step": "confirm", "token": ok.context["token"]},
     )
     assert Case.objects.get(reference="ANN-9").adviser == ann
+
+
+def test_an_adviser_cannot_unassign_their_own_case_by_import(client):
+    ann = AdviserFactory(username="ann")
+    CaseFactory(reference="ANN-1", adviser=ann)
+    client.force_login(ann)
+
+    response = _upload(client, "reference,parent_name,adviser\nANN-1,Amira Khan,\n")
+
+    assert response.context["errors"] == [
+        "Row 2, column adviser: blank would leave the case with no adviser, which only a "
+        "supervisor does; put your login there or remove the column"
+    ]
+    assert Case.objects.get(reference="ANN-1").adviser == ann
+
+
+def test_a_supervisors_import_that_moves_a_case_leaves_it_in_the_change_history(client):
+    from auditlog.models import LogEntry
+
+    ann, bob = AdviserFactory(username="ann"), AdviserFactory(username="bob")
+    supervisor = SupervisorFactory()
+    case = CaseFactory(reference="ANN-2", adviser=ann)
+    client.force_login(supervisor)
+    token = _upload(client, "reference,parent_name,adviser\nANN-2,Amira Khan,bob\n").context[
+        "token"
+    ]
+    LogEntry.objects.all().delete()
+
+    client.post(reverse("admin:workflows_case_import"), {"step": "confirm", "token": token})
+
+    case.refresh_from_db()
+    assert case.adviser == bob
+    entry = LogEntry.objects.get_for_object(case).get()
+    assert entry.changes_dict["adviser"] == [ann.pk, bob.pk]
+    assert entry.actor == supervisor
 
 
 def test_a_confirm_needs_the_token_of_this_session(client):

@@ -419,3 +419,37 @@ def test_without_no_summary_the_first_summaries_are_planned(tmp_path):
         ("sms", "pending"),
         ("email", "pending"),
     }
+
+
+def test_a_reimport_that_changes_a_contact_and_the_case_leaves_change_history(tmp_path):
+    from auditlog.models import LogEntry
+
+    header = "reference,parent_name,email,mobile,channels,placement_only\n"
+    first = header + 'H1,Amira Khan,amira@example.com,07400 123456,"sms,email",no\n'
+    second = header + 'H1,Amira Begum,amira.b@example.com,07400 654321,"sms,email",yes\n'
+    assert run_bytes(tmp_path, first.encode())[0] == 0
+    LogEntry.objects.all().delete()
+
+    code, _, err = run_bytes(tmp_path, second.encode())
+
+    assert code == 0, err
+    contact = Contact.objects.get(case__reference="H1")
+    entry = LogEntry.objects.get_for_object(contact).get()
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.changes_dict["name"] == ["Amira Khan", "Amira Begum"]
+    assert entry.changes_dict["email"] == ["amira@example.com", "amira.b@example.com"]
+    assert entry.changes_dict["mobile"] == ["+447400123456", "+447400654321"]
+    case_entry = LogEntry.objects.get_for_object(contact.case).get()
+    assert case_entry.changes_dict["placement_only"] == [False, True]
+
+
+def test_a_reimport_that_changes_nothing_leaves_no_change_history(tmp_path):
+    from auditlog.models import LogEntry
+
+    text = SHORT_HEADER + "H2,Dev Patel,dev@example.com,email,2026-12-31\n"
+    assert run_bytes(tmp_path, text.encode())[0] == 0
+    LogEntry.objects.all().delete()
+
+    assert run_bytes(tmp_path, text.encode())[0] == 0
+
+    assert not LogEntry.objects.exists()
