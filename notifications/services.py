@@ -594,8 +594,15 @@ def messages_sweep(*, now: datetime | None = None) -> Sweep:
     return result
 
 
+# Why a message went again without the provider's word that the first attempt had not arrived.
+MAY_HAVE_GONE_TWICE = (
+    "sent again: the first try may have arrived too, so the family may have it twice"
+)
+
+
 def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
     """Settle an unknown send: sent if the provider has it, pending (resend) if it has not."""
+    resent_because = "resent: provider had no record"
     if not message.body:
         verdict = None  # it was never rendered, so it never went
     else:
@@ -607,9 +614,11 @@ def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
         except LookupUnavailable:
             if message.channel == "sms" and settings.SMS_BACKEND == "twilio":
                 return None  # Twilio could not answer now; ask again next sweep
-            # This provider cannot be asked. A missed legal reminder costs more than a
-            # duplicate, so send again.
+            # This provider cannot be asked (email never can). A missed legal reminder costs
+            # more than a duplicate, so send again, and say the family may have it twice (an
+            # email goes with the same Message-ID, so most mail apps show it once).
             verdict = None
+            resent_because = MAY_HAVE_GONE_TWICE
     riders = OutboundMessage.objects.filter(combined_into_id=message.id, status=Status.UNKNOWN)
     if verdict:
         updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
@@ -618,7 +627,7 @@ def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
         if updated:
             riders.update(status=Status.SENT, sent_at=message.sending_at, updated_at=now)
         return Status.SENT if updated else None
-    again = {"send_at": now, "updated_at": now, "status_reason": "resent: provider had no record"}
+    again = {"send_at": now, "updated_at": now, "status_reason": resent_because}
     updated = OutboundMessage.objects.filter(id=message.id, status=Status.UNKNOWN).update(
         status=Status.PENDING, **again
     )

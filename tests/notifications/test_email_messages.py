@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from governance.models import AuditEvent
-from notifications import services
+from notifications import history, services
 from notifications.email_html import email_html
 from notifications.models import OutboundMessage, Suppression
 from notifications.schedule import local_instant
@@ -173,7 +173,7 @@ def smtp(settings):
     server.stop()
 
 
-def test_a_resend_after_an_unknown_outcome_has_the_same_message_id(contact, smtp):
+def test_a_resend_after_an_unknown_outcome_has_the_same_message_id(contact, smtp, admin_client):
     message = appeal_email(contact)
     smtp.drop_after_data = True
     assert send(message) == Status.UNKNOWN  # the server may have it: email cannot be asked
@@ -188,6 +188,13 @@ def test_a_resend_after_an_unknown_outcome_has_the_same_message_id(contact, smtp
     assert first["Message-ID"] == second["Message-ID"]
     assert first["Message-ID"] == f"<sendflow-message-{message.id}@sendflow.example.org>"
     assert second.get_content_type() == "multipart/alternative"
+    # The case's history says what may have happened, in words.
+    message.refresh_from_db()
+    assert message.status_reason == services.MAY_HAVE_GONE_TWICE
+    entries = [e.detail for e in history.case_chronology(message.case) if "Email" in e.what]
+    assert any("the family may have it twice" in detail for detail in entries)
+    page = admin_client.get(reverse("admin:workflows_case_change", args=[message.case_id]))
+    assert "the family may have it twice" in page.content.decode()
 
 
 # --- the one-click stop (RFC 8058) ----------------------------------------------------------------
