@@ -258,6 +258,13 @@ PHONENUMBER_DB_FORMAT = "E164"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.backends.console.ConsoleEmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox" / "email"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # Django's default is to wait forever
+# For the SMTP backend, Django's own names.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sendflow <reminders@sendflow.invalid>")
 
 # SMS: a short name (console, file, locmem, twilio) or a dotted path.

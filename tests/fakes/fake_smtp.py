@@ -2,7 +2,8 @@
 
 `rcpt_reply` sets the answer to RCPT TO (e.g. "550 5.1.1 no such user", "450 4.2.0 greylisted");
 `drop_after_data` closes the connection after the message body arrives, before the final reply:
-the ambiguous case, where the server may have taken the message.
+the ambiguous case, where the server may have taken the message. `hold_after_data` keeps the
+final reply back until release(): the client waits, as on a slow server, and can be killed there.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from dataclasses import dataclass, field
 class FakeSMTP:
     rcpt_reply: str = "250 2.1.5 OK"
     drop_after_data: bool = False
+    hold_after_data: bool = False
     messages: list[str] = field(default_factory=list)
     port: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
     def start(self) -> FakeSMTP:
         fake = self
@@ -45,6 +51,8 @@ class FakeSMTP:
                         fake.messages.append("".join(body))
                         if fake.drop_after_data:
                             return
+                        if fake.hold_after_data and not fake.released.wait(timeout=60):
+                            return
                         self.send("250 2.0.0 queued")
                     elif verb == "QUIT":
                         self.send("221 bye")
@@ -59,5 +67,6 @@ class FakeSMTP:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()

@@ -273,6 +273,7 @@ class Pipeline:
         holds: dict[int, str] | None = None,
         pool: str = "prefork",
         concurrency: int = 2,
+        extra_env: dict[str, str] | None = None,
     ) -> Worker:
         env = {
             **os.environ,
@@ -292,6 +293,7 @@ class Pipeline:
             "CELERY_TASK_TIME_LIMIT": str(settings.CELERY_TASK_TIME_LIMIT),
             "CELERY_TASK_SOFT_TIME_LIMIT": str(settings.CELERY_TASK_SOFT_TIME_LIMIT),
             "LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         log = self.folder / f"worker-{len(self.workers) + 1}.log"
         args = [
@@ -437,7 +439,8 @@ def later_than_every_limit(now: datetime | None = None) -> datetime:
 
 
 def due_test_messages(count: int, *, now: datetime | None = None, **fields) -> list[int]:
-    """`count` due SMS of kind "test" (fixed `to` and `body`), committed; their ids in order."""
+    """`count` due SMS of kind "test" (fixed `to` and `body`), committed; their ids in order.
+    `fields` override any of those (channel="email", to=...)."""
     now = now or timezone.now()
     case = CaseFactory()
     contact = ContactFactory(case=case)
@@ -445,12 +448,14 @@ def due_test_messages(count: int, *, now: datetime | None = None, **fields) -> l
         OutboundMessage(
             case=case,
             contact=contact,
-            kind=OutboundMessage.Kind.TEST,
-            channel="sms",
-            to=f"+4474001{i:05d}",
-            body=f"sendflow integration test {i}",
-            send_at=now - timedelta(minutes=1) + timedelta(microseconds=i),
-            **fields,
+            **{
+                "kind": OutboundMessage.Kind.TEST,
+                "channel": "sms",
+                "to": f"+4474001{i:05d}",
+                "body": f"sendflow integration test {i}",
+                "send_at": now - timedelta(minutes=1) + timedelta(microseconds=i),
+                **fields,
+            },
         )
         for i in range(count)
     ]

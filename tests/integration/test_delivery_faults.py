@@ -236,3 +236,42 @@ def test_stop_after_claim_before_send_suppresses_the_text(pipeline):
     sends = pipeline.sends()
     assert not {str(i) for i in stopped} & set(sends), "the provider got a text after STOP"
     pipeline.assert_sent_once_each(others)
+
+
+def test_worker_sigkilled_mid_email_send_sends_again_with_the_same_message_id(pipeline, settings):
+    """Invariant 2 for email, which has no lookup: the mail server took the message, the worker
+    died before its reply, so sendflow cannot know; it sends again, with the same Message-ID (a
+    mail app shows one), and the case says the family may have it twice."""
+    from email import message_from_string
+
+    from tests.fakes.fake_smtp import FakeSMTP
+
+    smtp = FakeSMTP(hold_after_data=True).start()
+    smtp_env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+    }
+    settings.EMAIL_BACKEND = smtp_env["EMAIL_BACKEND"]
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    try:
+        [message_id] = due_test_messages(1, channel="email", to="family@example.org")
+        worker = pipeline.worker(extra_env=smtp_env)
+        assert services.messages_dispatch().claimed == [message_id]
+        wait_for(lambda: smtp.messages, what="the mail server to take the email")
+
+        worker.kill()  # after the server took it, before its "250 queued" reached the worker
+        smtp.release()
+        later = later_than_every_limit()
+        sweep = services.messages_sweep(now=later)
+        assert (sweep.unknown, sweep.resent) == (1, 1)
+        assert services.messages_dispatch(now=later, enqueue=False).claimed == [message_id]
+        assert services.message_send(message_id=message_id, now=later) == Status.SENT
+    finally:
+        smtp.stop()
+
+    first, second = (message_from_string(raw) for raw in smtp.messages)
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].startswith(f"<sendflow-message-{message_id}@")
+    message = OutboundMessage.objects.get(id=message_id)
+    assert message.status_reason == services.MAY_HAVE_GONE_TWICE
