@@ -46,7 +46,13 @@ class Case(models.Model):
         ON_HOLD = "on_hold", "On hold"
         CLOSED = "closed"
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        # Not "Case with this reference already exists": an adviser who may not see that case
+        # learns no more than that the reference is taken.
+        error_messages={"unique": "That reference cannot be used: choose another."},
+    )
     adviser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
