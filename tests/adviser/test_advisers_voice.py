@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -177,6 +178,16 @@ def test_no_admin_page_speaks_to_the_family(client, caseload):
         said = _you(_adviser_text(response.content.decode()))
         if said:
             found[url] = said
+    # The import preview says the dates it read.
+    dated = ("decision_sent", "mediation_adviser_contacted", "complaint_sent", "appeal_submitted")
+    csv = f"reference,parent_name,{','.join(dated)}\nNEW-1,Amira Khan" + ",2026-10-01" * 4
+    preview = client.post(
+        reverse("admin:workflows_case_import"),
+        {"step": "preview", "file": SimpleUploadedFile("cases.csv", csv.encode(), "text/csv")},
+    )
+    assert "The family contacted the mediation adviser" in _adviser_text(preview.content.decode())
+    if said := _you(_adviser_text(preview.content.decode())):
+        found["import preview"] = said
     assert found == {}, "\n".join(f"{url}: {said}" for url, said in found.items())
 
 
