@@ -1,6 +1,11 @@
 """Codes said for people: who acts, the dates a family can tell us, the legal source as a sentence,
 the rules' refusals and a moved date in plain words. Pure Python and gettext, no models; the
-family's page, its form and its calendar take their words from here (STYLE.md section 11)."""
+family's page, its form and its calendar take their words from here (STYLE.md section 11).
+
+Two voices, one vocabulary: each event and deadline kind has the family's words ("You contacted
+the mediation adviser") and the adviser's ("The family contacted the mediation adviser"); the
+section "two voices" below says which is which. Admin pages, tasks, audit and the outbox take
+the adviser's; the family's page and messages the family's."""
 
 from __future__ import annotations
 
