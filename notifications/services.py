@@ -226,8 +226,11 @@ def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=f"{rendering.given_words(message.given_date).sentence} Check with the family "
-            "whether it happened, and mark the date done on the case.",
+            text=words.given_check_task(
+                message.given_date.kind,
+                message.given_date.date_in_words(),
+                label=message.given_date.title,
+            ),
         )
     elif message.kind == Kind.CHECK:
         check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
@@ -328,12 +331,8 @@ def message_status(message_id: int) -> str:
 
 def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
     """Someone owed the family something by a date: the adviser checks it came, once."""
-    words = rendering.deadline_words(kind, due)
     return AdviserTask.objects.get_or_create(
-        case=case,
-        kind=AdviserTask.Kind.CHECK_DEADLINE,
-        text=f"{words.sentence} Check with the family whether it has arrived, and record "
-        "its date on the case.",
+        case=case, kind=AdviserTask.Kind.CHECK_DEADLINE, text=words.check_task(kind, due)
     )
 
 

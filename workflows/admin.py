@@ -282,17 +282,23 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
 
     @admin.display(description="working and source")
     def working(self, obj):
-        steps = format_html_join("", "<li>{}</li>", ((s,) for s in obj.steps))
-        warnings = format_html_join(
-            "", "<li><strong>{}</strong></li>", ((w,) for w in obj.warnings)
-        )
-        return format_html(
-            "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small>",
-            steps,
-            warnings,
-            obj.rule,
-            obj.confidence,
-        )
+        return working_html(obj)
+
+
+def working_html(deadline) -> str:
+    """A deadline's working and source. The rules write it to the family: an adviser reads it
+    in the adviser's voice (words.adviser_words)."""
+    steps = format_html_join("", "<li>{}</li>", ((words.adviser_words(s),) for s in deadline.steps))
+    warnings = format_html_join(
+        "", "<li><strong>{}</strong></li>", ((words.adviser_words(w),) for w in deadline.warnings)
+    )
+    return format_html(
+        "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small>",
+        steps,
+        warnings,
+        words.adviser_words(deadline.rule),
+        deadline.confidence,
+    )
 
 
 def _routes_on(case, deadlines, key_dates, today):
@@ -855,6 +861,9 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                     "label": words.deadline_label(d.kind),
                     "owner": words.owner_label(d.owner),
                     "confidence": words.confidence_label(d.confidence),
+                    "steps": [words.adviser_words(s) for s in d.steps],
+                    "warnings": [words.adviser_words(w) for w in d.warnings],
+                    "rule": words.adviser_words(d.rule),
                 }
                 for d in form.cleaned_data["deadlines"]
             ]
@@ -891,6 +900,32 @@ class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
     search_fields = ["case__reference"]
     date_hierarchy = "due"
     list_select_related = ["case"]
+    # Read only (changes are made on the case page): the working in words, not its stored lists.
+    fields = [
+        "case",
+        "kind",
+        "due",
+        "aim_for",
+        "act_by",
+        "owner",
+        "working",
+        "done",
+        "status",
+        "override_date",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
+        "computed_at",
+    ]
+    readonly_fields = ["working", "done"]
+
+    @admin.display(description="working and source")
+    def working(self, obj):
+        return working_html(obj)
+
+    @admin.display(description="done by")
+    def done(self, obj):
+        return obj.done_in_words() or "-"
 
     @admin.display(description=words.STATE_COLUMN, ordering="due")
     def state_today(self, obj):
@@ -942,7 +977,7 @@ class FamilyReportedDateAdmin(CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="key date", ordering="event")
     def event_name(self, obj):
-        return rules.EVENTS.get(obj.event, obj.event)
+        return words.event_label(obj.event)
 
     @admin.action(description="Use the family's date (recomputes the deadlines)")
     def accept(self, request, queryset):

@@ -96,7 +96,10 @@ class KeyDateFormSet(forms.BaseInlineFormSet):
                     "keep one."
                 )
             events[data["event"]] = data["value"]
-        services.facts_check(events=events)
+        try:
+            services.facts_check(events=events)
+        except ValidationError as exc:  # the rules' words are the family's: said to the adviser
+            raise ValidationError([words.adviser_words(m) for m in exc.messages]) from exc
 
 
 class DeadlineForm(forms.ModelForm):

@@ -337,7 +337,7 @@ class DeadlineDates:
 
     def done_in_words(self) -> str:
         if self.done_by:
-            return f"{rules.EVENTS[self.done_by]} on {rules.long_date(self.done_on)}"
+            return f"{words.event_label(self.done_by)} on {rules.long_date(self.done_on)}"
         if self.status in (Deadline.Status.MET, Deadline.Status.WAIVED):
             return f"Marked {Deadline.Status(self.status).label.lower()} by the adviser"
         return ""

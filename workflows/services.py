@@ -313,7 +313,7 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
                 else ""
             )
             + (
-                f"Your override ({rules.long_date(d.override_date)}) still applies: check it."
+                f"The override ({rules.long_date(d.override_date)}) still applies: check it."
                 if d.override_date
                 else ""
             ),
@@ -356,6 +356,8 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
 
     if not odd:
         return
+    # The rules name the dates in the family's words; the adviser reads them in their own.
+    odd = {case_id: [words.adviser_words(t) for t in texts] for case_id, texts in odd.items()}
     kind = AdviserTask.Kind.DATES_TO_CHECK
     have = set(
         AdviserTask.objects.filter(
@@ -504,7 +506,7 @@ def family_date_report(*, case: Case, event: str, value: date, today: date) -> F
     events = dict(case.key_dates.values_list("event", "value"))
     events[event] = value
     facts_check(events=events, placement_only=case.placement_only)
-    label = rules.EVENTS[event]
+    label = words.event_label(event)
     existing = case.key_dates.filter(event=event).first()
     if existing is not None and existing.value == value:
         return FamilyDateResult(used=True)
@@ -515,9 +517,7 @@ def family_date_report(*, case: Case, event: str, value: date, today: date) -> F
         AdviserTask.objects.create(
             case=case,
             kind=AdviserTask.Kind.FAMILY_DATE,
-            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
-            f"{rules.long_date(existing.value)}. Their date is not used until you accept it "
-            "(Family-reported dates).",
+            text=words.family_date_waiting_task(label=label, value=value, recorded=existing.value),
         )
         return FamilyDateResult(used=False, replaces=existing.value)
     before = _dates_now(case, today)
@@ -679,9 +679,9 @@ def family_given_date_report(*, case: Case, kind: str, value: date) -> FamilyDat
         AdviserTask.objects.create(
             case=case,
             kind=AdviserTask.Kind.FAMILY_DATE,
-            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
-            f"{rules.long_date(existing.value)}. Their date is not used: check the letter and "
-            "change the date on the case if theirs is right.",
+            text=words.family_given_date_waiting_task(
+                label=label, value=value, recorded=existing.value
+            ),
         )
         return FamilyDateResult(used=False, replaces=existing.value)
     before = existing.value if existing else None
