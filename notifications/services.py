@@ -719,10 +719,22 @@ _TWILIO_TO_STATUS = {
 
 
 def message_status_from_provider(
-    *, message_id: int | None, provider_id: str, provider_status: str, error_code: str = ""
+    *,
+    message_id: int | None,
+    provider_id: str,
+    provider_status: str,
+    error_code: str = "",
+    provider: str = "twilio",
 ) -> OutboundMessage | None:
-    """Apply a delivery report; repeats and out-of-order reports change nothing."""
-    new_status = _TWILIO_TO_STATUS.get(provider_status)
+    """Apply a delivery report (Twilio's or GOV.UK Notify's); repeats and out-of-order reports
+    change nothing."""
+    if provider == "notify":
+        from notifications.backends.notify import RECEIPTS
+
+        new_status, failed_because = RECEIPTS.get(provider_status, (None, ""))
+    else:
+        new_status = _TWILIO_TO_STATUS.get(provider_status)
+        failed_because = f"Twilio {provider_status} (error {error_code or 'none'})"
     with transaction.atomic():
         rows = OutboundMessage.objects.select_for_update()
         message = rows.filter(id=message_id).first() if message_id else None
@@ -740,7 +752,7 @@ def message_status_from_provider(
         if new_status == Status.DELIVERED:
             message.delivered_at = timezone.now()
         if new_status == Status.FAILED:
-            message.last_error = f"Twilio {provider_status} (error {error_code or 'none'})"
+            message.last_error = failed_because
         message.save(
             update_fields=[
                 "status",
@@ -765,7 +777,7 @@ def message_status_from_provider(
             updated_at=timezone.now(),
         )
         if new_status == Status.FAILED:
-            if error_code == "21610":
+            if provider == "twilio" and error_code == "21610":
                 suppress(channel="sms", address=message.to, reason="provider")
             _failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
     return message

@@ -30,6 +30,29 @@ API_KEY = re.compile(rf"\A\S+-{_UUID}-{_UUID}\Z")
 # The start of last_error for a refused key: /healthz and the index read it (notifications.usage).
 KEY_REFUSED = "GOV.UK Notify refused our API key"
 
+# Notify's delivery receipts: its status, ours, and for a failure the adviser's words.
+RECEIPTS = {
+    "delivered": ("delivered", ""),
+    "sent": ("sent", ""),  # sent abroad: no receipt will follow
+    "sending": ("sent", ""),
+    "created": ("sent", ""),
+    "permanent-failure": (
+        "failed",
+        "GOV.UK Notify: the phone number or email address does not exist or cannot receive "
+        "messages (permanent-failure)",
+    ),
+    "temporary-failure": (
+        "failed",
+        "GOV.UK Notify: the phone was off or the inbox full for 3 days, so the message was not "
+        "delivered (temporary-failure)",
+    ),
+    "technical-failure": (
+        "failed",
+        "GOV.UK Notify: a problem between Notify and the phone or email provider, so the "
+        "message was not sent (technical-failure)",
+    ),
+}
+
 _local = threading.local()  # the client is not thread-safe: one per thread
 
 
