@@ -66,7 +66,7 @@ def fake_notify():
 def notify(settings, fresh_backends, fake_notify):
     """Texts and emails go through the real Notify backends and client to the fake API."""
     settings.SMS_BACKEND = "notify"
-    settings.EMAIL_BACKEND = "notify"
+    settings.EMAIL_BACKEND = "notifications.backends.notify.NotifyDjangoEmailBackend"
     settings.NOTIFY_API_KEY = fake_notify.api_key
     settings.NOTIFY_BASE_URL = fake_notify.url
     settings.NOTIFY_SMS_TEMPLATE_ID = NOTIFY_SMS_TEMPLATE_ID

@@ -284,6 +284,17 @@ def test_an_unknown_send_waits_while_notify_cannot_be_asked(notify):
     assert message.status == Status.UNKNOWN
 
 
+def test_djangos_own_emails_go_through_notify_too(notify):
+    from django.core import mail
+
+    assert mail.send_mail("Set your password", "Open this link", None, ["ann@example.org"]) == 1
+
+    (accepted,) = notify.notifications
+    assert accepted.type == "email"
+    assert accepted.to == "ann@example.org"
+    assert accepted.personalisation == {"subject": "Set your password", "body": "Open this link"}
+
+
 # --- set-up --------------------------------------------------------------------------------------
 
 
