@@ -188,7 +188,7 @@ def notify_webhook(kind: str):
 @notify_webhook(WebhookReceipt.Kind.STATUS)
 def notify_status(request: HttpRequest, fields: dict) -> HttpResponse:
     services.message_status_from_provider(
-        message_id=int(fields["reference"]) if fields["reference"] else None,
+        message_id=fields["reference"],
         provider_id=fields["id"],
         provider_status=fields["status"],
         provider="notify",

@@ -91,11 +91,17 @@ class NotifyCallback(forms.Form):
 class NotifyStatus(NotifyCallback):
     """A delivery receipt: {"id", "reference", "to", "status", "notification_type", ...}."""
 
-    reference = forms.CharField(required=False, validators=[_ASCII_DIGITS])
+    # Ours are message ids; another system sending through the same Notify service has its own
+    # (their receipts come here too, and are answered 204 and left alone).
+    reference = forms.CharField(required=False, max_length=1000)
     status = forms.CharField(max_length=WebhookReceipt._meta.get_field("event").max_length)
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"].lower()
+
+    def clean_reference(self) -> int | None:
+        reference = self.cleaned_data["reference"]
+        return int(reference) if re.fullmatch(r"[0-9]{1,18}", reference) else None
 
 
 class NotifyInbound(NotifyCallback):

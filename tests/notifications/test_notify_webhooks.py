@@ -144,7 +144,7 @@ def test_the_same_receipt_twice_is_acted_on_once(client, notify):
         json.dumps({"status": "delivered"}),  # no id
         json.dumps({"id": "not-a-uuid", "status": "delivered"}),
         json.dumps({"id": str(uuid.uuid4()), "status": ["delivered"]}),
-        json.dumps({"id": str(uuid.uuid4()), "status": "delivered", "reference": "²"}),
+        json.dumps({"id": str(uuid.uuid4()), "status": "delivered", "reference": {"a": 1}}),
         json.dumps({"id": str(uuid.uuid4()), "status": "x" * 50}),
         b"\xff\xfe",
     ],
@@ -163,6 +163,21 @@ def test_a_malformed_receipt_gets_a_400_and_changes_nothing(client, notify, raw)
 @pytest.mark.parametrize("raw", ["{not json", json.dumps({"id": str(uuid.uuid4())}), "{}"])
 def test_a_malformed_received_text_gets_a_400(client, notify, raw):
     assert from_notify(client, "notify-inbound", None, raw=raw).status_code == 400
+    assert not AdviserTask.objects.exists()
+
+
+@pytest.mark.parametrize("reference", ["²", "council-letters-42", None, ""])
+def test_a_receipt_for_something_we_did_not_send_is_accepted_and_changes_nothing(
+    client, notify, reference
+):
+    message = sent_text(notify)
+    payload = receipt(message, "permanent-failure", id=str(uuid.uuid4()), reference=reference)
+
+    response = from_notify(client, "notify-status", payload)
+
+    assert response.status_code == 204
+    message.refresh_from_db()
+    assert message.status == Status.SENT
     assert not AdviserTask.objects.exists()
 
 
