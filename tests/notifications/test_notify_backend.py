@@ -233,7 +233,10 @@ def test_a_text_outside_gsm_characters_is_not_sent_to_notify_and_goes_by_email(n
 
 
 @pytest.mark.parametrize("channel", ["sms", "email"])
-def test_a_timeout_after_notify_accepted_is_reconciled_without_a_second_send(notify, channel):
+def test_a_timeout_after_notify_accepted_is_reconciled_without_a_second_send(
+    notify, settings, channel
+):
+    settings.NOTIFY_TIMEOUT_SECONDS = 0.3
     to = MOBILE if channel == "sms" else "amira@example.com"
     message = queued(channel=channel, to=to, subject="s")
     notify.queue(Reply.TIMEOUT)
