@@ -433,6 +433,15 @@ _LETTER_DATE_ONLY = (
 )
 
 
+# legal-rules.md §10b: a placement-only appeal after mediation, the certificate's month ignored,
+# is one of the points the law leaves open (the earlier date); say so, do not state it as law.
+_PLACEMENT_CERTIFICATE = (
+    "sendflow's reading is that a certificate does not change the date for an appeal only "
+    "about the school or placement: it counts 2 months from the decision. This is not settled "
+    "law: ask your adviser"
+)
+
+
 def _appeal(facts: Facts) -> Deadline | None:
     decision = _decision(facts)
     certificate = facts.events.get("certificate_issued")
@@ -452,7 +461,7 @@ def _appeal(facts: Facts) -> Deadline | None:
     if facts.placement_only:
         steps.append(PLACEMENT_ONLY_NOTE)
         if certificate is not None:
-            steps.append("The certificate date does not extend the deadline for this appeal")
+            steps.append(_PLACEMENT_CERTIFICATE)
     elif certificate is not None:
         by_certificate, text = months_after(certificate, 1)
         steps.append(f"{EVENTS['certificate_issued']} on {long_date(certificate)}")
@@ -523,6 +532,16 @@ def _appeal(facts: Facts) -> Deadline | None:
     )
 
 
+# legal-rules.md §10a-§10b: without a certificate the Tribunal must give leave (permission) to
+# register the appeal (HESC r.19; r.20(1) applies only where r.19 does not); secondary sources
+# say it is given only in exceptional circumstances. Nothing here may read as optional.
+_NO_CERTIFICATE = (
+    "Without a certificate you must ask the Tribunal's permission to register the appeal "
+    "(HESC Rules 2008 r.19), which it gives only in exceptional circumstances: do not count on "
+    "it"
+)
+
+
 def _mediation_requirement(facts: Facts) -> str:
     # The appeal itself settles the mediation-adviser step (COMPLETED_BY) but says nothing of
     # whether the family was in touch, which is what this sentence tells them.
@@ -530,12 +549,12 @@ def _mediation_requirement(facts: Facts) -> str:
     if completed_by("mediation_adviser_contact", in_touch):
         return (
             "You have been in touch with the mediation adviser: you need the mediation "
-            "certificate before you appeal. If you have no certificate, you must tell the "
-            "Tribunal why"
+            f"certificate before you appeal. {_NO_CERTIFICATE}"
         )
     first = (
         "Before you appeal you must contact the mediation adviser (even if you do not want "
-        "mediation) and get a mediation certificate"
+        "mediation) and get a mediation certificate (SEND Regulations 2014 reg 33; Children and "
+        "Families Act 2014 s.55)"
     )
     decision = _decision(facts)
     if decision is not None:
@@ -549,10 +568,7 @@ def _mediation_requirement(facts: Facts) -> str:
             "; the date for that is in 'Contact the mediation adviser': "
             f"{date_in_words(due=contact_due, act_by=act)}"
         )
-    return (
-        f"{first}. If you have no certificate, you must tell the Tribunal why (SEND Regulations "
-        "2014 reg 33; Children and Families Act 2014 s.55)"
-    )
+    return f"{first}. {_NO_CERTIFICATE}"
 
 
 def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
@@ -608,8 +624,8 @@ def _certificate_due(facts: Facts) -> Deadline | None:
         steps.insert(0, "Counted from the latest of the dates that start this clock")
     if facts.placement_only:
         steps.append(
-            "This appeal is only about the school or placement named in the plan (Section I), "
-            "so the certificate does not change your appeal date"
+            "This appeal is only about the school or placement named in the plan (Section I). "
+            f"{_PLACEMENT_CERTIFICATE}"
         )
     else:
         steps.append(

@@ -202,7 +202,18 @@ def test_placement_only_certificate_working_never_mentions_the_one_month_clock()
     )
     working = " ".join(d["certificate_due"].steps)
     assert "1 month" not in working
-    assert "does not change your appeal date" in working
+    # The service's reading, not settled law: said so, with the adviser to ask (issue 20 part 7).
+    assert "sendflow's reading is that a certificate does not change the date" in working
+    assert "This is not settled law: ask your adviser" in working
+    appeal = " ".join(
+        found(
+            placement_only=True,
+            decision_sent=date(2026, 9, 1),
+            certificate_issued=date(2026, 10, 20),
+        )["appeal"].steps
+    )
+    assert "sendflow's reading" in appeal
+    assert "does not extend the deadline" not in appeal
     not_placement = " ".join(
         found(decision_sent=date(2026, 9, 1), mediation_declined=date(2026, 9, 10))[
             "certificate_due"
@@ -365,3 +376,25 @@ def test_a_later_certificate_after_a_deemed_one_warns_and_flags():
 )
 def test_the_family_can_record_a_claim_or_complaint_as_sent(kind, start, done):
     assert found(**{start: START, done: LATER})[kind].done_by == done
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        pytest.param({"decision_sent": date(2026, 9, 1)}, id="not-yet-in-touch"),
+        pytest.param(
+            {"decision_sent": date(2026, 9, 1), "mediation_adviser_contacted": date(2026, 9, 8)},
+            id="in-touch",
+        ),
+    ],
+)
+def test_the_appeal_without_a_certificate_needs_the_tribunals_permission(events):
+    """Reg 33 never says "tell the Tribunal why": without a certificate the family must ask the
+    Tribunal's permission to register the appeal (HESC r.19), given only in exceptional
+    circumstances, so the mediation adviser date never reads as optional (issue 20 part 7)."""
+    working = " ".join(found(**events)["appeal"].steps)
+    assert "tell the Tribunal why" not in working
+    assert (
+        "Without a certificate you must ask the Tribunal's permission to register the appeal "
+        "(HESC Rules 2008 r.19), which it gives only in exceptional circumstances"
+    ) in working
