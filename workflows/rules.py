@@ -186,7 +186,10 @@ class Deadline:
 
     @property
     def aim_for(self) -> date:
-        return aim_for(self.due)
+        """The day to aim for (DESIGN.md's `aim_for`): the last working day on or before the
+        date, or the date counted from the decision letter when that is earlier. The family's
+        day to act by is this one, in the calculator's text and JSON, the case page and messages."""
+        return aim_for(self.due, safe_by=self.safe_by)
 
     @property
     def act_by(self) -> date:
@@ -332,9 +335,11 @@ def working_days_before(start: date, n: int) -> tuple[date, str]:
     )
 
 
-def aim_for(due: date) -> date:
-    """The last working day on or before `due`: the day to act by when a date does not roll."""
-    return due if wd.is_working_day(due) else wd.previous_working_day(due)
+def aim_for(due: date, *, safe_by: date | None = None) -> date:
+    """The last working day on or before `due`: the day to act by when a date does not roll;
+    `safe_by` (the same rule counted from the decision letter's date) when that is earlier."""
+    aim = due if wd.is_working_day(due) else wd.previous_working_day(due)
+    return min(aim, safe_by) if safe_by else aim
 
 
 def act_by(*, due: date, owner: Owner | str, safe_by: date | None = None) -> date:
@@ -342,8 +347,7 @@ def act_by(*, due: date, owner: Owner | str, safe_by: date | None = None) -> dat
     the date itself: what others owe is simply due on its date."""
     if owner != Owner.PARENT:
         return due
-    aim = aim_for(due)
-    return min(aim, safe_by) if safe_by else aim
+    return aim_for(due, safe_by=safe_by)
 
 
 def act_by_reason(*, due: date, act_by: date) -> str:

@@ -42,6 +42,22 @@ def test_text_output_shows_dates_and_working():
     assert "check them against your letters" in result.stdout
 
 
+def test_json_aim_for_follows_the_decision_letters_date_as_the_text_does():
+    """The letter is dated a week before it was sent: the text says aim for Monday 26 April
+    2027 and so must the JSON, not the sending date's Tuesday 4 May (issue 20 part 7)."""
+    events = ["--event", "decision_sent=2027-03-04", "--event", "decision_letter_dated=2027-02-26"]
+    text = run(*events, "--today", "2027-03-10")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.count("aim for: Monday 26 April 2027 (2027-04-26)") == 2
+    result = run(*events, "--today", "2027-03-10", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    dates = {d["kind"]: (d["due"], d["aim_for"]) for d in json.loads(result.stdout)["deadlines"]}
+    assert dates == {
+        "appeal": ("2027-05-04", "2027-04-26"),
+        "mediation_adviser_contact": ("2027-05-04", "2027-04-26"),
+    }
+
+
 def test_placement_only_flag_drops_the_certificate():
     result = run(
         "--event",

@@ -31,6 +31,20 @@ def test_setting_a_key_date_stores_every_deadline_it_determines():
     assert any("Monday 1 March 2027" in step for step in appeal.steps)
 
 
+def test_the_stored_day_to_aim_for_follows_the_decision_letters_date():
+    """The case page, messages and export read the stored aim_for and act_by: one day, the one
+    the calculator prints (issue 20 part 7)."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2027, 3, 4))
+    services.key_date_set(case=case, event="decision_letter_dated", value=date(2027, 2, 26))
+    for deadline in case.deadlines.all():
+        assert (deadline.due, deadline.aim_for, deadline.act_by) == (
+            date(2027, 5, 4),
+            date(2027, 4, 26),
+            date(2027, 4, 26),
+        ), deadline.kind
+
+
 def test_a_later_certificate_moves_the_stored_appeal():
     case = CaseFactory()
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
