@@ -1487,18 +1487,25 @@ SCHEDULED_EVENTS = frozenset(
 
 def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = None) -> list[str]:
     """Dates that can all be true but look odd: accepted, and shown to the adviser to check."""
+    return [text for _, text in flags_by_kind(facts, deadlines, today=today)]
+
+
+def flags_by_kind(
+    facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = None
+) -> list[tuple[str | None, str]]:
+    """`flags`, each with the deadline kind it is about (None: the dates in general)."""
     events = facts.events
-    found = []
+    general: list[str] = []
     for event, day in sorted(events.items()):
         if today is not None and day > today and event not in SCHEDULED_EVENTS:
-            found.append(
+            general.append(
                 f"'{EVENTS[event]}' is recorded for {long_date(day)}, which has not come yet. "
                 "sendflow counts nothing as done by it until that day: check the date."
             )
     deemed = _deemed_certificate_due(facts)
     certificate = events.get("certificate_issued")
     if deemed is not None and certificate is not None and certificate > deemed:
-        found.append(
+        general.append(
             f"The council could not arrange mediation, so a 'deemed' certificate was due by "
             f"{long_date(deemed)}, but the certificate recorded is of {long_date(certificate)}. "
             "If an earlier certificate was issued, the appeal date counts from it: check with "
@@ -1506,17 +1513,18 @@ def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = N
         )
     declined, requested = events.get("mediation_declined"), events.get("mediation_requested")
     if declined and requested and requested > declined:
-        found.append(
+        general.append(
             f"Mediation was asked for on {long_date(requested)}, after it was declined on "
             f"{long_date(declined)}. Check which is right: a certificate may already have been "
             "issued after the family declined."
         )
     sent, letter = events.get("decision_sent"), events.get("decision_letter_dated")
     if sent and letter and letter > sent:
-        found.append(
+        general.append(
             f"The decision letter is dated {long_date(letter)}, after the day it was sent "
             f"({long_date(sent)}). Check both dates against the letter and its envelope or email."
         )
+    found: list[tuple[str | None, str]] = [(None, text) for text in general]
     by_kind = {d.kind: d for d in deadlines}
     late = (
         (
@@ -1536,7 +1544,10 @@ def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = N
         deadline, done_on = by_kind.get(kind), events.get(event)
         if deadline and done_on and done_on > deadline.due:
             found.append(
-                f"{what} on {long_date(done_on)}, after its last day ({long_date(deadline.due)}): "
-                f"{then}."
+                (
+                    kind,
+                    f"{what} on {long_date(done_on)}, after its last day "
+                    f"({long_date(deadline.due)}): {then}.",
+                )
             )
     return found
