@@ -100,6 +100,24 @@ def test_an_on_time_appeal_has_no_warnings():
     assert json.loads(result.stdout)["warnings"] == []
 
 
+def test_a_complaint_to_a_school_is_the_schools_by_the_parents_date():
+    events = ["--event", "complaint_sent=2026-11-02"]
+    asked = [*events, "--event", "complaint_response_requested=2026-12-04"]
+    result = run(*asked, "--complaint-to", "school", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (reply,) = json.loads(result.stdout)["deadlines"]
+    assert (reply["kind"], reply["due"], reply["owner"]) == (
+        "complaint_response",
+        "2026-12-04",
+        "school",
+    )
+    assert "Complaint Handling Code" not in reply["rule"]
+    council = json.loads(run(*events, "--complaint-to", "council", "--format", "json").stdout)
+    assert [(d["due"], d["owner"]) for d in council["deadlines"]] == [
+        ("2026-11-23", "local_authority")
+    ]
+
+
 def test_placement_only_flag_drops_the_certificate():
     result = run(
         "--event",

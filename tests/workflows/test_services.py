@@ -45,6 +45,20 @@ def test_the_stored_day_to_aim_for_follows_the_decision_letters_date():
         ), deadline.kind
 
 
+def test_a_complaint_to_a_school_is_stored_as_the_schools_by_the_parents_date():
+    case = CaseFactory(complaint_to="school")
+    services.key_date_set(case=case, event="complaint_sent", value=date(2026, 11, 2))
+    assert stored(case) == {}  # no code covers a school: no date until the parent gives one
+    services.key_date_set(case=case, event="complaint_response_requested", value=date(2026, 12, 4))
+    reply = case.deadlines.get(kind="complaint_response")
+    assert (reply.due, reply.owner) == (date(2026, 12, 4), "school")
+    case.complaint_to = "local_authority"
+    case.save()
+    services.deadlines_recompute(case=case)
+    reply = case.deadlines.get(kind="complaint_response")
+    assert (reply.due, reply.owner) == (date(2026, 12, 4), "local_authority")
+
+
 def test_a_later_certificate_moves_the_stored_appeal():
     case = CaseFactory()
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))

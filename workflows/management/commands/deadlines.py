@@ -29,6 +29,12 @@ class Command(BaseCommand):
             help="The appeal is only about the school named in Section I (no certificate needed).",
         )
         parser.add_argument(
+            "--complaint-to",
+            choices=["council", "school"],
+            help="Who the complaint went to (default: counted as the council). The council's "
+            "Complaint Handling Code does not cover schools.",
+        )
+        parser.add_argument(
             "--today",
             metavar="YYYY-MM-DD",
             help="The day to judge each deadline open, done or passed (default: today in London).",
@@ -43,7 +49,11 @@ class Command(BaseCommand):
             if not events:
                 raise rules.FactsError("Give at least one --event, e.g. decision_sent=2026-03-01")
             today = _today(options["today"])
-            facts = rules.Facts(events=events, placement_only=options["placement_only"])
+            facts = rules.Facts(
+                events=events,
+                placement_only=options["placement_only"],
+                complaint_to=_COMPLAINT_TO.get(options["complaint_to"]),
+            )
             deadlines = rules.compute_deadlines(facts)
         except rules.FactsError as exc:
             self.stderr.write(f"error: {exc}")
@@ -58,6 +68,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, indent=2))
         else:
             self.stdout.write(as_text(deadlines, today=today, flags=flags))
+
+
+_COMPLAINT_TO = {"council": rules.Owner.LOCAL_AUTHORITY, "school": rules.Owner.SCHOOL}
 
 
 def _today(text: str | None) -> date:
