@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0014_recompute_runs"),
+        ("workflows", "0015_case_reference_taken_message"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
