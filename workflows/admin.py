@@ -375,6 +375,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         "local_authority",
         "status",
         "placement_only",
+        "complaint_to",
         "reminders_paused",
         "notes",
         "family_link",

@@ -84,6 +84,19 @@ class Case(models.Model):
         help_text="The appeal is only about the school named in Section I: no mediation "
         "certificate is needed.",
     )
+    # Who the complaint went to decides whose timescales apply: the council's Complaint Handling
+    # Code covers councils, not schools (legal-rules.md §10b). Blank: counted as the council.
+    complaint_to = models.CharField(
+        "complaint sent to",
+        max_length=20,
+        blank=True,
+        choices=[
+            (owner.value, words.OWNER_LABELS[owner])
+            for owner in (rules.Owner.LOCAL_AUTHORITY, rules.Owner.SCHOOL)
+        ],
+        help_text="Who the family's complaint went to. The council's Complaint Handling Code "
+        "does not cover schools: a school's reply is due only on the date the family asked for.",
+    )
     notes = models.TextField(blank=True)
     reminders_paused = models.BooleanField(
         default=False, help_text="Hold every message to this family until unticked."
@@ -125,6 +138,10 @@ class Case(models.Model):
                 condition=Q(status__in=["open", "on_hold", "closed"]), name="case_status_valid"
             ),
             models.CheckConstraint(condition=~Q(reference=""), name="case_reference_not_blank"),
+            models.CheckConstraint(
+                condition=Q(complaint_to__in=["", "local_authority", "school"]),
+                name="case_complaint_to_valid",
+            ),
         ]
         indexes = [
             # The case list's and the dashboard's "due in the next 5 working days / 4 weeks".

@@ -47,8 +47,14 @@ _COMPUTED_FIELDS = [
 ]
 
 
-def facts_for(*, events: dict[str, date], placement_only: bool) -> rules.Facts:
-    return rules.Facts(events=events, placement_only=placement_only)
+def facts_for(
+    *, events: dict[str, date], placement_only: bool, complaint_to: str = ""
+) -> rules.Facts:
+    return rules.Facts(
+        events=events,
+        placement_only=placement_only,
+        complaint_to=rules.Owner(complaint_to) if complaint_to else None,
+    )
 
 
 def facts_check(*, events: dict[str, date], placement_only: bool = False) -> None:
@@ -98,12 +104,13 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     today = timezone.localdate(now)
     case_ids = list(case_ids)
     # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
-    placement = dict(
-        Case.objects.select_for_update()
+    placement = {
+        case_id: (placement_only, complaint_to)
+        for case_id, placement_only, complaint_to in Case.objects.select_for_update()
         .filter(batch_sql.ids_filter("id", case_ids))
         .order_by("id")  # one lock order for every writer (not Case.Meta's reference order)
-        .values_list("id", "placement_only")
-    )
+        .values_list("id", "placement_only", "complaint_to")
+    }
     events: dict[int, dict[str, date]] = defaultdict(dict)
     for case_id, event, value in KeyDate.objects.filter(
         batch_sql.ids_filter("case_id", case_ids)
@@ -116,12 +123,14 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # The rules are pure: cases with the same dates (many, in a region's caseload) get the same
     # deadlines and findings, worked out once per batch.
     same: dict[tuple, tuple[list[tuple], list[str]] | rules.FactsError] = {}
-    for case_id, placement_only in placement.items():
+    for case_id, (placement_only, complaint_to) in placement.items():
         case_events = events.get(case_id, {})
-        key = (placement_only, *sorted(case_events.items()))
+        key = (placement_only, complaint_to, *sorted(case_events.items()))
         found = same.get(key)
         if found is None:
-            facts = facts_for(events=case_events, placement_only=placement_only)
+            facts = facts_for(
+                events=case_events, placement_only=placement_only, complaint_to=complaint_to
+            )
             try:
                 computed = rules.compute_deadlines(facts)
                 found = same[key] = (

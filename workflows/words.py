@@ -556,9 +556,9 @@ ADVISER_WORKING: tuple[tuple[str, str], ...] = (
     ),
     (
         "You have been in touch with the mediation adviser: you need the mediation certificate "
-        "before you appeal. If you have no certificate, you must tell the Tribunal why",
+        "before you appeal",
         "The family has been in touch with the mediation adviser: they need the mediation "
-        "certificate before they appeal. Without one, they must tell the Tribunal why",
+        "certificate before they appeal",
     ),
     (
         "Before you appeal you must contact the mediation adviser (even if you do not want "
@@ -567,16 +567,16 @@ ADVISER_WORKING: tuple[tuple[str, str], ...] = (
         "want mediation) and get a mediation certificate",
     ),
     (
-        "If you have no certificate, you must tell the Tribunal why",
-        "Without a certificate, the family must tell the Tribunal why",
+        "Without a certificate you must ask the Tribunal's permission",
+        "Without a certificate the family must ask the Tribunal's permission",
     ),
     (
         "Contact the mediation adviser even if you do not want mediation",
         "The family must contact the mediation adviser even if they do not want mediation",
     ),
     (
-        "so the certificate does not change your appeal date",
-        "so the certificate does not change the family's appeal date",
+        "This is not settled law: ask your adviser",
+        "This is not settled law: check it before advising the family",
     ),
     ("Your appeal date becomes", "The family's appeal date becomes"),
     (
@@ -603,11 +603,15 @@ ADVISER_WORKING: tuple[tuple[str, str], ...] = (
         "Send your comments on the proposed amendments by this date",
         "The family sends its comments on the proposed amendments by this date",
     ),
+    ("The council owes you this reply", "The council owes the family this reply"),
+    ("The school owes you this reply", "The school owes the family this reply"),
     (
-        "Whoever you sent the complaint to (the council, or the school if it went to the school) "
-        "owes you this reply",
-        "Whoever the family sent the complaint to (the council, or the school if it went to the "
-        "school) owes the family this reply",
+        "so sendflow uses only the date you asked for",
+        "so sendflow uses only the date the family asked for",
+    ),
+    (
+        "If it went to a school or college, tell your adviser",
+        "If it went to a school or college, record that on the case (complaint sent to)",
     ),
     (
         "In your complaint you asked for a reply by",

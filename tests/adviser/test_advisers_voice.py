@@ -386,6 +386,18 @@ def test_every_working_the_rules_write_reads_in_the_advisers_voice_from_the_tabl
         rules.Facts(events={"decision_sent": day}, placement_only=True),
         rules.Facts(events={"complaint_sent": day}),
         rules.Facts(events={"complaint_sent": day, "complaint_response_requested": day}),
+        *(
+            rules.Facts(
+                events={"complaint_sent": day, "complaint_response_requested": day},
+                complaint_to=to,
+            )
+            for to in (rules.Owner.SCHOOL, rules.Owner.LOCAL_AUTHORITY)
+        ),
+        rules.Facts(
+            events={"decision_sent": day, "mediation_declined": day, "certificate_issued": day},
+            placement_only=True,
+        ),
+        rules.Facts(events={"decision_sent": day, "appeal_submitted": date(2026, 12, 20)}),
     ]
     lines = []
     for facts in facts_list:
