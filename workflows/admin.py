@@ -247,6 +247,7 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         "due_in_words",
         "owner",
         "status",
+        "status_reason",
         "override_date",
         "override_reason",
         "override_record",
@@ -320,6 +321,15 @@ def _routes_on(case, deadlines, key_dates, today):
                             done_on=d.done_on,
                         ),
                         "passed": d.state(today) == rules.State.PASSED,
+                        # The adviser's marking after the state, when there is one.
+                        "marking": words.marking_words(
+                            status=d.status,
+                            status_reason=d.status_reason,
+                            override_date=d.override_date,
+                            override_reason=d.override_reason,
+                        )
+                        if d.status != Deadline.Status.OPEN or d.override_date
+                        else "",
                     }
                     for d in deadlines
                     if d.kind in guide.deadlines
@@ -779,6 +789,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 services.deadline_update(
                     deadline=deadline_form.instance,
                     status=data["status"],
+                    status_reason=data.get("status_reason", ""),
                     override_date=data.get("override_date"),
                     override_reason=data.get("override_reason", ""),
                     by=request.user,
@@ -900,6 +911,7 @@ class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
     def marking(self, obj):
         return words.marking_words(
             status=obj.status,
+            status_reason=obj.status_reason,
             override_date=obj.override_date,
             override_reason=obj.override_reason,
         )
