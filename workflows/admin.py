@@ -4,8 +4,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    TextField,
+)
 from django.db.models.functions import Coalesce
+from django.forms import Textarea
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -15,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 
 from governance import services as governance_services
 from governance.audit import Action, audit_record
-from notifications import admin_services
+from notifications import admin_case, admin_services
 from notifications import history as notification_history
 from notifications import preview as notification_preview
 from notifications.admin import ContactInline
@@ -176,8 +185,21 @@ class KeyDateInline(CaseScoped, admin.TabularInline):
     model = KeyDate
     formset = KeyDateFormSet
     extra = 1
-    fields = ["event", "value", "source", "recorded_by", "recorded_at", "confirmed"]
-    readonly_fields = ["source", "recorded_by", "recorded_at"]
+    # Who recorded it is one column: the source (adviser, family, import) and, for an
+    # adviser's date, which adviser, with when (two columns both headed "recorded by" before).
+    fields = ["event", "value", "recorded", "confirmed"]
+    readonly_fields = ["recorded"]
+
+    @admin.display(description="recorded by")
+    def recorded(self, obj):
+        if not obj.pk:
+            return ""
+        if obj.source == KeyDate.Source.ADVISER:
+            who = obj.recorded_by.get_username() if obj.recorded_by else "An adviser"
+        else:
+            who = obj.get_source_display()
+        when = timezone.localtime(obj.recorded_at).strftime("%-d %b %Y, %H:%M")
+        return format_html("{}<br><small>{}</small>", who, when)
 
 
 class GivenDateInline(CaseScoped, admin.TabularInline):
@@ -287,8 +309,10 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         warnings = format_html_join(
             "", "<li><strong>{}</strong></li>", ((w,) for w in obj.warnings)
         )
+        # Folded: the working is read when a date is questioned, not every time the page opens.
         return format_html(
-            "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small>",
+            '<details class="deadline-working"><summary>How it is worked out</summary>'
+            "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small></details>",
             steps,
             warnings,
             obj.rule,
@@ -372,20 +396,25 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     search_help_text = "A case reference, or a parent's name, email or mobile."
     list_select_related = ["adviser", "council"]
     autocomplete_fields = ["council"]
-    fields = [
-        "reference",
-        "adviser",
-        "council",
-        "local_authority",
-        "status",
-        "placement_only",
-        "reminders_paused",
-        "notes",
-        "family_link",
-        "erase_on",
+    # Two or three to a line: the case's own fields follow the first screen, compactly.
+    fieldsets = [
+        (
+            "The case",
+            {
+                "fields": [
+                    ("reference", "status", "adviser"),
+                    ("council", "local_authority"),
+                    ("placement_only", "reminders_paused"),
+                    "notes",
+                    ("family_link", "erase_on"),
+                ]
+            },
+        )
     ]
     readonly_fields = ["family_link", "erase_on"]
-    inlines = [ContactInline, RouteInline, KeyDateInline, GivenDateInline, DeadlineInline]
+    formfield_overrides = {TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+    # What an adviser edits most first: the people, the dates, the deadlines' markings.
+    inlines = [ContactInline, KeyDateInline, DeadlineInline, GivenDateInline, RouteInline]
     actions = [
         "pause_reminders",
         "resume_reminders",
@@ -714,21 +743,15 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 message.together = notification_history.sent_together(message)
             deadlines = list(obj.deadlines.order_by("due"))
             key_dates = list(obj.key_dates.all())
+            problems = admin_case.problems(
+                obj, deadlines=deadlines, key_dates=key_dates, today=today
+            )
             context.update(
-                case_passed_deadlines=[
-                    d
-                    for d in deadlines
-                    if d.owner == rules.Owner.PARENT and d.state(today) == rules.State.PASSED
-                ],
-                case_family_dates=[
-                    *obj.reported_dates.filter(status=FamilyReportedDate.Status.WAITING),
-                    *(k for k in key_dates if not k.confirmed),
-                ],
-                case_family_dates_url=reverse("admin:workflows_familyreporteddate_changelist")
-                + f"?case__id__exact={obj.pk}&status__exact=waiting",
-                case_failed_messages=obj.messages.filter(status__in=PROBLEM_STATUSES).count(),
-                case_failed_url=reverse("admin:notifications_outboundmessage_changelist")
-                + f"?case__id__exact={obj.pk}&status__in=failed,unknown",
+                # The first screen: who and how to reach them, the next step, what is wrong.
+                case_family=admin_case.family_reach(obj),
+                case_next_step=admin_case.next_step(obj, today=today),
+                case_today=today,
+                case_problems=problems,
                 case_routes=_routes_on(obj, deadlines, key_dates, today),
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
                 case_messages=messages_shown,
@@ -737,7 +760,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_messages_more_ahead=more_ahead,
                 case_plan_ahead_weeks=notification_history.AHEAD_WEEKS,
                 case_messages_total=obj.messages.count(),
-                case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
+                case_open_tasks=problems.tasks,
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
                 + f"?case__id__exact={obj.pk}",
                 case_tasks_url=reverse("admin:notifications_advisertask_changelist")
