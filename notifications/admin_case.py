@@ -49,7 +49,8 @@ FAILED_WORDS = {
 
 
 def _last_outcomes(case: Case) -> dict[tuple[int, str, str], str]:
-    """(contact, channel, address) -> the status of the latest message that has an outcome."""
+    """(contact, channel, address) -> the status of the latest message that has an outcome
+    (address "": a row that never held one, as when it failed before rendering)."""
     Status = OutboundMessage.Status
     last: dict[tuple[int, str, str], str] = {}
     for contact_id, channel, to, status in (
@@ -92,7 +93,10 @@ def family_reach(case: Case) -> list[PersonReach]:
                 ways.append(ChannelReach(channel, shown_as, state, problem=wanted))
             elif not wanted:
                 ways.append(ChannelReach(channel, shown_as, OFF_WORDS[channel]))
-            elif last.get((person.pk, channel, address)) == OutboundMessage.Status.FAILED:
+            elif (
+                last.get((person.pk, channel, address), last.get((person.pk, channel, "")))
+                == OutboundMessage.Status.FAILED
+            ):
                 ways.append(ChannelReach(channel, shown_as, FAILED_WORDS[channel], problem=True))
             else:
                 ways.append(ChannelReach(channel, shown_as, ON_WORDS[channel]))

@@ -33,7 +33,12 @@ from notifications.search import cases_matching
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
-from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
+from workflows.forms import (
+    CalculatorForm,
+    DeadlineForm,
+    KeyDateFormSet,
+    LabelledInlineFormSet,
+)
 from workflows.models import (
     Case,
     Deadline,
@@ -176,12 +181,35 @@ class RouteFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RouteInline(CaseScoped, admin.TabularInline):
+class LabelledInline:
+    """The case page's inlines: each input named by its column for screen readers (a tabular
+    row has no label beside its inputs; axe-core: label, select-name), and the column headings
+    with none named too (edit_inline/tabular.html)."""
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            label = str(field.label or db_field.verbose_name)
+            field.widget.attrs.setdefault("aria-label", label[:1].upper() + label[1:])
+        return field
+
+
+class LabelledTabularInline(LabelledInline, admin.TabularInline):
+    template = "admin/workflows/edit_inline/tabular.html"
+
+
+class CaseContactInline(LabelledInline, ContactInline):
+    pass
+
+
+class RouteInline(CaseScoped, LabelledTabularInline):
     model = Route
     extra = 0
 
 
-class KeyDateInline(CaseScoped, admin.TabularInline):
+class KeyDateInline(CaseScoped, LabelledTabularInline):
     model = KeyDate
     formset = KeyDateFormSet
     extra = 1
@@ -202,7 +230,7 @@ class KeyDateInline(CaseScoped, admin.TabularInline):
         return format_html("{}<br><small>{}</small>", who, when)
 
 
-class GivenDateInline(CaseScoped, admin.TabularInline):
+class GivenDateInline(CaseScoped, LabelledTabularInline):
     """Dates a letter gives (the Tribunal's timetable, meetings, hearings): typed in by the
     adviser, reminded by the planner like the computed deadlines."""
 
@@ -255,7 +283,7 @@ def deadline_state_html(deadline, today):
     return format_html('<span class="deadline-state">{}</span>', text)
 
 
-class DeadlineInline(CaseScoped, admin.TabularInline):
+class DeadlineInline(CaseScoped, LabelledTabularInline):
     """Computed deadlines: read-only with their working; the adviser sets status and override."""
 
     model = Deadline
@@ -414,7 +442,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     readonly_fields = ["family_link", "erase_on"]
     formfield_overrides = {TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
     # What an adviser edits most first: the people, the dates, the deadlines' markings.
-    inlines = [ContactInline, KeyDateInline, DeadlineInline, GivenDateInline, RouteInline]
+    inlines = [CaseContactInline, KeyDateInline, DeadlineInline, GivenDateInline, RouteInline]
     actions = [
         "pause_reminders",
         "resume_reminders",

@@ -78,7 +78,16 @@ class CalculatorForm(forms.Form):
         return cleaned
 
 
-class KeyDateFormSet(forms.BaseInlineFormSet):
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A row's "delete" box named for screen readers: a table row shows no label of its own."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Delete this row")
+
+
+class KeyDateFormSet(LabelledInlineFormSet):
     """Check the case's dates together, so "certificate before decision" is caught on save."""
 
     def clean(self):
