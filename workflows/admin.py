@@ -779,6 +779,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_family=admin_case.family_reach(obj),
                 case_next_step=admin_case.next_step(obj, today=today),
                 case_today=today,
+                case_deadline_count=len(deadlines),
                 case_problems=problems,
                 case_routes=_routes_on(obj, deadlines, key_dates, today),
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),

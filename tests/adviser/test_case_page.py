@@ -63,6 +63,24 @@ def test_the_first_screen_says_who_how_to_reach_them_and_the_next_step(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_case_whose_deadlines_are_all_done_says_so_not_that_it_has_none(
+    admin_client_logged_in, case
+):
+    for deadline in case.deadlines.all():
+        services.deadline_update(
+            deadline=deadline,
+            status="waived",
+            status_reason="The family chose another route",
+            override_date=None,
+            override_reason="",
+            by=None,
+        )
+    step = _section(_page(admin_client_logged_in, case), "case-next-step")
+    assert "every deadline on the case is done or marked" in step
+    assert "no date on the case sets a deadline" not in step
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_first_screen_says_when_a_message_cannot_reach_them(admin_client_logged_in, case):
     Suppression.objects.create(
         channel="sms", address="+447400123102", reason=Suppression.Reason.STOP_REPLY
