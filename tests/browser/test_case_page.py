@@ -74,7 +74,10 @@ def test_the_case_pages_first_screen_answers_the_advisers_questions(browser, liv
                 violations = _axe(page)
                 assert not violations, "\n".join(violations)
             family = page.locator("#case-family").inner_text()
-            assert "Texts on" in family
+            if reference == "DEMO-07":  # its text failed: the number may be wrong
+                assert "The last text failed: check the number" in family
+            else:
+                assert "Texts on" in family
             assert "Emails on" in family
             assert "Act by" in page.locator("#case-next-step").inner_text()
             context.close()
