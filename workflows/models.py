@@ -392,6 +392,14 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
     done_on = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Why the adviser marked it met, missed or waived: asked for when missed or waived
+    # (DeadlineForm, deadline_update), as those stop or change the family's reminders.
+    status_reason = models.CharField(
+        "reason for the marking",
+        max_length=200,
+        blank=True,
+        help_text="Why the adviser marked it so: needed for missed or waived.",
+    )
     override_date = models.DateField(null=True, blank=True)
     override_reason = models.CharField(max_length=300, blank=True)
     overridden_by = models.ForeignKey(
@@ -417,6 +425,11 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                     )
                 ),
                 name="deadline_override_explained",
+            ),
+            # A reason belongs to a marking: a deadline open again has none.
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(status_reason=""),
+                name="deadline_open_has_no_status_reason",
             ),
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters

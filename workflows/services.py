@@ -223,6 +223,7 @@ class _StoredRow(NamedTuple):
     due: date
     status: str
     override_date: date | None
+    status_reason: str = ""
 
 
 class _Stored(NamedTuple):
@@ -248,16 +249,19 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
             "kind",
             "status",
             "override_date",
+            "status_reason",
             *(f"{f}_text" if f in _AS_TEXT else f for f in _COMPARED_FIELDS),
         )
     ):
-        deadline_id, case_id, kind, status, override_date, *computed = values
+        deadline_id, case_id, kind, status, override_date, status_reason, *computed = values
         for i in json_at:
             text = computed[i]
             if (value := decoded.get(text)) is None:
                 value = decoded[text] = json.loads(text)
             computed[i] = value
-        row = _StoredRow(deadline_id, case_id, kind, computed[0], status, override_date)
+        row = _StoredRow(
+            deadline_id, case_id, kind, computed[0], status, override_date, status_reason
+        )
         stored[(case_id, kind)] = _Stored(row, tuple(computed))
     return stored
 
@@ -278,6 +282,7 @@ def _update_changed(
 # A new deadline starts open, with no override: the adviser's columns at their defaults.
 _NEW_DEADLINE_DEFAULTS = {
     "status": Deadline.Status.OPEN.value,
+    "status_reason": "",
     "override_date": None,
     "override_reason": "",
     "overridden_by_id": None,
@@ -309,7 +314,8 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
     from notifications.models import AdviserTask  # notifications builds on workflows
 
     reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
-    Deadline.objects.filter(id__in=reopen).update(status=Deadline.Status.OPEN)
+    # The marking's reason goes with it; the task says what both were.
+    Deadline.objects.filter(id__in=reopen).update(status=Deadline.Status.OPEN, status_reason="")
     tasks = [
         AdviserTask(
             case_id=d.case_id,
@@ -317,7 +323,9 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
             text=f"{words.deadline_label(d.kind)}: the computed date moved from "
             f"{rules.long_date(d.due)} to {rules.long_date(new)}. "
             + (
-                f"It was marked {Deadline.Status(d.status).label.lower()} and is open again. "
+                f"It was marked {Deadline.Status(d.status).label.lower()}"
+                + (f" ({d.status_reason})" if d.status_reason else "")
+                + " and is open again. "
                 if d.status != Deadline.Status.OPEN
                 else ""
             )
@@ -601,10 +609,15 @@ def deadline_update(
     override_date: date | None,
     override_reason: str,
     by,
+    status_reason: str = "",
     now: datetime | None = None,
 ) -> Deadline:
-    """Set the adviser's status and override; an override always records who, when and why."""
+    """Set the adviser's status (with its reason) and override; an override always records
+    who, when and why."""
     override_reason = override_reason.strip()
+    status_reason = status_reason.strip() if status != Deadline.Status.OPEN else ""
+    if problem := status_reason_missing(status=status, status_reason=status_reason):
+        raise ValidationError(problem)
     if override_date and (
         problem := override_out_of_range(due=deadline.due, override=override_date)
     ):
@@ -619,6 +632,7 @@ def deadline_update(
     Case.objects.select_for_update().filter(pk=deadline.case_id).values_list("pk").first()
     stored = Deadline.objects.select_for_update().get(pk=deadline.pk)
     deadline.status = status
+    deadline.status_reason = status_reason
     deadline.override_date = override_date
     deadline.override_reason = override_reason
     if (override_date, override_reason) != (stored.override_date, stored.override_reason):
@@ -631,6 +645,19 @@ def deadline_update(
     # The case list's next step follows the status and override (an override's own act-by).
     case_summaries_refresh(case_ids=[deadline.case_id], today=timezone.localdate(now))
     return deadline
+
+
+# Marking a deadline missed or waived changes what the family is told (a waived one is no longer
+# reminded; a missed one is what a late appeal must explain): whoever reads the case later must
+# see why. "Met" is usually shown by a recorded event, so its reason may stay blank.
+NEEDS_A_REASON = (Deadline.Status.MISSED, Deadline.Status.WAIVED)
+
+
+def status_reason_missing(*, status: str, status_reason: str) -> str:
+    """The adviser's mistake in words, or "" when a marking has the reason it needs."""
+    if status in NEEDS_A_REASON and not status_reason.strip():
+        return f"Say why it is marked {Deadline.Status(status).label.lower()}."
+    return ""
 
 
 @transaction.atomic

@@ -412,11 +412,18 @@ def deadline_state_words(
 
 
 def marking_words(
-    *, status: str, override_date: date | None = None, override_reason: str = ""
+    *,
+    status: str,
+    status_reason: str = "",
+    override_date: date | None = None,
+    override_reason: str = "",
 ) -> str:
     """The adviser's own marking, labelled apart from the state: "Not marked", "Marked met";
-    with an override, "Not marked; date moved to Monday 1 March 2027: the letter came late"."""
+    with its reason, "Marked waived: the family chose another route"; with an override, "Not
+    marked; date moved to Monday 1 March 2027: the letter came late"."""
     words = MARKING_LABELS.get(status) or _fallback(status)
+    if status_reason and status != "open":
+        words += f": {status_reason}"
     if override_date:
         words += f"; date moved to {rules.long_date(override_date)}"
         if override_reason:

@@ -32,7 +32,8 @@ Status = OutboundMessage.Status
 
 def section(page: str, element_id: str) -> str:
     start = page.index(f'id="{element_id}"')
-    return page[start : page.index('<div class="module"', start + 1)]
+    # Up to the next of the page's sections (a folded one is a <details class="module">).
+    return page[start : re.compile(r'<(div|details) class="module').search(page, start + 1).start()]
 
 
 def text_of(fragment: str) -> str:

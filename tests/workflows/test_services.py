@@ -211,14 +211,19 @@ def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 9, 1))
     appeal = case.deadlines.get(kind="appeal")
     services.deadline_update(
-        deadline=appeal, status="missed", override_date=None, override_reason="", by=adviser
+        deadline=appeal,
+        status="missed",
+        status_reason="The family decided too late",
+        override_date=None,
+        override_reason="",
+        by=adviser,
     )
     services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 20))
     appeal.refresh_from_db()
     assert (appeal.due, appeal.status) == (date(2026, 12, 21), "open")
     task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.CHECK_DEADLINE)
     assert "moved from Monday 2 November 2026 to Monday 21 December 2026" in task.text
-    assert "It was marked missed and is open again" in task.text
+    assert "It was marked missed (The family decided too late) and is open again" in task.text
 
 
 def test_recompute_rewrites_only_the_deadlines_whose_computed_values_changed():
