@@ -131,6 +131,9 @@ class Case(models.Model):
             ),
             # An adviser's own open cases (the case list's default view and their dashboard).
             models.Index(fields=["adviser", "status"], name="case_by_adviser"),
+            # Everyone's open cases, as Today's groups for a supervisor join them
+            # (notifications.today_paging): an index-only scan, not the whole table.
+            models.Index(fields=["id"], condition=Q(status="open"), name="case_open"),
         ]
 
     def __str__(self) -> str:
@@ -398,6 +401,24 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
+            # Today's passed and due-soon groups and the tasks they fold in
+            # (notifications.today_paging): every column they read, for an index-only scan
+            # of the deadlines still to do instead of the whole table (its steps are wide).
+            models.Index(
+                fields=[
+                    "owner",
+                    "status",
+                    "due",
+                    "act_by",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "case",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"]),
+                name="deadline_undone",
+            ),
         ]
 
     def __str__(self) -> str:
