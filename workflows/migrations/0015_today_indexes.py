@@ -5,19 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows', '0014_recompute_runs'),
+        ("workflows", "0014_recompute_runs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['id'], name='case_open'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["id"], name="case_open"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('status__in', ['open', 'missed'])), fields=['owner', 'status', 'due', 'act_by', 'override_date', 'done_on', 'done_by', 'case', 'id'], name='deadline_undone'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("status__in", ["open", "missed"])),
+                fields=[
+                    "owner",
+                    "status",
+                    "due",
+                    "act_by",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "case",
+                    "id",
+                ],
+                name="deadline_undone",
+            ),
         ),
     ]
