@@ -27,7 +27,7 @@ from django.db.models.functions import Trim
 
 from notifications import today as t
 from notifications.models import AdviserTask, OutboundMessage
-from workflows import rules, working_days
+from workflows import rules, selectors, working_days
 from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 Kind = AdviserTask.Kind
@@ -54,15 +54,21 @@ NO_DATE, NO_TIME, NO_TEXT = "CAST(NULL AS DATE)", "CAST(NULL AS TIMESTAMP)", "CA
 # The columns every group's rows share: where the row comes from, its id (a task row: the
 # lowest id of its identical tasks; a family date: the case), its case, and the sort keys.
 COLUMNS = "src, obj, case_id, o1, o2, o3, o4, tie"
-ORDER = {
-    t.PASSED_FAMILY: "o1, o2 DESC, o3, tie",  # recent first, then older; tasks after
-    t.DUE_SOON: "o2, tie",  # the day to act by
-    t.MESSAGE: "o1, o3, tie",  # failed, then unknown, each oldest first; tasks after
-    t.FROM_FAMILY: "o3, o1, tie",  # oldest first
-    t.PASSED_OWED: "o1, o2, src, o3, tie",  # the date owed, oldest first; tasks after
-    t.ODD_DATES: "o3, tie",
-    t.UNASSIGNED: "o4, tie",  # by reference
-}
+# Each group in parts whose rows never interleave (a group's tasks come after its dated items,
+# as ranked() orders them), so a page reads only the part(s) it spans: (group, part, order).
+PARTS = (
+    (t.PASSED_FAMILY, "dated", "o1, o2 DESC, tie"),  # recent first, then older
+    (t.PASSED_FAMILY, "tasks", "o3, tie"),  # oldest first
+    (t.DUE_SOON, "dated", "o2, tie"),  # the day to act by
+    (t.MESSAGE, "messages", "o1, o3, tie"),  # failed, then unknown, each oldest first
+    (t.MESSAGE, "tasks", "o3, tie"),
+    (t.FROM_FAMILY, "all", "o3, o1, tie"),  # oldest first, dates and texts together
+    (t.PASSED_OWED, "dated", "o2, src, tie"),  # the date owed, oldest first
+    (t.PASSED_OWED, "tasks", "o3, tie"),
+    (t.ODD_DATES, "tasks", "o3, tie"),
+    (t.UNASSIGNED, "cases", "o4, tie"),  # by reference
+)
+ORDER = {(group, part): order for group, part, order in PARTS}
 
 
 def _in(values) -> str:
@@ -298,10 +304,12 @@ class Scope:
         )
         return _union([deadlines, given])
 
-    def group(self, group: int) -> Sql | None:
-        """The SQL of one group's rows (COLUMNS), unordered; None when it has none here."""
+    def part(self, group: int, part: str) -> Sql | None:
+        """The SQL of one part of a group (COLUMNS), unordered; None when it has none here."""
+        if part == "tasks":
+            return self.tasks(group, 2)
         if group == t.PASSED_FAMILY:
-            return _union([self.passed_family_deadlines(), self.tasks(group, 2)])
+            return self.passed_family_deadlines()
         if group == t.DUE_SOON:
             act_by = self.due_soon_act_by("d")
             return (
@@ -327,7 +335,7 @@ class Scope:
                 f"{NO_TEXT} AS o4, m.id AS tie FROM {M} m WHERE ",
                 [OutboundMessage.Status.FAILED.value],
             ) + self.message_item("m")
-            return _union([messages, self.tasks(group, 2)])
+            return messages
         if group == t.FROM_FAMILY:
             waiting = (
                 Sql(
@@ -349,9 +357,7 @@ class Scope:
             )
             return _union([waiting, self.tasks(group, 1)])
         if group == t.PASSED_OWED:
-            return _union([self.passed_owed_dates(), self.tasks(group, 2)])
-        if group == t.ODD_DATES:
-            return self.tasks(group, 0)
+            return self.passed_owed_dates()
         if group == t.UNASSIGNED and self.with_unassigned:
             return (
                 Sql(
@@ -371,11 +377,12 @@ class Scope:
         return None
 
 
-GROUPS = tuple(ORDER)
-
-
 def scope_for(user, *, adviser: str, today: date) -> Scope:
     cases, with_unassigned = t.cases_for(user, adviser=adviser)
+    if not selectors.sees_all_cases(user) and selectors.case_scope(user) != Q(pk__in=[]):
+        # An adviser's own open cases (cases_for): said once, so the planner reads one range
+        # of case_by_adviser instead of OR-ing the scope "own or unassigned" with "own".
+        cases = Case.objects.filter(adviser=user, status=Case.Status.OPEN)
     text, params = cases.order_by().values("pk").query.sql_with_params()
     soon, _ = working_days.add_working_days(today, t.SOON_WORKING_DAYS)
     return Scope(
@@ -389,18 +396,20 @@ def scope_for(user, *, adviser: str, today: date) -> Scope:
     )
 
 
-def counts(scope: Scope) -> dict[int, int]:
-    """Each group's number of items, in one query."""
-    parts = []
-    for group in GROUPS:
-        sql = scope.group(group)
+def counts(scope: Scope) -> dict[tuple[int, str], int]:
+    """Each part's number of items, in one query."""
+    selects = []
+    for n, (group, part, _) in enumerate(PARTS):
+        sql = scope.part(group, part)
         if sql is not None:
-            parts.append(Sql(f"SELECT {group}, COUNT(*) FROM (", []) + sql + Sql(f") q{group}", []))
-    found = dict.fromkeys(GROUPS, 0)
+            selects.append(Sql(f"SELECT {n}, COUNT(*) FROM (", []) + sql + Sql(f") q{n}", []))
+    found = {(group, part): 0 for group, part, _ in PARTS}
     with connection.cursor() as cursor:
-        union = _union(parts)
+        union = _union(selects)
         cursor.execute(union.text, union.params)
-        found.update({int(g): int(n) for g, n in cursor.fetchall()})
+        for n, count in cursor.fetchall():
+            group, part, _ = PARTS[int(n)]
+            found[group, part] = int(count)
     return found
 
 
@@ -412,18 +421,19 @@ class Row:
     case_id: int | None
 
 
-def rows(scope: Scope, group_counts: dict[int, int], offset: int, limit: int) -> list[Row]:
-    """The rows from `offset` on (at most `limit`), walking the groups in order."""
+def rows(scope: Scope, sizes: dict[tuple[int, str], int], offset: int, limit: int) -> list[Row]:
+    """The rows from `offset` on (at most `limit`), walking the parts in order: only the parts
+    the page spans are read."""
     out: list[Row] = []
-    for group in GROUPS:
+    for group, part, order in PARTS:
         if limit <= 0:
             break
-        size = group_counts.get(group, 0)
+        size = sizes.get((group, part), 0)
         if offset >= size:
             offset -= size
             continue
-        sql = Sql("SELECT src, obj, case_id FROM (", []) + scope.group(group)
-        sql += Sql(f") q ORDER BY {ORDER[group]} LIMIT %s OFFSET %s", [limit, offset])
+        sql = Sql("SELECT src, obj, case_id FROM (", []) + scope.part(group, part)
+        sql += Sql(f") q ORDER BY {order} LIMIT %s OFFSET %s", [limit, offset])
         with connection.cursor() as cursor:
             cursor.execute(sql.text, sql.params)
             found = [Row(group, src, int(obj), case_id) for src, obj, case_id in cursor.fetchall()]
@@ -455,9 +465,9 @@ class TodayList:
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self._counts: dict[int, int] | None = None
+        self._counts: dict[tuple[int, str], int] | None = None
 
-    def group_counts(self) -> dict[int, int]:
+    def group_counts(self) -> dict[tuple[int, str], int]:
         if self._counts is None:
             self._counts = counts(self.scope)
         return self._counts
@@ -634,9 +644,11 @@ def _fold(scope: Scope, page: list[Row], tasks: list[_Task], built) -> None:
     passed = {r.case_id for r in page if r.src == "deadline" and r.group == t.PASSED_FAMILY}
     owed = {r.case_id for r in page if r.src in ("deadline", "given") and r.group == t.PASSED_OWED}
     first_passed = first_per_case(
-        scope, scope.passed_family_deadlines(), ORDER[t.PASSED_FAMILY], passed
+        scope, scope.passed_family_deadlines(), ORDER[t.PASSED_FAMILY, "dated"], passed
     )
-    first_owed = first_per_case(scope, scope.passed_owed_dates(), "o2, src, tie", owed)
+    first_owed = first_per_case(
+        scope, scope.passed_owed_dates(), ORDER[t.PASSED_OWED, "dated"], owed
+    )
     for row in page:
         item = built.get((row.src, row.obj))
         if item is None:

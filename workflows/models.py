@@ -403,9 +403,11 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
             # Today's passed and due-soon groups and the tasks they fold in
             # (notifications.today_paging): every column they read, for an index-only scan
-            # of the deadlines still to do instead of the whole table (its steps are wide).
+            # of the deadlines still to do instead of the whole table (its steps are wide);
+            # by case first, so that one adviser's cases probe it and everyone's read it all.
             models.Index(
                 fields=[
+                    "case",
                     "owner",
                     "status",
                     "due",
@@ -413,7 +415,6 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                     "override_date",
                     "done_on",
                     "done_by",
-                    "case",
                     "id",
                 ],
                 condition=Q(status__in=["open", "missed"]),
