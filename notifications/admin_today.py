@@ -139,10 +139,11 @@ def today_view(request, *, admin_site):
     day = timezone.localdate()
     scope = today_paging.scope_for(user, adviser=adviser, today=day)
     items = today_paging.TodayList(scope)
-    page = Paginator(items, today.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = today.worded(
-        today_paging.page_items(scope, list(page.object_list), now=timezone.now()), day
-    )
+    with today_paging.reading():
+        page = Paginator(items, today.PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = today.worded(
+            today_paging.page_items(scope, list(page.object_list), now=timezone.now()), day
+        )
     advisers = []
     if supervisor:
         advisers = list(
