@@ -33,8 +33,7 @@ from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyD
 
 Kind = AdviserTask.Kind
 PARENT = str(rules.Owner.PARENT)
-# Everyone else who may owe the family a date: IN, not <> parent, so that the owner leads
-# the index deadline_undone.
+# Everyone else who may owe the family a date (a given date's owner may be blank: the kind's).
 OTHERS = tuple(str(o) for o in rules.Owner if o != rules.Owner.PARENT)
 UNDONE_STATUSES = (Deadline.Status.OPEN.value, Deadline.Status.MISSED.value)
 MISSED = Deadline.Status.MISSED.value
@@ -117,7 +116,7 @@ class Scope:
 
     def undone(self, a: str) -> Sql:
         # status IN (open, missed), not NOT IN (met, waived): the same rows (the check
-        # constraint deadline_status_valid), and what the partial index deadline_undone says.
+        # constraint deadline_status_valid), and what the partial indexes deadline_*_undone say.
         return Sql(
             f"{a}.status IN ({_in(UNDONE_STATUSES)}) AND ({a}.done_by = '' OR "
             f"{a}.done_on IS NULL OR {a}.done_on > %s)",
@@ -141,7 +140,8 @@ class Scope:
     def passed_owed_deadline(self, a: str) -> Sql:
         """Another's deadline passed, unless a date from a letter settles it (GivenDate.COVERS:
         the given date wins, as on the case page)."""
-        sql = Sql(f"{a}.owner IN ({_in(OTHERS)}) AND ", list(OTHERS)) + self.undone(a)
+        # owner <> parent, as the partial index deadline_owed_undone says it.
+        sql = Sql(f"{a}.owner <> %s AND ", [PARENT]) + self.undone(a)
         sql += Sql(" AND ", []) + self.passed(a)
         for given_kind, deadline_kind in GivenDate.COVERS.items():
             sql += Sql(
@@ -252,24 +252,30 @@ class Scope:
             names = [k.value for k, g in t.TASK_GROUPS.items() if g == group]
             kinds = Sql(f"ta.kind IN ({_in(names)})", names)
             folds = [fold for name in names if (fold := self.folds(name)) is not None]
-        sql = (
-            Sql(
-                f"SELECT 'task' AS src, MIN(ta.id) AS obj, ta.case_id AS case_id, {o1} AS o1, "
-                f"{NO_DATE} AS o2, MIN(ta.created_at) AS o3, {NO_TEXT} AS o4, "
-                f"MIN(ta.id) AS tie FROM {T} ta LEFT JOIN {M} tm ON tm.id = ta.message_id "
-                "WHERE ta.done_at IS NULL AND ",
-                [],
-            )
+        # Which open tasks stand, from the index open_task_by_kind alone (most fold into an
+        # item), then only those read whole and grouped.
+        message = f" LEFT JOIN {M} tm ON tm.id = ta.message_id" if group == t.MESSAGE else ""
+        standing = (
+            Sql(f"SELECT ta.id FROM {T} ta{message} WHERE ta.done_at IS NULL AND ", [])
             + kinds
             + Sql(" AND ", [])
             + self.task_scope("ta")
         )
         for fold in folds:
-            sql += Sql(" AND ", []) + fold
-        return sql + Sql(
-            " GROUP BY ta.kind, ta.case_id, TRIM(ta.text), "
-            "CASE WHEN ta.case_id IS NULL THEN ta.id END",
-            [],
+            standing += Sql(" AND ", []) + fold
+        return (
+            Sql(
+                f"SELECT 'task' AS src, MIN(tb.id) AS obj, tb.case_id AS case_id, {o1} AS o1, "
+                f"{NO_DATE} AS o2, MIN(tb.created_at) AS o3, {NO_TEXT} AS o4, "
+                f"MIN(tb.id) AS tie FROM {T} tb WHERE tb.id IN (",
+                [],
+            )
+            + standing
+            + Sql(
+                ") GROUP BY tb.kind, tb.case_id, TRIM(tb.text), "
+                "CASE WHEN tb.case_id IS NULL THEN tb.id END",
+                [],
+            )
         )
 
     # --- the groups --------------------------------------------------------------------------
@@ -369,21 +375,24 @@ class Scope:
         if group == t.PASSED_OWED:
             return self.passed_owed_dates()
         if group == t.UNASSIGNED and self.with_unassigned:
-            return (
-                Sql(
-                    "SELECT CASE WHEN c.adviser_id IS NULL THEN 'unassigned' ELSE 'left' END "
-                    "AS src, c.id AS obj, c.id AS case_id, 0 AS o1, "
-                    f"{NO_DATE} AS o2, {NO_TIME} AS o3, "
-                    f"c.reference AS o4, c.id AS tie FROM {C} c WHERE ",
-                    [],
-                )
-                + self.case_in("c.id")
-                + Sql(
-                    f" AND (c.adviser_id IS NULL OR c.adviser_id IN (SELECT id FROM {U} "
-                    "WHERE is_active = %s))",
-                    [False],
-                )
+            # Two selects, each an index's range: no adviser (case_unassigned), an adviser
+            # who has left (case_by_adviser).
+            select = (
+                "SELECT '{src}' AS src, c.id AS obj, c.id AS case_id, 0 AS o1, "
+                f"{NO_DATE} AS o2, {NO_TIME} AS o3, c.reference AS o4, c.id AS tie "
+                f"FROM {C} c WHERE c.status = %s AND "
             )
+            nobody = (
+                Sql(select.format(src="unassigned"), [Case.Status.OPEN.value])
+                + Sql("c.adviser_id IS NULL AND ", [])
+                + self.case_in("c.id")
+            )
+            left = (
+                Sql(select.format(src="left"), [Case.Status.OPEN.value])
+                + Sql(f"c.adviser_id IN (SELECT id FROM {U} WHERE is_active = %s) AND ", [False])
+                + self.case_in("c.id")
+            )
+            return _union([nobody, left])
         return None
 
 

@@ -134,6 +134,12 @@ class Case(models.Model):
             # Today for everyone's cases (notifications.today_paging) leaves out the cases not
             # open: read from this small index, not by hashing every open case in each group.
             models.Index(fields=["id"], condition=~Q(status="open"), name="case_not_open"),
+            # Today's open cases with no adviser (a supervisor's), by reference.
+            models.Index(
+                fields=["reference", "id"],
+                condition=Q(status="open", adviser__isnull=True),
+                name="case_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -401,14 +407,14 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
-            # Today's passed and due-soon groups and the tasks they fold in
-            # (notifications.today_paging): every column they read, for an index-only scan
-            # of the deadlines still to do instead of the whole table (its steps are wide);
-            # by case first, so that one adviser's cases probe it and everyone's read it all.
+            # Today's groups (notifications.today_paging): every column they read, for
+            # index-only scans of the deadlines still to do instead of the whole table (its
+            # steps are wide); by case first, so that one adviser's cases probe them and
+            # everyone's read them whole. The family's own (passed, due soon) and the ones
+            # owed to the family (passed) apart, so that neither reads the other's.
             models.Index(
                 fields=[
                     "case",
-                    "owner",
                     "status",
                     "due",
                     "act_by",
@@ -417,8 +423,22 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                     "done_by",
                     "id",
                 ],
-                condition=Q(status__in=["open", "missed"]),
-                name="deadline_undone",
+                condition=Q(status__in=["open", "missed"], owner="parent"),
+                name="deadline_family_undone",
+            ),
+            models.Index(
+                fields=[
+                    "case",
+                    "status",
+                    "due",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "kind",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"]) & ~Q(owner="parent"),
+                name="deadline_owed_undone",
             ),
         ]
 
