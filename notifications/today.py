@@ -2,9 +2,10 @@
 see, most urgent first, each cause once, said in the adviser's voice (the family in the third
 person).
 
-Admin composition over both apps, so it lives on the notifications side like dashboard.py. The
-rows come from a fixed handful of queries whatever the caseload; the family's names are read for
-one page only. `ranked` (merging and ordering) is pure and tested without the database.
+Admin composition over both apps, so it lives on the notifications side like dashboard.py. What
+an item is, its words and its order are here; the page is read in SQL by today_paging, a page at
+a time. `today_items` builds the whole list in Python with `ranked` (merging and ordering, pure
+and tested without the database): the reference the SQL is tested against.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -224,7 +226,8 @@ def cases_for(user, *, adviser: str = "") -> tuple:
     if not selectors.sees_all_cases(user):
         return cases.filter(adviser=user), False
     if adviser == "none":
-        return cases.filter(Q(adviser__isnull=True) | Q(adviser__is_active=False)), True
+        left = get_user_model().objects.filter(is_active=False).values("pk")
+        return cases.filter(Q(adviser__isnull=True) | Q(adviser__in=left)), True
     if adviser.isdigit():
         return cases.filter(adviser_id=int(adviser)), False
     return cases, True
