@@ -373,6 +373,13 @@ class AdviserTask(models.Model):
             models.Index(
                 fields=["case"], condition=Q(done_at__isnull=True), name="open_task_by_case"
             ),
+            # Today (notifications.today_paging): which open tasks stand and which fold into
+            # an item, read from the index alone.
+            models.Index(
+                fields=["kind", "case", "message", "id"],
+                condition=Q(done_at__isnull=True),
+                name="open_task_by_kind",
+            ),
             # The tasks list's own order (open first, newest first) is indexed on PostgreSQL
             # only, by notifications/migrations/0010: SQLite has no NULLS FIRST in an index.
         ]

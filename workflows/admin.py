@@ -674,7 +674,8 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     def take_on(self, request, queryset):
         taken = 0
         for case in queryset.filter(adviser__isnull=True):
-            Case.objects.filter(pk=case.pk, adviser__isnull=True).update(adviser=request.user)
+            if not services.case_take_on(case=case, by=request.user):
+                continue  # someone took it a moment ago
             audit_record(
                 action=Action.ASSIGN,
                 case=case,

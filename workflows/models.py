@@ -154,6 +154,15 @@ class Case(models.Model):
             ),
             # An adviser's own open cases (the case list's default view and their dashboard).
             models.Index(fields=["adviser", "status"], name="case_by_adviser"),
+            # Today for everyone's cases (notifications.today_paging) leaves out the cases not
+            # open: read from this small index, not by hashing every open case in each group.
+            models.Index(fields=["id"], condition=~Q(status="open"), name="case_not_open"),
+            # Today's open cases with no adviser (a supervisor's), by reference.
+            models.Index(
+                fields=["reference", "id"],
+                condition=Q(status="open", adviser__isnull=True),
+                name="case_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,6 +443,39 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
+            # Today's groups (notifications.today_paging): every column they read, for
+            # index-only scans of the deadlines still to do instead of the whole table (its
+            # steps are wide); by case first, so that one adviser's cases probe them and
+            # everyone's read them whole. The family's own (passed, due soon) and the ones
+            # owed to the family (passed) apart, so that neither reads the other's.
+            models.Index(
+                fields=[
+                    "case",
+                    "status",
+                    "due",
+                    "act_by",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"], owner="parent"),
+                name="deadline_family_undone",
+            ),
+            models.Index(
+                fields=[
+                    "case",
+                    "status",
+                    "due",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "kind",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"]) & ~Q(owner="parent"),
+                name="deadline_owed_undone",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -451,6 +451,17 @@ def deadlines_recompute_open_cases(*, batch: int = 1000) -> int:
 
 class NightlyRecomputeIncomplete(Exception):
     """Some batches of the nightly recompute failed twice; the task fails so monitors see it."""
+
+
+@transaction.atomic
+def case_take_on(*, case: Case, by, from_left: bool = False) -> bool:
+    """Make `by` the case's adviser if nobody looks after it: no adviser, or (`from_left`, a
+    supervisor's choice) one who has left. One conditional UPDATE, so two people taking the
+    same case at once cannot both have it; False when it already had someone."""
+    nobody = Q(adviser__isnull=True)
+    if from_left:
+        nobody |= Q(adviser__is_active=False)
+    return bool(Case.objects.filter(nobody, pk=case.pk).update(adviser=by))
 
 
 @transaction.atomic
