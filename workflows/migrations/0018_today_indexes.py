@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0014_recompute_runs"),
+        ("workflows", "0017_deadline_status_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

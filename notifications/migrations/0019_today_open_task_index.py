@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0017_combined_sends"),
-        ("workflows", "0015_today_indexes"),
+        ("notifications", "0018_open_tasks_in_advisers_voice"),
+        ("workflows", "0018_today_indexes"),
     ]
 
     operations = [
