@@ -164,6 +164,7 @@ def today_view(request, *, admin_site):
         "advisers": advisers,
         "adviser": adviser,
         "count": items.count(),
+        "more": items.more,
         "can_mark_done": user.has_perm("notifications.change_advisertask"),
         "can_confirm_reported": user.has_perm("workflows.change_familyreporteddate"),
         "can_confirm_key_date": user.has_perm("workflows.change_keydate"),

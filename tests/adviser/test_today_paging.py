@@ -294,3 +294,23 @@ def test_the_new_items_speak_in_the_advisers_voice(client, mixed):
     assert "has left" in sentences["adviser_left"]
     for item in items:
         assert not YOU.search(item.sentence), item.sentence
+
+
+@time_machine.travel(NOW, tick=False)
+def test_beyond_the_listed_most_urgent_the_page_says_there_are_more(client, mixed, monkeypatch):
+    from notifications import today_paging
+
+    monkeypatch.setattr(today, "PAGE_SIZE", 3)
+    monkeypatch.setattr(today_paging, "LISTED", 4)
+    supervisor = SupervisorFactory()
+    client.force_login(supervisor)
+    expected = today.today_items(supervisor, today=TODAY, now=NOW)
+    assert len(expected) > 4
+
+    items, count = _all_pages(client)
+
+    assert count == 4
+    assert [_shape(i) for i in items] == [_shape(i) for i in expected[:4]]  # the most urgent
+    page = client.get(URL).content.decode()
+    assert "More than 4 things need a person: the 4 most urgent are listed" in page
+    assert "Choose whose cases to see fewer." in page
