@@ -8,15 +8,15 @@ from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
-from notifications.models import OutboundMessage
+from notifications.models import OUTBOX_OPEN, OutboundMessage, outbox_problems_first
 from workflows import words
+from workflows.admin_paging import COUNT_CAP, CappedPaginator, SpanDatesQuerySet
 
 Status = OutboundMessage.Status
-PROBLEM_STATUSES = (Status.FAILED, Status.UNKNOWN)
-TO_COME = (Status.PENDING, Status.QUEUED, Status.SENDING)
 SENT = (Status.SENT, Status.DELIVERED)
 NOT_SENT = (Status.CANCELLED, Status.SUPERSEDED, Status.SUPPRESSED)
 
@@ -45,21 +45,15 @@ def outbox_view(request) -> str:
 def outbox_ordering(request) -> list:
     """Problems first, then soonest first, in the default view; newest first otherwise.
 
-    The newest-first order is an index (message_by_send_at, or message_status_by_send_at under a
-    status filter), read backwards and stopped at the page. The default view's order is not one
-    any index holds (problems first is a CASE), and none is needed: its WHERE keeps only the rows
-    still to come and the problems, which the planner bounds to its horizon (planner.PLAN_AHEAD)
-    and dispatch drains every minute, read through message_status_by_send_at; PostgreSQL then
-    keeps the page's rows by a top-N heap sort, without sorting the outbox's sent history (the
-    bulk of the table), which the WHERE never reads.
+    Each order is an index read in order and stopped at the page, never a sort of the rows the
+    filters leave: the default view's WHERE and ORDER BY are message_outbox_open's own condition
+    and expression (models.OUTBOX_OPEN, models.outbox_problems_first()); newest first is
+    message_by_send_at, or message_status_by_send_at / message_kind_by_send_at under a status or
+    kind filter, read backwards. (Sorting the default view by a CASE no index held sorted about a
+    million pending rows at 100,000 cases: 1.2 s a page.)
     """
     if outbox_view(request) == DEFAULT:
-        problems_first = Case(
-            When(status__in=PROBLEM_STATUSES, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return [problems_first.asc(), "send_at", "id"]
+        return [outbox_problems_first().asc(), "send_at", "id"]
     return ["-send_at", "-id"]
 
 
@@ -81,9 +75,8 @@ class ShowFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         view = outbox_view(request)
         if view == DEFAULT:
-            return queryset.filter(
-                status__in=(*TO_COME, *PROBLEM_STATUSES), combined_into__isnull=True
-            )
+            rows = queryset.filter(OUTBOX_OPEN)
+            return OpenRows(model=rows.model, query=rows.query, using=rows._db, hints=rows._hints)
         if view == "sent":
             return queryset.filter(status__in=SENT, combined_into__isnull=True)
         if view == "not_sent":
@@ -103,6 +96,47 @@ class ShowFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({SHOW: key}),
                 "display": label,
             }
+
+
+class OpenRows(SpanDatesQuerySet):
+    """The default view's rows. The date hierarchy's first and last dates come from
+    message_outbox_open, one seek into each of its two parts (problems, then what is to come):
+    read by message_by_send_at, the first open row lay behind every sent row older than it.
+    Each edge is read once: the date hierarchy asks for both twice."""
+
+    def _edge(self, name: str, last: bool):
+        if name != "send_at":
+            return super()._edge(name, last)
+        edges = self.__dict__.setdefault("_edges", {})
+        if last not in edges:
+            edges[last] = self._open_edge(name, last)
+        return edges[last]
+
+    def _open_edge(self, name: str, last: bool):
+        keyed = self.alias(problem_key=outbox_problems_first())
+        ends = [
+            keyed.filter(problem_key=key)
+            .order_by(f"-{name}" if last else name)
+            .values_list(name, flat=True)
+            .first()
+            for key in (0, 1)
+        ]
+        ends = [end for end in ends if end is not None]
+        if not ends:
+            return None
+        return max(ends) if last else min(ends)
+
+
+class OutboxPaginator(CappedPaginator):
+    """Counts up to COUNT_CAP rows in the list's own order, so the count reads the same index as
+    the page (message_outbox_open by default): unordered, PostgreSQL may choose a sequential scan
+    that passes every sent row before it finds the open ones."""
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.values("pk")[: COUNT_CAP + 1].count()
+        self.more = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
 
 
 class OutboxChangeList(ChangeList):
