@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
@@ -99,32 +99,43 @@ class ShowFilter(admin.SimpleListFilter):
 
 
 class OpenRows(SpanDatesQuerySet):
-    """The default view's rows. The date hierarchy's first and last dates come from
-    message_outbox_open, one seek into each of its two parts (problems, then what is to come):
-    read by message_by_send_at, the first open row lay behind every sent row older than it.
-    Each edge is read once: the date hierarchy asks for both twice."""
+    """The default view's rows, whose date hierarchy spans every open row in the chosen period.
+
+    Its first and last dates are each two seeks into message_outbox_open (the first and last
+    problem, the first and last message to come), read once though the hierarchy asks twice.
+    They leave out the other filters (kind, channel, adviser, search): with those, the first row
+    to match lay behind tens of thousands that did not (at night, the emails due before the
+    texts held until 09:00), and the hierarchy only lists the periods between its two ends,
+    whether or not each holds a row (SpanDatesQuerySet).
+    """
+
+    span = Q()  # the period the date hierarchy chose (OutboxChangeList sets it)
 
     def _edge(self, name: str, last: bool):
         if name != "send_at":
             return super()._edge(name, last)
         edges = self.__dict__.setdefault("_edges", {})
         if last not in edges:
-            edges[last] = self._open_edge(name, last)
+            edges[last] = open_edge(self.span, last=last)
         return edges[last]
 
-    def _open_edge(self, name: str, last: bool):
-        keyed = self.alias(problem_key=outbox_problems_first())
-        ends = [
-            keyed.filter(problem_key=key)
-            .order_by(f"-{name}" if last else name)
-            .values_list(name, flat=True)
-            .first()
-            for key in (0, 1)
-        ]
-        ends = [end for end in ends if end is not None]
-        if not ends:
-            return None
-        return max(ends) if last else min(ends)
+
+def open_edge(span: Q, *, last: bool):
+    """The first (or last) send_at of the open rows in `span`."""
+    keyed = OutboundMessage.objects.filter(OUTBOX_OPEN, span).alias(
+        problem_key=outbox_problems_first()
+    )
+    ends = [
+        keyed.filter(problem_key=key)
+        .order_by("-send_at" if last else "send_at")
+        .values_list("send_at", flat=True)
+        .first()
+        for key in (0, 1)
+    ]
+    ends = [end for end in ends if end is not None]
+    if not ends:
+        return None
+    return max(ends) if last else min(ends)
 
 
 class OutboxPaginator(CappedPaginator):
@@ -140,7 +151,21 @@ class OutboxPaginator(CappedPaginator):
 
 
 class OutboxChangeList(ChangeList):
-    """Reads the items of the page's combined sends in one query, after the page is chosen."""
+    """Tells the default view's rows the period chosen in the date hierarchy, and reads the
+    items of the page's combined sends in one query, after the page is chosen."""
+
+    def get_filters(self, request):
+        filters = super().get_filters(request)
+        remaining = filters[2]  # the hierarchy's year/month/day, as send_at__gte and __lt
+        prefix = f"{self.date_hierarchy}__"
+        self.span = Q(*((k, v[-1]) for k, v in remaining.items() if k.startswith(prefix)))
+        return filters
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if isinstance(queryset, OpenRows):
+            queryset.span = self.span
+        return queryset
 
     def get_results(self, request):
         super().get_results(request)
