@@ -65,4 +65,15 @@ def test_the_outbox_opens_on_problems_and_what_is_to_come_and_fits_1280_with_the
     context, page = _open(browser, live_server, cookie, path, 375)
     page.screenshot(path=str(SCREENS / "outbox-default-375.png"), full_page=True)
     assert not _scrolls_sideways(page)  # the table scrolls inside its box, the page does not
+    # Scrolled to its right end, the table shows the first row's status whole: nothing cut off.
+    page.evaluate(
+        "() => { const box = document.querySelector('.results');"
+        " box.scrollLeft = box.scrollWidth; }"
+    )
+    page.screenshot(path=str(SCREENS / "outbox-default-375-scrolled.png"))
+    status = page.locator("#result_list tbody tr").first.locator("td.field-status_flag")
+    assert "Failed" in status.inner_text()
+    edges = status.bounding_box()
+    assert edges["x"] >= 0
+    assert edges["x"] + edges["width"] <= 375
     context.close()
