@@ -103,10 +103,11 @@ class OpenRows(SpanDatesQuerySet):
 
     Its first and last dates are each two seeks into message_outbox_open (the first and last
     problem, the first and last message to come), read once though the hierarchy asks twice.
-    They leave out the other filters (kind, channel, adviser, search): with those, the first row
-    to match lay behind tens of thousands that did not (at night, the emails due before the
-    texts held until 09:00), and the hierarchy only lists the periods between its two ends,
-    whether or not each holds a row (SpanDatesQuerySet).
+    They leave out the other filters (kind, channel, adviser, search, and the user's case scope:
+    the ends only choose which periods to offer): with those, the first row to match lay behind
+    tens of thousands that did not (at night, the emails due before the texts held until 09:00),
+    and the hierarchy only lists the periods between its two ends, whether or not each holds a
+    row (SpanDatesQuerySet).
     """
 
     span = Q()  # the period the date hierarchy chose (OutboxChangeList sets it)
@@ -166,6 +167,19 @@ class OutboxChangeList(ChangeList):
         if isinstance(queryset, OpenRows):
             queryset.span = self.span
         return queryset
+
+    def get_ordering(self, request, queryset):
+        """The "when" column sorted in the default view keeps problems first, ascending (the
+        default order) or descending (the index read backwards): sorted by send_at alone, the
+        page walked message_by_send_at past every sent row."""
+        ordering = super().get_ordering(request, queryset)
+        if outbox_view(request) != DEFAULT or not ordering:
+            return ordering
+        if ordering[0] == "send_at":
+            return [outbox_problems_first().asc(), "send_at", "id"]
+        if ordering[0] == "-send_at":
+            return [outbox_problems_first().desc(), "-send_at", "-id"]
+        return ordering
 
     def get_results(self, request):
         super().get_results(request)

@@ -783,6 +783,17 @@ def test_a_combined_send_is_one_row_naming_its_items(admin_client_logged_in):
     assert rider.pk in outbox_ids(admin_client_logged_in, "?show=all")
 
 
+def test_outbox_sorted_by_when_keeps_problems_first(admin_client_logged_in):
+    case = family()
+    day = date(2026, 3, 10)
+    later = message(case, send_at=london(day, 15))
+    soon = message(case, send_at=london(day, 9))
+    failed = message(case, status=Status.FAILED, send_at=london(day, 14))
+
+    assert outbox_ids(admin_client_logged_in, "?o=4") == [failed.pk, soon.pk, later.pk]
+    assert outbox_ids(admin_client_logged_in, "?o=-4") == [later.pk, soon.pk, failed.pk]
+
+
 def test_outbox_date_hierarchy_spans_what_is_to_come_not_the_sent_history(admin_client_logged_in):
     case = family()
     message(case, status=Status.SENT, send_at=london(date(2024, 5, 1)))
@@ -810,6 +821,8 @@ OUTBOX_QUERIES = [
     "?kind__exact=summary",
     "?send_at__year=2026&send_at__month=3",
     "?adviser=none",
+    "?o=4",  # the "when" column, soonest first
+    "?o=-4",  # and latest first
 ]
 
 
