@@ -13,8 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from notifications.models import OUTBOX_OPEN, OutboundMessage, outbox_problems_first
-from workflows import words
-from workflows.admin_paging import COUNT_CAP, CappedPaginator, SpanDatesQuerySet
+from workflows import admin_paging, words
+from workflows.admin_paging import CappedPaginator, SpanDatesQuerySet
 
 Status = OutboundMessage.Status
 SENT = (Status.SENT, Status.DELIVERED)
@@ -140,15 +140,16 @@ def open_edge(span: Q, *, last: bool):
 
 
 class OutboxPaginator(CappedPaginator):
-    """Counts up to COUNT_CAP rows in the list's own order, so the count reads the same index as
-    the page (message_outbox_open by default): unordered, PostgreSQL may choose a sequential scan
-    that passes every sent row before it finds the open ones."""
+    """Counts up to the cap (admin_paging.COUNT_CAP) in the list's own order, so the count reads
+    the same index as the page (message_outbox_open by default): unordered, PostgreSQL may
+    choose a sequential scan that passes every sent row before it finds the open ones."""
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.values("pk")[: COUNT_CAP + 1].count()
-        self.more = counted > COUNT_CAP
-        return min(counted, COUNT_CAP)
+        cap = admin_paging.COUNT_CAP
+        counted = self.object_list.values("pk")[: cap + 1].count()
+        self.more = counted > cap
+        return min(counted, cap)
 
 
 class OutboxChangeList(ChangeList):
