@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0017_combined_sends"),
+        ("notifications", "0018_open_tasks_in_advisers_voice"),
         ("workflows", "0014_recompute_runs"),
     ]
 
