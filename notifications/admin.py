@@ -115,7 +115,7 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     search_help_text = "A case reference, or the family's name, email or mobile."
     list_select_related = ["case", "contact"]
     # A whole region's outbox is millions of rows: count up to a cap, never the whole table.
-    paginator = admin_outbox.OutboxPaginator
+    paginator = CappedPaginator
     show_full_result_count = False
     # Sorting a region's outbox by a column no index holds sorts every row: the newest-first
     # order (an index) and the filters find a message.

@@ -9,12 +9,11 @@ from collections import defaultdict
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q, QuerySet
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from notifications.models import OUTBOX_OPEN, OutboundMessage, outbox_problems_first
-from workflows import admin_paging, words
-from workflows.admin_paging import CappedPaginator, SpanDatesQuerySet
+from workflows import words
+from workflows.admin_paging import SpanDatesQuerySet
 
 Status = OutboundMessage.Status
 SENT = (Status.SENT, Status.DELIVERED)
@@ -137,19 +136,6 @@ def open_edge(span: Q, *, last: bool):
     if not ends:
         return None
     return max(ends) if last else min(ends)
-
-
-class OutboxPaginator(CappedPaginator):
-    """Counts up to the cap (admin_paging.COUNT_CAP) in the list's own order, so the count reads
-    the same index as the page (message_outbox_open by default): unordered, PostgreSQL may
-    choose a sequential scan that passes every sent row before it finds the open ones."""
-
-    @cached_property
-    def count(self) -> int:
-        cap = admin_paging.COUNT_CAP
-        counted = self.object_list.values("pk")[: cap + 1].count()
-        self.more = counted > cap
-        return min(counted, cap)
 
 
 class OutboxChangeList(ChangeList):

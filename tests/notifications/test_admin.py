@@ -827,11 +827,9 @@ OUTBOX_QUERIES = [
 
 
 @pytest.mark.parametrize("query", OUTBOX_QUERIES)
-def test_outbox_default_view_pages_and_counts_in_index_order_on_postgresql(
-    admin_client_logged_in, query
-):
-    """The default view's page and its count read message_outbox_open (or its by-kind twin) in
-    order and stop at the page: at 100,000 cases a sort of the open rows took over a second.
+def test_outbox_default_view_pages_in_index_order_on_postgresql(admin_client_logged_in, query):
+    """The default view's page reads message_outbox_open (or its by-kind twin) in order and
+    stops at the page: at 100,000 cases a sort of the open rows took over a second.
     The test fails if the list's ORDER BY and the index's expression part ways."""
     if connection.vendor != "postgresql":
         pytest.skip("the index's plan is PostgreSQL's (SQLite binds the CASE's values)")
@@ -845,7 +843,6 @@ def test_outbox_default_view_pages_and_counts_in_index_order_on_postgresql(
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
-    for rows in (cl.queryset[:100], cl.queryset.values("pk")[:1001]):
-        plan = rows.explain()
-        assert "message_outbox_open" in plan, plan
-        assert "Sort" not in plan, plan
+    plan = cl.queryset[:100].explain()
+    assert "message_outbox_open" in plan, plan
+    assert "Sort" not in plan, plan
