@@ -11,12 +11,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html, format_html_join
 
-from notifications.models import OUTBOX_OPEN, OutboundMessage, outbox_problems_first
+from notifications.models import OUTBOX_OPEN, OUTBOX_SENT, OutboundMessage, outbox_problems_first
 from workflows import words
 from workflows.admin_paging import SpanDatesQuerySet
 
 Status = OutboundMessage.Status
-SENT = (Status.SENT, Status.DELIVERED)
 NOT_SENT = (Status.CANCELLED, Status.SUPERSEDED, Status.SUPPRESSED)
 
 SHOW = "show"
@@ -77,7 +76,7 @@ class ShowFilter(admin.SimpleListFilter):
             rows = queryset.filter(OUTBOX_OPEN)
             return OpenRows(model=rows.model, query=rows.query, using=rows._db, hints=rows._hints)
         if view == "sent":
-            return queryset.filter(status__in=SENT, combined_into__isnull=True)
+            return queryset.filter(OUTBOX_SENT)
         if view == "not_sent":
             return queryset.filter(status__in=NOT_SENT)
         return queryset

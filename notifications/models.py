@@ -156,6 +156,8 @@ class ReminderPolicy(models.Model):
 OUTBOX_PROBLEMS = ("failed", "unknown")
 OUTBOX_TO_COME = ("pending", "queued", "sending")
 OUTBOX_OPEN = Q(status__in=OUTBOX_PROBLEMS + OUTBOX_TO_COME, combined_into__isnull=True)
+# Its "Sent" view: each send once (by its lead), newest first, from message_outbox_sent.
+OUTBOX_SENT = Q(status__in=("sent", "delivered"), combined_into__isnull=True)
 
 
 def outbox_problems_first() -> Case:
@@ -322,6 +324,11 @@ class OutboundMessage(models.Model):
                 F("id"),
                 condition=OUTBOX_OPEN,
                 name="message_outbox_open_by_kind",
+            ),
+            # The outbox's "Sent" view, newest first: by message_by_send_at it walked back past
+            # every message still to come (the planner's ten weeks) before the first sent one.
+            models.Index(
+                fields=["send_at", "id"], condition=OUTBOX_SENT, name="message_outbox_sent"
             ),
             # A provider's status callback finds its message. Only sent rows have an id: the
             # planned ones (most of the table) stay out of this index.

@@ -45,4 +45,14 @@ class Migration(migrations.Migration):
                 name="message_outbox_open_by_kind",
             ),
         ),
+        migrations.AddIndex(
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(
+                    ("combined_into__isnull", True), ("status__in", ("sent", "delivered"))
+                ),
+                fields=["send_at", "id"],
+                name="message_outbox_sent",
+            ),
+        ),
     ]
