@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0018_open_tasks_in_advisers_voice"),
+        ("notifications", "0019_today_open_task_index"),
         ("workflows", "0014_recompute_runs"),
     ]
 
