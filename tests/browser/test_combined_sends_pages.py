@@ -95,9 +95,11 @@ def test_the_outbox_list_says_which_went_as_one_and_fits_1280(browser, live_serv
         browser,
         live_server,
         cookie,
-        f"/admin/notifications/outboundmessage/?case__id__exact={combined_case.pk}",
+        # Every row, the ones combined into another too ("All"); with the apps' side bar open.
+        f"/admin/notifications/outboundmessage/?case__id__exact={combined_case.pk}&show=all",
         1280,
     )
+    assert page.locator("#nav-sidebar").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "outbox-combined-1280.png"), full_page=True)
     assert not _scrolls_sideways(page)
     assert not page.evaluate(
