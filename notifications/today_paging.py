@@ -263,17 +263,21 @@ class Scope:
         )
         for fold in folds:
             standing += Sql(" AND ", []) + fold
+        # The standing ids first, fenced (OFFSET 0: PostgreSQL keeps a subquery with one as it
+        # is written), then only those tasks read whole: unfenced, its planner sorted every
+        # task in the table for the GROUP BY before asking which stand (1.9 s at 100,000 cases).
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         return (
             Sql(
                 f"SELECT 'task' AS src, MIN(tb.id) AS obj, tb.case_id AS case_id, {o1} AS o1, "
                 f"{NO_DATE} AS o2, MIN(tb.created_at) AS o3, {NO_TEXT} AS o4, "
-                f"MIN(tb.id) AS tie FROM {T} tb WHERE tb.id IN (",
+                "MIN(tb.id) AS tie FROM (",
                 [],
             )
             + standing
             + Sql(
-                ") GROUP BY tb.kind, tb.case_id, TRIM(tb.text), "
-                "CASE WHEN tb.case_id IS NULL THEN tb.id END",
+                f"{fence}) st JOIN {T} tb ON tb.id = st.id GROUP BY tb.kind, tb.case_id, "
+                "TRIM(tb.text), CASE WHEN tb.case_id IS NULL THEN tb.id END",
                 [],
             )
         )
@@ -423,26 +427,28 @@ def scope_for(user, *, adviser: str, today: date) -> Scope:
 LISTED = 500
 
 
-def counts(scope: Scope, *, cap: int | None = None) -> dict[tuple[int, str], int]:
-    """Each part's number of items, up to `cap` (more are not counted; by default one more than
-    LISTED), in one query."""
-    cap = LISTED + 1 if cap is None else cap
-    selects = []
-    for n, (group, part, _) in enumerate(PARTS):
-        sql = scope.part(group, part)
-        if sql is not None:
-            selects.append(
-                Sql(f"SELECT {n}, COUNT(*) FROM (SELECT 1 AS one FROM (", [])
-                + sql
-                + Sql(f") p{n} LIMIT %s) q{n}", [cap])
-            )
+def counts(scope: Scope) -> dict[tuple[int, str], int]:
+    """Each part's number of items, most urgent part first, until there are more than LISTED:
+    each counted only up to what is still needed, and the parts after that not at all (at
+    100,000 cases the passed dates alone are tens of thousands, and the tasks that might stand
+    beside them cost 140 ms to count while listing none)."""
     found = {(group, part): 0 for group, part, _ in PARTS}
+    total = 0
     with connection.cursor() as cursor:
-        union = _union(selects)
-        cursor.execute(union.text, union.params)
-        for n, count in cursor.fetchall():
-            group, part, _ = PARTS[int(n)]
-            found[group, part] = int(count)
+        for group, part, _ in PARTS:
+            sql = scope.part(group, part)
+            if sql is None:
+                continue
+            query = (
+                Sql("SELECT COUNT(*) FROM (SELECT 1 AS one FROM (", [])
+                + sql
+                + Sql(") p LIMIT %s) q", [LISTED + 1 - total])
+            )
+            cursor.execute(query.text, query.params)
+            found[group, part] = int(cursor.fetchone()[0])
+            total += found[group, part]
+            if total > LISTED:
+                break
     return found
 
 
