@@ -57,7 +57,12 @@ COLUMNS = "src, obj, case_id, o1, o2, o3, o4, tie"
 # Each group in parts whose rows never interleave (a group's tasks come after its dated items,
 # as ranked() orders them), so a page reads only the part(s) it spans: (group, part, order).
 PARTS = (
-    (t.PASSED_FAMILY, "dated", "o1, o2 DESC, tie"),  # recent first, then older
+    # A family's passed dates, most recent first, in three ranges that never interleave, each
+    # read backwards along the index deadline_family_undone_by_due: marked missed though its
+    # date is still ahead; passed within the 8 weeks the family can still act; older.
+    (t.PASSED_FAMILY, "missed_ahead", "o2 DESC, tie"),
+    (t.PASSED_FAMILY, "recent", "o2 DESC, tie"),
+    (t.PASSED_FAMILY, "older", "o2 DESC, tie"),
     (t.PASSED_FAMILY, "tasks", "o3, tie"),  # oldest first
     (t.DUE_SOON, "dated", "o2, tie"),  # the day to act by
     (t.MESSAGE, "messages", "o1, o3, tie"),  # failed, then unknown, each oldest first
@@ -69,6 +74,7 @@ PARTS = (
     (t.UNASSIGNED, "cases", "o4, tie"),  # by reference
 )
 ORDER = {(group, part): order for group, part, order in PARTS}
+PASSED_FAMILY_ORDER = "o1, o2 DESC, tie"  # the three ranges' rows read together
 
 
 def _in(values) -> str:
@@ -299,6 +305,27 @@ class Scope:
             + self.case_in("d.case_id")
         )
 
+    def passed_family_range(self, part: str) -> Sql:
+        """One range of passed_family_deadlines() (its rows, split by the date: see PARTS)."""
+        due = "COALESCE(d.override_date, d.due)"
+        ranges = {
+            "missed_ahead": (f"d.status = %s AND {due} >= %s", [MISSED, self.today], 0),
+            "recent": (f"{due} < %s AND {due} >= %s", [self.today, self.older], 0),
+            "older": (f"{due} < %s", [self.older], 1),
+        }
+        where, params, older = ranges[part]
+        return (
+            Sql(
+                f"SELECT 'deadline' AS src, d.id AS obj, d.case_id AS case_id, {older} AS o1, "
+                f"{due} AS o2, {NO_TIME} AS o3, {NO_TEXT} AS o4, d.id AS tie "
+                f"FROM {D} d WHERE d.owner = %s AND {where} AND ",
+                [PARENT, *params],
+            )
+            + self.undone("d")
+            + Sql(" AND ", [])
+            + self.case_in("d.case_id")
+        )
+
     def passed_owed_dates(self) -> Sql:
         deadlines = (
             Sql(
@@ -329,7 +356,7 @@ class Scope:
         if part == "tasks":
             return self.tasks(group, 2)
         if group == t.PASSED_FAMILY:
-            return self.passed_family_deadlines()
+            return self.passed_family_range(part)
         if group == t.DUE_SOON:
             act_by = self.due_soon_act_by("d")
             return (
@@ -702,7 +729,7 @@ def _fold(scope: Scope, page: list[Row], tasks: list[_Task], built) -> None:
     passed = {r.case_id for r in page if r.src == "deadline" and r.group == t.PASSED_FAMILY}
     owed = {r.case_id for r in page if r.src in ("deadline", "given") and r.group == t.PASSED_OWED}
     first_passed = first_per_case(
-        scope, scope.passed_family_deadlines(), ORDER[t.PASSED_FAMILY, "dated"], passed
+        scope, scope.passed_family_deadlines(), PASSED_FAMILY_ORDER, passed
     )
     first_owed = first_per_case(
         scope, scope.passed_owed_dates(), ORDER[t.PASSED_OWED, "dated"], owed

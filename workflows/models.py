@@ -2,7 +2,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workflows import rules, words
@@ -461,6 +462,14 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                 ],
                 condition=Q(status__in=["open", "missed"], owner="parent"),
                 name="deadline_family_undone",
+            ),
+            # Today's passed family dates, most recent first (notifications.today_paging): a
+            # page is read backwards along it, not sorted out of every passed date.
+            models.Index(
+                Coalesce("override_date", "due").desc(),
+                F("id").asc(),
+                condition=Q(status__in=["open", "missed"], owner="parent"),
+                name="deadline_family_undone_by_due",
             ),
             models.Index(
                 fields=[
