@@ -566,6 +566,7 @@ def other_urls(user) -> list[tuple[str, str]]:
     urls.append(("admin index (dashboard)", "/admin/"))
     urls.append(("today, everyone", "/admin/today/"))
     urls.append(("today, adviser=adviser0", f"/admin/today/?adviser={adviser.id}"))
+    urls.append(("today, unassigned or adviser left", "/admin/today/?adviser=none"))
     return urls
 
 
