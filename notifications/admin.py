@@ -2,7 +2,7 @@ import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from notifications.models import (
 from notifications.search import cases_matching
 from notifications.validators import validate_uk_mobile
 from sendflow.privacy import mask_address, mask_links, redact
-from workflows import words
+from workflows import selectors, words
 from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
 from workflows.models import Case
@@ -78,8 +78,21 @@ class CaseAdviserFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from django.contrib.auth import get_user_model
 
-        users = get_user_model().objects.filter(is_staff=True, is_active=True)
-        return [("none", "Unassigned"), *((u.pk, u.get_username()) for u in users)]
+        if not selectors.sees_all_cases(request.user):
+            # An adviser sees their own cases and the unassigned: no list of every login.
+            return [(request.user.pk, "Mine"), ("none", "Unassigned")]
+        holds_cases = Case.objects.filter(adviser=OuterRef("pk"))
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(groups__name__in=["Adviser", "Supervisor"]) | Exists(holds_cases))
+            .distinct()
+            .order_by("username")
+        )
+        return [
+            ("none", "Unassigned"),
+            *((u.pk, u.get_full_name() or u.get_username()) for u in users),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
