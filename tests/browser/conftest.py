@@ -155,3 +155,30 @@ def roles_restore() -> None:
     finally:
         for config in apps.get_app_configs():
             config.models_module = modules[config.label]
+
+
+def policies_restore() -> None:
+    """The default reminder policies as notifications' data migrations leave them (a flush
+    empties them too, and without policies the planner plans no message: a case page after
+    another browser test showed "No messages yet"). Rebuilt from those migrations' tables, not
+    their code: their code names fields that later migrations removed."""
+    import importlib
+
+    from notifications.models import ReminderPolicy
+
+    def migration(name):
+        return importlib.import_module(f"notifications.migrations.{name}")
+
+    first, given = (
+        migration("0002_defaults_and_beat_schedule"),
+        migration("0010_given_date_policies"),
+    )
+    defaults = dict.fromkeys(first.PARENT_DEADLINES, ("countdown", first.COUNTDOWN))
+    defaults |= dict.fromkeys(first.CHECKS, ("check", ""))
+    # 0005: the reply to a complaint is a check, and so is the final reply.
+    defaults |= {"complaint_response": ("check", ""), "complaint_stage2_response": ("check", "")}
+    defaults |= given.DEFAULTS
+    for kind, (style, offsets) in defaults.items():
+        ReminderPolicy.objects.get_or_create(
+            deadline_kind=kind, defaults={"style": style, "offsets": offsets}
+        )

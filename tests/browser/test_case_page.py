@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.browser.conftest import AXE, roles_restore
+from tests.browser.conftest import AXE, policies_restore, roles_restore
 from tests.browser.test_adviser_pages import _login
 from workflows.models import Case
 
@@ -44,6 +44,7 @@ def _axe(page) -> list[str]:
 
 def test_the_case_pages_first_screen_answers_the_advisers_questions(browser, live_server):
     roles_restore()
+    policies_restore()
     call_command("demo_data", stdout=io.StringIO())
     cookie = _login(None, live_server, "demo-ann")
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -90,7 +91,9 @@ def test_the_case_pages_first_screen_answers_the_advisers_questions(browser, liv
     assert "Passed" in problems
     # A folded section opens by its heading, and the page still saves.
     page.locator("#case-messages > summary").click()
-    assert page.locator("#case-messages table").is_visible()
+    assert page.locator("#case-messages table").is_visible(), page.locator(
+        "#case-messages"
+    ).inner_text()[:300]
     page.get_by_role("button", name="Save and continue editing").click()
     page.wait_for_load_state("load")
     assert page.locator(".messagelist .success").is_visible()

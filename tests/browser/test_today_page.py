@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import roles_restore
+from tests.browser.conftest import policies_restore, roles_restore
 from tests.browser.test_adviser_pages import _login, _open
 from tests.browser.test_combined_sends_pages import _axe
 
@@ -21,6 +21,7 @@ YOU = re.compile(r"\byou(r|rs|rself)?\b", re.IGNORECASE)
 
 def test_today_as_an_adviser_and_a_supervisor(browser, live_server):
     roles_restore()
+    policies_restore()
     call_command("demo_data", stdout=io.StringIO())
     SCREENS.mkdir(parents=True, exist_ok=True)
     for who in ("demo-ann", "demo-sue"):
