@@ -233,6 +233,9 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     dates_told = models.JSONField(default=dict, blank=True)  # {deadline kind: ISO date} as sent
+    # A text's segments as rendered for its send (the lead's, which carries the combined text):
+    # kept when erasure blanks the body, so the reports' text counts and cost do not change.
+    segments = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,387 @@
+"""The report's figures for a period and a scope: counts only, each with its one-line definition.
+
+Every figure reads only what erasure and the retention purge keep (governance.services.case_erase
+blanks names, addresses, texts and notes but keeps each case row with its dates, adviser and
+council, its routes, deadlines, contacts' roles, the outbox rows' channel, status, times and
+segments, the tasks' kinds and times, and the audit events): so erasing a family does not
+rewrite a past period's figures.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from governance.models import AuditEvent
+from notifications.models import AdviserTask, Contact, OutboundMessage
+from reports.periods import Period, last_months, next_month
+from workflows.models import Case, Deadline, FamilyReportedDate, Route
+
+LONDON = ZoneInfo("Europe/London")
+PARENT = "parent"
+Status = OutboundMessage.Status
+
+# One line each, under the figure on the page and beside it in the text output.
+DEFINITIONS = {
+    "cases.opened": "Cases created in the period (the day the case was added, London time).",
+    "cases.closed": "Cases whose closing fell in the period; a case reopened since counts as open.",
+    "cases.open_at_end": "Cases created by the period's last day and not closed by then.",
+    "cases.by_route": "Cases opened in the period, by each route they take (a case may take "
+    "several, so these can add up to more than the cases opened).",
+    "cases.by_council": "Cases opened in the period, by council (the council record, else the "
+    "council as written; blank: not recorded).",
+    "cases.who": "Cases opened in the period: with a young person (16 to 25) as a contact, with "
+    "only parents or carers, or with no contact recorded.",
+    "family_deadlines": "The families' own deadlines whose date (an adviser's override, else the "
+    "computed date) falls in the period, by kind.",
+    "family_deadlines.done_on_time": "Done on or before the date (by the event that completes "
+    "it, or marked met or waived by the adviser).",
+    "family_deadlines.done_late": "Done, by the event that completes it, after the date.",
+    "family_deadlines.passed_undone": "Nothing recorded to show it done, and the date has "
+    "passed (or the adviser marked it missed).",
+    "family_deadlines.open": "Nothing recorded yet, and the date has not passed.",
+    "late_appeals": "Appeals due in the period and sent to the Tribunal after their date.",
+    "owed_dates": "Dates others owe the family (the council, the mediation adviser, the school, "
+    "the Tribunal) falling in the period, by kind.",
+    "owed_dates.on_time": "What was owed is recorded as coming on or before the date.",
+    "owed_dates.late": "What was owed is recorded as coming after the date.",
+    "owed_dates.passed_unrecorded": "The date has passed and nothing is recorded as coming.",
+    "owed_dates.open": "Not come yet, and the date has not passed.",
+    "owed_dates_by_council": "The same dates owed, by the council of the case.",
+    "messages.sent": "Sends the provider took, due to go in the period: a combined message once, "
+    "a message retried then sent once.",
+    "messages.delivered": "Of those, the provider reported delivered.",
+    "messages.failed": "Sends that failed for good (refused, or reported undelivered).",
+    "messages.unknown": "Sends whose outcome the provider has not told us yet.",
+    "messages.sms.segments": "SMS segments of the texts sent (what the provider charges for).",
+    "messages.sms.cost_pounds": "Estimated cost of the texts: segments x "
+    "SENDFLOW_SMS_SEGMENT_PENCE.",
+    "opt_outs": "Stops recorded in the period, per case: a STOP reply (texts), or an opt-out on "
+    "the family's page or by the email's unsubscribe (by the channel stopped).",
+    "replies": "Texts from families in the period that became a task for the adviser (a STOP "
+    "included), one per case with that number.",
+    "work.tasks_raised": "Tasks for the advisers created in the period.",
+    "work.tasks_closed": "Tasks marked done in the period.",
+    "work.urgent_closed": "Urgent tasks (a family deadline passed) marked done in the period.",
+    "work.urgent_hours_median": "How long those urgent tasks stayed open, in hours: median.",
+    "work.urgent_hours_p90": "How long those urgent tasks stayed open, in hours: 90th percentile.",
+    "work.family_dates_told": "Dates the family told us on their page that would replace an "
+    "adviser's date, in the period.",
+    "work.family_dates_decided": "Of those, accepted or set aside by an adviser.",
+    "work.family_dates_hours_median": "Hours those waited for the adviser's decision: median.",
+    "monthly.opened": "Cases opened in each calendar month.",
+    "monthly.deadlines_passed": "The families' own deadlines in each month passed with nothing "
+    "done.",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases: the whole service, one adviser (by login), one council (by name)."""
+
+    adviser: str = ""
+    council: str = ""
+
+    def cases(self) -> QuerySet:
+        cases = Case.objects.all()
+        if self.adviser:
+            cases = cases.filter(adviser__username=self.adviser)
+        if self.council:
+            cases = cases.filter(
+                Q(council__name__iexact=self.council)
+                | Q(council__isnull=True, local_authority__iexact=self.council)
+            )
+        return cases
+
+    @property
+    def whole_service(self) -> bool:
+        return not (self.adviser or self.council)
+
+    def rows(self, queryset: QuerySet, field: str = "case") -> QuerySet:
+        """Rows hanging off a case, narrowed to the scope's cases (none without a case then)."""
+        if self.whole_service:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.cases().values("pk")})
+
+
+def instant(day: date) -> datetime:
+    """London midnight at the start of `day`, as an aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=LONDON)
+
+
+def report(*, period: Period, scope: Scope, today: date) -> dict:
+    """Every figure for the period and scope as plain data (the JSON of `manage.py report`)."""
+    start, end = instant(period.start), instant(period.end + timedelta(days=1))
+    cases = scope.cases()
+    family = family_deadlines(period=period, scope=scope, today=today)
+    owed = owed_dates(period=period, scope=scope, today=today)
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "cases": case_counts(cases, start=start, end=end),
+        "family_deadlines": family,
+        "late_appeals": family.get("appeal", {}).get("done_late", 0),
+        "owed_dates": owed,
+        "owed_dates_by_council": owed_dates(period=period, scope=scope, today=today, by="council"),
+        "messages": message_counts(scope, start=start, end=end),
+        "opt_outs": opt_out_counts(scope, start=start, end=end),
+        "replies": scope.rows(
+            AdviserTask.objects.filter(
+                kind=AdviserTask.Kind.INBOUND_SMS, created_at__gte=start, created_at__lt=end
+            )
+        ).count(),
+        "work": work_counts(scope, start=start, end=end),
+        "monthly": monthly(scope=scope, end=period.end, today=today),
+    }
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
+    opened_q = Q(created_at__gte=start, created_at__lt=end)
+    totals = cases.aggregate(
+        opened=Count("pk", filter=opened_q),
+        closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+        open_at_end=Count(
+            "pk",
+            filter=Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
+        ),
+    )
+    opened = cases.filter(opened_q)
+    by_route = dict(
+        Route.objects.filter(case__in=opened.values("pk"))
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    by_council: dict[str, int] = {}
+    for name, written, n in (
+        opened.values_list("council__name", "local_authority").annotate(n=Count("pk")).order_by()
+    ):
+        key = (name or written or "").strip() or "not recorded"
+        by_council[key] = by_council.get(key, 0) + n
+    roles = Contact.objects.filter(case__in=opened.values("pk"))
+    young = roles.filter(role=Contact.Role.YOUNG_PERSON).values("case_id").distinct().count()
+    any_contact = roles.values("case_id").distinct().count()
+    return {
+        **totals,
+        "by_route": by_route,
+        "by_council": dict(sorted(by_council.items())),
+        "who": {
+            "young_people": young,
+            "parents_and_carers": any_contact - young,
+            "not_recorded": totals["opened"] - any_contact,
+        },
+    }
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+def _deadline_states(today: date) -> dict[str, Q]:
+    """Filters on a Deadline annotated with `effective` (override, else computed date).
+
+    Done: the completing event is dated on or before today (a future-dated one completes
+    nothing yet), or the adviser marked it met or waived; late: that event came after the date;
+    a deadline done on its last day is on time."""
+    done_event = Q(done_on__isnull=False, done_on__lte=today)
+    done = done_event | Q(status__in=[Deadline.Status.MET, Deadline.Status.WAIVED])
+    late = done_event & Q(done_on__gt=F("effective"))
+    undone = ~done
+    passed = undone & (Q(effective__lt=today) | Q(status=Deadline.Status.MISSED))
+    return {
+        "on_time": done & ~late,
+        "late": late,
+        "passed": passed,
+        "open": undone & Q(effective__gte=today) & ~Q(status=Deadline.Status.MISSED),
+    }
+
+
+def _deadlines(period: Period, scope: Scope) -> QuerySet:
+    return scope.rows(
+        Deadline.objects.annotate(effective=Coalesce("override_date", "due")).filter(
+            effective__gte=period.start, effective__lte=period.end
+        )
+    )
+
+
+def family_deadlines(*, period: Period, scope: Scope, today: date) -> dict:
+    states = _deadline_states(today)
+    rows = (
+        _deadlines(period, scope)
+        .filter(owner=PARENT)
+        .values("kind")
+        .annotate(
+            due=Count("pk"),
+            done_on_time=Count("pk", filter=states["on_time"]),
+            done_late=Count("pk", filter=states["late"]),
+            passed_undone=Count("pk", filter=states["passed"]),
+            open=Count("pk", filter=states["open"]),
+        )
+        .order_by("kind")
+    )
+    return {row.pop("kind"): row for row in rows}
+
+
+def owed_dates(*, period: Period, scope: Scope, today: date, by: str = "kind") -> dict:
+    states = _deadline_states(today)
+    rows = _deadlines(period, scope).exclude(owner=PARENT)
+    if by == "council":
+        rows = rows.annotate(group=Coalesce("case__council__name", "case__local_authority")).values(
+            "group"
+        )
+    else:
+        rows = rows.annotate(group=F("kind")).values("group")
+    out: dict[str, dict] = {}
+    for row in rows.annotate(
+        due=Count("pk"),
+        on_time=Count("pk", filter=states["on_time"]),
+        late=Count("pk", filter=states["late"]),
+        passed_unrecorded=Count("pk", filter=states["passed"]),
+        open=Count("pk", filter=states["open"]),
+    ).order_by("group"):
+        key = (row.pop("group") or "").strip() or "not recorded"
+        if key in out:  # "Exampleshire" as a record and as written
+            out[key] = {k: out[key][k] + row[k] for k in row}
+        else:
+            out[key] = row
+    return out
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def message_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
+    """By channel; each send once: a combined message is its lead row (the rows combined into it
+    share its send), a retried message is one row whatever its attempts. A send belongs to the
+    period its last planned time (`send_at`, moved on by retries) falls in."""
+    rows = scope.rows(
+        OutboundMessage.objects.filter(
+            combined_into__isnull=True, send_at__gte=start, send_at__lt=end
+        ).exclude(kind=OutboundMessage.Kind.TEST)
+    )
+    counts = {
+        row.pop("channel"): row
+        for row in rows.values("channel")
+        .annotate(
+            sent=Count("pk", filter=Q(sent_at__isnull=False)),
+            delivered=Count("pk", filter=Q(status=Status.DELIVERED)),
+            failed=Count("pk", filter=Q(status=Status.FAILED)),
+            unknown=Count("pk", filter=Q(status=Status.UNKNOWN)),
+            segments=Coalesce(Sum("segments", filter=Q(sent_at__isnull=False)), 0),
+        )
+        .order_by()
+    }
+    empty = {"sent": 0, "delivered": 0, "failed": 0, "unknown": 0}
+    sms = {**empty, "segments": 0, **counts.get("sms", {})}
+    sms["cost_pounds"] = round(sms["segments"] * settings.SENDFLOW_SMS_SEGMENT_PENCE / 100, 2)
+    email = {**empty, **counts.get("email", {})}
+    email.pop("segments", None)
+    return {"sms": sms, "email": email}
+
+
+def opt_out_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
+    events = scope.rows(
+        AuditEvent.objects.filter(
+            action__in=[AuditEvent.Action.STOP, AuditEvent.Action.OPT_OUT],
+            at__gte=start,
+            at__lt=end,
+        )
+    )
+    counts = {"sms": 0, "email": 0}
+    for action, detail in events.values_list("action", "detail"):
+        if action == AuditEvent.Action.STOP:
+            counts["sms"] += 1
+            continue
+        for channel in (detail or {}).get("channels", []):
+            if channel in counts:
+                counts[channel] += 1
+    return counts
+
+
+# --- the advisers' work --------------------------------------------------------------------------
+
+
+def _hours(spans: list[timedelta]) -> tuple[float | None, float | None]:
+    if not spans:
+        return None, None
+    hours = sorted(s.total_seconds() / 3600 for s in spans)
+    median = statistics.median(hours)
+    # Nearest rank: the smallest value with at least 90% of the values at or below it.
+    p90 = hours[max(0, -(-9 * len(hours) // 10) - 1)]
+    return round(median, 1), round(p90, 1)
+
+
+def work_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
+    tasks = scope.rows(AdviserTask.objects.all())
+    raised = tasks.filter(created_at__gte=start, created_at__lt=end).count()
+    closed = tasks.filter(done_at__gte=start, done_at__lt=end)
+    urgent = list(
+        closed.filter(kind=AdviserTask.Kind.DEADLINE_PASSED).values_list("created_at", "done_at")
+    )
+    median, p90 = _hours([done - made for made, done in urgent])
+    told = scope.rows(
+        FamilyReportedDate.objects.filter(reported_at__gte=start, reported_at__lt=end)
+    )
+    decided = list(told.filter(decided_at__isnull=False).values_list("reported_at", "decided_at"))
+    told_median, _ = _hours([done - made for made, done in decided])
+    return {
+        "tasks_raised": raised,
+        "tasks_closed": closed.count(),
+        "urgent_closed": len(urgent),
+        "urgent_hours_median": median,
+        "urgent_hours_p90": p90,
+        "family_dates_told": told.count(),
+        "family_dates_decided": len(decided),
+        "family_dates_hours_median": told_median,
+    }
+
+
+# --- by month, for the chart ---------------------------------------------------------------------
+
+
+def monthly(*, scope: Scope, end: date, today: date, count: int = 12) -> list[dict]:
+    """Cases opened and family deadlines passed undone, per month, the `count` months up to
+    the one holding `end`, oldest first."""
+    months = last_months(end, count)
+    start, stop = instant(months[0]), instant(next_month(months[-1]))
+    opened = dict(
+        scope.cases()
+        .filter(created_at__gte=start, created_at__lt=stop)
+        .annotate(month=TruncMonth("created_at", tzinfo=LONDON))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    opened = {_as_date(k): v for k, v in opened.items()}
+    passed = dict(
+        _deadlines(Period(months[0], next_month(months[-1]) - timedelta(days=1)), scope)
+        .filter(_deadline_states(today)["passed"], owner=PARENT)
+        .annotate(month=TruncMonth("effective"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    passed = {_as_date(k): v for k, v in passed.items()}
+    return [
+        {
+            "month": first.strftime("%Y-%m"),
+            "opened": opened.get(first, 0),
+            "deadlines_passed": passed.get(first, 0),
+        }
+        for first in months
+    ]
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    if isinstance(value, str):  # SQLite may hand back text
+        return date.fromisoformat(value[:10])
+    return value
