@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
 from notifications.models import AdviserTask, Contact, OutboundMessage
-from reports.periods import Period, last_months, next_month
+from reports.periods import Period, last_months, next_month, publishable
 from workflows.models import Case, Deadline, FamilyReportedDate, Route
 
 LONDON = ZoneInfo("Europe/London")
@@ -59,9 +59,8 @@ DEFINITIONS = {
     "messages.delivered": "Of those, the provider reported delivered.",
     "messages.failed": "Sends that failed for good (refused, or reported undelivered).",
     "messages.unknown": "Sends whose outcome the provider has not told us yet.",
-    "messages.sms.segments": "SMS segments of the texts sent (what the provider charges for).",
-    "messages.sms.cost_pounds": "Estimated cost of the texts: segments x "
-    "SENDFLOW_SMS_SEGMENT_PENCE.",
+    "messages.segments": "SMS segments of the texts sent (what the provider charges for).",
+    "messages.cost_pounds": "Estimated cost of the texts: segments x SENDFLOW_SMS_SEGMENT_PENCE.",
     "opt_outs": "Stops recorded in the period, per case: a STOP reply (texts), or an opt-out on "
     "the family's page or by the email's unsubscribe (by the channel stopped).",
     "replies": "Texts from families in the period that became a task for the adviser (a STOP "
@@ -385,3 +384,12 @@ def _as_date(value) -> date:
     if isinstance(value, str):  # SQLite may hand back text
         return date.fromisoformat(value[:10])
     return value
+
+
+def published(figures: dict) -> dict:
+    """The figures fit to publish: every count from 1 to 4 reads "fewer than 5", and the text
+    cost goes with its segments (a cost of 4p would give the count away)."""
+    out = publishable(figures)
+    if isinstance(out["messages"]["sms"]["segments"], str):
+        out["messages"]["sms"]["cost_pounds"] = None
+    return out
