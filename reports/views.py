@@ -215,35 +215,24 @@ class Links:
 
 
 def chart(months: list[dict]) -> dict:
-    """Bars for an inline SVG: two series, told apart by pattern and by label, not colour."""
+    """Bars as widths (% of the largest value): two series told apart by pattern (solid and
+    striped) and each with its number beside it, not by colour."""
     values = [v for m in months for v in (m["opened"], m["deadlines_passed"]) if isinstance(v, int)]
     top = max([*values, 1])
-    height = 160
-    bars = []
-    for index, month in enumerate(months):
-        x = 40 + index * 56
-        for offset, key in ((0, "opened"), (22, "deadlines_passed")):
-            value = month[key]
-            number = value if isinstance(value, int) else 4  # "fewer than 5": drawn as up to 4
-            h = round(height * number / top)
-            bars.append(
-                {
-                    "x": x + offset,
-                    "y": 20 + height - h,
-                    "h": h,
-                    "key": key,
-                    "value": value,
-                    "label_y": 20 + height - h - 4,
-                }
-            )
-    labels = [
-        {"x": 40 + i * 56 + 21, "text": f"{date.fromisoformat(m['month'] + '-01'):%b %y}"}
-        for i, m in enumerate(months)
-    ]
+
+    def pct(value) -> int:
+        number = value if isinstance(value, int) else 4  # "fewer than 5": drawn as up to 4
+        return round(100 * number / top * 0.85)  # room for the number beside the longest
+
     return {
-        "bars": bars,
-        "labels": labels,
-        "top": top,
-        "width": 40 + 56 * len(months) + 10,
-        "base": 20 + height,
+        "months": [
+            {
+                "label": f"{date.fromisoformat(m['month'] + '-01'):%b %Y}",
+                "opened": m["opened"],
+                "passed": m["deadlines_passed"],
+                "opened_pct": pct(m["opened"]),
+                "passed_pct": pct(m["deadlines_passed"]),
+            }
+            for m in months
+        ]
     }
