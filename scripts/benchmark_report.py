@@ -16,6 +16,8 @@ The throwaway database is dropped at the end unless --keep.
 """
 
 import argparse
+import contextlib
+import io
 import os
 import shlex
 import statistics
@@ -41,7 +43,8 @@ print("$ " + shlex.join([*_env, "python", *sys.argv]), flush=True)
 
 # benchmark_scale reads its own arguments when imported: give it none of ours.
 _argv, sys.argv = sys.argv, [sys.argv[0], "--db-name", args.db_name]
-import benchmark_scale as scale  # noqa: E402  (sets Django up)
+with contextlib.redirect_stdout(io.StringIO()):  # its own "$ command" line
+    import benchmark_scale as scale
 
 sys.argv = _argv
 
