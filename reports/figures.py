@@ -387,9 +387,15 @@ def _as_date(value) -> date:
 
 
 def published(figures: dict) -> dict:
-    """The figures fit to publish: every count from 1 to 4 reads "fewer than 5", and the text
-    cost goes with its segments (a cost of 4p would give the count away)."""
+    """The figures fit to publish: every count from 1 to 4 reads "fewer than 5"; the text cost
+    goes with its segments (a cost of 4p would give the count away), a median with its count."""
     out = publishable(figures)
     if isinstance(out["messages"]["sms"]["segments"], str):
         out["messages"]["sms"]["cost_pounds"] = None
+    # A median of fewer than 5 tasks or dates is about one or two of them: not published.
+    work = out["work"]
+    if isinstance(work["urgent_closed"], str):
+        work["urgent_hours_median"] = work["urgent_hours_p90"] = None
+    if isinstance(work["family_dates_decided"], str):
+        work["family_dates_hours_median"] = None
     return out

@@ -270,3 +270,14 @@ def test_erasing_a_case_leaves_last_months_figures_unchanged(
     case_erase(case=case, now=datetime(2026, 12, 5, tzinfo=LONDON))
     assert OutboundMessage.objects.get().body == ""
     assert run() == before
+
+
+def test_published_hides_medians_of_fewer_than_5(make_case, make_task):
+    from reports.figures import published
+
+    case = make_case(opened=date(2026, 9, 1))
+    start = datetime(2026, 11, 2, 9, tzinfo=LONDON)
+    make_task(case, made=start, done=start + timedelta(hours=3))
+    work = published(run())["work"]
+    assert work["urgent_closed"] == "fewer than 5"
+    assert work["urgent_hours_median"] is None

@@ -60,6 +60,10 @@ def test_adviser_sees_only_their_own_cases(client, caseload):
     assert response.context["tables"][0]["rows"][0]["cells"][0][0] == 6
     assert "Mediation adviser" not in cells(response)
     assert 'name="adviser"' not in cells(response)
+    link = response.context["tables"][0]["rows"][0]["cells"][0][1]
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 6
 
 
 @time_machine.travel("2026-12-06 12:00", tick=False)
