@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case as Case_
+from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
@@ -118,15 +119,14 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
     """Every figure for the period and scope as plain data (the JSON of `manage.py report`)."""
     start, end = instant(period.start), instant(period.end + timedelta(days=1))
     cases = scope.cases()
-    family = family_deadlines(period=period, scope=scope, today=today)
-    owed = owed_dates(period=period, scope=scope, today=today)
+    family, owed, owed_by_council = deadline_counts(period=period, scope=scope, today=today)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "cases": case_counts(cases, start=start, end=end),
         "family_deadlines": family,
         "late_appeals": family.get("appeal", {}).get("done_late", 0),
         "owed_dates": owed,
-        "owed_dates_by_council": owed_dates(period=period, scope=scope, today=today, by="council"),
+        "owed_dates_by_council": owed_by_council,
         "messages": message_counts(scope, start=start, end=end),
         "opt_outs": opt_out_counts(scope, start=start, end=end),
         "replies": scope.rows(
@@ -165,9 +165,11 @@ def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
     ):
         key = (name or written or "").strip() or "not recorded"
         by_council[key] = by_council.get(key, 0) + n
-    roles = Contact.objects.filter(case__in=opened.values("pk"))
-    young = roles.filter(role=Contact.Role.YOUNG_PERSON).values("case_id").distinct().count()
-    any_contact = roles.values("case_id").distinct().count()
+    roles = Contact.objects.filter(case__in=opened.values("pk")).aggregate(
+        young=Count("case_id", distinct=True, filter=Q(role=Contact.Role.YOUNG_PERSON)),
+        any_contact=Count("case_id", distinct=True),
+    )
+    young, any_contact = roles["young"], roles["any_contact"]
     return {
         **totals,
         "by_route": by_route,
@@ -210,47 +212,65 @@ def _deadlines(period: Period, scope: Scope) -> QuerySet:
     )
 
 
-def family_deadlines(*, period: Period, scope: Scope, today: date) -> dict:
+FAMILY_COLUMNS = {
+    "due": "due",
+    "on_time": "done_on_time",
+    "late": "done_late",
+    "passed": "passed_undone",
+    "open": "open",
+}
+OWED_COLUMNS = {
+    "due": "due",
+    "on_time": "on_time",
+    "late": "late",
+    "passed": "passed_unrecorded",
+    "open": "open",
+}
+
+
+def deadline_counts(*, period: Period, scope: Scope, today: date) -> tuple[dict, dict, dict]:
+    """The families' own deadlines by kind, dates owed by kind, and by council: one scan."""
     states = _deadline_states(today)
     rows = (
         _deadlines(period, scope)
-        .filter(owner=PARENT)
-        .values("kind")
+        .annotate(
+            family=Case_(When(owner=PARENT, then=Value(True)), default=Value(False)),
+            council=Case_(
+                When(owner=PARENT, then=Value("")),
+                default=Coalesce("case__council__name", "case__local_authority"),
+            ),
+        )
+        .values("family", "kind", "council")
         .annotate(
             due=Count("pk"),
-            done_on_time=Count("pk", filter=states["on_time"]),
-            done_late=Count("pk", filter=states["late"]),
-            passed_undone=Count("pk", filter=states["passed"]),
+            on_time=Count("pk", filter=states["on_time"]),
+            late=Count("pk", filter=states["late"]),
+            passed=Count("pk", filter=states["passed"]),
             open=Count("pk", filter=states["open"]),
         )
-        .order_by("kind")
+        .order_by()
     )
-    return {row.pop("kind"): row for row in rows}
+    family: dict[str, dict] = {}
+    owed: dict[str, dict] = {}
+    by_council: dict[str, dict] = {}
 
+    def add(table: dict, key: str, names: dict, row: dict) -> None:
+        counts = table.setdefault(key, dict.fromkeys(names.values(), 0))
+        for state, name in names.items():
+            counts[name] += row[state]
 
-def owed_dates(*, period: Period, scope: Scope, today: date, by: str = "kind") -> dict:
-    states = _deadline_states(today)
-    rows = _deadlines(period, scope).exclude(owner=PARENT)
-    if by == "council":
-        rows = rows.annotate(group=Coalesce("case__council__name", "case__local_authority")).values(
-            "group"
-        )
-    else:
-        rows = rows.annotate(group=F("kind")).values("group")
-    out: dict[str, dict] = {}
-    for row in rows.annotate(
-        due=Count("pk"),
-        on_time=Count("pk", filter=states["on_time"]),
-        late=Count("pk", filter=states["late"]),
-        passed_unrecorded=Count("pk", filter=states["passed"]),
-        open=Count("pk", filter=states["open"]),
-    ).order_by("group"):
-        key = (row.pop("group") or "").strip() or "not recorded"
-        if key in out:  # "Exampleshire" as a record and as written
-            out[key] = {k: out[key][k] + row[k] for k in row}
+    for row in rows:
+        if row["family"]:
+            add(family, row["kind"], FAMILY_COLUMNS, row)
         else:
-            out[key] = row
-    return out
+            add(owed, row["kind"], OWED_COLUMNS, row)
+            # "Exampleshire" as a record and as written are one council.
+            add(by_council, (row["council"] or "").strip() or "not recorded", OWED_COLUMNS, row)
+    return (
+        dict(sorted(family.items())),
+        dict(sorted(owed.items())),
+        dict(sorted(by_council.items())),
+    )
 
 
 # --- messages ------------------------------------------------------------------------------------

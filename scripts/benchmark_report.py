@@ -37,6 +37,10 @@ parser.add_argument("--cases", type=int, default=100_000)
 parser.add_argument("--runs", type=int, default=5)
 parser.add_argument("--db-name", default="sendflow_report")
 parser.add_argument("--keep", action="store_true", help="leave the database (EXPLAIN ANALYZE)")
+parser.add_argument(
+    "--reuse", action="store_true", help="report on the database a --keep run left, no seeding"
+)
+parser.add_argument("--verbose", action="store_true", help="print the slowest queries")
 args = parser.parse_args()
 _env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k == "DATABASE_URL"]
 print("$ " + shlex.join([*_env, "python", *sys.argv]), flush=True)
@@ -98,6 +102,10 @@ def timed(label: str, period) -> None:
         times.append(time.perf_counter() - began)
     with CaptureQueriesContext(connection) as queries:
         figures = report(period=period, scope=Scope(), today=today)
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
+    if args.verbose:
+        for query in slowest:
+            say(f"   {float(query['time']) * 1000:,.0f} ms: {query['sql'][:300]}")
     adviser = []
     for _ in range(args.runs):
         began = time.perf_counter()
@@ -118,7 +126,11 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL to a PostgreSQL server: the figures are for PostgreSQL")
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = args.db_name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    if args.reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = args.db_name
+    else:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
@@ -128,9 +140,10 @@ def main() -> None:
             f"PostgreSQL {version}; today {scale.TODAY}"
         )
         began = time.perf_counter()
-        scale.grow(0, args.cases, min(10_000, args.cases))
-        spread()
-        scale.settle()
+        if not args.reuse:
+            scale.grow(0, args.cases, min(10_000, args.cases))
+            spread()
+            scale.settle()
         say(
             f"seeded and spread over a year in {time.perf_counter() - began:.0f} s: "
             f"{scale.counts()}"
@@ -140,7 +153,7 @@ def main() -> None:
         timed("a month's report", preset_period("last_month", today=today))
     finally:
         connection.close()
-        if args.keep:
+        if args.keep or args.reuse:
             say(f"kept the database {args.db_name}")
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
