@@ -118,11 +118,14 @@ def instant(day: date) -> datetime:
 def report(*, period: Period, scope: Scope, today: date) -> dict:
     """Every figure for the period and scope as plain data (the JSON of `manage.py report`)."""
     start, end = instant(period.start), instant(period.end + timedelta(days=1))
-    cases = scope.cases()
-    family, owed, owed_by_council = deadline_counts(period=period, scope=scope, today=today)
+    months = last_months(period.end, 12)
+    cases, opened_by_month = case_counts(scope.cases(), start=start, end=end, months=months)
+    family, owed, owed_by_council, passed_by_month = deadline_counts(
+        period=period, scope=scope, today=today, months=months
+    )
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "cases": case_counts(cases, start=start, end=end),
+        "cases": cases,
         "family_deadlines": family,
         "late_appeals": family.get("appeal", {}).get("done_late", 0),
         "owed_dates": owed,
@@ -135,15 +138,28 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
             )
         ).count(),
         "work": work_counts(scope, start=start, end=end),
-        "monthly": monthly(scope=scope, end=period.end, today=today),
+        "monthly": [
+            {"month": first.strftime("%Y-%m"), "opened": opened, "deadlines_passed": passed}
+            for first, opened, passed in zip(months, opened_by_month, passed_by_month, strict=True)
+        ],
     }
 
 
 # --- cases ---------------------------------------------------------------------------------------
 
 
-def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
+def case_counts(
+    cases: QuerySet, *, start: datetime, end: datetime, months: list[date]
+) -> tuple[dict, list[int]]:
+    """The period's case figures, and the cases opened in each of `months` (one scan)."""
     opened_q = Q(created_at__gte=start, created_at__lt=end)
+    by_month = {
+        f"m{i}": Count(
+            "pk",
+            filter=Q(created_at__gte=instant(first), created_at__lt=instant(next_month(first))),
+        )
+        for i, first in enumerate(months)
+    }
     totals = cases.aggregate(
         opened=Count("pk", filter=opened_q),
         closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
@@ -151,7 +167,9 @@ def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
             "pk",
             filter=Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
         ),
+        **by_month,
     )
+    opened_by_month = [totals.pop(f"m{i}") for i in range(len(months))]
     opened = cases.filter(opened_q)
     by_route = dict(
         Route.objects.filter(case__in=opened.values("pk"))
@@ -170,7 +188,7 @@ def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
         any_contact=Count("case_id", distinct=True),
     )
     young, any_contact = roles["young"], roles["any_contact"]
-    return {
+    figures = {
         **totals,
         "by_route": by_route,
         "by_council": dict(sorted(by_council.items())),
@@ -180,6 +198,7 @@ def case_counts(cases: QuerySet, *, start: datetime, end: datetime) -> dict:
             "not_recorded": totals["opened"] - any_contact,
         },
     }
+    return figures, opened_by_month
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -228,31 +247,38 @@ OWED_COLUMNS = {
 }
 
 
-def deadline_counts(*, period: Period, scope: Scope, today: date) -> tuple[dict, dict, dict]:
-    """The families' own deadlines by kind, dates owed by kind, and by council: one scan."""
+def deadline_counts(
+    *, period: Period, scope: Scope, today: date, months: list[date]
+) -> tuple[dict, dict, dict, list[int]]:
+    """The families' own deadlines by kind, dates owed by kind and by council, and the family
+    deadlines passed undone in each of `months`.
+
+    One scan of the deadlines over the period and the chart's months, grouped by kind and
+    month (each row's state tested once, not once a month), and one over the period's dates
+    owed for their councils (the only part that needs the case)."""
     states = _deadline_states(today)
+    span = Period(min(period.start, months[0]), max(period.end, next_month(months[-1])))
+    inside = Q(effective__gte=period.start, effective__lte=period.end)
     rows = (
-        _deadlines(period, scope)
+        _deadlines(span, scope)
         .annotate(
             family=Case_(When(owner=PARENT, then=Value(True)), default=Value(False)),
-            council=Case_(
-                When(owner=PARENT, then=Value("")),
-                default=Coalesce("case__council__name", "case__local_authority"),
-            ),
+            month=TruncMonth("effective"),
         )
-        .values("family", "kind", "council")
+        .values("family", "kind", "month")
         .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=states["on_time"]),
-            late=Count("pk", filter=states["late"]),
-            passed=Count("pk", filter=states["passed"]),
-            open=Count("pk", filter=states["open"]),
+            due=Count("pk", filter=inside),
+            on_time=Count("pk", filter=inside & states["on_time"]),
+            late=Count("pk", filter=inside & states["late"]),
+            passed=Count("pk", filter=inside & states["passed"]),
+            open=Count("pk", filter=inside & states["open"]),
+            passed_any_day=Count("pk", filter=states["passed"]),
         )
         .order_by()
     )
     family: dict[str, dict] = {}
     owed: dict[str, dict] = {}
-    by_council: dict[str, dict] = {}
+    passed_in: dict[date, int] = {}
 
     def add(table: dict, key: str, names: dict, row: dict) -> None:
         counts = table.setdefault(key, dict.fromkeys(names.values(), 0))
@@ -261,16 +287,45 @@ def deadline_counts(*, period: Period, scope: Scope, today: date) -> tuple[dict,
 
     for row in rows:
         if row["family"]:
+            month = _as_date(row["month"])
+            passed_in[month] = passed_in.get(month, 0) + row["passed_any_day"]
+        if not row["due"]:
+            continue  # in the chart's months only
+        if row["family"]:
             add(family, row["kind"], FAMILY_COLUMNS, row)
         else:
             add(owed, row["kind"], OWED_COLUMNS, row)
-            # "Exampleshire" as a record and as written are one council.
-            add(by_council, (row["council"] or "").strip() or "not recorded", OWED_COLUMNS, row)
+    by_council: dict[str, dict] = {}
+    for row in (
+        _deadlines(period, scope)
+        .exclude(owner=PARENT)
+        .annotate(council=Coalesce("case__council__name", "case__local_authority"))
+        .values("council")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=states["on_time"]),
+            late=Count("pk", filter=states["late"]),
+            passed=Count("pk", filter=states["passed"]),
+            open=Count("pk", filter=states["open"]),
+        )
+        .order_by()
+    ):
+        # "Exampleshire" as a record and as written are one council.
+        add(by_council, (row["council"] or "").strip() or "not recorded", OWED_COLUMNS, row)
     return (
         dict(sorted(family.items())),
         dict(sorted(owed.items())),
         dict(sorted(by_council.items())),
+        [passed_in.get(first, 0) for first in months],
     )
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite may hand back text
+        return date.fromisoformat(value[:10])
+    return value
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -360,50 +415,6 @@ def work_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
         "family_dates_decided": len(decided),
         "family_dates_hours_median": told_median,
     }
-
-
-# --- by month, for the chart ---------------------------------------------------------------------
-
-
-def monthly(*, scope: Scope, end: date, today: date, count: int = 12) -> list[dict]:
-    """Cases opened and family deadlines passed undone, per month, the `count` months up to
-    the one holding `end`, oldest first."""
-    months = last_months(end, count)
-    start, stop = instant(months[0]), instant(next_month(months[-1]))
-    opened = dict(
-        scope.cases()
-        .filter(created_at__gte=start, created_at__lt=stop)
-        .annotate(month=TruncMonth("created_at", tzinfo=LONDON))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    opened = {_as_date(k): v for k, v in opened.items()}
-    passed = dict(
-        _deadlines(Period(months[0], next_month(months[-1]) - timedelta(days=1)), scope)
-        .filter(_deadline_states(today)["passed"], owner=PARENT)
-        .annotate(month=TruncMonth("effective"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    passed = {_as_date(k): v for k, v in passed.items()}
-    return [
-        {
-            "month": first.strftime("%Y-%m"),
-            "opened": opened.get(first, 0),
-            "deadlines_passed": passed.get(first, 0),
-        }
-        for first in months
-    ]
-
-
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).date() if value.tzinfo else value.date()
-    if isinstance(value, str):  # SQLite may hand back text
-        return date.fromisoformat(value[:10])
-    return value
 
 
 def published(figures: dict) -> dict:
