@@ -301,6 +301,15 @@ class OutboundMessage(models.Model):
                 condition=Q(combined_into__isnull=False),
                 name="message_combined_into",
             ),
+            # The reports' message counts (reports.figures.message_counts): each send, its
+            # channel, status, time and segments read from the index alone, never the rows
+            # with their texts; only lead rows (a combined send counts once).
+            models.Index(
+                fields=["send_at"],
+                include=["channel", "status", "sent_at", "segments", "kind", "case"],
+                condition=Q(combined_into__isnull=True),
+                name="message_for_reports",
+            ),
             # The supervisor's dashboard: failures in the last 24 hours.
             models.Index(
                 fields=["updated_at"], condition=Q(status="failed"), name="message_failed"

@@ -259,6 +259,7 @@ def deadline_counts(
     states = _deadline_states(today)
     span = Period(min(period.start, months[0]), max(period.end, next_month(months[-1])))
     inside = Q(effective__gte=period.start, effective__lte=period.end)
+    # Count("kind") (never null), not the id: the index deadline_for_reports covers it.
     rows = (
         _deadlines(span, scope)
         .annotate(
@@ -267,12 +268,12 @@ def deadline_counts(
         )
         .values("family", "kind", "month")
         .annotate(
-            due=Count("pk", filter=inside),
-            on_time=Count("pk", filter=inside & states["on_time"]),
-            late=Count("pk", filter=inside & states["late"]),
-            passed=Count("pk", filter=inside & states["passed"]),
-            open=Count("pk", filter=inside & states["open"]),
-            passed_any_day=Count("pk", filter=states["passed"]),
+            due=Count("kind", filter=inside),
+            on_time=Count("kind", filter=inside & states["on_time"]),
+            late=Count("kind", filter=inside & states["late"]),
+            passed=Count("kind", filter=inside & states["passed"]),
+            open=Count("kind", filter=inside & states["open"]),
+            passed_any_day=Count("kind", filter=states["passed"]),
         )
         .order_by()
     )
@@ -302,11 +303,11 @@ def deadline_counts(
         .annotate(council=Coalesce("case__council__name", "case__local_authority"))
         .values("council")
         .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=states["on_time"]),
-            late=Count("pk", filter=states["late"]),
-            passed=Count("pk", filter=states["passed"]),
-            open=Count("pk", filter=states["open"]),
+            due=Count("kind"),
+            on_time=Count("kind", filter=states["on_time"]),
+            late=Count("kind", filter=states["late"]),
+            passed=Count("kind", filter=states["passed"]),
+            open=Count("kind", filter=states["open"]),
         )
         .order_by()
     ):
@@ -340,14 +341,15 @@ def message_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
             combined_into__isnull=True, send_at__gte=start, send_at__lt=end
         ).exclude(kind=OutboundMessage.Kind.TEST)
     )
+    # Count("channel") (never null), not the id: the index message_for_reports covers it.
     counts = {
         row.pop("channel"): row
         for row in rows.values("channel")
         .annotate(
-            sent=Count("pk", filter=Q(sent_at__isnull=False)),
-            delivered=Count("pk", filter=Q(status=Status.DELIVERED)),
-            failed=Count("pk", filter=Q(status=Status.FAILED)),
-            unknown=Count("pk", filter=Q(status=Status.UNKNOWN)),
+            sent=Count("channel", filter=Q(sent_at__isnull=False)),
+            delivered=Count("channel", filter=Q(status=Status.DELIVERED)),
+            failed=Count("channel", filter=Q(status=Status.FAILED)),
+            unknown=Count("channel", filter=Q(status=Status.UNKNOWN)),
             segments=Coalesce(Sum("segments", filter=Q(sent_at__isnull=False)), 0),
         )
         .order_by()

@@ -31,4 +31,13 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(("combined_into__isnull", True)),
+                fields=["send_at"],
+                include=("channel", "status", "sent_at", "segments", "kind", "case"),
+                name="message_for_reports",
+            ),
+        ),
     ]
