@@ -30,10 +30,10 @@ class ReportForm(forms.Form):
         required=False,
     )
     start = forms.DateField(
-        label="From (YYYY-MM-DD)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="To (YYYY-MM-DD)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     adviser = forms.ChoiceField(label="Adviser", required=False)
     council = forms.ChoiceField(label="Council", required=False)
