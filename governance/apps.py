@@ -21,6 +21,8 @@ class GovernanceConfig(AppConfig):
         auditlog.register(Route)
         auditlog.register(KeyDate, exclude_fields=["recorded_at"])
         auditlog.register(GivenDate, exclude_fields=["recorded_at"])
-        auditlog.register(Deadline, include_fields=["status", "override_date", "override_reason"])
+        auditlog.register(
+            Deadline, include_fields=["status", "status_reason", "override_date", "override_reason"]
+        )
         auditlog.register(ReminderPolicy)
         auditlog.register(Suppression)

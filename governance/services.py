@@ -106,6 +106,7 @@ def case_export_data(*, case: Case) -> dict:
                 "working": d.steps,
                 "warnings": d.warnings,
                 "status": d.get_status_display(),
+                "status_reason": d.status_reason,
                 "done": d.done_in_words(),
                 "override_date": _when(d.override_date),
                 "override_reason": d.override_reason,
@@ -237,6 +238,8 @@ def case_erase(
     # A given date's own words may name people; its date stays, like the key dates.
     case.given_dates.update(source="")
     case.given_dates.exclude(label="").update(label=ERASED)
+    # So may the reason an adviser gave for a marking ("in hospital that week").
+    case.deadlines.exclude(status_reason="").update(status_reason=ERASED)
     # The case list's stored next step may hold such a label ("Call with Dr Patel").
     case_summaries_refresh(case_ids=[case.pk], today=timezone.localdate(now))
     _scrub_change_history(case=case)

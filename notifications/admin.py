@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from governance.audit import Action, audit_record
-from notifications import admin_services, gsm, history, schedule, services
+from notifications import admin_outbox, admin_services, gsm, history, schedule, services
 from notifications.models import (
     AdviserTask,
     Channel,
@@ -96,18 +96,19 @@ class CaseAdviserFilter(admin.SimpleListFilter):
 class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     """The outbox, read-only: rows change only through the pipeline (and "Retry now")."""
 
+    # Five short columns that wrap, the last error under its status: they fit 1280 px beside
+    # the apps' side bar and the filters.
     list_display = [
         "case_reference",
-        "recipient",
-        "channel",
-        "kind",
-        "deadline_name",
+        "recipient_and_channel",
+        "what",
         "send_at_london",
         "status_flag",
-        "attempts",
-        "error",
     ]
-    list_filter = ["status", "channel", "kind", CaseAdviserFilter]
+    # The case column links to the case: the message's own page opens from its time (a link
+    # inside Django's row link would be two nested links, the outer one empty to a screen reader).
+    list_display_links = ["send_at_london"]
+    list_filter = [admin_outbox.ShowFilter, "status", "channel", "kind", CaseAdviserFilter]
     date_hierarchy = "send_at"
     # Searched through the family (get_search_results): a region's outbox is too big to scan.
     search_fields = ["case__reference"]
@@ -165,11 +166,11 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         "body_as_sent",
     ]
 
-    def changelist_view(self, request, extra_context=None):
-        # Ten columns and the filters do not fit 1280 px beside the apps' side bar: the status
-        # (why a message waits, or that it went in one message with others) was cut off.
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
+    def get_changelist(self, request, **kwargs):
+        return admin_outbox.OutboxChangeList
+
+    def get_ordering(self, request):
+        return admin_outbox.outbox_ordering(request)
 
     def get_queryset(self, request):
         # How many went in each row's send, for its status: in the page's one query.
@@ -211,11 +212,21 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         masked = mask_address(obj.to)
         return f"{masked} (adviser test)" if obj.kind == OutboundMessage.Kind.TEST else masked
 
+    @admin.display(description="to")
+    def recipient_and_channel(self, obj):
+        return format_html(
+            "{}<br><small>{}</small>", self.recipient(obj), obj.get_channel_display()
+        )
+
+    @admin.display(description="what")
+    def what(self, obj):
+        return admin_outbox.what_html(obj)
+
     @admin.display(description="deadline", ordering="deadline_kind")
     def deadline_name(self, obj):
         return words.deadline_label(obj.deadline_kind) if obj.deadline_kind else "-"
 
-    @admin.display(description="send at (London)", ordering="send_at")
+    @admin.display(description="when (London)", ordering="send_at")
     def send_at_london(self, obj):
         return london(obj.send_at)
 
@@ -230,7 +241,11 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 shown = format_html("{}<br><small>{}</small>", shown, why)
         together = sent_together_html(obj)
         if together:
-            return format_html('{}<br><small class="sent-together">{}</small>', shown, together)
+            shown = format_html('{}<br><small class="sent-together">{}</small>', shown, together)
+        if obj.last_error and obj.status in PROBLEM_STATUSES:
+            shown = format_html(
+                '{}<br><small class="last-error">{}</small>', shown, self.error(obj)
+            )
         return shown
 
     @admin.display(description="last error")
@@ -238,7 +253,7 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         if not obj.last_error:
             return ""
         return format_html(
-            '<span title="{}">{}</span>', obj.last_error, Truncator(obj.last_error).chars(60)
+            '<span title="{}">{}</span>', obj.last_error, Truncator(obj.last_error).chars(80)
         )
 
     @admin.display(description="body")

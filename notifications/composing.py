@@ -271,7 +271,13 @@ def _mediation_step_open(case, *, today: date) -> bool:
 
 
 def sms_takes_replies() -> bool:
-    """A text from a number can be answered (STOP); one from an alphanumeric sender cannot."""
+    """A text from a number can be answered (STOP); one from an alphanumeric sender cannot.
+
+    Notify has no STOP of its own: sendflow reads the replies its received-text callback brings,
+    so "Reply STOP" only once the callbacks' token is set (the README: after the inbound number).
+    """
+    if settings.SMS_BACKEND == "notify":
+        return bool(settings.NOTIFY_CALLBACK_TOKEN)
     if settings.SMS_BACKEND == "twilio":
         sender = settings.TWILIO_FROM_NUMBER
         return bool(settings.TWILIO_MESSAGING_SERVICE_SID) or sender.startswith("+")

@@ -174,4 +174,18 @@ def dashboard(user, *, today: date, now: datetime) -> dict:
         context["dashboard_advisers"] = rows
         context["dashboard_labels"] = SHORT_LABELS
         context["pipeline"] = pipeline_health(now)
+        context.update(_notify(today=today, now=now))
+    return context
+
+
+def _notify(*, today: date, now: datetime) -> dict:
+    """GOV.UK Notify's key alarm and free text allowance, where Notify sends."""
+    from notifications import notify_usage
+
+    used = notify_usage.channels()
+    if not used:
+        return {}
+    context = {"notify_key_refused": notify_usage.key_refused(now=now)}
+    if "sms" in used:
+        context["notify_allowance"] = notify_usage.allowance(today=today)
     return context

@@ -182,7 +182,7 @@ def _row(deadline: Deadline, today: date, *, call_when: str = "today") -> Row:
 def _done_what(deadline: Deadline) -> str:
     """What settled a done step, as a sentence in the family's words."""
     if deadline.done_by:
-        return f"{words.event_label(deadline.done_by)}."
+        return f"{words.family_event_label(deadline.done_by)}."
     if deadline.status == Deadline.Status.WAIVED:
         return _("Your adviser marked this as no longer needed.")
     return _("Your adviser marked this as done.")

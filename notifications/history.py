@@ -256,7 +256,7 @@ def case_chronology(case) -> list[Entry]:
         shown = [
             f"{field.replace('_', ' ')} {before} \u2192 {after}"
             for field, (before, after) in changes.items()
-            if field in ("due", "status", "override_date", "act_by")
+            if field in ("due", "status", "status_reason", "override_date", "act_by")
         ]
         if deadline and shown:
             entries.append(

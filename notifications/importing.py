@@ -679,17 +679,7 @@ _CONTACT_FIELDS = [
     "consent_at",
     "consent_source",
 ]
-_CONTACT_COLUMNS = [
-    "case_id",
-    "role",
-    "name",
-    "email",
-    "mobile",
-    "wants_sms",
-    "wants_email",
-    "consent_at",
-    "consent_source",
-]
+_CONTACT_COLUMNS = ["case_id", "role", *_CONTACT_FIELDS]  # a new contact's, in insert order
 
 
 def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> list[str]:

@@ -3,7 +3,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from phonenumber_field.modelfields import PhoneNumberField
 
 from notifications.validators import validate_uk_mobile
@@ -150,6 +150,27 @@ class ReminderPolicy(models.Model):
             raise ValidationError({"deadline_kind": f"Unknown deadline '{self.deadline_kind}'"})
 
 
+# The outbox's default view (notifications/admin_outbox.py): what is still to come and what went
+# wrong, problems first, then soonest. message_outbox_open holds exactly these rows in exactly
+# that order, so its page is the first rows of an index, not a sort of every pending row.
+OUTBOX_PROBLEMS = ("failed", "unknown")
+OUTBOX_TO_COME = ("pending", "queued", "sending")
+OUTBOX_OPEN = Q(status__in=OUTBOX_PROBLEMS + OUTBOX_TO_COME, combined_into__isnull=True)
+# Its "Sent" view: each send once (by its lead), newest first, from message_outbox_sent.
+OUTBOX_SENT = Q(status__in=("sent", "delivered"), combined_into__isnull=True)
+
+
+def outbox_problems_first() -> Case:
+    """0 for a failed or unknown message, 1 for one still to come: the default view's first
+    sort key, written the same in the index and in the list's ORDER BY (PostgreSQL uses an
+    expression index only for the very same expression)."""
+    return Case(
+        When(status__in=OUTBOX_PROBLEMS, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
 class OutboundMessage(models.Model):
     """The outbox: one row per message, the source of truth for what was and will be sent."""
 
@@ -288,6 +309,30 @@ class OutboundMessage(models.Model):
             # Also messages_dispatch(): pending rows due by now, in (send_at, id) order.
             models.Index(fields=["status", "send_at", "id"], name="message_status_by_send_at"),
             models.Index(fields=["kind", "send_at", "id"], name="message_kind_by_send_at"),
+            # The outbox list's default view (admin_outbox.outbox_ordering): problems first,
+            # then soonest, read in index order and stopped at the page.
+            models.Index(
+                outbox_problems_first(),
+                F("send_at"),
+                F("id"),
+                condition=OUTBOX_OPEN,
+                name="message_outbox_open",
+            ),
+            # The same under the kind filter, and its date hierarchy's first and last dates:
+            # a summary's last open row lay behind hundreds of thousands of reminders above.
+            models.Index(
+                F("kind"),
+                outbox_problems_first(),
+                F("send_at"),
+                F("id"),
+                condition=OUTBOX_OPEN,
+                name="message_outbox_open_by_kind",
+            ),
+            # The outbox's "Sent" view, newest first: by message_by_send_at it walked back past
+            # every message still to come (the planner's ten weeks) before the first sent one.
+            models.Index(
+                fields=["send_at", "id"], condition=OUTBOX_SENT, name="message_outbox_sent"
+            ),
             # A provider's status callback finds its message. Only sent rows have an id: the
             # planned ones (most of the table) stay out of this index.
             models.Index(
@@ -384,6 +429,13 @@ class AdviserTask(models.Model):
             # (an anti-join that may probe half of 100,000 cases) and its problems sort.
             models.Index(
                 fields=["case"], condition=Q(done_at__isnull=True), name="open_task_by_case"
+            ),
+            # Today (notifications.today_paging): which open tasks stand and which fold into
+            # an item, read from the index alone.
+            models.Index(
+                fields=["kind", "case", "message", "id"],
+                condition=Q(done_at__isnull=True),
+                name="open_task_by_kind",
             ),
             # The tasks list's own order (open first, newest first) is indexed on PostgreSQL
             # only, by notifications/migrations/0010: SQLite has no NULLS FIRST in an index.

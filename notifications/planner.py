@@ -45,7 +45,8 @@ PASSED_OFFSET = "passed"  # the one message saying a family's own date has passe
 PASSED_NOTICE_WINDOW = timedelta(weeks=8)
 # The mediation adviser's date passes a day or so before the appeal's (a weekend, a bank
 # holiday): while the appeal is that close, its reminders and its own "passed" message carry
-# the step, so the family gets one alarming message, not two.
+# the step, so the family gets one alarming message, not two. The adviser's urgent task is never
+# held back this way (urgent_tasks).
 COVERED_BY = {"mediation_adviser_contact": "appeal"}
 COVERED_WITHIN = timedelta(days=7)
 # How far ahead messages become outbox rows, in London days. A message due later is worked out
@@ -502,7 +503,10 @@ class _CasePlan:
             if policy is None or policy.style != ReminderPolicy.Style.COUNTDOWN:
                 continue
             due = deadline.effective_due
-            if due >= self.today or self._covered(deadline):
+            # Never COVERED_BY: the family's "passed" message may wait for the appeal's, but in
+            # August the mediation adviser's date passes a week or more before the appeal's
+            # 1 September, and someone must know the day it passes undone (issue 20 part 7).
+            if due >= self.today:
                 continue
             tasks.append((self.case.id, passed_task_text(deadline.kind, due)))
         for given in self.given:

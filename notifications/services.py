@@ -226,8 +226,11 @@ def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=f"{rendering.given_words(message.given_date).sentence} Check with the family "
-            "whether it happened, and mark the date done on the case.",
+            text=words.given_check_task(
+                message.given_date.kind,
+                message.given_date.date_in_words(),
+                label=message.given_date.title,
+            ),
         )
     elif message.kind == Kind.CHECK:
         check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
@@ -332,12 +335,8 @@ def message_status(message_id: int) -> str:
 
 def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
     """Someone owed the family something by a date: the adviser checks it came, once."""
-    words = rendering.deadline_words(kind, due)
     return AdviserTask.objects.get_or_create(
-        case=case,
-        kind=AdviserTask.Kind.CHECK_DEADLINE,
-        text=f"{words.sentence} Check with the family whether it has arrived, and record "
-        "its date on the case.",
+        case=case, kind=AdviserTask.Kind.CHECK_DEADLINE, text=words.check_task(kind, due)
     )
 
 
@@ -453,7 +452,7 @@ def _handle_failure(
     if error.ambiguous:
         _finish(message, Status.UNKNOWN, last_error=text)
         return Status.UNKNOWN
-    if error.config:
+    if error.config and not error.permanent:
         # Our credentials or sender, not the family's address: keep it due, and shout. The
         # overdue sweep turns it into a task for the adviser if it goes on.
         logger.error(
@@ -473,11 +472,13 @@ def _handle_failure(
         _finish(message, Status.FAILED, last_error=text)
         if error.unsubscribed:
             suppress(channel=message.channel, address=message.to, reason="provider")
-        _failed_tell(message, items or [message], text, now=now)
+        _failed_tell(message, items or [message], text, now=now, ours=error.config)
     return Status.FAILED
 
 
-def _failed_tell(message: OutboundMessage, items, error: str, *, now: datetime) -> None:
+def _failed_tell(
+    message: OutboundMessage, items, error: str, *, now: datetime, ours: bool = False
+) -> None:
     """Each item of a failed send falls back to email where it should; the adviser gets one
     task for the send."""
     fallbacks = [f for f in (_fall_back_to_email(item, now=now) for item in items) if f]
@@ -485,7 +486,9 @@ def _failed_tell(message: OutboundMessage, items, error: str, *, now: datetime) 
         case=message.case,
         message=message,
         kind=AdviserTask.Kind.DELIVERY_FAILED,
-        text=_failure_text(message, error, fallbacks[0] if fallbacks else None, items=items),
+        text=_failure_text(
+            message, error, fallbacks[0] if fallbacks else None, items=items, ours=ours
+        ),
     )
 
 
@@ -526,7 +529,9 @@ def _about(message: OutboundMessage) -> str:
     return message.get_kind_display().lower()
 
 
-def _failure_text(message: OutboundMessage, error: str, fallback, *, items=()) -> str:
+def _failure_text(
+    message: OutboundMessage, error: str, fallback, *, items=(), ours: bool = False
+) -> str:
     what = _about(message)
     if len(items) > 1:
         what = "; ".join(_about(item) for item in items)
@@ -534,7 +539,10 @@ def _failure_text(message: OutboundMessage, error: str, fallback, *, items=()) -
     lines = [
         f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
         f"{error}.",
-        "Check the contact details with the family and correct them on the case.",
+        "Check the contact details with the family and correct them on the case."
+        if not ours
+        else "This is sendflow's set-up with the provider, not the family's details: whoever "
+        "runs sendflow has been alerted.",
     ]
     if fallback:
         lines.append(f"It has been queued to go by email to {fallback.contact.email} instead.")
@@ -616,8 +624,8 @@ def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
                 to=message.to, body=message.body, reference=str(message.id), since=since
             )
         except LookupUnavailable:
-            if message.channel == "sms" and settings.SMS_BACKEND == "twilio":
-                return None  # Twilio could not answer now; ask again next sweep
+            if backend_for(message.channel).looks_up:
+                return None  # Twilio or Notify could not answer now; ask again next sweep
             # This provider cannot be asked (email never can). A missed legal reminder costs
             # more than a duplicate, so send again, and say the family may have it twice (an
             # email goes with the same Message-ID, so most mail apps show it once).
@@ -714,10 +722,22 @@ _TWILIO_TO_STATUS = {
 
 
 def message_status_from_provider(
-    *, message_id: int | None, provider_id: str, provider_status: str, error_code: str = ""
+    *,
+    message_id: int | None,
+    provider_id: str,
+    provider_status: str,
+    error_code: str = "",
+    provider: str = "twilio",
 ) -> OutboundMessage | None:
-    """Apply a delivery report; repeats and out-of-order reports change nothing."""
-    new_status = _TWILIO_TO_STATUS.get(provider_status)
+    """Apply a delivery report (Twilio's or GOV.UK Notify's); repeats and out-of-order reports
+    change nothing."""
+    if provider == "notify":
+        from notifications.backends.notify import RECEIPTS
+
+        new_status, failed_because = RECEIPTS.get(provider_status, (None, ""))
+    else:
+        new_status = _TWILIO_TO_STATUS.get(provider_status)
+        failed_because = f"Twilio {provider_status} (error {error_code or 'none'})"
     with transaction.atomic():
         rows = OutboundMessage.objects.select_for_update()
         message = rows.filter(id=message_id).first() if message_id else None
@@ -735,7 +755,7 @@ def message_status_from_provider(
         if new_status == Status.DELIVERED:
             message.delivered_at = timezone.now()
         if new_status == Status.FAILED:
-            message.last_error = f"Twilio {provider_status} (error {error_code or 'none'})"
+            message.last_error = failed_because
         message.save(
             update_fields=[
                 "status",
@@ -760,7 +780,7 @@ def message_status_from_provider(
             updated_at=timezone.now(),
         )
         if new_status == Status.FAILED:
-            if error_code == "21610":
+            if provider == "twilio" and error_code == "21610":
                 suppress(channel="sms", address=message.to, reason="provider")
             _failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
     return message

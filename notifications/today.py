@@ -2,9 +2,10 @@
 see, most urgent first, each cause once, said in the adviser's voice (the family in the third
 person).
 
-Admin composition over both apps, so it lives on the notifications side like dashboard.py. The
-rows come from a fixed handful of queries whatever the caseload; the family's names are read for
-one page only. `ranked` (merging and ordering) is pure and tested without the database.
+Admin composition over both apps, so it lives on the notifications side like dashboard.py. What
+an item is, its words and its order are here; the page is read in SQL by today_paging, a page at
+a time. `today_items` builds the whole list in Python with `ranked` (merging and ordering, pure
+and tested without the database): the reference the SQL is tested against.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import AdviserTask, Contact, OutboundMessage
 from sendflow.privacy import redact
 from workflows import rules, selectors, words, working_days
-from workflows.models import Case, Deadline, FamilyReportedDate, KeyDate
+from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 PAGE_SIZE = 50
 SOON_WORKING_DAYS = 5
@@ -65,6 +67,8 @@ class Item:
     task_ids: list[int] = field(default_factory=list)
     message_id: int | None = None
     retry: bool = False  # only a message whose time has come can be retried
+    confirm: tuple | None = None  # ("reported" | "key_date", id): the date "Confirm" accepts
+    take_on: bool = False  # nobody looks after the case: "Take on the case"
     family: str = ""
     before: str = ""
     after: str = ""
@@ -202,6 +206,10 @@ def say(item: Item, today: date) -> Item:
         item.before = ""
         item.after = " has no adviser: assign the case or take it on."
         item.when = "No adviser"
+    elif item.what == "adviser_left":
+        item.before = "The adviser of "
+        item.after = " has left: assign the case to another adviser or take it on."
+        item.when = "Adviser left"
     if not item.when and d:
         item.when = rules.long_date(d)
     return item
@@ -212,15 +220,78 @@ def say(item: Item, today: date) -> Item:
 
 def cases_for(user, *, adviser: str = "") -> tuple:
     """The open cases Today covers, and whether unassigned cases count: an adviser's own; a
-    supervisor's everyone's ("" or "all"), one adviser's (an id) or the unassigned ("none")."""
+    supervisor's everyone's ("" or "all"), one adviser's (an id) or the ones nobody looks after
+    ("none": no adviser, or one who has left)."""
     cases = selectors.cases_visible_to(user).filter(status=Case.Status.OPEN)
     if not selectors.sees_all_cases(user):
         return cases.filter(adviser=user), False
     if adviser == "none":
-        return cases.filter(adviser__isnull=True), True
+        left = get_user_model().objects.filter(is_active=False).values("pk")
+        return cases.filter(Q(adviser__isnull=True) | Q(adviser__in=left)), True
     if adviser.isdigit():
         return cases.filter(adviser_id=int(adviser)), False
     return cases, True
+
+
+DEADLINE_FIELDS = (
+    "id",
+    "kind",
+    "due",
+    "owner",
+    "act_by",
+    "done_by",
+    "done_on",
+    "status",
+    "override_date",
+    "case__id",
+    "case__reference",
+)
+
+
+def deadline_item(d: Deadline, today: date, soon: date) -> Item | None:
+    """A deadline as an item: passed (the family's, or owed to them) or due soon; else None."""
+    state = d.state(today)
+    if state == rules.State.DONE:
+        return None
+    base = {
+        "case_id": d.case_id,
+        "reference": d.case.reference,
+        "label": words.deadline_label(d.kind),
+        "owner": d.owner,
+    }
+    due = d.effective_due
+    if d.owner == rules.Owner.PARENT and state == rules.State.PASSED:
+        older = today - due > STILL_ACTIONABLE
+        return Item(
+            group=PASSED_FAMILY,
+            order=(int(older), -due.toordinal()),
+            cause=("deadline", d.id),
+            also=("passed", d.case_id),
+            what="passed_family",
+            day=due,
+            **base,
+        )
+    if d.owner == rules.Owner.PARENT and d.effective_act_by <= soon:
+        act_by = d.effective_act_by
+        return Item(
+            group=DUE_SOON,
+            order=(act_by.toordinal(),),
+            cause=("deadline", d.id),
+            what="due_soon",
+            day=act_by,
+            **base,
+        )
+    if d.owner != rules.Owner.PARENT and state == rules.State.PASSED:
+        return Item(
+            group=PASSED_OWED,
+            order=(due.toordinal(),),
+            cause=("deadline", d.id),
+            also=("owed", d.case_id),
+            what="passed_owed",
+            day=due,
+            **base,
+        )
+    return None
 
 
 def _deadline_items(cases, today: date, soon: date) -> list[Item]:
@@ -234,71 +305,81 @@ def _deadline_items(cases, today: date, soon: date) -> list[Item]:
     rows = (
         Deadline.objects.filter(undone, near, case__in=cases.values("pk"))
         .select_related("case")
-        .only(
-            "id",
-            "kind",
-            "due",
-            "owner",
-            "act_by",
-            "done_by",
-            "done_on",
-            "status",
-            "override_date",
-            "case__id",
-            "case__reference",
-        )  # fmt: skip
+        .only(*DEADLINE_FIELDS)
         .order_by()
     )
+    # A date from a letter settles what it covers (GivenDate.COVERS): the deadline it covers
+    # is not owed twice.
+    covered = {
+        (case_id, GivenDate.COVERS[kind])
+        for case_id, kind in GivenDate.objects.filter(
+            case__in=cases.values("pk"), kind__in=list(GivenDate.COVERS)
+        ).values_list("case_id", "kind")
+    }
     items = []
     for d in rows:
-        state = d.state(today)
-        if state == rules.State.DONE:
+        item = deadline_item(d, today, soon)
+        if item is None or (item.group == PASSED_OWED and (d.case_id, d.kind) in covered):
             continue
-        base = {
-            "case_id": d.case_id,
-            "reference": d.case.reference,
-            "label": words.deadline_label(d.kind),
-            "owner": d.owner,
-        }
-        due = d.effective_due
-        if d.owner == rules.Owner.PARENT and state == rules.State.PASSED:
-            older = today - due > STILL_ACTIONABLE
-            items.append(
-                Item(
-                    group=PASSED_FAMILY,
-                    order=(int(older), -due.toordinal()),
-                    cause=("deadline", d.id),
-                    also=("passed", d.case_id),
-                    what="passed_family",
-                    day=due,
-                    **base,
-                )
-            )
-        elif d.owner == rules.Owner.PARENT and d.effective_act_by <= soon:
-            act_by = d.effective_act_by
-            items.append(
-                Item(
-                    group=DUE_SOON,
-                    order=(act_by.toordinal(),),
-                    cause=("deadline", d.id),
-                    what="due_soon",
-                    day=act_by,
-                    **base,
-                )
-            )
-        elif d.owner != rules.Owner.PARENT and state == rules.State.PASSED:
-            items.append(
-                Item(
-                    group=PASSED_OWED,
-                    order=(due.toordinal(),),
-                    cause=("deadline", d.id),
-                    also=("owed", d.case_id),
-                    what="passed_owed",
-                    day=due,
-                    **base,
-                )
-            )
+        items.append(item)
     return items
+
+
+def given_item(g: GivenDate) -> Item:
+    """A date someone owed the family, from a letter, that passed with nothing to show it came."""
+    return Item(
+        group=PASSED_OWED,
+        order=(g.value.toordinal(),),
+        cause=("given", g.id),
+        also=("owed", g.case_id),
+        case_id=g.case_id,
+        reference=g.case.reference,
+        what="passed_owed",
+        day=g.value,
+        label=g.title,
+        owner=g.owner,
+    )
+
+
+def _given_items(cases, today: date) -> list[Item]:
+    rows = (
+        GivenDate.objects.filter(case__in=cases.values("pk"), value__lt=today)
+        .exclude(owner__in=[rules.Owner.PARENT, ""])
+        .exclude(kind__in=GivenDate.MEETINGS)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=today))
+        .select_related("case")
+        .order_by()
+    )
+    return [given_item(g) for g in rows]
+
+
+def message_item(m: OutboundMessage, now) -> Item:
+    failed = m.status == OutboundMessage.Status.FAILED
+    return Item(
+        group=MESSAGE,
+        order=(0 if failed else 1, m.send_at.timestamp()),
+        cause=("message", m.id),
+        case_id=m.case_id,
+        reference=m.case.reference,
+        what="message_failed" if failed else "message_unknown",
+        day=timezone.localdate(m.send_at),
+        label="text" if m.channel == "sms" else "email",
+        detail=redact(m.last_error)[:90] if m.last_error else "",
+        message_id=m.id,
+        retry=m.send_at <= now,
+    )
+
+
+MESSAGE_FIELDS = (
+    "id",
+    "status",
+    "channel",
+    "kind",
+    "send_at",
+    "last_error",
+    "case__id",
+    "case__reference",
+)
 
 
 def _message_items(cases, now) -> list[Item]:
@@ -309,37 +390,10 @@ def _message_items(cases, now) -> list[Item]:
             case__in=cases.values("pk"),
         )
         .select_related("case")
-        .only(
-            "id",
-            "status",
-            "channel",
-            "kind",
-            "send_at",
-            "last_error",
-            "case__id",
-            "case__reference",
-        )  # fmt: skip
+        .only(*MESSAGE_FIELDS)
         .order_by()
     )
-    items = []
-    for m in rows:
-        failed = m.status == OutboundMessage.Status.FAILED
-        items.append(
-            Item(
-                group=MESSAGE,
-                order=(0 if failed else 1, m.send_at.timestamp()),
-                cause=("message", m.id),
-                case_id=m.case_id,
-                reference=m.case.reference,
-                what="message_failed" if failed else "message_unknown",
-                day=timezone.localdate(m.send_at),
-                label="text" if m.channel == "sms" else "email",
-                detail=redact(m.last_error)[:90] if m.last_error else "",
-                message_id=m.id,
-                retry=m.send_at <= now,
-            )
-        )
-    return items
+    return [message_item(m, now) for m in rows]
 
 
 TASK_WHAT = {
@@ -448,27 +502,36 @@ def _waiting_dates(rows) -> list[Item]:
     ]
 
 
+def unassigned_item(case_id: int, reference: str, *, left: bool) -> Item:
+    """A case nobody looks after: no adviser, or one who has left (is_active off)."""
+    return Item(
+        group=UNASSIGNED,
+        order=(reference,),
+        cause=("left" if left else "unassigned", case_id),
+        case_id=case_id,
+        reference=reference,
+        what="adviser_left" if left else "unassigned",
+        take_on=True,
+    )
+
+
 def _unassigned_items(cases) -> list[Item]:
-    rows = cases.filter(adviser__isnull=True).order_by().values_list("id", "reference")
-    return [
-        Item(
-            group=UNASSIGNED,
-            order=(reference,),
-            cause=("unassigned", case_id),
-            case_id=case_id,
-            reference=reference,
-            what="unassigned",
-        )
-        for case_id, reference in rows
-    ]
+    rows = (
+        cases.filter(Q(adviser__isnull=True) | Q(adviser__is_active=False))
+        .order_by()
+        .values_list("id", "reference", "adviser_id")
+    )
+    return [unassigned_item(i, r, left=a is not None) for i, r, a in rows]
 
 
 def today_items(user, *, today: date, now=None, adviser: str = "") -> list[Item]:
-    """Every item for `user` (see cases_for), ranked, without words: say() a page at a time."""
+    """Every item for `user` (see cases_for), ranked, without words. The reference for
+    today_paging, which reads a page in SQL: the tests hold the two to the same list."""
     cases, with_unassigned = cases_for(user, adviser=adviser)
     soon, _ = working_days.add_working_days(today, SOON_WORKING_DAYS)
     items = [
         *_deadline_items(cases, today, soon),
+        *_given_items(cases, today),
         *_message_items(cases, now or timezone.now()),
         *_task_items(cases, no_case=with_unassigned and adviser != "none"),
         *_family_date_items(cases),

@@ -1,13 +1,22 @@
-"""Twilio webhooks (signature checked) and the opt-out link carried by every message."""
+"""Provider webhooks (Twilio's signed forms, GOV.UK Notify's JSON with a Bearer token) and the
+opt-out link carried by every message."""
 
 from __future__ import annotations
 
 import functools
+import hmac
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -35,8 +44,9 @@ def _signed_by_twilio(request: HttpRequest) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
-def twilio_webhook(kind: str):
-    """POST only, no CSRF token (Twilio has none), a valid Twilio signature or 403, and acted
+def _webhook(kind: str, *, provider: str, refused, read, receipt, replayed):
+    """POST only, no CSRF token (providers have none), authenticated by `refused` (a response
+    for a request that is not the provider's, else None), read by `read` into a form, and acted
     on once: a replay of a text, or of a message's status, changes nothing."""
 
     def decorate(view):
@@ -44,40 +54,58 @@ def twilio_webhook(kind: str):
         @require_POST
         @functools.wraps(view)
         def checked(request: HttpRequest) -> HttpResponse:
-            if not _signed_by_twilio(request):
+            if (refusal := refused(request)) is not None:
                 logger.warning(
-                    "Twilio webhook %s with a bad signature from %s",
+                    "%s webhook %s refused (%s) from %s",
+                    provider,
                     request.path,
+                    refusal.status_code,
                     request.META.get("REMOTE_ADDR"),
                 )
-                return HttpResponseForbidden("Bad signature")
-            form = webhook_input.read(kind, request)
+                return refusal
+            form = read(kind, request)
             if not form.is_valid():
-                # Signed but malformed: 400 (a 500 makes Twilio retry for hours), nothing kept.
-                logger.warning("Twilio webhook %s refused: %s", request.path, form.errors.as_json())
+                # Authentic but malformed: 400 (a 500 makes the provider retry for hours),
+                # nothing kept.
+                logger.warning(
+                    "%s webhook %s refused: %s", provider, request.path, form.errors.as_json()
+                )
                 return HttpResponseBadRequest(
                     webhook_input.problems(form), content_type="text/plain"
                 )
             fields = form.cleaned_data
-            message_sid = fields["MessageSid"]
+            known_by = receipt(fields)
             with transaction.atomic():
-                first = services.webhook_receipt_record(
-                    kind=kind,
-                    message_sid=message_sid,
-                    event=fields.get("MessageStatus", ""),
-                    idempotency_token=fields["idempotency_token"],
-                )
-                if first:
+                if services.webhook_receipt_record(kind=kind, **known_by):
                     return view(request, fields)
-            logger.info("Twilio %s webhook for %s already handled", kind, message_sid)
-            # A success all the same (Twilio retries anything else), and no second reply text.
-            if kind == WebhookReceipt.Kind.INBOUND:
-                return HttpResponse(str(MessagingResponse()), content_type="text/xml")
-            return HttpResponse(status=204)
+            logger.info("%s %s webhook for %s already handled", provider, kind, known_by)
+            # A success all the same (providers retry anything else), and no second reply.
+            return replayed(kind)
 
         return checked
 
     return decorate
+
+
+def _twilio_refused(request: HttpRequest) -> HttpResponse | None:
+    return None if _signed_by_twilio(request) else HttpResponseForbidden("Bad signature")
+
+
+def _twilio_replayed(kind: str) -> HttpResponse:
+    if kind == WebhookReceipt.Kind.INBOUND:
+        return HttpResponse(str(MessagingResponse()), content_type="text/xml")
+    return HttpResponse(status=204)
+
+
+def twilio_webhook(kind: str):
+    return _webhook(
+        kind,
+        provider="Twilio",
+        refused=_twilio_refused,
+        read=webhook_input.read,
+        receipt=webhook_input.receipt,
+        replayed=_twilio_replayed,
+    )
 
 
 @twilio_webhook(WebhookReceipt.Kind.STATUS)
@@ -93,14 +121,22 @@ def twilio_status(request: HttpRequest, fields: dict) -> HttpResponse:
 
 @twilio_webhook(WebhookReceipt.Kind.INBOUND)
 def twilio_inbound(request: HttpRequest, fields: dict) -> HttpResponse:
-    number = fields["From"]
-    text = fields["Body"]
-    reply = None
+    reply = inbound_text_act(request, number=fields["From"], text=fields["Body"])
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return HttpResponse(str(response), content_type="text/xml")
+
+
+def inbound_text_act(request: HttpRequest, *, number: str, text: str) -> str:
+    """Act on a text from a family, whichever provider brought it: STOP (and the other ways of
+    saying it), START, HELP, or free text for the adviser. Return the reply to send, or ""."""
     context = {
         "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
         "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
         "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
     }
+    reply = None
     stopped = Suppression.objects.filter(
         channel="sms", address=number, reason__in=_LIFTED_BY_START
     ).exists()
@@ -118,11 +154,68 @@ def twilio_inbound(request: HttpRequest, fields: dict) -> HttpResponse:
         reply = "notifications/sms/help.txt"
     else:
         services.inbound_text_record(number=number, text=text)
-    response = MessagingResponse()
+    # A text is not HTML: the "text" engine does not escape "Parents'" to "Parents&#x27;".
+    return gsm.normalise(render_to_string(reply, context, using="text")) if reply else ""
+
+
+# --- GOV.UK Notify -------------------------------------------------------------------------------
+
+
+def _notify_refused(request: HttpRequest) -> HttpResponse | None:
+    """Notify sends the token set on its callbacks page as `Authorization: Bearer <token>`."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        response = HttpResponse("Bearer token required", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    expected = settings.NOTIFY_CALLBACK_TOKEN
+    if not expected or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        return HttpResponseForbidden("Bad token", content_type="text/plain")
+    return None
+
+
+def notify_webhook(kind: str):
+    return _webhook(
+        kind,
+        provider="Notify",
+        refused=_notify_refused,
+        read=webhook_input.read_notify,
+        receipt=lambda fields: webhook_input.notify_receipt(fields, kind),
+        replayed=lambda kind: HttpResponse(status=204),
+    )
+
+
+@notify_webhook(WebhookReceipt.Kind.STATUS)
+def notify_status(request: HttpRequest, fields: dict) -> HttpResponse:
+    services.message_status_from_provider(
+        message_id=fields["reference"],
+        provider_id=fields["id"],
+        provider_status=fields["status"],
+        provider="notify",
+    )
+    return HttpResponse(status=204)
+
+
+@notify_webhook(WebhookReceipt.Kind.INBOUND)
+def notify_inbound(request: HttpRequest, fields: dict) -> HttpResponse:
+    number = fields["source_number"]
+    reply = inbound_text_act(request, number=number, text=fields["message"])
     if reply:
-        # A text is not HTML: the "text" engine does not escape "Parents'" to "Parents&#x27;".
-        response.message(gsm.normalise(render_to_string(reply, context, using="text")))
-    return HttpResponse(str(response), content_type="text/xml")
+        # Notify has no reply in its callback's answer: the confirmation goes as a text of its
+        # own, once this text's handling has committed.
+        transaction.on_commit(functools.partial(_notify_reply, number, reply))
+    return JsonResponse({"handled": True}, status=200)
+
+
+def _notify_reply(number: str, body: str) -> None:
+    """Best effort: the STOP has taken effect whether or not its confirmation goes."""
+    from notifications.backends.base import SendError
+    from notifications.backends.notify import NotifySMSBackend
+
+    try:
+        NotifySMSBackend().send(to=number, subject="", body=body, reference="")
+    except (SendError, ImproperlyConfigured) as exc:
+        logger.warning("The reply to a text from %s did not go: %s", mask_address(number), exc)
 
 
 def _audit_family_text(request: HttpRequest, action: str, number: str) -> None:

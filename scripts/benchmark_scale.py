@@ -86,6 +86,9 @@ parser.add_argument("--skip-plan", action="store_true")
 parser.add_argument("--skip-nightly", action="store_true")
 parser.add_argument("--skip-lists", action="store_true")
 parser.add_argument(
+    "--only", default="", help="time only the lists whose label holds this text (e.g. today)"
+)
+parser.add_argument(
     "--keep", action="store_true", help="leave the database there (for EXPLAIN ANALYZE)"
 )
 args = parser.parse_args()
@@ -595,6 +598,7 @@ def bench_lists(size: int, runs: int) -> None:
     slow = []
     pages = [(client, label, url) for label, url in case_list_urls(user) + other_urls(user)]
     pages += [(as_adviser, label, url) for label, url in adviser_urls()]
+    pages = [page for page in pages if args.only in page[1]]
     for who, label, url in pages:
         response = who.get(url)
         if response.status_code != 200:

@@ -29,7 +29,7 @@ class SendflowAdminSite(admin.AdminSite):
     def site_title(self):
         return settings.SENDFLOW_ADVICE_SERVICE_NAME
 
-    index_title = "Your day"
+    index_title = "The day's work"
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

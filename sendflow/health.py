@@ -1,5 +1,6 @@
 """/healthz for operators and their monitors: the database, the broker, beat's last dispatch, the
-nightly recompute and the migrations, each with its state. 200 when every check passes, 503 when
+nightly recompute and the migrations (and GOV.UK Notify's key and free texts, where it is used),
+each with its state. 200 when every check passes, 503 when
 one fails. No login (a monitor has none) and nothing personal: states, times and counts only."""
 
 from __future__ import annotations
@@ -146,11 +147,47 @@ CHECKS: dict[str, Callable[[], str]] = {
 }
 
 
+def notify() -> str:
+    """A key Notify refuses fails every message through it: alarm until one goes again."""
+    from notifications import notify_usage
+
+    if problem := notify_usage.key_refused(now=timezone.now()):
+        raise CheckFailed(problem)
+    return "the API key is accepted"
+
+
+def notify_allowance() -> str:
+    """Texts through Notify are free up to a yearly allowance: say how much is used."""
+    from notifications import notify_usage
+
+    allowance = notify_usage.allowance(today=timezone.localdate())
+    if allowance.warning:
+        raise Warned(str(allowance))
+    return str(allowance)
+
+
+class Warned(Exception):
+    """Worth a person's look, not a failure: /healthz stays 200."""
+
+
+def provider_checks() -> dict[str, Callable[[], str]]:
+    """The checks of the providers this deployment uses."""
+    from notifications import notify_usage
+
+    used = notify_usage.channels()
+    checks: dict[str, Callable[[], str]] = {"notify": notify} if used else {}
+    if "sms" in used:
+        checks["notify_allowance"] = notify_allowance
+    return checks
+
+
 def run_checks() -> dict[str, dict]:
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in {**CHECKS, **provider_checks()}.items():
         try:
             results[name] = {"ok": True, "detail": check()}
+        except Warned as exc:
+            results[name] = {"ok": True, "warning": True, "detail": str(exc)}
         except CheckFailed as exc:
             results[name] = {"ok": False, "detail": str(exc)}
         except Exception as exc:  # a check that cannot run is a failing check

@@ -255,8 +255,17 @@ STATICFILES_DIRS = [BASE_DIR / "sendflow" / "static"]
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DB_FORMAT = "E164"
 
-# Email: console by default; SMTP or an ESP (django-anymail) in production.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.backends.console.ConsoleEmailBackend")
+# Email: console by default; SMTP, GOV.UK Notify or an ESP (django-anymail) in production. A short
+# name (console, file, locmem, smtp, notify) or a dotted path.
+_EMAIL_BACKENDS = {
+    "console": "notifications.backends.console.ConsoleEmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "notify": "notifications.backends.notify.NotifyDjangoEmailBackend",
+}
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="console")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(EMAIL_BACKEND, EMAIL_BACKEND)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox" / "email"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # Django's default is to wait forever
 # For the SMTP backend, Django's own names.
@@ -268,7 +277,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sendflow <reminders@sendflow.invalid>")
 
-# SMS: a short name (console, file, locmem, twilio) or a dotted path.
+# SMS: a short name (console, file, locmem, twilio, notify) or a dotted path.
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(VAR_DIR / "outbox" / "sms"))
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
@@ -288,6 +297,41 @@ if SMS_BACKEND == "twilio" and not (
         "SMS_BACKEND is twilio: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
         "TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
     )
+
+# GOV.UK Notify (public-sector services only), for texts, emails or both, through pass-through
+# templates: ((body)) for texts; ((subject)) and ((body)) for emails.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_SENDER_ID = env("NOTIFY_SMS_SENDER_ID", default="")
+NOTIFY_EMAIL_REPLY_TO_ID = env("NOTIFY_EMAIL_REPLY_TO_ID", default="")
+# The Bearer token Notify sends with delivery receipts and received texts (set on Notify's
+# callbacks page). Unset: the callbacks refuse everything, and texts end with a stop link, not
+# "Reply STOP" (Notify has no STOP handling of its own: sendflow reads the replies).
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", default="")
+NOTIFY_FREE_TEXT_FRAGMENTS = env.int("NOTIFY_FREE_TEXT_FRAGMENTS", default=10000)
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+_NOTIFY_KEY = re.compile(r"\A\S+(-[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}){2}\Z")
+_NOTIFY_USED = {
+    "SMS_BACKEND": (SMS_BACKEND == "notify", "NOTIFY_SMS_TEMPLATE_ID", NOTIFY_SMS_TEMPLATE_ID),
+    "EMAIL_BACKEND": (
+        EMAIL_BACKEND.endswith("NotifyDjangoEmailBackend"),
+        "NOTIFY_EMAIL_TEMPLATE_ID",
+        NOTIFY_EMAIL_TEMPLATE_ID,
+    ),
+}
+for _setting, (_used, _template_name, _template) in _NOTIFY_USED.items():
+    if _used and not (NOTIFY_API_KEY and _template):
+        raise ImproperlyConfigured(
+            f"{_setting} is notify: set NOTIFY_API_KEY and {_template_name} (the pass-through "
+            "template's id)"
+        )
+    if _used and not _NOTIFY_KEY.match(NOTIFY_API_KEY):
+        raise ImproperlyConfigured(
+            f"{_setting} is notify but NOTIFY_API_KEY is not a GOV.UK Notify API key: copy the "
+            "whole key from Notify's API integration page (its name, then two long ids)"
+        )
 
 SENDFLOW_PUBLIC_URL = env("SENDFLOW_PUBLIC_URL", default="http://localhost:8000")
 SENDFLOW_QUIET_HOURS = env("SENDFLOW_QUIET_HOURS", default="20:00-09:00")  # Europe/London

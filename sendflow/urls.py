@@ -45,5 +45,7 @@ urlpatterns = [
     path("stop/<str:token>/", notification_views.opt_out, name="opt-out"),
     path("webhooks/twilio/status/", notification_views.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", notification_views.twilio_inbound, name="twilio-inbound"),
+    path("webhooks/notify/status/", notification_views.notify_status, name="notify-status"),
+    path("webhooks/notify/inbound/", notification_views.notify_inbound, name="notify-inbound"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

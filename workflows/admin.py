@@ -4,8 +4,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    TextField,
+)
 from django.db.models.functions import Coalesce
+from django.forms import Textarea
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -15,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 
 from governance import services as governance_services
 from governance.audit import Action, audit_record
-from notifications import admin_services
+from notifications import admin_case, admin_services
 from notifications import history as notification_history
 from notifications import preview as notification_preview
 from notifications.admin import ContactInline
@@ -24,7 +33,12 @@ from notifications.search import cases_matching
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
-from workflows.forms import CalculatorForm, DeadlineForm, KeyDateFormSet
+from workflows.forms import (
+    CalculatorForm,
+    DeadlineForm,
+    KeyDateFormSet,
+    LabelledInlineFormSet,
+)
 from workflows.models import (
     Case,
     Deadline,
@@ -167,20 +181,56 @@ class RouteFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RouteInline(CaseScoped, admin.TabularInline):
+class LabelledInline:
+    """The case page's inlines: each input named by its column for screen readers (a tabular
+    row has no label beside its inputs; axe-core: label, select-name), and the column headings
+    with none named too (edit_inline/tabular.html)."""
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            label = str(field.label or db_field.verbose_name)
+            field.widget.attrs.setdefault("aria-label", label[:1].upper() + label[1:])
+        return field
+
+
+class LabelledTabularInline(LabelledInline, admin.TabularInline):
+    template = "admin/workflows/edit_inline/tabular.html"
+
+
+class CaseContactInline(LabelledInline, ContactInline):
+    pass
+
+
+class RouteInline(CaseScoped, LabelledTabularInline):
     model = Route
     extra = 0
 
 
-class KeyDateInline(CaseScoped, admin.TabularInline):
+class KeyDateInline(CaseScoped, LabelledTabularInline):
     model = KeyDate
     formset = KeyDateFormSet
     extra = 1
-    fields = ["event", "value", "source", "recorded_by", "recorded_at", "confirmed"]
-    readonly_fields = ["source", "recorded_by", "recorded_at"]
+    # Who recorded it is one column: the source (adviser, family, import) and, for an
+    # adviser's date, which adviser, with when (two columns both headed "recorded by" before).
+    fields = ["event", "value", "recorded", "confirmed"]
+    readonly_fields = ["recorded"]
+
+    @admin.display(description="recorded by")
+    def recorded(self, obj):
+        if not obj.pk:
+            return ""
+        if obj.source == KeyDate.Source.ADVISER:
+            who = obj.recorded_by.get_username() if obj.recorded_by else "An adviser"
+        else:
+            who = obj.get_source_display()
+        when = timezone.localtime(obj.recorded_at).strftime("%-d %b %Y, %H:%M")
+        return format_html("{}<br><small>{}</small>", who, when)
 
 
-class GivenDateInline(CaseScoped, admin.TabularInline):
+class GivenDateInline(CaseScoped, LabelledTabularInline):
     """Dates a letter gives (the Tribunal's timetable, meetings, hearings): typed in by the
     adviser, reminded by the planner like the computed deadlines."""
 
@@ -233,7 +283,7 @@ def deadline_state_html(deadline, today):
     return format_html('<span class="deadline-state">{}</span>', text)
 
 
-class DeadlineInline(CaseScoped, admin.TabularInline):
+class DeadlineInline(CaseScoped, LabelledTabularInline):
     """Computed deadlines: read-only with their working; the adviser sets status and override."""
 
     model = Deadline
@@ -247,6 +297,7 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
         "due_in_words",
         "owner",
         "status",
+        "status_reason",
         "override_date",
         "override_reason",
         "override_record",
@@ -282,17 +333,25 @@ class DeadlineInline(CaseScoped, admin.TabularInline):
 
     @admin.display(description="working and source")
     def working(self, obj):
-        steps = format_html_join("", "<li>{}</li>", ((s,) for s in obj.steps))
-        warnings = format_html_join(
-            "", "<li><strong>{}</strong></li>", ((w,) for w in obj.warnings)
-        )
-        return format_html(
-            "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small>",
-            steps,
-            warnings,
-            obj.rule,
-            obj.confidence,
-        )
+        return working_html(obj)
+
+
+def working_html(deadline) -> str:
+    """A deadline's working and source, folded: it is read when a date is questioned, not every
+    time the page opens. The rules write it to the family: an adviser reads it in the adviser's
+    voice (words.adviser_words)."""
+    steps = format_html_join("", "<li>{}</li>", ((words.adviser_words(s),) for s in deadline.steps))
+    warnings = format_html_join(
+        "", "<li><strong>{}</strong></li>", ((words.adviser_words(w),) for w in deadline.warnings)
+    )
+    return format_html(
+        '<details class="deadline-working"><summary>How it is worked out</summary>'
+        "<ol>{}</ol><ul>{}</ul><small>{} [{}]</small></details>",
+        steps,
+        warnings,
+        words.adviser_words(deadline.rule),
+        deadline.confidence,
+    )
 
 
 def _routes_on(case, deadlines, key_dates, today):
@@ -320,6 +379,15 @@ def _routes_on(case, deadlines, key_dates, today):
                             done_on=d.done_on,
                         ),
                         "passed": d.state(today) == rules.State.PASSED,
+                        # The adviser's marking after the state, when there is one.
+                        "marking": words.marking_words(
+                            status=d.status,
+                            status_reason=d.status_reason,
+                            override_date=d.override_date,
+                            override_reason=d.override_reason,
+                        )
+                        if d.status != Deadline.Status.OPEN or d.override_date
+                        else "",
                     }
                     for d in deadlines
                     if d.kind in guide.deadlines
@@ -362,20 +430,25 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     search_help_text = "A case reference, or a parent's name, email or mobile."
     list_select_related = ["adviser", "council"]
     autocomplete_fields = ["council"]
-    fields = [
-        "reference",
-        "adviser",
-        "council",
-        "local_authority",
-        "status",
-        "placement_only",
-        "reminders_paused",
-        "notes",
-        "family_link",
-        "erase_on",
+    # Two or three to a line: the case's own fields follow the first screen, compactly.
+    fieldsets = [
+        (
+            "The case",
+            {
+                "fields": [
+                    ("reference", "status", "adviser"),
+                    ("council", "local_authority"),
+                    ("placement_only", "complaint_to", "reminders_paused"),
+                    "notes",
+                    ("family_link", "erase_on"),
+                ]
+            },
+        )
     ]
     readonly_fields = ["family_link", "erase_on"]
-    inlines = [ContactInline, RouteInline, KeyDateInline, GivenDateInline, DeadlineInline]
+    formfield_overrides = {TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+    # What an adviser edits most first: the people, the dates, the deadlines' markings.
+    inlines = [CaseContactInline, KeyDateInline, DeadlineInline, GivenDateInline, RouteInline]
     actions = [
         "pause_reminders",
         "resume_reminders",
@@ -601,7 +674,8 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     def take_on(self, request, queryset):
         taken = 0
         for case in queryset.filter(adviser__isnull=True):
-            Case.objects.filter(pk=case.pk, adviser__isnull=True).update(adviser=request.user)
+            if not services.case_take_on(case=case, by=request.user):
+                continue  # someone took it a moment ago
             audit_record(
                 action=Action.ASSIGN,
                 case=case,
@@ -704,21 +778,16 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 message.together = notification_history.sent_together(message)
             deadlines = list(obj.deadlines.order_by("due"))
             key_dates = list(obj.key_dates.all())
+            problems = admin_case.problems(
+                obj, deadlines=deadlines, key_dates=key_dates, today=today
+            )
             context.update(
-                case_passed_deadlines=[
-                    d
-                    for d in deadlines
-                    if d.owner == rules.Owner.PARENT and d.state(today) == rules.State.PASSED
-                ],
-                case_family_dates=[
-                    *obj.reported_dates.filter(status=FamilyReportedDate.Status.WAITING),
-                    *(k for k in key_dates if not k.confirmed),
-                ],
-                case_family_dates_url=reverse("admin:workflows_familyreporteddate_changelist")
-                + f"?case__id__exact={obj.pk}&status__exact=waiting",
-                case_failed_messages=obj.messages.filter(status__in=PROBLEM_STATUSES).count(),
-                case_failed_url=reverse("admin:notifications_outboundmessage_changelist")
-                + f"?case__id__exact={obj.pk}&status__in=failed,unknown",
+                # The first screen: who and how to reach them, the next step, what is wrong.
+                case_family=admin_case.family_reach(obj),
+                case_next_step=admin_case.next_step(obj, today=today),
+                case_today=today,
+                case_deadline_count=len(deadlines),
+                case_problems=problems,
                 case_routes=_routes_on(obj, deadlines, key_dates, today),
                 case_chronology_url=reverse("admin:workflows_case_chronology", args=[obj.pk]),
                 case_messages=messages_shown,
@@ -727,7 +796,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_messages_more_ahead=more_ahead,
                 case_plan_ahead_weeks=notification_history.AHEAD_WEEKS,
                 case_messages_total=obj.messages.count(),
-                case_open_tasks=list(obj.tasks.filter(done_at__isnull=True)),
+                case_open_tasks=problems.tasks,
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
                 + f"?case__id__exact={obj.pk}",
                 case_tasks_url=reverse("admin:notifications_advisertask_changelist")
@@ -779,6 +848,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 services.deadline_update(
                     deadline=deadline_form.instance,
                     status=data["status"],
+                    status_reason=data.get("status_reason", ""),
                     override_date=data.get("override_date"),
                     override_reason=data.get("override_reason", ""),
                     by=request.user,
@@ -855,6 +925,9 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                     "label": words.deadline_label(d.kind),
                     "owner": words.owner_label(d.owner),
                     "confidence": words.confidence_label(d.confidence),
+                    "steps": [words.adviser_words(s) for s in d.steps],
+                    "warnings": [words.adviser_words(w) for w in d.warnings],
+                    "rule": words.adviser_words(d.rule),
                 }
                 for d in form.cleaned_data["deadlines"]
             ]
@@ -891,6 +964,32 @@ class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
     search_fields = ["case__reference"]
     date_hierarchy = "due"
     list_select_related = ["case"]
+    # Read only (changes are made on the case page): the working in words, not its stored lists.
+    fields = [
+        "case",
+        "kind",
+        "due",
+        "aim_for",
+        "act_by",
+        "owner",
+        "working",
+        "done",
+        "status",
+        "override_date",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
+        "computed_at",
+    ]
+    readonly_fields = ["working", "done"]
+
+    @admin.display(description="working and source")
+    def working(self, obj):
+        return working_html(obj)
+
+    @admin.display(description="done by")
+    def done(self, obj):
+        return obj.done_in_words() or "-"
 
     @admin.display(description=words.STATE_COLUMN, ordering="due")
     def state_today(self, obj):
@@ -900,6 +999,7 @@ class DeadlineAdmin(CaseScoped, admin.ModelAdmin):
     def marking(self, obj):
         return words.marking_words(
             status=obj.status,
+            status_reason=obj.status_reason,
             override_date=obj.override_date,
             override_reason=obj.override_reason,
         )
@@ -942,7 +1042,7 @@ class FamilyReportedDateAdmin(CaseScoped, admin.ModelAdmin):
 
     @admin.display(description="key date", ordering="event")
     def event_name(self, obj):
-        return rules.EVENTS.get(obj.event, obj.event)
+        return words.event_label(obj.event)
 
     @admin.action(description="Use the family's date (recomputes the deadlines)")
     def accept(self, request, queryset):

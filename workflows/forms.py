@@ -78,7 +78,16 @@ class CalculatorForm(forms.Form):
         return cleaned
 
 
-class KeyDateFormSet(forms.BaseInlineFormSet):
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A row's "delete" box named for screen readers: a table row shows no label of its own."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Delete this row")
+
+
+class KeyDateFormSet(LabelledInlineFormSet):
     """Check the case's dates together, so "certificate before decision" is caught on save."""
 
     def clean(self):
@@ -96,13 +105,16 @@ class KeyDateFormSet(forms.BaseInlineFormSet):
                     "keep one."
                 )
             events[data["event"]] = data["value"]
-        services.facts_check(events=events)
+        try:
+            services.facts_check(events=events)
+        except ValidationError as exc:  # the rules' words are the family's: said to the adviser
+            raise ValidationError([words.adviser_words(m) for m in exc.messages]) from exc
 
 
 class DeadlineForm(forms.ModelForm):
     class Meta:
         model = Deadline
-        fields = ["status", "override_date", "override_reason"]
+        fields = ["status", "status_reason", "override_date", "override_reason"]
         # The adviser's own marking, never to be read as the state today beside it.
         labels = {"status": words.MARKING_COLUMN}
 
@@ -112,6 +124,13 @@ class DeadlineForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Deadline.Status.OPEN:
+            cleaned["status_reason"] = ""  # a reason goes with its marking
+        elif problem := services.status_reason_missing(
+            status=status or "", status_reason=cleaned.get("status_reason") or ""
+        ):
+            self.add_error("status_reason", problem)
         reason = (cleaned.get("override_reason") or "").strip()
         if cleaned.get("override_date") and not reason:
             self.add_error("override_reason", "Say why you are overriding the computed date.")

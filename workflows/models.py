@@ -47,7 +47,13 @@ class Case(models.Model):
         ON_HOLD = "on_hold", "On hold"
         CLOSED = "closed"
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        # Not "Case with this reference already exists": an adviser who may not see that case
+        # learns no more than that the reference is taken.
+        error_messages={"unique": "That reference cannot be used: choose another."},
+    )
     adviser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -78,6 +84,19 @@ class Case(models.Model):
         default=False,
         help_text="The appeal is only about the school named in Section I: no mediation "
         "certificate is needed.",
+    )
+    # Who the complaint went to decides whose timescales apply: the council's Complaint Handling
+    # Code covers councils, not schools (legal-rules.md §10b). Blank: counted as the council.
+    complaint_to = models.CharField(
+        "complaint sent to",
+        max_length=20,
+        blank=True,
+        choices=[
+            (owner.value, words.OWNER_LABELS[owner])
+            for owner in (rules.Owner.LOCAL_AUTHORITY, rules.Owner.SCHOOL)
+        ],
+        help_text="Who the family's complaint went to. The council's Complaint Handling Code "
+        "does not cover schools: a school's reply is due only on the date the family asked for.",
     )
     notes = models.TextField(blank=True)
     reminders_paused = models.BooleanField(
@@ -120,6 +139,10 @@ class Case(models.Model):
                 condition=Q(status__in=["open", "on_hold", "closed"]), name="case_status_valid"
             ),
             models.CheckConstraint(condition=~Q(reference=""), name="case_reference_not_blank"),
+            models.CheckConstraint(
+                condition=Q(complaint_to__in=["", "local_authority", "school"]),
+                name="case_complaint_to_valid",
+            ),
         ]
         indexes = [
             # The case list's and the dashboard's "due in the next 5 working days / 4 weeks".
@@ -132,6 +155,15 @@ class Case(models.Model):
             ),
             # An adviser's own open cases (the case list's default view and their dashboard).
             models.Index(fields=["adviser", "status"], name="case_by_adviser"),
+            # Today for everyone's cases (notifications.today_paging) leaves out the cases not
+            # open: read from this small index, not by hashing every open case in each group.
+            models.Index(fields=["id"], condition=~Q(status="open"), name="case_not_open"),
+            # Today's open cases with no adviser (a supervisor's), by reference.
+            models.Index(
+                fields=["reference", "id"],
+                condition=Q(status="open", adviser__isnull=True),
+                name="case_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,7 +364,7 @@ class DeadlineDates:
 
     def done_in_words(self) -> str:
         if self.done_by:
-            return f"{rules.EVENTS[self.done_by]} on {rules.long_date(self.done_on)}"
+            return f"{words.event_label(self.done_by)} on {rules.long_date(self.done_on)}"
         if self.status in (Deadline.Status.MET, Deadline.Status.WAIVED):
             return f"Marked {Deadline.Status(self.status).label.lower()} by the adviser"
         return ""
@@ -370,6 +402,14 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
     done_on = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Why the adviser marked it met, missed or waived: asked for when missed or waived
+    # (DeadlineForm, deadline_update), as those stop or change the family's reminders.
+    status_reason = models.CharField(
+        "reason for the marking",
+        max_length=200,
+        blank=True,
+        help_text="Why the adviser marked it so: needed for missed or waived.",
+    )
     override_date = models.DateField(null=True, blank=True)
     override_reason = models.CharField(max_length=300, blank=True)
     overridden_by = models.ForeignKey(
@@ -396,9 +436,47 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                 ),
                 name="deadline_override_explained",
             ),
+            # A reason belongs to a marking: a deadline open again has none.
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(status_reason=""),
+                name="deadline_open_has_no_status_reason",
+            ),
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
+            # Today's groups (notifications.today_paging): every column they read, for
+            # index-only scans of the deadlines still to do instead of the whole table (its
+            # steps are wide); by case first, so that one adviser's cases probe them and
+            # everyone's read them whole. The family's own (passed, due soon) and the ones
+            # owed to the family (passed) apart, so that neither reads the other's.
+            models.Index(
+                fields=[
+                    "case",
+                    "status",
+                    "due",
+                    "act_by",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"], owner="parent"),
+                name="deadline_family_undone",
+            ),
+            models.Index(
+                fields=[
+                    "case",
+                    "status",
+                    "due",
+                    "override_date",
+                    "done_on",
+                    "done_by",
+                    "kind",
+                    "id",
+                ],
+                condition=Q(status__in=["open", "missed"]) & ~Q(owner="parent"),
+                name="deadline_owed_undone",
+            ),
             # The reports (reports.figures.deadline_counts): deadlines by their effective date,
             # read from the index alone; it also gives the planner the expression's statistics.
             models.Index(

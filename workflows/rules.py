@@ -159,6 +159,9 @@ class FactsError(ValueError):
 class Facts:
     events: Mapping[str, date]
     placement_only: bool = False
+    # Who the complaint went to: Owner.LOCAL_AUTHORITY, Owner.SCHOOL, or None (not recorded,
+    # counted as the council). The council's Complaint Handling Code does not cover schools.
+    complaint_to: Owner | None = None
 
 
 class State(StrEnum):
@@ -186,7 +189,10 @@ class Deadline:
 
     @property
     def aim_for(self) -> date:
-        return aim_for(self.due)
+        """The day to aim for (DESIGN.md's `aim_for`): the last working day on or before the
+        date, or the date counted from the decision letter when that is earlier. The family's
+        day to act by is this one, in the calculator's text and JSON, the case page and messages."""
+        return aim_for(self.due, safe_by=self.safe_by)
 
     @property
     def act_by(self) -> date:
@@ -332,9 +338,11 @@ def working_days_before(start: date, n: int) -> tuple[date, str]:
     )
 
 
-def aim_for(due: date) -> date:
-    """The last working day on or before `due`: the day to act by when a date does not roll."""
-    return due if wd.is_working_day(due) else wd.previous_working_day(due)
+def aim_for(due: date, *, safe_by: date | None = None) -> date:
+    """The last working day on or before `due`: the day to act by when a date does not roll;
+    `safe_by` (the same rule counted from the decision letter's date) when that is earlier."""
+    aim = due if wd.is_working_day(due) else wd.previous_working_day(due)
+    return min(aim, safe_by) if safe_by else aim
 
 
 def act_by(*, due: date, owner: Owner | str, safe_by: date | None = None) -> date:
@@ -342,8 +350,7 @@ def act_by(*, due: date, owner: Owner | str, safe_by: date | None = None) -> dat
     the date itself: what others owe is simply due on its date."""
     if owner != Owner.PARENT:
         return due
-    aim = aim_for(due)
-    return min(aim, safe_by) if safe_by else aim
+    return aim_for(due, safe_by=safe_by)
 
 
 def act_by_reason(*, due: date, act_by: date) -> str:
@@ -433,6 +440,15 @@ _LETTER_DATE_ONLY = (
 )
 
 
+# legal-rules.md §10b: a placement-only appeal after mediation, the certificate's month ignored,
+# is one of the points the law leaves open (the earlier date); say so, do not state it as law.
+_PLACEMENT_CERTIFICATE = (
+    "sendflow's reading is that a certificate does not change the date for an appeal only "
+    "about the school or placement: it counts 2 months from the decision. This is not settled "
+    "law: ask your adviser"
+)
+
+
 def _appeal(facts: Facts) -> Deadline | None:
     decision = _decision(facts)
     certificate = facts.events.get("certificate_issued")
@@ -452,7 +468,7 @@ def _appeal(facts: Facts) -> Deadline | None:
     if facts.placement_only:
         steps.append(PLACEMENT_ONLY_NOTE)
         if certificate is not None:
-            steps.append("The certificate date does not extend the deadline for this appeal")
+            steps.append(_PLACEMENT_CERTIFICATE)
     elif certificate is not None:
         by_certificate, text = months_after(certificate, 1)
         steps.append(f"{EVENTS['certificate_issued']} on {long_date(certificate)}")
@@ -523,6 +539,16 @@ def _appeal(facts: Facts) -> Deadline | None:
     )
 
 
+# legal-rules.md §10a-§10b: without a certificate the Tribunal must give leave (permission) to
+# register the appeal (HESC r.19; r.20(1) applies only where r.19 does not); secondary sources
+# say it is given only in exceptional circumstances. Nothing here may read as optional.
+_NO_CERTIFICATE = (
+    "Without a certificate you must ask the Tribunal's permission to register the appeal "
+    "(HESC Rules 2008 r.19), which it gives only in exceptional circumstances: do not count on "
+    "it"
+)
+
+
 def _mediation_requirement(facts: Facts) -> str:
     # The appeal itself settles the mediation-adviser step (COMPLETED_BY) but says nothing of
     # whether the family was in touch, which is what this sentence tells them.
@@ -530,12 +556,12 @@ def _mediation_requirement(facts: Facts) -> str:
     if completed_by("mediation_adviser_contact", in_touch):
         return (
             "You have been in touch with the mediation adviser: you need the mediation "
-            "certificate before you appeal. If you have no certificate, you must tell the "
-            "Tribunal why"
+            f"certificate before you appeal. {_NO_CERTIFICATE}"
         )
     first = (
         "Before you appeal you must contact the mediation adviser (even if you do not want "
-        "mediation) and get a mediation certificate"
+        "mediation) and get a mediation certificate (SEND Regulations 2014 reg 33; Children and "
+        "Families Act 2014 s.55)"
     )
     decision = _decision(facts)
     if decision is not None:
@@ -549,10 +575,7 @@ def _mediation_requirement(facts: Facts) -> str:
             "; the date for that is in 'Contact the mediation adviser': "
             f"{date_in_words(due=contact_due, act_by=act)}"
         )
-    return (
-        f"{first}. If you have no certificate, you must tell the Tribunal why (SEND Regulations "
-        "2014 reg 33; Children and Families Act 2014 s.55)"
-    )
+    return f"{first}. {_NO_CERTIFICATE}"
 
 
 def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
@@ -608,8 +631,8 @@ def _certificate_due(facts: Facts) -> Deadline | None:
         steps.insert(0, "Counted from the latest of the dates that start this clock")
     if facts.placement_only:
         steps.append(
-            "This appeal is only about the school or placement named in the plan (Section I), "
-            "so the certificate does not change your appeal date"
+            "This appeal is only about the school or placement named in the plan (Section I). "
+            f"{_PLACEMENT_CERTIFICATE}"
         )
     else:
         steps.append(
@@ -1012,27 +1035,42 @@ def _final_amended_plan(facts: Facts) -> Deadline | None:
 
 
 COMPLAINT_CODE = "LGSCO Complaint Handling Code (applied from 1 April 2026)"
-_WHO_REPLIES = (
-    "Whoever you sent the complaint to (the council, or the school if it went to the school) "
-    "owes you this reply"
+_COUNCIL_POLICY = "Councils set their own complaint policies; check the council's own timescale"
+# legal-rules.md §7, §10b: the Code covers councils, not schools; a school's own procedure sets
+# its timescales, and where none is known the date the parent asked for is the only date.
+_SCHOOL_NO_CODE = (
+    "The council's Complaint Handling Code does not cover schools: the school's own complaints "
+    "procedure sets its timescales (it is usually on the school's website), so sendflow uses "
+    "only the date you asked for"
+)
+_RECIPIENT_NOT_RECORDED = (
+    "sendflow counts this as a complaint to the council. If it went to a school or college, "
+    "tell your adviser: the council's Complaint Handling Code does not cover schools"
 )
 
 
+def _complaint_to_school(facts: Facts) -> bool:
+    return facts.complaint_to == Owner.SCHOOL
+
+
 def _complaint_response(facts: Facts) -> Deadline | None:
-    """Due on the reply-by date the parent gave, as the leaflet advises; without one, the
-    Complaint Handling Code's stage 1 timescale (5 + 10 working days)."""
+    """Due on the reply-by date the parent gave, as the leaflet advises; without one, for a
+    complaint to the council, the Complaint Handling Code's stage 1 timescale (5 + 10 working
+    days). A school owes its reply by the parent's date alone: no code applies to it."""
     reply_by = facts.events.get("complaint_response_requested")
     sent = facts.events.get("complaint_sent")
+    school = _complaint_to_school(facts)
     steps: list[str] = []
     code_due: date | None = None
     if sent is not None:
-        code_due, text = working_days_after(sent, 15)
-        steps += [
-            f"{EVENTS['complaint_sent']} on {long_date(sent)}",
-            "Under the Complaint Handling Code a council has 5 working days to acknowledge a "
-            "complaint and 10 more to reply (stage 1)",
-            text,
-        ]
+        steps.append(f"{EVENTS['complaint_sent']} on {long_date(sent)}")
+        if not school:
+            code_due, text = working_days_after(sent, 15)
+            steps += [
+                "Under the Complaint Handling Code a council has 5 working days to acknowledge "
+                "a complaint and 10 more to reply (stage 1)",
+                text,
+            ]
     if reply_by is not None:
         due = reply_by
         steps.append(f"In your complaint you asked for a reply by {long_date(reply_by)}")
@@ -1040,37 +1078,42 @@ def _complaint_response(facts: Facts) -> Deadline | None:
             steps.append(
                 f"That is later than the Code's {long_date(code_due)}: the council may reply sooner"
             )
-        rule, confidence = f"The reply-by date in your complaint; {COMPLAINT_CODE}", S
+        rule = "The reply-by date in your complaint" + ("" if school else f"; {COMPLAINT_CODE}")
     elif code_due is not None:
         due = code_due
         steps.append(
             "You can give a date you would like a reply by in your complaint: tell your adviser "
             "and we will use it"
         )
-        rule, confidence = COMPLAINT_CODE, S
+        rule = COMPLAINT_CODE
     else:
-        return None
-    steps += [
-        _WHO_REPLIES,
-        "Councils set their own complaint policies; check the council's own timescale",
+        return None  # a complaint to a school with no reply-by date: no date to count
+    if school:
+        steps += [_SCHOOL_NO_CODE, "The school owes you this reply"]
+    elif facts.complaint_to == LA:
+        steps += ["The council owes you this reply", _COUNCIL_POLICY]
+    else:
+        steps += [_RECIPIENT_NOT_RECORDED, _COUNCIL_POLICY]
+    steps.append(
         "If no reply comes by then, you can ask for the complaint to go to the next stage, and "
-        "ask your adviser for help",
-    ]
+        "ask your adviser for help"
+    )
     return Deadline(
         kind="complaint_response",
         due=due,
-        owner=LA,
+        owner=Owner.SCHOOL if school else LA,
         rule=rule,
-        confidence=confidence,
+        confidence=S,
         steps=tuple(steps),
-        warnings=_holiday_warnings(sent, due) if sent is not None else (),
+        warnings=_holiday_warnings(sent, due) if sent is not None and not school else (),
     )
 
 
 def _complaint_stage2_response(facts: Facts) -> Deadline | None:
-    """Complaint Handling Code stage 2: 5 working days to acknowledge, 20 more to respond."""
+    """Complaint Handling Code stage 2: 5 working days to acknowledge, 20 more to respond. Not
+    for a complaint to a school: the Code does not cover schools, and no other date is known."""
     escalated = facts.events.get("complaint_escalated")
-    if escalated is None:
+    if escalated is None or _complaint_to_school(facts):
         return None
     due, text = working_days_after(escalated, 25)
     steps = (
@@ -1078,7 +1121,8 @@ def _complaint_stage2_response(facts: Facts) -> Deadline | None:
         "At stage 2 the council has 5 working days to acknowledge it and 20 more to give its "
         "final response",
         text,
-        "Councils set their own complaint policies; check the council's own timescale",
+        *(() if facts.complaint_to == LA else (_RECIPIENT_NOT_RECORDED,)),
+        _COUNCIL_POLICY,
         "After the council's final response, or if none comes, you can complain to the Local "
         "Government and Social Care Ombudsman, usually within 12 months of first knowing of "
         "the problem",
@@ -1442,7 +1486,7 @@ def _safe_by_letter_date(rule: Rule, facts: Facts, deadline: Deadline) -> Deadli
         return deadline
     events = {**facts.events, "decision_sent": letter}
     del events["decision_letter_dated"]
-    by_letter = rule.compute(Facts(events=events, placement_only=facts.placement_only))
+    by_letter = rule.compute(replace(facts, events=events))
     if by_letter is None or by_letter.act_by >= deadline.act_by:
         return deadline
     note = (
@@ -1467,18 +1511,25 @@ SCHEDULED_EVENTS = frozenset(
 
 def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = None) -> list[str]:
     """Dates that can all be true but look odd: accepted, and shown to the adviser to check."""
+    return [text for _, text in flags_by_kind(facts, deadlines, today=today)]
+
+
+def flags_by_kind(
+    facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = None
+) -> list[tuple[str | None, str]]:
+    """`flags`, each with the deadline kind it is about (None: the dates in general)."""
     events = facts.events
-    found = []
+    general: list[str] = []
     for event, day in sorted(events.items()):
         if today is not None and day > today and event not in SCHEDULED_EVENTS:
-            found.append(
+            general.append(
                 f"'{EVENTS[event]}' is recorded for {long_date(day)}, which has not come yet. "
                 "sendflow counts nothing as done by it until that day: check the date."
             )
     deemed = _deemed_certificate_due(facts)
     certificate = events.get("certificate_issued")
     if deemed is not None and certificate is not None and certificate > deemed:
-        found.append(
+        general.append(
             f"The council could not arrange mediation, so a 'deemed' certificate was due by "
             f"{long_date(deemed)}, but the certificate recorded is of {long_date(certificate)}. "
             "If an earlier certificate was issued, the appeal date counts from it: check with "
@@ -1486,17 +1537,18 @@ def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = N
         )
     declined, requested = events.get("mediation_declined"), events.get("mediation_requested")
     if declined and requested and requested > declined:
-        found.append(
+        general.append(
             f"Mediation was asked for on {long_date(requested)}, after it was declined on "
             f"{long_date(declined)}. Check which is right: a certificate may already have been "
             "issued after the family declined."
         )
     sent, letter = events.get("decision_sent"), events.get("decision_letter_dated")
     if sent and letter and letter > sent:
-        found.append(
+        general.append(
             f"The decision letter is dated {long_date(letter)}, after the day it was sent "
             f"({long_date(sent)}). Check both dates against the letter and its envelope or email."
         )
+    found: list[tuple[str | None, str]] = [(None, text) for text in general]
     by_kind = {d.kind: d for d in deadlines}
     late = (
         (
@@ -1516,7 +1568,10 @@ def flags(facts: Facts, deadlines: Iterable[Deadline], *, today: date | None = N
         deadline, done_on = by_kind.get(kind), events.get(event)
         if deadline and done_on and done_on > deadline.due:
             found.append(
-                f"{what} on {long_date(done_on)}, after its last day ({long_date(deadline.due)}): "
-                f"{then}."
+                (
+                    kind,
+                    f"{what} on {long_date(done_on)}, after its last day "
+                    f"({long_date(deadline.due)}): {then}.",
+                )
             )
     return found

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -47,8 +47,14 @@ _COMPUTED_FIELDS = [
 ]
 
 
-def facts_for(*, events: dict[str, date], placement_only: bool) -> rules.Facts:
-    return rules.Facts(events=events, placement_only=placement_only)
+def facts_for(
+    *, events: dict[str, date], placement_only: bool, complaint_to: str = ""
+) -> rules.Facts:
+    return rules.Facts(
+        events=events,
+        placement_only=placement_only,
+        complaint_to=rules.Owner(complaint_to) if complaint_to else None,
+    )
 
 
 def facts_check(*, events: dict[str, date], placement_only: bool = False) -> None:
@@ -98,12 +104,13 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     today = timezone.localdate(now)
     case_ids = list(case_ids)
     # Lock the cases so two recomputes of one case cannot interleave their upserts and deletes.
-    placement = dict(
-        Case.objects.select_for_update()
+    placement = {
+        case_id: (placement_only, complaint_to)
+        for case_id, placement_only, complaint_to in Case.objects.select_for_update()
         .filter(batch_sql.ids_filter("id", case_ids))
         .order_by("id")  # one lock order for every writer (not Case.Meta's reference order)
-        .values_list("id", "placement_only")
-    )
+        .values_list("id", "placement_only", "complaint_to")
+    }
     events: dict[int, dict[str, date]] = defaultdict(dict)
     for case_id, event, value in KeyDate.objects.filter(
         batch_sql.ids_filter("case_id", case_ids)
@@ -116,12 +123,14 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     # The rules are pure: cases with the same dates (many, in a region's caseload) get the same
     # deadlines and findings, worked out once per batch.
     same: dict[tuple, tuple[list[tuple], list[str]] | rules.FactsError] = {}
-    for case_id, placement_only in placement.items():
+    for case_id, (placement_only, complaint_to) in placement.items():
         case_events = events.get(case_id, {})
-        key = (placement_only, *sorted(case_events.items()))
+        key = (placement_only, complaint_to, *sorted(case_events.items()))
         found = same.get(key)
         if found is None:
-            facts = facts_for(events=case_events, placement_only=placement_only)
+            facts = facts_for(
+                events=case_events, placement_only=placement_only, complaint_to=complaint_to
+            )
             try:
                 computed = rules.compute_deadlines(facts)
                 found = same[key] = (
@@ -214,6 +223,7 @@ class _StoredRow(NamedTuple):
     due: date
     status: str
     override_date: date | None
+    status_reason: str = ""
 
 
 class _Stored(NamedTuple):
@@ -239,16 +249,19 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
             "kind",
             "status",
             "override_date",
+            "status_reason",
             *(f"{f}_text" if f in _AS_TEXT else f for f in _COMPARED_FIELDS),
         )
     ):
-        deadline_id, case_id, kind, status, override_date, *computed = values
+        deadline_id, case_id, kind, status, override_date, status_reason, *computed = values
         for i in json_at:
             text = computed[i]
             if (value := decoded.get(text)) is None:
                 value = decoded[text] = json.loads(text)
             computed[i] = value
-        row = _StoredRow(deadline_id, case_id, kind, computed[0], status, override_date)
+        row = _StoredRow(
+            deadline_id, case_id, kind, computed[0], status, override_date, status_reason
+        )
         stored[(case_id, kind)] = _Stored(row, tuple(computed))
     return stored
 
@@ -269,6 +282,7 @@ def _update_changed(
 # A new deadline starts open, with no override: the adviser's columns at their defaults.
 _NEW_DEADLINE_DEFAULTS = {
     "status": Deadline.Status.OPEN.value,
+    "status_reason": "",
     "override_date": None,
     "override_reason": "",
     "overridden_by_id": None,
@@ -300,7 +314,8 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
     from notifications.models import AdviserTask  # notifications builds on workflows
 
     reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
-    Deadline.objects.filter(id__in=reopen).update(status=Deadline.Status.OPEN)
+    # The marking's reason goes with it; the task says what both were.
+    Deadline.objects.filter(id__in=reopen).update(status=Deadline.Status.OPEN, status_reason="")
     tasks = [
         AdviserTask(
             case_id=d.case_id,
@@ -308,12 +323,14 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
             text=f"{words.deadline_label(d.kind)}: the computed date moved from "
             f"{rules.long_date(d.due)} to {rules.long_date(new)}. "
             + (
-                f"It was marked {Deadline.Status(d.status).label.lower()} and is open again. "
+                f"It was marked {Deadline.Status(d.status).label.lower()}"
+                + (f" ({d.status_reason})" if d.status_reason else "")
+                + " and is open again. "
                 if d.status != Deadline.Status.OPEN
                 else ""
             )
             + (
-                f"Your override ({rules.long_date(d.override_date)}) still applies: check it."
+                f"The override ({rules.long_date(d.override_date)}) still applies: check it."
                 if d.override_date
                 else ""
             ),
@@ -356,6 +373,8 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
 
     if not odd:
         return
+    # The rules name the dates in the family's words; the adviser reads them in their own.
+    odd = {case_id: [words.adviser_words(t) for t in texts] for case_id, texts in odd.items()}
     kind = AdviserTask.Kind.DATES_TO_CHECK
     have = set(
         AdviserTask.objects.filter(
@@ -435,6 +454,17 @@ class NightlyRecomputeIncomplete(Exception):
 
 
 @transaction.atomic
+def case_take_on(*, case: Case, by, from_left: bool = False) -> bool:
+    """Make `by` the case's adviser if nobody looks after it: no adviser, or (`from_left`, a
+    supervisor's choice) one who has left. One conditional UPDATE, so two people taking the
+    same case at once cannot both have it; False when it already had someone."""
+    nobody = Q(adviser__isnull=True)
+    if from_left:
+        nobody |= Q(adviser__is_active=False)
+    return bool(Case.objects.filter(nobody, pk=case.pk).update(adviser=by))
+
+
+@transaction.atomic
 def case_replan(*, case: Case) -> None:
     """Re-plan messages after contacts, the pause or the status changed."""
     messages_plan(case_ids=[case.id])
@@ -504,7 +534,7 @@ def family_date_report(*, case: Case, event: str, value: date, today: date) -> F
     events = dict(case.key_dates.values_list("event", "value"))
     events[event] = value
     facts_check(events=events, placement_only=case.placement_only)
-    label = rules.EVENTS[event]
+    label = words.event_label(event)
     existing = case.key_dates.filter(event=event).first()
     if existing is not None and existing.value == value:
         return FamilyDateResult(used=True)
@@ -515,9 +545,7 @@ def family_date_report(*, case: Case, event: str, value: date, today: date) -> F
         AdviserTask.objects.create(
             case=case,
             kind=AdviserTask.Kind.FAMILY_DATE,
-            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
-            f"{rules.long_date(existing.value)}. Their date is not used until you accept it "
-            "(Family-reported dates).",
+            text=words.family_date_waiting_task(label=label, value=value, recorded=existing.value),
         )
         return FamilyDateResult(used=False, replaces=existing.value)
     before = _dates_now(case, today)
@@ -592,10 +620,15 @@ def deadline_update(
     override_date: date | None,
     override_reason: str,
     by,
+    status_reason: str = "",
     now: datetime | None = None,
 ) -> Deadline:
-    """Set the adviser's status and override; an override always records who, when and why."""
+    """Set the adviser's status (with its reason) and override; an override always records
+    who, when and why."""
     override_reason = override_reason.strip()
+    status_reason = status_reason.strip() if status != Deadline.Status.OPEN else ""
+    if problem := status_reason_missing(status=status, status_reason=status_reason):
+        raise ValidationError(problem)
     if override_date and (
         problem := override_out_of_range(due=deadline.due, override=override_date)
     ):
@@ -610,6 +643,7 @@ def deadline_update(
     Case.objects.select_for_update().filter(pk=deadline.case_id).values_list("pk").first()
     stored = Deadline.objects.select_for_update().get(pk=deadline.pk)
     deadline.status = status
+    deadline.status_reason = status_reason
     deadline.override_date = override_date
     deadline.override_reason = override_reason
     if (override_date, override_reason) != (stored.override_date, stored.override_reason):
@@ -622,6 +656,19 @@ def deadline_update(
     # The case list's next step follows the status and override (an override's own act-by).
     case_summaries_refresh(case_ids=[deadline.case_id], today=timezone.localdate(now))
     return deadline
+
+
+# Marking a deadline missed or waived changes what the family is told (a waived one is no longer
+# reminded; a missed one is what a late appeal must explain): whoever reads the case later must
+# see why. "Met" is usually shown by a recorded event, so its reason may stay blank.
+NEEDS_A_REASON = (Deadline.Status.MISSED, Deadline.Status.WAIVED)
+
+
+def status_reason_missing(*, status: str, status_reason: str) -> str:
+    """The adviser's mistake in words, or "" when a marking has the reason it needs."""
+    if status in NEEDS_A_REASON and not status_reason.strip():
+        return f"Say why it is marked {Deadline.Status(status).label.lower()}."
+    return ""
 
 
 @transaction.atomic
@@ -679,9 +726,9 @@ def family_given_date_report(*, case: Case, kind: str, value: date) -> FamilyDat
         AdviserTask.objects.create(
             case=case,
             kind=AdviserTask.Kind.FAMILY_DATE,
-            text=f"The family says: {label} on {rules.long_date(value)}. You recorded "
-            f"{rules.long_date(existing.value)}. Their date is not used: check the letter and "
-            "change the date on the case if theirs is right.",
+            text=words.family_given_date_waiting_task(
+                label=label, value=value, recorded=existing.value
+            ),
         )
         return FamilyDateResult(used=False, replaces=existing.value)
     before = existing.value if existing else None

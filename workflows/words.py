@@ -1,6 +1,11 @@
 """Codes said for people: who acts, the dates a family can tell us, the legal source as a sentence,
 the rules' refusals and a moved date in plain words. Pure Python and gettext, no models; the
-family's page, its form and its calendar take their words from here (STYLE.md section 11)."""
+family's page, its form and its calendar take their words from here (STYLE.md section 11).
+
+Two voices, one vocabulary: each event and deadline kind has the family's words ("You contacted
+the mediation adviser") and the adviser's ("The family contacted the mediation adviser"); the
+section "two voices" below says which is which. Admin pages, tasks, audit and the outbox take
+the adviser's; the family's page and messages the family's."""
 
 from __future__ import annotations
 
@@ -238,7 +243,8 @@ def deadline_label(kind: str) -> str:
 
 
 def event_label(event: str) -> str:
-    return rules.EVENTS.get(event) or _fallback(event)
+    """An event in the adviser's words (family_event_label below gives the family's)."""
+    return ADVISER_EVENT_WORDS.get(event) or _fallback(event)
 
 
 def owner_label(owner: str) -> str:
@@ -334,7 +340,8 @@ def time_words(at) -> str:
 # and the events recorded: open, done, passed) and what the adviser marked it (met, missed,
 # waived). Lists and the case page show the first in words, then the second, labelled.
 
-# The events that complete a deadline, said to the adviser (rules.EVENTS speaks to the family).
+# The events that complete a deadline, said to the adviser mid-sentence (ADVISER_EVENT_WORDS
+# below are their labels).
 DONE_EVENT_WORDS: dict[str, str] = {
     "appeal_submitted": "the family sent the appeal",
     "mediation_adviser_contacted": "the family contacted the mediation adviser",
@@ -367,9 +374,7 @@ def done_event_words(event: str) -> str:
     """ "appeal_submitted" -> "the family sent the appeal": the adviser's voice, mid-sentence."""
     if event in DONE_EVENT_WORDS:
         return DONE_EVENT_WORDS[event]
-    label = re.sub(r"\b[Yy]our child\b", "the child", event_label(event))
-    label = re.sub(r"\b[Yy]our\b", "the family's", label)
-    return _sentence_start(re.sub(r"\b[Yy]ou\b", "the family", label))
+    return _sentence_start(event_label(event))
 
 
 def _working_days(count: int) -> str:
@@ -407,11 +412,18 @@ def deadline_state_words(
 
 
 def marking_words(
-    *, status: str, override_date: date | None = None, override_reason: str = ""
+    *,
+    status: str,
+    status_reason: str = "",
+    override_date: date | None = None,
+    override_reason: str = "",
 ) -> str:
     """The adviser's own marking, labelled apart from the state: "Not marked", "Marked met";
-    with an override, "Not marked; date moved to Monday 1 March 2027: the letter came late"."""
+    with its reason, "Marked waived: the family chose another route"; with an override, "Not
+    marked; date moved to Monday 1 March 2027: the letter came late"."""
     words = MARKING_LABELS.get(status) or _fallback(status)
+    if status_reason and status != "open":
+        words += f": {status_reason}"
     if override_date:
         words += f"; date moved to {rules.long_date(override_date)}"
         if override_reason:
@@ -421,3 +433,295 @@ def marking_words(
 
 def marking_choices() -> list[tuple[str, str]]:
     return list(MARKING_LABELS.items())
+
+
+# --- two voices: the family's words and the adviser's (STYLE.md section 11) --------------------
+# Every event and every deadline kind has the family's words (their page, their form, their
+# messages: "You contacted the mediation adviser") and the adviser's (the admin, tasks, audit,
+# the outbox: "The family contacted the mediation adviser"). The family's live where the family
+# reads them: rules.EVENTS (the rules write each working to the family), FAMILY_EVENTS and
+# FAMILY_GIVEN above (their form), templates/notifications/ (their messages). The adviser's live
+# here. A screen takes one voice and never mixes them: family_* for the family, the rest for
+# advisers.
+
+FAMILY_EVENT_WORDS: dict[str, str] = rules.EVENTS
+
+ADVISER_EVENT_WORDS: dict[str, str] = {
+    "decision_sent": "The council's decision was sent",
+    "mediation_declined": "The family told the mediation adviser they do not want mediation",
+    "mediation_requested": "The family told the council they want mediation",
+    "mediation_not_arranged": "The council said it could not arrange mediation",
+    "mediation_concluded": "Mediation ended",
+    "certificate_issued": "The mediation certificate was issued",
+    "mediation_agreement": "The mediation agreement was made",
+    "ehc_request_received": "The council received the request for an EHC needs assessment",
+    "draft_plan_served": "The draft EHC plan was served",
+    "review_meeting": "The annual review meeting is or was held",
+    "amendment_notice_sent": "The council sent its notice of proposed amendments",
+    "discrimination_act": "The conduct complained of happened",
+    "complaint_sent": "The family's complaint was sent",
+    "complaint_response_requested": "The date the family asked for a reply to their complaint by",
+    "decision_letter_dated": "The council wrote its decision letter",
+    "mediation_adviser_contacted": "The family contacted the mediation adviser",
+    "appeal_submitted": "The family sent their appeal to the SEND Tribunal",
+    "complaint_response_received": "The reply to the family's complaint arrived",
+    "complaint_escalated": "The family's complaint went to the next stage",
+    "discrimination_claim_sent": "The family sent the disability discrimination claim to the "
+    "Tribunal",
+    "ombudsman_complaint_sent": "The family complained to the Local Government and Social Care "
+    "Ombudsman",
+    "mediation_meeting": "The mediation meeting is set",
+    "appeal_registered": "The Tribunal sent the appeal to the council",
+    "reassessment_notified": "The council said it will re-assess",
+    "phase_transfer": "The child moves to a new phase of education",
+    "post16_transfer": "The child moves from secondary school to post-16 education",
+    "matter_first_known": "The family first knew about the problem",
+    "order_assessment_sent": "The Tribunal sent its order to assess",
+    "order_make_plan_sent": "The Tribunal sent its order to make an EHC plan",
+    "order_amend_plan_sent": "The Tribunal sent its order to change the EHC plan",
+    "order_name_school_sent": "The Tribunal sent its order to name a school",
+    "order_reconsider_sent": "The Tribunal sent the case back to the council to reconsider",
+    "concession_assessment_notified": "The council told the Tribunal it won't oppose (assessment)",
+    "concession_amend_notified": "The council told the Tribunal it won't oppose (plan contents)",
+    "recommendation_made": "The Tribunal made a health or social care recommendation",
+}
+
+
+def family_event_label(event: str) -> str:
+    """An event in the family's words: "You contacted the mediation adviser"."""
+    return FAMILY_EVENT_WORDS.get(event) or _fallback(event)
+
+
+# What a date is, said to an adviser, "{due}" being the date in words (rules.date_in_words).
+# The family's sentence is line 2 of templates/notifications/deadlines/<kind>.txt; a kind with
+# no template here and there reads "<label>, due <date>." in both voices.
+ADVISER_DUE_SENTENCES: dict[str, str] = {
+    "appeal": "The family's appeal must reach the SEND Tribunal by {due}.",
+    "mediation_adviser_contact": "The family must contact the mediation adviser by {due}.",
+    "certificate_due": "The family's mediation certificate should have arrived by {due}.",
+    "mediation_by": "The council should have held mediation by {due}.",
+    "ehc_assessment_decision": "The council owes the family its decision on whether it will "
+    "assess, due by {due}.",
+    "ehc_final_plan": "The council should have issued the final EHC plan by {due}.",
+    "final_amended_plan": "The council should have issued the final amended EHC plan by {due}.",
+    "review_decision": "The council owes the family its decision after the review meeting, "
+    "due by {due}.",
+    "draft_plan_comments": "The family's comments on the draft EHC plan, and the school they "
+    "want named, are due by {due}.",
+    "amendment_comments": "The family's comments on the proposed changes to the EHC plan are "
+    "due by {due}.",
+    "discrimination_claim": "A disability discrimination claim must be made by {due}.",
+    "ombudsman_complaint": "A complaint to the Ombudsman should usually be made by {due}.",
+    "complaint_response": "The reply to the family's complaint is due by {due}.",
+    "complaint_stage2_response": "The final reply to the family's complaint is due by {due}.",
+}
+
+# The same for a date a letter gave (templates/notifications/given/<kind>.txt, line 2).
+ADVISER_GIVEN_SENTENCES: dict[str, str] = {
+    "la_response": "The Tribunal told the council to send its response to the family's appeal "
+    "by {due}.",
+    "final_evidence": "The family's final evidence must reach the Tribunal by {due}.",
+    "attendance_form": "The family's attendance form must reach the Tribunal by {due}.",
+    "hearing": "The family's Tribunal hearing is on {due}.",
+    "decision_expected": "The Tribunal said to expect its decision by {due}.",
+    "mediation_meeting": "The family's mediation meeting is on {due}.",
+    "annual_review_meeting": "The annual review meeting is on {due}.",
+    "complaint_meeting": "The meeting about the family's complaint is on {due}.",
+}
+
+
+def due_sentence(kind: str, due_words: str) -> str:
+    """ "The reply to the family's complaint is due by Friday 4 December 2026.": a computed
+    date (`due_words`, from rules.date_in_words), said to an adviser."""
+    sentence = ADVISER_DUE_SENTENCES.get(kind)
+    if sentence is None:
+        return f"{deadline_label(kind)}, due {due_words}."
+    return sentence.format(due=due_words)
+
+
+def given_sentence(kind: str, due_words: str, *, label: str) -> str:
+    """A date from a letter, said to an adviser; `label` names an "other" date."""
+    sentence = ADVISER_GIVEN_SENTENCES.get(kind)
+    if sentence is None:
+        return f"{label}: {due_words}."
+    return sentence.format(due=due_words)
+
+
+# The rules write each deadline's working (its steps, warnings and source) to the family. An
+# adviser reads the same working with these words in place of the family's, in this order
+# (a longer sentence before the shorter one it holds); every one is a sentence of rules.py.
+ADVISER_WORKING: tuple[tuple[str, str], ...] = (
+    (
+        "tell your adviser the date on the decision letter",
+        "ask the family for the date on the decision letter",
+    ),
+    (
+        "If this date is missed, you can still send the appeal and ask the Tribunal to accept "
+        "it late: it can, if there is a good reason. Contact your adviser straight away",
+        "If this date is missed, the family can still send the appeal and ask the Tribunal to "
+        "accept it late: it can, if there is a good reason. Act straight away",
+    ),
+    (
+        "You have been in touch with the mediation adviser: you need the mediation certificate "
+        "before you appeal",
+        "The family has been in touch with the mediation adviser: they need the mediation "
+        "certificate before they appeal",
+    ),
+    (
+        "Before you appeal you must contact the mediation adviser (even if you do not want "
+        "mediation) and get a mediation certificate",
+        "Before they appeal, the family must contact the mediation adviser (even if they do not "
+        "want mediation) and get a mediation certificate",
+    ),
+    (
+        "Without a certificate you must ask the Tribunal's permission",
+        "Without a certificate the family must ask the Tribunal's permission",
+    ),
+    (
+        "Contact the mediation adviser even if you do not want mediation",
+        "The family must contact the mediation adviser even if they do not want mediation",
+    ),
+    (
+        "This is not settled law: ask your adviser",
+        "This is not settled law: check it before advising the family",
+    ),
+    ("Your appeal date becomes", "The family's appeal date becomes"),
+    (
+        "Counted from the day you told the council",
+        "Counted from the day the family told the council",
+    ),
+    (
+        "A shorter notice is allowed if you agree to it",
+        "A shorter notice is allowed if the family agrees to it",
+    ),
+    (
+        "Where the agreement covers things you could appeal",
+        "Where the agreement covers things the family could appeal",
+    ),
+    (
+        "Send your comments, and the school you want named, by this date",
+        "The family sends its comments, and the school it wants named, by this date",
+    ),
+    (
+        "Notice of the meeting and the advice for it must reach you at least this early",
+        "Notice of the meeting and the advice for it must reach the family at least this early",
+    ),
+    (
+        "Send your comments on the proposed amendments by this date",
+        "The family sends its comments on the proposed amendments by this date",
+    ),
+    ("The council owes you this reply", "The council owes the family this reply"),
+    ("The school owes you this reply", "The school owes the family this reply"),
+    (
+        "so sendflow uses only the date you asked for",
+        "so sendflow uses only the date the family asked for",
+    ),
+    (
+        "If it went to a school or college, tell your adviser",
+        "If it went to a school or college, record that on the case (complaint sent to)",
+    ),
+    (
+        "In your complaint you asked for a reply by",
+        "In their complaint the family asked for a reply by",
+    ),
+    ("The reply-by date in your complaint", "The reply-by date in the family's complaint"),
+    (
+        "You can give a date you would like a reply by in your complaint: tell your adviser and "
+        "we will use it",
+        "The family can give a date they would like a reply by in their complaint: record it "
+        "on the case and it will be used",
+    ),
+    (
+        "If no reply comes by then, you can ask for the complaint to go to the next stage, and "
+        "ask your adviser for help",
+        "If no reply comes by then, the family can ask for the complaint to go to the next "
+        "stage, with the adviser's help",
+    ),
+    (
+        "or if none comes, you can complain to the Local Government",
+        "or if none comes, the family can complain to the Local Government",
+    ),
+    (
+        "The reply-by date you gave is before the complaint was sent",
+        "The reply-by date the family gave is before the complaint was sent",
+    ),
+)
+
+# The events whose two labels differ, the longest first (one may hold another).
+_EVENT_VOICES = sorted(
+    (
+        (family, ADVISER_EVENT_WORDS[event])
+        for event, family in FAMILY_EVENT_WORDS.items()
+        if event in ADVISER_EVENT_WORDS and family != ADVISER_EVENT_WORDS[event]
+    ),
+    key=lambda pair: -len(pair[0]),
+)
+# Words a new sentence of the rules might bring that no table above has yet: said in the third
+# person rather than left speaking to the family (a test holds every rule to the tables).
+_LAST_RESORT = (
+    (re.compile(r"\bYour child\b"), "The child"),
+    (re.compile(r"\byour child\b"), "the child"),
+    (re.compile(r"\bYour\b"), "The family's"),
+    (re.compile(r"\byour\b"), "the family's"),
+    (re.compile(r"\bYou\b"), "The family"),
+    (re.compile(r"\byou\b"), "the family"),
+)
+
+
+def adviser_words(text: str, *, last_resort: bool = True) -> str:
+    """A line the rules wrote to the family (a step, a warning, a source, a flag), in the
+    adviser's voice: "You contacted the mediation adviser on ..." -> "The family contacted the
+    mediation adviser on ..."."""
+    for family, adviser in ADVISER_WORKING:
+        text = text.replace(family, adviser)
+    for family, adviser in _EVENT_VOICES:
+        text = text.replace(family, adviser).replace(
+            _sentence_start(family), _sentence_start(adviser)
+        )
+    if last_resort:
+        for pattern, replacement in _LAST_RESORT:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+# --- tasks about a family's dates, in the adviser's voice ----------------------------------------
+# A task's text is also its identity where a service raises it once (notifications/migrations/
+# 0018 rewrote the ones raised in the family's voice): each text is written in one place.
+
+
+def family_date_waiting_task(*, label: str, value: date, recorded: date) -> str:
+    """The family told us a key date other than the one an adviser confirmed."""
+    return (
+        f"The family says: {label} on {rules.long_date(value)}. The case has "
+        f"{rules.long_date(recorded)}, confirmed by an adviser. Their date is not used until "
+        "an adviser accepts it (Family-reported dates)."
+    )
+
+
+def family_given_date_waiting_task(*, label: str, value: date, recorded: date) -> str:
+    """The family told us a date from a letter other than the one an adviser confirmed."""
+    return (
+        f"The family says: {label} on {rules.long_date(value)}. The case has "
+        f"{rules.long_date(recorded)}, confirmed by an adviser. Their date is not used: check "
+        "the letter and change the date on the case if theirs is right."
+    )
+
+
+def check_task(kind: str, due: date) -> str:
+    """Someone owed the family something by a date that has passed: the adviser checks."""
+    return check_task_words(kind, rules.date_in_words(due=due, act_by=due))
+
+
+def check_task_words(kind: str, due_words: str) -> str:
+    return (
+        f"{due_sentence(kind, due_words)} Check with the family whether it has arrived, and "
+        "record its date on the case."
+    )
+
+
+def given_check_task(kind: str, due_words: str, *, label: str) -> str:
+    """A date a letter gave has passed: the adviser checks it happened."""
+    return (
+        f"{given_sentence(kind, due_words, label=label)} Check with the family whether it "
+        "happened, and mark the date done on the case."
+    )

@@ -21,7 +21,8 @@ class SendError(Exception):
         self.permanent = permanent  # bad number or address: retrying cannot help
         self.ambiguous = ambiguous  # the request may have gone out: reconcile before resending
         self.unsubscribed = unsubscribed  # the provider holds an opt-out for this address
-        self.config = config  # our credentials or sender are wrong: no family's fault
+        # our credentials or sender are wrong: no family's fault (kept pending, unless permanent)
+        self.config = config
 
 
 class LookupUnavailable(Exception):
@@ -30,6 +31,9 @@ class LookupUnavailable(Exception):
 
 class Backend(ABC):
     channel: ClassVar[str]  # "sms" | "email"
+    # The provider can say whether a message went: an unknown send waits for its answer rather
+    # than going again.
+    looks_up: ClassVar[bool] = False
 
     @abstractmethod
     def send(

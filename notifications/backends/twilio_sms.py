@@ -59,6 +59,7 @@ def _client() -> Client:
 
 class TwilioBackend(Backend):
     channel = "sms"
+    looks_up = True
 
     def __init__(self) -> None:
         self.client = _client()

@@ -190,18 +190,21 @@ def _many(start, stop, adviser):
 
 @pytest.mark.parametrize("role", ["adviser", "supervisor"])
 @time_machine.travel(NOW, tick=False)
-def test_today_reads_the_same_few_queries_for_5_or_50_cases(
+def test_today_reads_a_few_queries_however_many_cases(
     client, db, role, django_assert_max_num_queries
 ):
+    # A page reads the groups' counts, the groups it spans (at most one query each) and its
+    # own items' details: a bound that does not grow with the caseload (today_paging). The
+    # bound counts the reads' savepoint (its transaction, in a test) and, on PostgreSQL, the
+    # SET LOCAL that turns JIT off for them.
     ann = AdviserFactory(username="ann")
     client.force_login(ann if role == "adviser" else SupervisorFactory())
     url = reverse("admin:today")
     _many(0, 5, ann)
-    with django_assert_max_num_queries(14) as small_queries:
+    with django_assert_max_num_queries(19):
         small = client.get(url)
     _many(5, 50, ann)
-    with django_assert_max_num_queries(14) as large_queries:
+    with django_assert_max_num_queries(19):
         large = client.get(url)
-    assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
     assert large.context["count"] > small.context["count"] >= 5
     assert len(_items(large)) == today.PAGE_SIZE

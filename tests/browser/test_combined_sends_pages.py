@@ -64,6 +64,9 @@ def test_the_case_page_shows_the_next_messages_and_which_went_as_one_at_1280(
         browser, live_server, cookie, f"/admin/workflows/case/{combined_case.pk}/change/", 1280
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Both sections follow the first screen folded: open them as an adviser would.
+    page.locator("#case-next-sends > summary").click()
+    page.locator("#case-messages > summary").click()
     page.screenshot(path=str(SCREENSHOTS / "case-next-sends-1280.png"), full_page=True)
     page.locator("#case-next-sends").screenshot(
         path=str(SCREENSHOTS / "case-next-sends-section-1280.png")
@@ -92,9 +95,11 @@ def test_the_outbox_list_says_which_went_as_one_and_fits_1280(browser, live_serv
         browser,
         live_server,
         cookie,
-        f"/admin/notifications/outboundmessage/?case__id__exact={combined_case.pk}",
+        # Every row, the ones combined into another too ("All"); with the apps' side bar open.
+        f"/admin/notifications/outboundmessage/?case__id__exact={combined_case.pk}&show=all",
         1280,
     )
+    assert page.locator("#nav-sidebar").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "outbox-combined-1280.png"), full_page=True)
     assert not _scrolls_sideways(page)
     assert not page.evaluate(

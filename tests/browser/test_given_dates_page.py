@@ -121,6 +121,7 @@ def test_messages_further_ahead_on_the_family_page_and_the_case_page(
         context, page = _open(
             browser, live_server, cookie, f"/admin/workflows/case/{case.pk}/change/", width
         )
+        page.locator("#case-messages > summary").click()  # folded after the first screen
         page.screenshot(path=str(SCREENSHOTS / f"case-messages-ahead-{width}.png"), full_page=True)
         ahead = page.locator("#case-messages tr.message-ahead")
         assert ahead.count() >= 4  # the hearing's reminders, by text and by email

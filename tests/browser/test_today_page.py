@@ -1,5 +1,6 @@
 """Today in Chromium after demo_data, as an adviser and a supervisor: the passed family deadline
-first, nothing cut off at 1280 or 375 px, and screenshots to look at (var/screens/)."""
+first, nothing cut off at 1280 or 375 px, axe-clean, its one-click actions, and screenshots to
+look at (var/screens/)."""
 
 import io
 import re
@@ -10,6 +11,7 @@ from django.core.management import call_command
 
 from tests.browser.conftest import roles_restore
 from tests.browser.test_adviser_pages import _login, _open
+from tests.browser.test_combined_sends_pages import _axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +35,18 @@ def test_today_as_an_adviser_and_a_supervisor(browser, live_server):
             assert not page.evaluate(
                 "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
             )
+            assert _axe(page, "#content") == []
             if who == "demo-sue":
                 assert "has no adviser" in items[-1] or len(items) == 50
             context.close()
+    # One click closes an item: the supervisor takes on the unassigned case, and it leaves
+    # (with the case's other items: it is no longer among the unassigned).
+    context, page = _open(browser, live_server, cookie, "/admin/today/?adviser=none", 1280)
+    page.locator("#today-list li", has_text="has no adviser").first.get_by_role(
+        "button", name="Take on the case"
+    ).click()
+    page.wait_for_load_state("load")
+    assert page.locator(".messagelist").inner_text()
+    assert "has no adviser" not in page.locator("#content").inner_text()
+    assert _axe(page, "#content") == []
+    context.close()

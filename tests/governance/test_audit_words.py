@@ -37,7 +37,7 @@ def test_change_history_shows_labels_for_fields_and_values(supervisor_client):
 
     entry = LogEntry.objects.filter(content_type__model="keydate").get()
     detail = page_text(supervisor_client, f"/admin/auditlog/logentry/{entry.pk}/change/")
-    assert "You told the council you want mediation" in detail
+    assert "The family told the council they want mediation" in detail
     assert "mediation_requested" not in detail
     assert not SNAKE.findall(detail)
 

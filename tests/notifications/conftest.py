@@ -44,3 +44,37 @@ def twilio(settings, fresh_backends, fake_twilio):
     settings.SENDFLOW_PUBLIC_URL = PUBLIC_URL
     settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
     return fake_twilio
+
+
+NOTIFY_SMS_TEMPLATE_ID = "11111111-2222-4333-8444-555555555555"
+NOTIFY_EMAIL_TEMPLATE_ID = "66666666-7777-4888-9999-aaaaaaaaaaaa"
+NOTIFY_CALLBACK_TOKEN = "notify-callback-token-for-tests-0123456789"
+
+
+@pytest.fixture
+def fake_notify():
+    from tests.fakes.fake_notify import FakeNotify, make_api_key
+
+    fake = FakeNotify(api_key=make_api_key()).start()
+    fake.api_key = f"sendflow_test-{fake.service_id}-{fake.secret}"
+    yield fake
+    fake.stop()
+    assert fake.errors == [], "the fake Notify itself failed"
+
+
+@pytest.fixture
+def notify(settings, fresh_backends, fake_notify):
+    """Texts and emails go through the real Notify backends and client to the fake API."""
+    settings.SMS_BACKEND = "notify"
+    settings.EMAIL_BACKEND = "notifications.backends.notify.NotifyDjangoEmailBackend"
+    settings.NOTIFY_API_KEY = fake_notify.api_key
+    settings.NOTIFY_BASE_URL = fake_notify.url
+    settings.NOTIFY_SMS_TEMPLATE_ID = NOTIFY_SMS_TEMPLATE_ID
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = NOTIFY_EMAIL_TEMPLATE_ID
+    settings.NOTIFY_SMS_SENDER_ID = ""
+    settings.NOTIFY_EMAIL_REPLY_TO_ID = ""
+    settings.NOTIFY_CALLBACK_TOKEN = NOTIFY_CALLBACK_TOKEN
+    settings.NOTIFY_TIMEOUT_SECONDS = 2.0  # a loaded CI machine; the timeout tests set less
+    settings.SENDFLOW_PUBLIC_URL = PUBLIC_URL
+    settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
+    return fake_notify

@@ -103,8 +103,20 @@ def test_reimporting_a_reference_updates_that_case(tmp_path):
 def test_dry_run_checks_and_writes_nothing(tmp_path):
     code, out, _ = run_import(tmp_path, HEADER + "A1,Amira,,,,no,2026-10-01,\n", "--dry-run")
     assert code == 0
-    assert "every row is valid (1 row): 1 new case, 0 updates. Dry run: nothing written." in out
+    assert "every row is valid (1 row): 1 new case, 0 updates. On confirm, " in out
+    assert out.rstrip().endswith("Dry run: nothing written, nobody messaged.")
     assert not Case.objects.exists()
+
+
+def test_a_dry_run_finds_a_clash_with_dates_already_on_the_case(tmp_path):
+    run_import(tmp_path, HEADER + "A1,Amira,,,,no,2026-10-01,2026-11-30\n")
+
+    code, _, err = run_import(
+        tmp_path, "reference,parent_name,decision_sent\nA1,Amira,2026-12-15\n", "--dry-run"
+    )
+
+    assert code == 2
+    assert "Row 2, dates (with those already on case A1): The certificate date is before" in err
 
 
 def test_a_clash_with_dates_already_on_the_case_writes_nothing(tmp_path):

@@ -191,7 +191,12 @@ def test_marking_a_deadline_missed_stops_its_reminders_for_good(family, adviser)
     appeal = case.deadlines.get(kind="appeal")
     with time_machine.travel(london(date(2027, 2, 1), 9), tick=False):
         workflow_services.deadline_update(
-            deadline=appeal, status="missed", override_date=None, override_reason="", by=adviser
+            deadline=appeal,
+            status="missed",
+            status_reason="The family decided not to appeal",
+            override_date=None,
+            override_reason="",
+            by=adviser,
         )
         workflow_services.case_replan(case=case)
     assert not pending(case, deadline_kind="appeal").exists()
@@ -221,6 +226,7 @@ def test_a_missed_deadline_given_another_date_sends_no_date_changed_message(fami
         workflow_services.deadline_update(
             deadline=appeal,
             status="missed",
+            status_reason="The family was in hospital",
             override_date=appeal.due + timedelta(days=7),
             override_reason="The Tribunal's letter gives this date",
             by=adviser,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from notifications import services
 from notifications.backends import locmem
 from notifications.models import AdviserTask, OutboundMessage
+from notifications.planner import passed_task_text
 from notifications.schedule import local_instant
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from workflows import rules
@@ -56,6 +57,17 @@ def set_date(case, event, value, *, moment):
 
 def pending(case, **filters):
     return OutboundMessage.objects.filter(case=case, status=Status.PENDING, **filters)
+
+
+APPEAL_TASK = "Appeal to the SEND Tribunal: the family's date"
+CONTACT_TASK = "Contact the mediation adviser: the family's date"
+
+
+def urgent(case, starting=""):
+    """The case's urgent "date passed" tasks; `starting`: only the one for that step."""
+    return AdviserTask.objects.filter(
+        case=case, kind=AdviserTask.Kind.DEADLINE_PASSED, text__startswith=starting
+    )
 
 
 def run_dispatch(now):
@@ -215,11 +227,19 @@ def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(f
         ("appeal", "sms"),
         ("appeal", "email"),  # the appeal's message covers the mediation adviser's date
     }
-    task = AdviserTask.objects.get(case=family, kind=AdviserTask.Kind.DEADLINE_PASSED)
+    task = urgent(family, APPEAL_TASK).get()
     assert task.text.startswith(
         "Appeal to the SEND Tribunal: the family's date, Monday 16 November 2026, has passed"
     )
     assert "accept it late" in task.text
+    # The family's message for the mediation adviser's date waits for the appeal's, but the
+    # adviser's urgent task never does: each of the family's dates passed undone is a task.
+    assert urgent(family).count() == 2
+    assert (
+        urgent(family)
+        .filter(text=passed_task_text("mediation_adviser_contact", date(2026, 11, 15)))
+        .exists()
+    )
 
     results = run_dispatch(london(date(2026, 12, 1), 11))
     assert set(results.values()) == {Status.SENT}
@@ -247,7 +267,8 @@ def test_the_passed_message_and_task_come_once_however_often_the_planner_runs(fa
     passed = OutboundMessage.objects.filter(case=family, kind="passed")
     assert passed.count() == 2
     assert set(passed.values_list("status", flat=True)) == {Status.SENT}
-    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
+    assert urgent(family, APPEAL_TASK).count() == 1
+    assert urgent(family, CONTACT_TASK).count() == 1
 
 
 def test_a_date_that_passes_while_open_gets_its_message_the_next_morning(family):
@@ -264,7 +285,8 @@ def test_a_date_long_passed_texts_nobody_but_still_tells_the_adviser(family):
     set_date(family, "decision_sent", date(2025, 9, 15), moment=london(date(2026, 12, 1), 11))
     assert not pending(family, kind="passed").exists()
     # Only the adviser can judge whether a late appeal is still worth asking for.
-    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
+    assert urgent(family, APPEAL_TASK).count() == 1
+    assert urgent(family, CONTACT_TASK).count() == 1
     run_dispatch(london(date(2026, 12, 1), 11))
     summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
     assert "PASSED" in summary.body
@@ -273,7 +295,8 @@ def test_a_date_long_passed_texts_nobody_but_still_tells_the_adviser(family):
 def test_the_adviser_is_told_even_when_the_family_gets_no_messages():
     case = CaseFactory(reference="SF-NOCONTACT")
     set_date(case, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
-    assert AdviserTask.objects.filter(case=case, kind="deadline_passed").count() == 1
+    assert urgent(case, APPEAL_TASK).count() == 1
+    assert urgent(case, CONTACT_TASK).count() == 1
     assert not OutboundMessage.objects.filter(case=case).exists()
 
 
@@ -393,11 +416,31 @@ def test_on_the_appeal_s_last_day_the_mediation_adviser_date_raises_no_second_al
     # Decision 15 January 2026: the adviser's date is Sunday 15 March, the appeal Monday 16.
     set_date(family, "decision_sent", date(2026, 1, 15), moment=london(date(2026, 1, 16)))
     at(london(date(2026, 3, 16), 2, 30), workflow_services.deadlines_recompute, case=family)
-    assert not pending(family, kind="passed").exists()
-    assert not AdviserTask.objects.filter(case=family, kind="deadline_passed").exists()
+    assert not pending(family, kind="passed").exists()  # the appeal's reminders carry the step
+    # The adviser is told the day the family's own date passes undone (issue 20 part 7).
+    assert list(urgent(family).values_list("text", flat=True)) == [
+        passed_task_text("mediation_adviser_contact", date(2026, 3, 15))
+    ]
     at(london(date(2026, 3, 17), 2, 30), workflow_services.deadlines_recompute, case=family)
     assert {m.deadline_kind for m in pending(family, kind="passed")} == {"appeal"}
-    assert AdviserTask.objects.filter(case=family, kind="deadline_passed").count() == 1
+    assert urgent(family, APPEAL_TASK).count() == 1
+    assert urgent(family).count() == 2
+
+
+def test_in_august_the_adviser_is_told_when_the_mediation_adviser_date_passes_undone(family):
+    """Decision 25 June 2026: the mediation adviser's date is Tuesday 25 August, the appeal's
+    raw date falls in August, so it is Tuesday 1 September (r.12(3)(a)). The family's "passed"
+    message for the adviser's date waits for the appeal's (due within 7 days), so the adviser's
+    urgent task is the only alarm: it comes the day after the date passes undone."""
+    set_date(family, "decision_sent", date(2026, 6, 25), moment=london(date(2026, 6, 26)))
+    appeal = family.deadlines.get(kind="appeal")
+    assert appeal.due == date(2026, 9, 1)
+    at(london(date(2026, 8, 25), 2, 30), workflow_services.deadlines_recompute, case=family)
+    assert not urgent(family).exists()  # the date itself: still open
+    at(london(date(2026, 8, 26), 2, 30), workflow_services.deadlines_recompute, case=family)
+    assert not pending(family, kind="passed").exists()
+    (task,) = urgent(family)
+    assert task.text == passed_task_text("mediation_adviser_contact", date(2026, 8, 25))
 
 
 def test_a_reviewed_translation_is_a_template_file_and_needs_no_code(family, settings, tmp_path):
@@ -448,7 +491,7 @@ def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
 
     step = importlib.import_module("notifications.migrations.0015_passed_task_words")
     set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
-    task = AdviserTask.objects.get(case=family, kind="deadline_passed")
+    task = urgent(family, APPEAL_TASK).get()
     old_form = task.text.replace(
         "Appeal to the SEND Tribunal: the family's date, ", "The family's appeal date, "
     )
@@ -457,18 +500,15 @@ def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
     step.forwards(apps, None)
     at(london(date(2026, 12, 2), 2, 30), workflow_services.deadlines_recompute, case=family)
 
-    assert list(
-        AdviserTask.objects.filter(case=family, kind="deadline_passed").values_list(
-            "text", flat=True
-        )
-    ) == [task.text]
+    assert list(urgent(family, "Appeal").values_list("text", flat=True)) == [task.text]
+    assert urgent(family).count() == 2  # and the mediation adviser's date, never rewritten
     # Going back restores the old form, which the older planner matches.
     step.backwards(apps, None)
-    assert AdviserTask.objects.get(case=family, kind="deadline_passed").text == old_form
+    assert urgent(family, "The family's appeal date").get().text == old_form
 
 
 def test_an_urgent_task_names_the_step_as_advisers_read_it(family):
     set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
-    text = AdviserTask.objects.get(case=family, kind="deadline_passed").text
-    assert "_" not in text
-    assert "appeal date" not in text
+    for text in urgent(family).values_list("text", flat=True):
+        assert "_" not in text
+        assert "appeal date" not in text

@@ -213,3 +213,16 @@ def test_calculator_page_gives_the_same_words_as_the_command(
     page = admin_client_logged_in.get(reverse("admin:workflows_calculator"), query).content.decode()
     assert message in page
     assert 'id="deadlines"' not in page
+
+
+def test_a_taken_reference_is_refused_without_saying_a_case_has_it():
+    from django.core.exceptions import ValidationError
+
+    CaseFactory(reference="SF-B1")
+
+    with pytest.raises(ValidationError) as refused:
+        Case(reference="SF-B1").validate_unique()
+
+    assert refused.value.message_dict["reference"] == [
+        "That reference cannot be used: choose another."
+    ]

@@ -118,6 +118,7 @@ def _override(deadline: Deadline, day: date | None, status: str = "open") -> Non
         status=status,
         override_date=day,
         override_reason="The council's letter gives another date" if day else "",
+        status_reason="The family said so" if status in ("missed", "waived") else "",
         by=None,
     )
 

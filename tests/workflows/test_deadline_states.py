@@ -151,10 +151,54 @@ def test_the_reply_by_date_the_parent_gave_is_the_due_date():
     assert reply.due == date(2026, 12, 1)
     assert reply.owner is rules.Owner.LOCAL_AUTHORITY
     assert any("asked for a reply by Tuesday 1 December 2026" in s for s in reply.steps)
-    assert any("the council, or the school" in s for s in reply.steps)
+    # Who it went to is not recorded: counted as the council, and the family is told so.
+    assert any("sendflow counts this as a complaint to the council" in s for s in reply.steps)
     assert "complaint_stage2_response" not in found(
         complaint_sent=date(2026, 11, 2), complaint_response_requested=date(2026, 12, 1)
     )
+
+
+def complaint(to, **events):
+    deadlines = rules.compute_deadlines(Facts(events=events, complaint_to=to))
+    return {d.kind: d for d in deadlines}
+
+
+def test_a_complaint_to_a_school_is_owed_by_the_school_on_the_parents_date_only():
+    """The council's Complaint Handling Code does not cover schools (legal-rules.md §10b): the
+    school owes the reply, by the date the parent asked for, and the Code's 15 working days
+    appear nowhere (issue 20 part 7)."""
+    sent, asked = date(2026, 11, 2), date(2026, 12, 4)
+    reply = complaint(rules.Owner.SCHOOL, complaint_sent=sent, complaint_response_requested=asked)[
+        "complaint_response"
+    ]
+    assert (reply.due, reply.owner) == (asked, rules.Owner.SCHOOL)
+    assert "Complaint Handling Code" not in reply.rule
+    working = " ".join(reply.steps)
+    assert "does not cover schools" in working
+    assert "The school owes you this reply" in working
+    assert "Monday 23 November 2026" not in working  # the Code's date for a council
+    assert "a council has 5 working days" not in working
+
+
+def test_a_complaint_to_a_school_without_a_reply_by_date_has_no_date_and_no_stage_2():
+    assert complaint(rules.Owner.SCHOOL, complaint_sent=date(2026, 11, 2)) == {}
+    escalated = complaint(
+        rules.Owner.SCHOOL, complaint_sent=date(2026, 10, 1), complaint_escalated=date(2026, 11, 2)
+    )
+    assert "complaint_stage2_response" not in escalated
+
+
+def test_a_complaint_to_the_council_keeps_the_code_and_names_the_council():
+    d = complaint(
+        rules.Owner.LOCAL_AUTHORITY,
+        complaint_sent=date(2026, 10, 1),
+        complaint_escalated=date(2026, 11, 2),
+    )
+    assert d["complaint_response"].owner is rules.Owner.LOCAL_AUTHORITY
+    assert "The council owes you this reply" in d["complaint_response"].steps
+    assert d["complaint_stage2_response"].due == date(2026, 12, 7)
+    reply = complaint(rules.Owner.LOCAL_AUTHORITY, complaint_sent=date(2026, 11, 2))
+    assert reply["complaint_response"].due == date(2026, 11, 23)
 
 
 def test_without_a_reply_by_date_the_code_gives_15_working_days():
@@ -202,7 +246,18 @@ def test_placement_only_certificate_working_never_mentions_the_one_month_clock()
     )
     working = " ".join(d["certificate_due"].steps)
     assert "1 month" not in working
-    assert "does not change your appeal date" in working
+    # The service's reading, not settled law: said so, with the adviser to ask (issue 20 part 7).
+    assert "sendflow's reading is that a certificate does not change the date" in working
+    assert "This is not settled law: ask your adviser" in working
+    appeal = " ".join(
+        found(
+            placement_only=True,
+            decision_sent=date(2026, 9, 1),
+            certificate_issued=date(2026, 10, 20),
+        )["appeal"].steps
+    )
+    assert "sendflow's reading" in appeal
+    assert "does not extend the deadline" not in appeal
     not_placement = " ".join(
         found(decision_sent=date(2026, 9, 1), mediation_declined=date(2026, 9, 10))[
             "certificate_due"
@@ -365,3 +420,25 @@ def test_a_later_certificate_after_a_deemed_one_warns_and_flags():
 )
 def test_the_family_can_record_a_claim_or_complaint_as_sent(kind, start, done):
     assert found(**{start: START, done: LATER})[kind].done_by == done
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        pytest.param({"decision_sent": date(2026, 9, 1)}, id="not-yet-in-touch"),
+        pytest.param(
+            {"decision_sent": date(2026, 9, 1), "mediation_adviser_contacted": date(2026, 9, 8)},
+            id="in-touch",
+        ),
+    ],
+)
+def test_the_appeal_without_a_certificate_needs_the_tribunals_permission(events):
+    """Reg 33 never says "tell the Tribunal why": without a certificate the family must ask the
+    Tribunal's permission to register the appeal (HESC r.19), given only in exceptional
+    circumstances, so the mediation adviser date never reads as optional (issue 20 part 7)."""
+    working = " ".join(found(**events)["appeal"].steps)
+    assert "tell the Tribunal why" not in working
+    assert (
+        "Without a certificate you must ask the Tribunal's permission to register the appeal "
+        "(HESC Rules 2008 r.19), which it gives only in exceptional circumstances"
+    ) in working

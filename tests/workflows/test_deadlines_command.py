@@ -42,6 +42,82 @@ def test_text_output_shows_dates_and_working():
     assert "check them against your letters" in result.stdout
 
 
+def test_json_aim_for_follows_the_decision_letters_date_as_the_text_does():
+    """The letter is dated a week before it was sent: the text says aim for Monday 26 April
+    2027 and so must the JSON, not the sending date's Tuesday 4 May (issue 20 part 7)."""
+    events = ["--event", "decision_sent=2027-03-04", "--event", "decision_letter_dated=2027-02-26"]
+    text = run(*events, "--today", "2027-03-10")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.count("aim for: Monday 26 April 2027 (2027-04-26)") == 2
+    result = run(*events, "--today", "2027-03-10", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    dates = {d["kind"]: (d["due"], d["aim_for"]) for d in json.loads(result.stdout)["deadlines"]}
+    assert dates == {
+        "appeal": ("2027-05-04", "2027-04-26"),
+        "mediation_adviser_contact": ("2027-05-04", "2027-04-26"),
+    }
+
+
+LATE_APPEAL = ["--event", "decision_sent=2026-01-15", "--event", "appeal_submitted=2026-03-20"]
+LATE_WARNING = (
+    "The appeal was sent on Friday 20 March 2026, after its last day (Monday 16 March 2026): "
+    "the Tribunal must be asked to accept it late, with the reasons."
+)
+
+
+def test_a_late_appeal_is_done_with_the_case_pages_warning_in_json():
+    """The calculator runs the findings the case page raises (rules.flags): a late appeal is
+    done, and says it was late (issue 20 part 7)."""
+    result = run(*LATE_APPEAL, "--today", "2026-03-25", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["warnings"] == [LATE_WARNING]
+    appeal = next(d for d in payload["deadlines"] if d["kind"] == "appeal")
+    assert appeal["state"] == "done"
+    assert LATE_WARNING in appeal["warnings"]
+
+
+def test_a_late_appeal_carries_its_warning_in_text_and_general_findings_come_first():
+    result = run(
+        *LATE_APPEAL,
+        "--event",
+        "decision_letter_dated=2026-01-20",
+        "--today",
+        "2026-03-25",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Check these dates:\n  ! The decision letter is dated Tuesday 20")
+    appeal_block = out[out.index("appeal: Monday 16 March 2026") :]
+    assert f"  ! {LATE_WARNING}" in appeal_block
+
+
+def test_an_on_time_appeal_has_no_warnings():
+    result = run(
+        "--event", "decision_sent=2026-01-15", "--event", "appeal_submitted=2026-03-02",
+        "--today", "2026-03-25", "--format", "json",
+    )  # fmt: skip
+    assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_a_complaint_to_a_school_is_the_schools_by_the_parents_date():
+    events = ["--event", "complaint_sent=2026-11-02"]
+    asked = [*events, "--event", "complaint_response_requested=2026-12-04"]
+    result = run(*asked, "--complaint-to", "school", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (reply,) = json.loads(result.stdout)["deadlines"]
+    assert (reply["kind"], reply["due"], reply["owner"]) == (
+        "complaint_response",
+        "2026-12-04",
+        "school",
+    )
+    assert "Complaint Handling Code" not in reply["rule"]
+    council = json.loads(run(*events, "--complaint-to", "council", "--format", "json").stdout)
+    assert [(d["due"], d["owner"]) for d in council["deadlines"]] == [
+        ("2026-11-23", "local_authority")
+    ]
+
+
 def test_placement_only_flag_drops_the_certificate():
     result = run(
         "--event",

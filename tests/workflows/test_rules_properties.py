@@ -127,14 +127,19 @@ def test_deadlines_never_fall_before_the_events_that_start_them(events):
 def test_aim_for_is_a_working_day_at_most_four_days_before_the_date(events, placement_only):
     assume(is_valid(events, placement_only))
     for deadline in compute_deadlines(Facts(events=events, placement_only=placement_only)):
-        aim = deadline.aim_for
+        # The day to aim for follows the decision letter's date where that is earlier (safe_by);
+        # without it, the last working day on or before the date.
+        assert deadline.aim_for == min(aim_for(deadline.due), deadline.safe_by or deadline.due)
+        aim = aim_for(deadline.due)
         assert working_days.is_working_day(aim), f"{deadline.kind}: aim for {aim}"
         assert deadline.due - timedelta(days=4) <= aim <= deadline.due
         if working_days.is_working_day(deadline.due):
             assert aim == deadline.due
         if deadline.owner == "parent":
-            # The family is never told to act after the last working day on or before it.
+            # The family is never told to act after the last working day on or before it, and
+            # the day to act by is the day to aim for (issue 20 part 7).
             assert deadline.act_by <= aim
+            assert deadline.act_by == deadline.aim_for
         else:
             assert deadline.act_by == deadline.due  # others simply owe it by its date
 

@@ -31,6 +31,34 @@ def test_setting_a_key_date_stores_every_deadline_it_determines():
     assert any("Monday 1 March 2027" in step for step in appeal.steps)
 
 
+def test_the_stored_day_to_aim_for_follows_the_decision_letters_date():
+    """The case page, messages and export read the stored aim_for and act_by: one day, the one
+    the calculator prints (issue 20 part 7)."""
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2027, 3, 4))
+    services.key_date_set(case=case, event="decision_letter_dated", value=date(2027, 2, 26))
+    for deadline in case.deadlines.all():
+        assert (deadline.due, deadline.aim_for, deadline.act_by) == (
+            date(2027, 5, 4),
+            date(2027, 4, 26),
+            date(2027, 4, 26),
+        ), deadline.kind
+
+
+def test_a_complaint_to_a_school_is_stored_as_the_schools_by_the_parents_date():
+    case = CaseFactory(complaint_to="school")
+    services.key_date_set(case=case, event="complaint_sent", value=date(2026, 11, 2))
+    assert stored(case) == {}  # no code covers a school: no date until the parent gives one
+    services.key_date_set(case=case, event="complaint_response_requested", value=date(2026, 12, 4))
+    reply = case.deadlines.get(kind="complaint_response")
+    assert (reply.due, reply.owner) == (date(2026, 12, 4), "school")
+    case.complaint_to = "local_authority"
+    case.save()
+    services.deadlines_recompute(case=case)
+    reply = case.deadlines.get(kind="complaint_response")
+    assert (reply.due, reply.owner) == (date(2026, 12, 4), "local_authority")
+
+
 def test_a_later_certificate_moves_the_stored_appeal():
     case = CaseFactory()
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 10, 1))
@@ -183,14 +211,19 @@ def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 9, 1))
     appeal = case.deadlines.get(kind="appeal")
     services.deadline_update(
-        deadline=appeal, status="missed", override_date=None, override_reason="", by=adviser
+        deadline=appeal,
+        status="missed",
+        status_reason="The family decided too late",
+        override_date=None,
+        override_reason="",
+        by=adviser,
     )
     services.key_date_set(case=case, event="certificate_issued", value=date(2026, 11, 20))
     appeal.refresh_from_db()
     assert (appeal.due, appeal.status) == (date(2026, 12, 21), "open")
     task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.CHECK_DEADLINE)
     assert "moved from Monday 2 November 2026 to Monday 21 December 2026" in task.text
-    assert "It was marked missed and is open again" in task.text
+    assert "It was marked missed (The family decided too late) and is open again" in task.text
 
 
 def test_recompute_rewrites_only_the_deadlines_whose_computed_values_changed():

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from notifications import importing
+from notifications.import_outlook import import_outlook
 from workflows import words
 
 
@@ -37,14 +38,20 @@ class Command(BaseCommand):
         self._progress("row", "checked", len(rows), len(rows) / (time.monotonic() - started))
         existing = importing.existing_references(rows)
         new = len(rows) - len(existing)
+        no_summary = options["no_summary"]
         if options["dry_run"]:
+            # Written and rolled back, as the admin's preview does: a date that clashes with
+            # one stored is found now, and the planner's own run says who would be messaged.
+            outlook = import_outlook(rows)
+            if outlook.errors:
+                self._fail(outlook.errors)
+            said = outlook.no_summary_sentence() if no_summary else outlook.sentence()
             self.stdout.write(
                 f"{path}: every row is valid ({words.counted(len(rows), 'row')}): "
                 f"{words.counted(new, 'new case')}, {words.counted(len(existing), 'update')}. "
-                "Dry run: nothing written."
+                f"{said} Dry run: nothing written, nobody messaged."
             )
             return
-        no_summary = options["no_summary"]
         try:
             # Each case's import event is written with it: all or nothing covers the audit trail.
             left_out = importing.write(

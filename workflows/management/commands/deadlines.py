@@ -29,6 +29,12 @@ class Command(BaseCommand):
             help="The appeal is only about the school named in Section I (no certificate needed).",
         )
         parser.add_argument(
+            "--complaint-to",
+            choices=["council", "school"],
+            help="Who the complaint went to (default: counted as the council). The council's "
+            "Complaint Handling Code does not cover schools.",
+        )
+        parser.add_argument(
             "--today",
             metavar="YYYY-MM-DD",
             help="The day to judge each deadline open, done or passed (default: today in London).",
@@ -43,17 +49,28 @@ class Command(BaseCommand):
             if not events:
                 raise rules.FactsError("Give at least one --event, e.g. decision_sent=2026-03-01")
             today = _today(options["today"])
-            deadlines = rules.compute_deadlines(
-                rules.Facts(events=events, placement_only=options["placement_only"])
+            facts = rules.Facts(
+                events=events,
+                placement_only=options["placement_only"],
+                complaint_to=_COMPLAINT_TO.get(options["complaint_to"]),
             )
+            deadlines = rules.compute_deadlines(facts)
         except rules.FactsError as exc:
             self.stderr.write(f"error: {exc}")
             sys.exit(2)
+        # The same findings the case page raises for the adviser (a late appeal among them).
+        flags = rules.flags_by_kind(facts, deadlines, today=today)
         if options["format"] == "json":
-            payload = {"deadlines": [as_json(d, today=today) for d in deadlines]}
+            payload = {
+                "deadlines": [as_json(d, today=today, flags=flags) for d in deadlines],
+                "warnings": [text for _, text in flags],
+            }
             self.stdout.write(json.dumps(payload, indent=2))
         else:
-            self.stdout.write(as_text(deadlines, today=today))
+            self.stdout.write(as_text(deadlines, today=today, flags=flags))
+
+
+_COMPLAINT_TO = {"council": rules.Owner.LOCAL_AUTHORITY, "school": rules.Owner.SCHOOL}
 
 
 def _today(text: str | None) -> date:
@@ -69,7 +86,15 @@ def _today(text: str | None) -> date:
     return today
 
 
-def as_json(deadline: rules.Deadline, *, today: date) -> dict:
+Flags = list[tuple[str | None, str]]
+
+
+def _warnings(deadline: rules.Deadline, flags: Flags) -> list[str]:
+    """The deadline's own warnings, then the findings about it (a late appeal)."""
+    return [*deadline.warnings, *(text for kind, text in flags if kind == deadline.kind)]
+
+
+def as_json(deadline: rules.Deadline, *, today: date, flags: Flags = ()) -> dict:
     return {
         "kind": deadline.kind,
         "due": deadline.due.isoformat(),
@@ -77,7 +102,7 @@ def as_json(deadline: rules.Deadline, *, today: date) -> dict:
         "rule": deadline.rule,
         "confidence": deadline.confidence.value,
         "steps": list(deadline.steps),
-        "warnings": list(deadline.warnings),
+        "warnings": _warnings(deadline, flags),
         "state": deadline.state(today).value,
         "done_by": deadline.done_by,
         "aim_for": deadline.aim_for.isoformat(),
@@ -96,10 +121,13 @@ def state_text(deadline: rules.Deadline, today: date) -> str:
     return "open"
 
 
-def as_text(deadlines: list[rules.Deadline], *, today: date) -> str:
+def as_text(deadlines: list[rules.Deadline], *, today: date, flags: Flags = ()) -> str:
+    general = [f"! {text}" for kind, text in flags if kind is None]
     if not deadlines:
-        return "These dates determine no deadlines yet."
-    blocks = []
+        return "\n".join([*general, "These dates determine no deadlines yet."])
+    blocks = (
+        ["Check these dates:\n" + "\n".join(f"  {line}" for line in general)] if general else []
+    )
     for d in deadlines:
         act_by = d.act_by
         lines = [
@@ -116,7 +144,7 @@ def as_text(deadlines: list[rules.Deadline], *, today: date) -> str:
             f"  who acts: {d.owner.value.replace('_', ' ')}",
             f"  rule: {d.rule} [{d.confidence.value}]",
             *(f"  - {step}" for step in d.steps),
-            *(f"  ! {warning}" for warning in d.warnings),
+            *(f"  ! {warning}" for warning in _warnings(d, flags)),
         ]
         blocks.append("\n".join(lines))
     footer = (

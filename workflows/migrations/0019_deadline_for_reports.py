@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0014_recompute_runs"),
+        ("workflows", "0018_today_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

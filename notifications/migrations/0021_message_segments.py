@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0017_combined_sends"),
+        ("notifications", "0020_outbox_view_indexes"),
     ]
 
     operations = [
