@@ -254,6 +254,9 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     dates_told = models.JSONField(default=dict, blank=True)  # {deadline kind: ISO date} as sent
+    # A text's segments as rendered for its send (the lead's, which carries the combined text):
+    # kept when erasure blanks the body, so the reports' text counts and cost do not change.
+    segments = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -342,6 +345,15 @@ class OutboundMessage(models.Model):
                 fields=["combined_into"],
                 condition=Q(combined_into__isnull=False),
                 name="message_combined_into",
+            ),
+            # The reports' message counts (reports.figures.message_counts): each send, its
+            # channel, status, time and segments read from the index alone, never the rows
+            # with their texts; only lead rows (a combined send counts once).
+            models.Index(
+                fields=["send_at"],
+                include=["channel", "status", "sent_at", "segments", "kind", "case"],
+                condition=Q(combined_into__isnull=True),
+                name="message_for_reports",
             ),
             # The supervisor's dashboard: failures in the last 24 hours.
             models.Index(

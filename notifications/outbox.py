@@ -47,6 +47,7 @@ _NULL = (
     "sent_at",
     "delivered_at",
     "combined_into_id",
+    "segments",
 )
 _STAMPS = ("created_at", "updated_at")
 # dates_told starts empty: its JSON written once, not encoded again for every row.

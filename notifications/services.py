@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import combining, composing, rendering
+from notifications import combining, composing, gsm, rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.email_html import email_html
@@ -309,7 +309,11 @@ def _prepare(message_id: int, *, now: datetime):
     # Recorded before it goes: an unknown outcome is reconciled against it, and the planner
     # knows which dates the family has been told (each row the dates of its own item).
     OutboundMessage.objects.filter(id=message.id).update(
-        to=address, subject=rendered.subject, body=rendered.body, dates_told=rendered.dates_told
+        to=address,
+        subject=rendered.subject,
+        body=rendered.body,
+        dates_told=rendered.dates_told,
+        segments=gsm.segments(rendered.body) if message.channel == "sms" else None,
     )
     for item in items:
         if item.id != message.id:

@@ -60,12 +60,21 @@ class SendflowAdminSite(admin.AdminSite):
         return grouped
 
     def get_urls(self):
-        return [path("today/", self.admin_view(self.today_view), name="today"), *super().get_urls()]
+        return [
+            path("today/", self.admin_view(self.today_view), name="today"),
+            path("reports/", self.admin_view(self.reports_view), name="reports"),
+            *super().get_urls(),
+        ]
 
     def today_view(self, request):
         from notifications.admin_today import today_view
 
         return today_view(request, admin_site=self)
+
+    def reports_view(self, request):
+        from reports.views import reports_view
+
+        return reports_view(request, admin_site=self)
 
     def login(self, request, extra_context=None):
         # Advisers and supervisors land on Today: after a plain log-in, or one that would only

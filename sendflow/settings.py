@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "governance",
+    "reports",  # on top: reads the others, nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,10 @@ if PRODUCTION and (unset := [name for name in _ADVICE_SERVICE if not env(name, d
 # A closed case is erased this many days after it closed (six years by default), nightly.
 SENDFLOW_RETENTION_DAYS = env.int("SENDFLOW_RETENTION_DAYS", default=2190)
 SENDFLOW_RETENTION_BATCH = env.int("SENDFLOW_RETENTION_BATCH", default=100)  # cases a transaction
+
+# The reports' estimate of what texts cost: pence per SMS segment (Twilio's UK rate is about 4p;
+# GOV.UK Notify's free allowance makes it 0 until it is used up).
+SENDFLOW_SMS_SEGMENT_PENCE = env.float("SENDFLOW_SMS_SEGMENT_PENCE", default=4.0)
 
 # Change history (django-auditlog): JSON before/after values, stored as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
