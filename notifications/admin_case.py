@@ -5,6 +5,7 @@ list and the workings follow it on the page."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -152,6 +153,12 @@ class Problems:
     reported_url: str = ""
     tasks: list = field(default_factory=list)
     tasks_url: str = ""
+
+    @property
+    def task_kinds(self) -> list[str]:
+        """Each kind of open task once, with how many: "URGENT: ... has passed (2)"."""
+        counts = Counter(task.get_kind_display() for task in self.tasks)
+        return [f"{kind} ({n})" if n > 1 else kind for kind, n in counts.items()]
 
     @property
     def any(self) -> bool:

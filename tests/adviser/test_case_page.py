@@ -141,3 +141,21 @@ def test_the_key_dates_have_one_recorded_by_column(admin_client_logged_in, case)
     headings = [h.strip().lower() for h in re.findall(r"<th[^>]*>\s*([^<]*)", group)]
     assert headings.count("recorded by") == 1
     assert "recorded at" not in headings
+
+
+def test_open_tasks_of_one_kind_are_named_once_with_their_number(client):
+    from notifications.models import AdviserTask
+    from tests.factories import SupervisorFactory
+
+    case = CaseFactory()
+    for _ in range(2):
+        AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.DEADLINE_PASSED, text="passed")
+    client.force_login(SupervisorFactory())
+
+    page = client.get(reverse("admin:workflows_case_change", args=[case.pk])).content.decode()
+
+    banner = re.search(r'id="case-open-tasks-banner">(.*?)</li>', page, re.S)[1]
+    label = AdviserTask.Kind.DEADLINE_PASSED.label
+    assert "2 open tasks:" in banner
+    assert f"{label} (2)" in banner
+    assert banner.count(label) == 1
