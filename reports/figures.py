@@ -20,6 +20,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
+from notifications import notify_usage
 from notifications.models import AdviserTask, Contact, OutboundMessage
 from reports.periods import Period, last_months, next_month, publishable
 from workflows import words
@@ -31,6 +32,8 @@ Status = OutboundMessage.Status
 
 # One line each, under the figure on the page and beside it in the text output.
 DEFINITIONS = {
+    "scope": "One adviser's or one council's figures follow each case's adviser and council "
+    "as they are now, not as they were at the time.",
     "cases.opened": "Cases created in the period (the day the case was added, London time).",
     "cases.closed": "Cases closed in the period (once each, even if closed, reopened and closed "
     "again); a case reopened since still counts.",
@@ -68,6 +71,9 @@ DEFINITIONS = {
     "messages.unknown": "Sends whose outcome the provider has not told us yet.",
     "messages.segments": "SMS segments of the texts sent (what the provider charges for).",
     "messages.cost_pounds": "Estimated cost of the texts: segments x SENDFLOW_SMS_SEGMENT_PENCE.",
+    "messages.notify_allowance": "Text fragments sent through GOV.UK Notify from 1 April (when "
+    "its free allowance resets) to the period's last day, against NOTIFY_FREE_TEXT_FRAGMENTS; "
+    "a warning from 80% used. Whole service only, when texts go through Notify.",
     "opt_outs": "Stops recorded in the period, per case: a STOP reply (texts), or an opt-out on "
     "the family's page or by the email's unsubscribe (by the channel stopped).",
     "replies": "Texts from families in the period that became a task for the adviser (a STOP "
@@ -136,7 +142,10 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
         "late_appeals": family.get("appeal", {}).get("done_late", 0),
         "owed_dates": owed,
         "owed_dates_by_council": owed_by_council,
-        "messages": message_counts(scope, start=start, end=end),
+        "messages": {
+            **message_counts(scope, start=start, end=end),
+            **notify_allowance(period=period, scope=scope),
+        },
         "opt_outs": opt_out_counts(scope, start=start, end=end),
         "replies": scope.rows(
             AdviserTask.objects.filter(
@@ -443,6 +452,25 @@ def message_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
     email = {**empty, **counts.get("email", {})}
     email.pop("segments", None)
     return {"sms": sms, "email": email}
+
+
+def notify_allowance(*, period: Period, scope: Scope) -> dict:
+    """GOV.UK Notify's free text allowance for the whole service's report when texts go
+    through Notify: {"notify_allowance": {...}}, else nothing (the allowance is the service's,
+    not an adviser's or a council's)."""
+    if not scope.whole_service or "sms" not in notify_usage.channels():
+        return {}
+    allowance = notify_usage.allowance_to(period.end)
+    return {
+        "notify_allowance": {
+            "from": allowance.since.isoformat(),
+            "to": period.end.isoformat(),
+            "fragments_used": allowance.used,
+            "free_fragments": allowance.free,
+            "percent_used": round(100 * allowance.share, 1),
+            "warning": allowance.warning,
+        }
+    }
 
 
 def opt_out_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import tables as tables_
-from reports.figures import Scope, instant, published, report
+from reports.figures import DEFINITIONS, Scope, instant, published, report
 from reports.periods import DEFAULT_PRESET, PRESETS, Period, preset_period
 from workflows import selectors
 from workflows.models import Case, LocalAuthority
@@ -133,6 +133,7 @@ def reports_view(request, *, admin_site):
         "supervisor": supervisor,
         "period": period,
         "scope_words": _scope_words(scope, supervisor),
+        "scope_definition": "" if scope.whole_service else DEFINITIONS["scope"],
         "tables": shown,
         "chart": chart(figures["monthly"]),
         "publishable": publishable,
