@@ -19,7 +19,7 @@ from governance.audit import Action, audit_record
 from governance.models import AuditEvent
 from notifications.models import AdviserTask, Contact, OutboundMessage, Suppression
 from workflows.case_summary import case_summaries_refresh
-from workflows.models import Case, new_access_token
+from workflows.models import Case, CaseClosing, new_access_token
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,10 @@ def case_export_data(*, case: Case) -> dict:
             "family_link_works": case.link_works,
             "created_at": _when(case.created_at),
             "closed_at": _when(case.closed_at),
+            "closings": [
+                {"closed_at": _when(c.closed_at), "reopened_at": _when(c.reopened_at)}
+                for c in case.closings.all()
+            ],
             "erase_on": _when(erase_on(case)),
             "erased_at": _when(case.erased_at),
             "routes": [r.get_kind_display() for r in case.routes.all()],
@@ -244,6 +248,8 @@ def case_erase(
     case_summaries_refresh(case_ids=[case.pk], today=timezone.localdate(now))
     _scrub_change_history(case=case)
     first = case.erased_at is None
+    if case.closed_at is None:  # erasing an open case closes it: the report counts that closing
+        CaseClosing.objects.create(case=case, closed_at=now)
     Case.objects.filter(pk=case.pk).update(
         notes="",
         status=Case.Status.CLOSED,

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Sum
 
 from notifications import gsm
 from notifications.backends import NOTIFY_EMAIL
@@ -112,7 +113,18 @@ def allowance(*, today: date) -> Allowance:
     return Allowance(since=since, used=used, free=settings.NOTIFY_FREE_TEXT_FRAGMENTS)
 
 
-def _fragments_since(since: date) -> int:
+def allowance_to(day: date) -> Allowance:
+    """The same count for the financial year that `day` is in, up to the end of `day` (London):
+    the report's period end. Not cached: a past year's count does not change."""
+    since = financial_year_start(day)
+    return Allowance(
+        since=since,
+        used=_fragments_since(since, until=day + timedelta(days=1)),
+        free=settings.NOTIFY_FREE_TEXT_FRAGMENTS,
+    )
+
+
+def _fragments_since(since: date, *, until: date | None = None) -> int:
     from notifications.schedule import local_instant
 
     start = local_instant(since, datetime.min.time())
@@ -123,5 +135,15 @@ def _fragments_since(since: date) -> int:
         send_at__gte=start - timedelta(days=31),
         sent_at__gte=start,
         provider_id__regex=NOTIFY_ID,
-    ).values_list("body", flat=True)
-    return sum(gsm.segments(body) for body in bodies.iterator(chunk_size=2000))
+    )
+    if until is not None:
+        bodies = bodies.filter(sent_at__lt=local_instant(until, datetime.min.time()))
+    # The segments stored at the send (notifications.services) are the body's; rows sent before
+    # that column was kept are counted from their body.
+    stored = bodies.aggregate(n=Sum("segments"))["n"] or 0
+    return stored + sum(
+        gsm.segments(body)
+        for body in bodies.filter(segments__isnull=True)
+        .values_list("body", flat=True)
+        .iterator(chunk_size=2000)
+    )

@@ -20,9 +20,11 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
+from notifications import notify_usage
 from notifications.models import AdviserTask, Contact, OutboundMessage
 from reports.periods import Period, last_months, next_month, publishable
-from workflows.models import Case, Deadline, FamilyReportedDate, Route
+from workflows import words
+from workflows.models import Case, CaseClosing, Deadline, FamilyReportedDate, GivenDate, Route
 
 LONDON = ZoneInfo("Europe/London")
 PARENT = "parent"
@@ -30,9 +32,13 @@ Status = OutboundMessage.Status
 
 # One line each, under the figure on the page and beside it in the text output.
 DEFINITIONS = {
+    "scope": "One adviser's or one council's figures follow each case's adviser and council "
+    "as they are now, not as they were at the time.",
     "cases.opened": "Cases created in the period (the day the case was added, London time).",
-    "cases.closed": "Cases whose closing fell in the period; a case reopened since counts as open.",
-    "cases.open_at_end": "Cases created by the period's last day and not closed by then.",
+    "cases.closed": "Cases closed in the period (once each, even if closed, reopened and closed "
+    "again); a case reopened since still counts.",
+    "cases.open_at_end": "Cases created by the period's last day and not closed at its end (a "
+    "case closed and reopened by then counts as open).",
     "cases.by_route": "Cases opened in the period, by each route they take (a case may take "
     "several, so these can add up to more than the cases opened).",
     "cases.by_council": "Cases opened in the period, by council (the council record, else the "
@@ -49,8 +55,11 @@ DEFINITIONS = {
     "family_deadlines.open": "Nothing recorded yet, and the date has not passed.",
     "late_appeals": "Appeals due in the period and sent to the Tribunal after their date.",
     "owed_dates": "Dates others owe the family (the council, the mediation adviser, the school, "
-    "the Tribunal) falling in the period, by kind.",
-    "owed_dates.on_time": "What was owed is recorded as coming on or before the date.",
+    "the Tribunal) falling in the period, by kind: computed deadlines, and dates from a letter "
+    "(not meetings) whose done date says whether it came; a letter's date replaces the "
+    "deadline it covers.",
+    "owed_dates.on_time": "What was owed is recorded as coming on or before the date (for a "
+    "date from a letter: its done date).",
     "owed_dates.late": "What was owed is recorded as coming after the date.",
     "owed_dates.passed_unrecorded": "The date has passed and nothing is recorded as coming.",
     "owed_dates.open": "Not come yet, and the date has not passed.",
@@ -62,6 +71,9 @@ DEFINITIONS = {
     "messages.unknown": "Sends whose outcome the provider has not told us yet.",
     "messages.segments": "SMS segments of the texts sent (what the provider charges for).",
     "messages.cost_pounds": "Estimated cost of the texts: segments x SENDFLOW_SMS_SEGMENT_PENCE.",
+    "messages.notify_allowance": "Text fragments sent through GOV.UK Notify from 1 April (when "
+    "its free allowance resets) to the period's last day, against NOTIFY_FREE_TEXT_FRAGMENTS; "
+    "a warning from 80% used. Whole service only, when texts go through Notify.",
     "opt_outs": "Stops recorded in the period, per case: a STOP reply (texts), or an opt-out on "
     "the family's page or by the email's unsubscribe (by the channel stopped).",
     "replies": "Texts from families in the period that became a task for the adviser (a STOP "
@@ -119,7 +131,7 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
     """Every figure for the period and scope as plain data (the JSON of `manage.py report`)."""
     start, end = instant(period.start), instant(period.end + timedelta(days=1))
     months = last_months(period.end, 12)
-    cases, opened_by_month = case_counts(scope.cases(), start=start, end=end, months=months)
+    cases, opened_by_month = case_counts(scope, start=start, end=end, months=months)
     family, owed, owed_by_council, passed_by_month = deadline_counts(
         period=period, scope=scope, today=today, months=months
     )
@@ -130,7 +142,10 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
         "late_appeals": family.get("appeal", {}).get("done_late", 0),
         "owed_dates": owed,
         "owed_dates_by_council": owed_by_council,
-        "messages": message_counts(scope, start=start, end=end),
+        "messages": {
+            **message_counts(scope, start=start, end=end),
+            **notify_allowance(period=period, scope=scope),
+        },
         "opt_outs": opt_out_counts(scope, start=start, end=end),
         "replies": scope.rows(
             AdviserTask.objects.filter(
@@ -149,9 +164,11 @@ def report(*, period: Period, scope: Scope, today: date) -> dict:
 
 
 def case_counts(
-    cases: QuerySet, *, start: datetime, end: datetime, months: list[date]
+    scope: Scope, *, start: datetime, end: datetime, months: list[date]
 ) -> tuple[dict, list[int]]:
-    """The period's case figures, and the cases opened in each of `months` (one scan)."""
+    """The period's case figures, and the cases opened in each of `months` (one scan of the
+    cases, one of their closings)."""
+    cases = scope.cases()
     opened_q = Q(created_at__gte=start, created_at__lt=end)
     by_month = {
         f"m{i}": Count(
@@ -162,14 +179,25 @@ def case_counts(
     }
     totals = cases.aggregate(
         opened=Count("pk", filter=opened_q),
-        closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-        open_at_end=Count(
-            "pk",
-            filter=Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
-        ),
+        created_by_end=Count("pk", filter=Q(created_at__lt=end)),
         **by_month,
     )
     opened_by_month = [totals.pop(f"m{i}") for i in range(len(months))]
+    # Closings, not Case.closed_at (cleared on reopening): a case closed twice in the period
+    # counts once; a case's closed spans never overlap, so one holds the period's end at most.
+    closings = scope.rows(CaseClosing.objects.all()).aggregate(
+        closed=Count("case", distinct=True, filter=Q(closed_at__gte=start, closed_at__lt=end)),
+        closed_at_end=Count(
+            "case",
+            distinct=True,
+            filter=Q(closed_at__lt=end) & (Q(reopened_at__isnull=True) | Q(reopened_at__gte=end)),
+        ),
+    )
+    totals = {
+        "opened": totals["opened"],
+        "closed": closings["closed"],
+        "open_at_end": totals.pop("created_by_end") - closings["closed_at_end"],
+    }
     opened = cases.filter(opened_q)
     by_route = dict(
         Route.objects.filter(case__in=opened.values("pk"))
@@ -313,12 +341,76 @@ def deadline_counts(
     ):
         # "Exampleshire" as a record and as written are one council.
         add(by_council, (row["council"] or "").strip() or "not recorded", OWED_COLUMNS, row)
+    _add_given_dates_owed(period=period, scope=scope, today=today, owed=owed, by_council=by_council)
     return (
         dict(sorted(family.items())),
         dict(sorted(owed.items())),
         dict(sorted(by_council.items())),
         [passed_in.get(first, 0) for first in months],
     )
+
+
+def _given_states(today: date) -> dict[str, Q]:
+    """A date from a letter: done when its done_on is recorded (and not after today), late when
+    that is after the date; no adviser markings."""
+    done = Q(done_on__isnull=False, done_on__lte=today)
+    late = done & Q(done_on__gt=F("value"))
+    return {
+        "on_time": done & ~late,
+        "late": late,
+        "passed": ~done & Q(value__lt=today),
+        "open": ~done & Q(value__gte=today),
+    }
+
+
+def _add_given_dates_owed(
+    *, period: Period, scope: Scope, today: date, owed: dict, by_council: dict
+) -> None:
+    """Add the dates from letters that others owe (not the family's, not meetings) to the dates
+    owed, by kind ("given:la_response") and by council; a computed deadline that such a date
+    covers (GivenDate.COVERS) is taken out, as everywhere else the letter's date wins over it."""
+    states = _given_states(today)
+    council = Coalesce("case__council__name", "case__local_authority")
+
+    def counts(rows: QuerySet, key: str, state_of: dict[str, Q]) -> list[dict]:
+        return list(
+            rows.annotate(council=council)
+            .values(key)
+            .annotate(
+                due=Count("kind"), **{name: Count("kind", filter=q) for name, q in state_of.items()}
+            )
+            .order_by()
+        )
+
+    def add(table: dict, key: str, row: dict, sign: int = 1) -> None:
+        counts_ = table.setdefault(key, dict.fromkeys(OWED_COLUMNS.values(), 0))
+        for state, name in OWED_COLUMNS.items():
+            counts_[name] += sign * row[state]
+        if not counts_["due"]:
+            del table[key]
+
+    given = scope.rows(
+        GivenDate.objects.filter(value__gte=period.start, value__lte=period.end)
+        .exclude(owner__in=[PARENT, ""])
+        .exclude(kind__in=GivenDate.MEETINGS)
+    )
+    for row in counts(given, "kind", states):
+        add(owed, f"{words.GIVEN_PREFIX}{row['kind']}", row)
+    for row in counts(given, "council", states):
+        add(by_council, (row["council"] or "").strip() or "not recorded", row)
+    for given_kind, deadline_kind in GivenDate.COVERS.items():
+        covered = (
+            _deadlines(period, scope)
+            .exclude(owner=PARENT)
+            .filter(
+                kind=deadline_kind,
+                case__in=GivenDate.objects.filter(kind=given_kind).values("case"),
+            )
+        )
+        for row in counts(covered, "kind", _deadline_states(today)):
+            add(owed, row["kind"], row, sign=-1)
+        for row in counts(covered, "council", _deadline_states(today)):
+            add(by_council, (row["council"] or "").strip() or "not recorded", row, sign=-1)
 
 
 def _as_date(value) -> date:
@@ -360,6 +452,25 @@ def message_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:
     email = {**empty, **counts.get("email", {})}
     email.pop("segments", None)
     return {"sms": sms, "email": email}
+
+
+def notify_allowance(*, period: Period, scope: Scope) -> dict:
+    """GOV.UK Notify's free text allowance for the whole service's report when texts go
+    through Notify: {"notify_allowance": {...}}, else nothing (the allowance is the service's,
+    not an adviser's or a council's)."""
+    if not scope.whole_service or "sms" not in notify_usage.channels():
+        return {}
+    allowance = notify_usage.allowance_to(period.end)
+    return {
+        "notify_allowance": {
+            "from": allowance.since.isoformat(),
+            "to": period.end.isoformat(),
+            "fragments_used": allowance.used,
+            "free_fragments": allowance.free,
+            "percent_used": round(100 * allowance.share, 1),
+            "warning": allowance.warning,
+        }
+    }
 
 
 def opt_out_counts(scope: Scope, *, start: datetime, end: datetime) -> dict:

@@ -30,6 +30,7 @@ class Table:
     columns: list[tuple[str, str]]  # (key, heading)
     rows: list[Row] = field(default_factory=list)
     first_heading: str = ""
+    warning: str = ""
 
     @property
     def column_definitions(self) -> list[tuple[str, str]]:
@@ -179,6 +180,9 @@ def tables(figures: dict) -> list[Table]:
             Row(CHANNEL_LABELS[channel], [row.get(c) for c, _ in message_columns], code=channel)
         )
     out.append(messages)
+    allowance = figures["messages"].get("notify_allowance")
+    if allowance:
+        out.append(notify_allowance_table(allowance))
     out.append(
         Table(
             "opt_outs",
@@ -226,6 +230,44 @@ def tables(figures: dict) -> list[Table]:
     return out
 
 
+def notify_allowance_table(allowance: dict) -> Table:
+    since, to = (_day_words(allowance[k]) for k in ("from", "to"))
+    table = Table(
+        "messages.notify_allowance",
+        "GOV.UK Notify's free text allowance",
+        DEFINITIONS["messages.notify_allowance"],
+        [("value", "Number")],
+        [
+            Row(
+                f"Text fragments sent through Notify, {since} to {to}",
+                [allowance["fragments_used"]],
+                code="fragments_used",
+            ),
+            Row("Free fragments a year", [allowance["free_fragments"]], code="free_fragments"),
+            Row(
+                "Share of the free allowance used (%)",
+                [allowance["percent_used"]],
+                code="percent_used",
+            ),
+        ],
+        first_heading="Figure",
+    )
+    if allowance["warning"]:
+        table.warning = (
+            "More than the year's free texts are used: Notify charges for the texts beyond them."
+            if allowance["percent_used"] > 100
+            else "80% or more of the year's free texts are used."
+        )
+    return table
+
+
+def _day_words(iso: str) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def month_words(code: str) -> str:
     """'2026-11' -> 'November 2026'."""
     from datetime import date
@@ -243,14 +285,19 @@ def definitions_for(table: Table) -> list[tuple[str, str]]:
     return [(label, text) for label, text in rows if text] + table.column_definitions
 
 
-def as_text(figures: dict, *, scope_words: str) -> str:
+def as_text(figures: dict, *, scope_words: str, scoped: bool = False) -> str:
     period = figures["period"]
-    lines = [f"Report for {scope_words}, {period['from']} to {period['to']}", ""]
+    lines = [f"Report for {scope_words}, {period['from']} to {period['to']}"]
+    if scoped:
+        lines.append(DEFINITIONS["scope"])
+    lines.append("")
     for table in tables(figures):
         lines.append(table.title)
         lines.append("=" * len(table.title))
         if table.definition:
             lines.append(table.definition)
+        if table.warning:
+            lines.append(f"Warning: {table.warning}")
         if not table.rows:
             lines.append("(none)")
         width = max([len(table.first_heading), *(len(r.label) for r in table.rows)])
@@ -285,4 +332,6 @@ def as_csv(figures: dict) -> str:
         for row in table.rows:
             for (column, _), value in zip(table.columns, row.values, strict=True):
                 writer.writerow([table.key, row.code, column, _cell(value)])
+        if table.warning:
+            writer.writerow([table.key, "warning", "value", table.warning])
     return out.getvalue()

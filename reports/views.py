@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import tables as tables_
-from reports.figures import Scope, instant, published, report
+from reports.figures import DEFINITIONS, Scope, instant, published, report
 from reports.periods import DEFAULT_PRESET, PRESETS, Period, preset_period
 from workflows import selectors
 from workflows.models import Case, LocalAuthority
+from workflows.words import GIVEN_PREFIX
 
 CUSTOM = "custom"
 
@@ -132,6 +133,7 @@ def reports_view(request, *, admin_site):
         "supervisor": supervisor,
         "period": period,
         "scope_words": _scope_words(scope, supervisor),
+        "scope_definition": "" if scope.whole_service else DEFINITIONS["scope"],
         "tables": shown,
         "chart": chart(figures["monthly"]),
         "publishable": publishable,
@@ -188,7 +190,7 @@ class Links:
         if table == "cases" and code == "opened":
             return self.cases(**opened)
         if table == "cases" and code == "closed":
-            return self.cases(closed_at__gte=self.start, closed_at__lt=self.end)
+            return self.cases(closings__closed_at__gte=self.start, closings__closed_at__lt=self.end)
         if table == "cases.by_route":
             return self.cases(routes__kind__exact=code, **opened)
         if self.scoped:
@@ -198,7 +200,8 @@ class Links:
             return self._url(
                 "admin:workflows_deadline_changelist", {"kind": code, "owner": "parent", **due}
             )
-        if table == "owed_dates" and column == "due":
+        if table == "owed_dates" and column == "due" and not code.startswith(GIVEN_PREFIX):
+            # Dates from letters have no list of their own (they are on each case's page).
             return self._url("admin:workflows_deadline_changelist", {"kind": code, **due})
         sent = {"send_at__gte": self.start, "send_at__lt": self.end}
         if table == "messages" and column in ("delivered", "failed", "unknown"):

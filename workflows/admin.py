@@ -493,10 +493,13 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         return queryset.filter(cases_matching(term, "id")), False
 
     def lookup_allowed(self, lookup, value, request=None):
-        # RouteFilter keeps the URL of Django's own route filter.
-        return lookup == RouteFilter.parameter_name or super().lookup_allowed(
-            lookup, value, request
-        )
+        # RouteFilter keeps the URL of Django's own route filter; the report links its cases
+        # closed in a period by their closings (reports.views.Links).
+        return lookup in (
+            RouteFilter.parameter_name,
+            "closings__closed_at__gte",
+            "closings__closed_at__lt",
+        ) or super().lookup_allowed(lookup, value, request)
 
     def _sorted_by_problems(self, request) -> bool:
         match = getattr(request, "resolver_match", None)

@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -170,7 +170,10 @@ class Case(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
-        # When it closed starts the retention clock; reopening stops it.
+        # When it closed starts the retention clock; reopening stops it. Each closing is also
+        # kept in CaseClosing, which reopening does not clear (the report's past figures).
+        closing = self.status == self.Status.CLOSED and self.closed_at is None
+        reopening = self.status != self.Status.CLOSED and self.closed_at is not None
         if self.status == self.Status.CLOSED:
             self.closed_at = self.closed_at or timezone.now()
         else:
@@ -187,7 +190,14 @@ class Case(models.Model):
                 and f.name not in SUMMARY_FIELDS
                 and f.attname not in self.get_deferred_fields()
             ]
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if closing:
+                CaseClosing.objects.create(case=self, closed_at=self.closed_at)
+            elif reopening:
+                CaseClosing.objects.filter(case=self, reopened_at__isnull=True).update(
+                    reopened_at=timezone.now()
+                )
 
     @property
     def link_works(self) -> bool:
@@ -196,6 +206,26 @@ class Case(models.Model):
     def get_additional_data(self) -> dict:
         """Filed with each change-history entry, so the audit trail filters by case."""
         return {"case_id": self.pk, "case": self.reference}
+
+
+class CaseClosing(models.Model):
+    """One closing of a case, and its reopening if it was: Case.closed_at is cleared on
+    reopening, this is not, so a past period's report still counts the closing. No personal
+    data: kept by erasure and the retention purge."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="closings")
+    closed_at = models.DateTimeField()
+    reopened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["closed_at", "id"]
+        indexes = [
+            # The report's cases closed in a period and closed at its end (reports.figures).
+            models.Index(fields=["closed_at", "case", "reopened_at"], name="case_closing_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"closed {self.closed_at:%d/%m/%Y}"
 
 
 class CaseChildMixin:

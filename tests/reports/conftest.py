@@ -7,7 +7,7 @@ import pytest
 
 from notifications.models import AdviserTask, OutboundMessage
 from tests.factories import CaseFactory
-from workflows.models import Case, Deadline, Route
+from workflows.models import Case, CaseClosing, Deadline, Route
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -25,6 +25,8 @@ def make_case(db):
             closed_at=at(closed) if closed else None,
             status="closed" if closed else "open",
         )
+        if closed:
+            CaseClosing.objects.create(case=case, closed_at=at(closed))
         for kind in routes:
             Route.objects.create(case=case, kind=kind)
         case.refresh_from_db()

@@ -4,12 +4,16 @@ closed and reopened, a message retried then delivered, a combined message."""
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 from governance.models import AuditEvent
 from notifications.models import Contact, OutboundMessage
 from reports.figures import DEFINITIONS, Scope, report
 from reports.periods import Period
+from reports.tables import as_text
 from tests.factories import AdviserFactory
-from workflows.models import Case, FamilyReportedDate, LocalAuthority
+from tests.reports.conftest import at
+from workflows.models import Case, FamilyReportedDate, GivenDate, LocalAuthority
 
 LONDON = ZoneInfo("Europe/London")
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -48,10 +52,55 @@ def test_period_edges_are_london_days(make_case):
 
 def test_case_closed_and_reopened_counts_as_open(make_case):
     case = make_case(opened=date(2026, 11, 2), closed=date(2026, 11, 10))
-    case.status = Case.Status.OPEN  # reopened: the save clears closed_at
-    case.save()
+    with time_machine.travel(at(date(2026, 11, 20)), tick=False):
+        case.status = Case.Status.OPEN  # reopened: the save clears closed_at, not the closing
+        case.save()
     cases = run()["cases"]
-    assert (cases["opened"], cases["closed"], cases["open_at_end"]) == (1, 0, 1)
+    assert (cases["opened"], cases["closed"], cases["open_at_end"]) == (1, 1, 1)
+
+
+def test_case_closed_reopened_and_closed_again_keeps_each_months_figures(make_case):
+    from governance.services import case_erase
+
+    case = make_case(opened=date(2027, 2, 10))
+    for day, status in [
+        (date(2027, 3, 10), Case.Status.CLOSED),
+        (date(2027, 4, 10), Case.Status.OPEN),
+        (date(2027, 5, 10), Case.Status.CLOSED),
+    ]:
+        with time_machine.travel(at(day), tick=False):
+            case.status = status
+            case.save()
+    periods = {
+        "march": Period(date(2027, 3, 1), date(2027, 3, 31)),
+        "april": Period(date(2027, 4, 1), date(2027, 4, 30)),
+        "may": Period(date(2027, 5, 1), date(2027, 5, 31)),
+        "quarter": Period(date(2027, 3, 1), date(2027, 5, 31)),
+    }
+
+    def figures():
+        return {
+            name: (cases["closed"], cases["open_at_end"])
+            for name, period in periods.items()
+            for cases in [run(period=period, today=date(2027, 6, 15))["cases"]]
+        }
+
+    before = figures()
+    # (closed in the period, open at its end)
+    assert before == {"march": (1, 0), "april": (0, 1), "may": (1, 0), "quarter": (1, 0)}
+    case_erase(case=case, now=at(date(2027, 6, 1)))
+    assert figures() == before
+
+
+def test_closed_link_selects_the_cases_closed_in_the_period(make_case, admin_client):
+    make_case(opened=date(2026, 10, 2), closed=date(2026, 11, 10))
+    make_case(opened=date(2026, 10, 2), closed=date(2026, 10, 10))
+    from reports.views import Links
+
+    link = Links(period=NOVEMBER, scope=WHOLE_SERVICE, user=None).link("cases", "closed", "value")
+    response = admin_client.get(link)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
 
 
 def test_by_council_and_who(make_case):
@@ -142,6 +191,63 @@ def test_owed_dates_by_kind_and_council(make_case, make_deadline):
     assert figures["owed_dates"]["certificate_due"]["on_time"] == 1
     assert figures["owed_dates_by_council"]["Northshire"]["due"] == 3
     assert "ehc_final_plan" not in figures["family_deadlines"]
+
+
+def test_given_dates_owed_by_others_count_with_their_done_date(make_case):
+    case = make_case(opened=date(2026, 9, 1), local_authority="Northshire")
+    given = [
+        # The council's response to the appeal, from the Tribunal's timetable: came on its day.
+        ("la_response", "", date(2026, 11, 5), date(2026, 11, 5)),
+        ("la_response", "", date(2026, 11, 6), date(2026, 11, 12)),  # came late
+        ("la_response", "", date(2026, 11, 9), None),  # passed, nothing recorded
+        ("la_response", "", date(2026, 11, 28), None),  # not due yet
+        ("decision_expected", "", date(2026, 11, 10), None),  # the Tribunal's: passed
+        ("final_evidence", "", date(2026, 11, 10), None),  # the family's own: not owed
+        ("hearing", "local_authority", date(2026, 11, 10), None),  # a meeting: not owed
+        ("la_response", "", date(2026, 12, 3), None),  # after the period
+    ]
+    for kind, owner, value, done_on in given:
+        GivenDate.objects.create(case=case, kind=kind, owner=owner, value=value, done_on=done_on)
+    figures = run(today=date(2026, 11, 25))
+    assert figures["owed_dates"] == {
+        "given:decision_expected": {
+            "due": 1,
+            "on_time": 0,
+            "late": 0,
+            "passed_unrecorded": 1,
+            "open": 0,
+        },
+        "given:la_response": {
+            "due": 4,
+            "on_time": 1,
+            "late": 1,
+            "passed_unrecorded": 1,
+            "open": 1,
+        },
+    }
+    assert figures["owed_dates_by_council"] == {
+        "Northshire": {"due": 5, "on_time": 1, "late": 1, "passed_unrecorded": 2, "open": 1}
+    }
+    assert figures["family_deadlines"] == {}
+    text = as_text(figures, scope_words="the whole service")
+    assert "given:" not in text
+    assert "Council's response to the appeal (Tribunal's date)" in text
+
+
+def test_a_letters_date_replaces_the_deadline_it_covers(make_case, make_deadline):
+    case = make_case(opened=date(2026, 9, 1), local_authority="Northshire")
+    make_deadline(case, kind="la_appeal_response", owner="local_authority", due=date(2026, 11, 4))
+    GivenDate.objects.create(case=case, kind="la_response", value=date(2026, 11, 6))
+    other = make_case(opened=date(2026, 9, 1), local_authority="Northshire")
+    make_deadline(other, kind="la_appeal_response", owner="local_authority", due=date(2026, 11, 4))
+    figures = run(today=date(2026, 11, 25))
+    assert figures["owed_dates"]["la_appeal_response"]["due"] == 1  # only the uncovered one
+    assert figures["owed_dates"]["given:la_response"]["due"] == 1
+    assert figures["owed_dates_by_council"]["Northshire"]["due"] == 2
+
+
+def test_owed_dates_definition_says_letters_dates_count(db):
+    assert "from a letter" in DEFINITIONS["owed_dates"]
 
 
 def test_message_retried_then_delivered_counts_once(make_case, make_message):

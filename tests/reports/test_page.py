@@ -101,3 +101,14 @@ def test_bad_custom_dates_say_so(client, db):
 
 def test_not_for_the_public(client, db):
     assert client.get(URL).status_code == 302
+
+
+@time_machine.travel("2026-12-06 12:00", tick=False)
+def test_scope_line_says_figures_follow_the_cases_adviser_now(client, caseload):
+    ann, _ = caseload
+    scope_line = "follow each case&#x27;s adviser and council as they are now"
+    client.force_login(SupervisorFactory())
+    assert scope_line not in cells(client.get(URL))
+    assert scope_line in cells(client.get(URL, {"adviser": "ann"}))
+    client.force_login(ann)
+    assert scope_line in cells(client.get(URL))

@@ -134,3 +134,12 @@ def test_missing_dates_from_the_command_line_is_one_line(db):
     assert done.stderr.strip().splitlines() == [
         "manage.py report: error: the following arguments are required: --from"
     ]
+
+
+def test_one_advisers_or_councils_report_says_it_follows_the_cases_now(caseload, capsys):
+    scope_line = "figures follow each case's adviser and council as they are now"
+    whole = report(capsys, "--from", "2026-11-01", "--to", "2026-11-30")
+    assert scope_line not in whole
+    for scope in (["--adviser", "ann"], ["--council", "Southshire"]):
+        text = report(capsys, "--from", "2026-11-01", "--to", "2026-11-30", *scope)
+        assert scope_line in text.splitlines()[1]

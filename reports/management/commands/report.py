@@ -55,7 +55,12 @@ class Command(BaseCommand):
         elif options["format"] == "csv":
             self.stdout.write(tables.as_csv(figures), ending="")
         else:
-            self.stdout.write(tables.as_text(figures, scope_words=scope_words(scope)), ending="")
+            self.stdout.write(
+                tables.as_text(
+                    figures, scope_words=scope_words(scope), scoped=not scope.whole_service
+                ),
+                ending="",
+            )
 
 
 def _day(flag: str, text: str) -> date:
