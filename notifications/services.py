@@ -538,14 +538,24 @@ def _failure_text(
         what = f"{len(items)} dates in one message ({what})"
     lines = [
         f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
-        f"{error}.",
-        "Check the contact details with the family and correct them on the case."
-        if not ours
-        else "This is sendflow's set-up with the provider, not the family's details: whoever "
-        "runs sendflow has been alerted.",
+        f"{error}."
     ]
+    if ours:
+        lines.append(
+            "This is sendflow's set-up with the provider, not the family's details: whoever "
+            "runs sendflow has been alerted."
+        )
+    elif rendering.text_failed_because(error) == "characters":
+        lines.append("The words of the text were the problem, not the family's details.")
+    else:
+        lines.append("Check the contact details with the family and correct them on the case.")
     if fallback:
         lines.append(f"It has been queued to go by email to {fallback.contact.email} instead.")
+    elif message.channel == "sms" and message.contact and not message.contact.email:
+        lines.append(
+            "The family has no email address on the case, so it could not go by email "
+            "instead: tell them another way."
+        )
     return " ".join(lines)
 
 

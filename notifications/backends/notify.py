@@ -103,7 +103,7 @@ class NotifySMSBackend(_NotifyBackend):
             odd = "".join(sorted({c for c in body if not gsm.is_gsm7(c)}))
             # Notify sends GSM characters only: the text goes by email instead.
             raise SendError(
-                f"GOV.UK Notify sends texts in GSM characters only, and this text has {odd!r}",
+                f"GOV.UK Notify {gsm.NOT_GSM}, and this text has {odd!r}",
                 permanent=True,
             )
         sender = {"sms_sender_id": settings.NOTIFY_SMS_SENDER_ID or None}
