@@ -378,6 +378,8 @@ def compose(messages: list[OutboundMessage], *, now: datetime) -> Composed | Non
     if not items:
         return None
     context = {**rendering.base_context(messages[0]), "call_when": call_when}
+    if messages[0].channel == "email":
+        context["instead"] = rendering.instead_of_a_text(messages)
     channel = messages[0].channel
     if channel == "sms":
         subject, body = "", compose_sms(items, context)

@@ -12,6 +12,9 @@ _BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _EXTENDED = set("^{}\\[~]|€\f")
+# Said by a text backend that refuses a text outside the alphabet (GOV.UK Notify): the email sent
+# in its place tells the family why (notifications.rendering.text_failed_because).
+NOT_GSM = "sends texts in GSM characters only"
 
 _REPLACEMENTS = {
     "\u2018": "'",  # curly single quotes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -141,6 +142,52 @@ def fallback_of(message: OutboundMessage) -> str:
     return Kind.REMINDER
 
 
+# A text that failed because of the number it went to, as Twilio and Notify say it (Twilio's
+# codes: notifications/backends/twilio_sms.py; Notify's words: notifications/backends/notify.py).
+_NUMBER_REFUSED = re.compile(
+    r"error (21211|21408|21612|21614)\b|not a mobile number it can text"
+    r"|does not exist or cannot receive",
+    re.I,
+)
+
+
+def text_failed_because(error: str) -> str:
+    """Why a text failed, as the email sent in its place tells the family: "characters" (the
+    text service sends GSM characters only), "number" (the number cannot take texts), or ""."""
+    if gsm.NOT_GSM in error:
+        return "characters"
+    if _NUMBER_REFUSED.search(error):
+        return "number"
+    return ""
+
+
+def instead_of_a_text(messages: list[OutboundMessage]) -> str:
+    """The sentence near the top of an email that went in place of a text ("We could not send
+    this as a text message, ..."), or "" when no row of the send is such an email."""
+    fallback = next((m for m in messages if m.kind == Kind.FALLBACK), None)
+    if fallback is None:
+        return ""
+    # The text it stands in for: same person, date and reminder, failed (its error says why).
+    error = (
+        OutboundMessage.objects.filter(
+            case_id=fallback.case_id,
+            contact_id=fallback.contact_id,
+            channel="sms",
+            status=OutboundMessage.Status.FAILED,
+            deadline_kind=fallback.deadline_kind,
+            offset=fallback.offset,
+            due_date=fallback.due_date,
+        )
+        .order_by("-updated_at", "-id")
+        .values_list("last_error", flat=True)
+        .first()
+    )
+    why = text_failed_because(error or "")
+    language = translation.get_language() or "en"
+    template = in_language("notifications/email/instead_of_a_text.txt", language)
+    return " ".join(render_to_string(template, {"why": why}, using=TEXT).split())
+
+
 def when_text(*, today: date, due: date) -> str:
     days = (due - today).days
     if days < 0:
@@ -240,6 +287,8 @@ def _render(message: OutboundMessage, *, now: datetime, language: str) -> Render
     )
     # A subject line says "in 9 days", its body "in 9 days (7 working days)".
     context["when_short"] = context.get("when", "").split(" (")[0]
+    if message.channel == "email":
+        context["instead"] = instead_of_a_text([message])
     kind = message.kind
     if kind == Kind.FALLBACK and fallback_of(message) != Kind.REMINDER:
         kind = fallback_of(message)  # the same words as the text that failed, by email

@@ -472,12 +472,19 @@ def _handle_failure(
         _finish(message, Status.FAILED, last_error=text)
         if error.unsubscribed:
             suppress(channel=message.channel, address=message.to, reason="provider")
-        _failed_tell(message, items or [message], text, now=now, ours=error.config)
+        tried = 0 if error.permanent else attempts  # a transient error, every try used
+        _failed_tell(message, items or [message], text, now=now, ours=error.config, tried=tried)
     return Status.FAILED
 
 
 def _failed_tell(
-    message: OutboundMessage, items, error: str, *, now: datetime, ours: bool = False
+    message: OutboundMessage,
+    items,
+    error: str,
+    *,
+    now: datetime,
+    ours: bool = False,
+    tried: int = 0,
 ) -> None:
     """Each item of a failed send falls back to email where it should; the adviser gets one
     task for the send."""
@@ -487,7 +494,12 @@ def _failed_tell(
         message=message,
         kind=AdviserTask.Kind.DELIVERY_FAILED,
         text=_failure_text(
-            message, error, fallbacks[0] if fallbacks else None, items=items, ours=ours
+            message,
+            error,
+            fallbacks[0] if fallbacks else None,
+            items=items,
+            ours=ours,
+            tried=tried,
         ),
     )
 
@@ -530,7 +542,7 @@ def _about(message: OutboundMessage) -> str:
 
 
 def _failure_text(
-    message: OutboundMessage, error: str, fallback, *, items=(), ours: bool = False
+    message: OutboundMessage, error: str, fallback, *, items=(), ours: bool = False, tried: int = 0
 ) -> str:
     what = _about(message)
     if len(items) > 1:
@@ -538,14 +550,29 @@ def _failure_text(
         what = f"{len(items)} dates in one message ({what})"
     lines = [
         f"A {message.get_channel_display()} about {what} to {message.to or 'the family'} failed: "
-        f"{error}.",
-        "Check the contact details with the family and correct them on the case."
-        if not ours
-        else "This is sendflow's set-up with the provider, not the family's details: whoever "
-        "runs sendflow has been alerted.",
+        f"{error}."
     ]
+    if ours:
+        lines.append(
+            "This is sendflow's set-up with the provider, not the family's details: whoever "
+            "runs sendflow has been alerted."
+        )
+    elif tried:
+        lines.append(
+            f"It was tried {tried} times and the provider did not take it: this is the "
+            "provider, not the family's details."
+        )
+    elif rendering.text_failed_because(error) == "characters":
+        lines.append("The words of the text were the problem, not the family's details.")
+    else:
+        lines.append("Check the contact details with the family and correct them on the case.")
     if fallback:
         lines.append(f"It has been queued to go by email to {fallback.contact.email} instead.")
+    elif message.channel == "sms" and message.contact and not message.contact.email:
+        lines.append(
+            "The family has no email address on the case, so it could not go by email "
+            "instead: tell them another way."
+        )
     return " ".join(lines)
 
 

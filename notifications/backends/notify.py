@@ -103,7 +103,7 @@ class NotifySMSBackend(_NotifyBackend):
             odd = "".join(sorted({c for c in body if not gsm.is_gsm7(c)}))
             # Notify sends GSM characters only: the text goes by email instead.
             raise SendError(
-                f"GOV.UK Notify sends texts in GSM characters only, and this text has {odd!r}",
+                f"GOV.UK Notify {gsm.NOT_GSM}, and this text has {odd!r}",
                 permanent=True,
             )
         sender = {"sms_sender_id": settings.NOTIFY_SMS_SENDER_ID or None}
@@ -183,6 +183,22 @@ def _words(exc: APIError) -> str:
     return str(message)
 
 
+# Notify's 429 for the day's limit (TooManyRequestsError, "Exceeded send limits (N) for today"),
+# as opposed to its per-minute rate limit (RateLimitError).
+_DAILY_LIMIT = re.compile(r"TooManyRequestsError|send limits|for today", re.I)
+DAILY_LIMIT_WORDS = (
+    "GOV.UK Notify's daily sending limit for the service is used up: the message goes after "
+    "midnight, when it resets"
+)
+
+
+def _error_names(exc: APIError) -> str:
+    message = exc.message
+    if isinstance(message, list):
+        return " ".join(str(e.get("error", "")) for e in message if isinstance(e, dict))
+    return ""
+
+
 # Notify's 400 messages, in words an adviser can act on.
 _PLAIN = [
     (
@@ -220,8 +236,12 @@ def classify(exc: APIError) -> SendError:
     if status == 403:
         # Our key, not the family's details: failed, and /healthz raises the alarm.
         return SendError(f"{KEY_REFUSED} ({status}: {said})", permanent=True, config=True)
+    if status == 429 and _DAILY_LIMIT.search(f"{_error_names(exc)} {said}"):
+        # The service's own limit for the day, not the family's details: kept due (tries do
+        # not count) and sent once the limit resets at midnight, never failed for it.
+        return SendError(f"{DAILY_LIMIT_WORDS} ({text})", config=True)
     if status == 429 or status >= 500:
-        return SendError(text)  # rate or daily limit, or Notify's own trouble: later
+        return SendError(text)  # the rate limit, or Notify's own trouble: later
     if 400 <= status < 500:
         plain = next((words for pattern, words in _PLAIN if pattern.search(said)), "")
         return SendError(f"{plain} ({text})" if plain else text, permanent=True)

@@ -195,7 +195,8 @@ def test_a_refused_key_fails_without_blaming_the_family_and_raises_the_alarm(not
     assert run_checks()["notify"]["ok"] is True
 
 
-@pytest.mark.parametrize("reply", [Reply.RATE_LIMITED, Reply.DAILY_LIMIT, Reply.SERVER_ERROR])
+# The daily limit is the service's own: test_the_daily_limit_keeps_the_text_due_until_it_resets
+@pytest.mark.parametrize("reply", [Reply.RATE_LIMITED, Reply.SERVER_ERROR])
 def test_limits_and_notify_errors_are_retried_later_without_bothering_the_adviser(notify, reply):
     message = queued()
     notify.queue(reply)
@@ -311,3 +312,35 @@ def test_a_key_that_is_not_a_notify_key_is_refused(notify, settings):
 
     with pytest.raises(ImproperlyConfigured, match="not a GOV.UK Notify API key"):
         services.backend_for("sms").send(to=MOBILE, subject="", body="x", reference="1")
+
+
+def test_the_daily_limit_keeps_the_text_due_until_it_resets_and_never_fails_it(notify, settings):
+    settings.SENDFLOW_MAX_ATTEMPTS = 2
+    message = queued()
+    now = NOW
+    for _ in range(4):  # more tries than a transient error is allowed
+        notify.queue(Reply.DAILY_LIMIT)
+        assert send(message, now=now) == Status.PENDING
+        assert message.attempts == 0  # the service's limit: its tries do not count
+        assert "daily sending limit" in message.last_error
+        assert message.send_at > now
+        now = message.send_at
+        OutboundMessage.objects.filter(id=message.id).update(status=Status.QUEUED)
+    assert not AdviserTask.objects.exists()
+
+    assert send(message, now=now) == Status.SENT  # the limit reset
+    assert len(notify.notifications) == 1
+
+
+def test_a_rate_limit_that_outlasts_every_try_fails_without_blaming_the_family(notify, settings):
+    settings.SENDFLOW_MAX_ATTEMPTS = 2
+    message = planned_appeal_text(wants_email=False, email="")
+    notify.queue(Reply.RATE_LIMITED, Reply.SERVER_ERROR)
+
+    assert send(message, now=message.send_at) == Status.PENDING
+    OutboundMessage.objects.filter(id=message.id).update(status=Status.QUEUED)
+    assert send(message, now=message.send_at) == Status.FAILED
+
+    task = AdviserTask.objects.get(message=message)
+    assert "It was tried 2 times and the provider did not take it" in task.text
+    assert "Check the contact details" not in task.text
