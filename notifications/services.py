@@ -521,6 +521,7 @@ def _fall_back_to_email(message: OutboundMessage, *, now: datetime) -> OutboundM
         return None
     fallback, _ = OutboundMessage.objects.get_or_create(
         deadline=message.deadline,
+        given_date=message.given_date,  # a date from a letter: else the email has no date
         contact=contact,
         channel="email",
         kind=Kind.FALLBACK,

@@ -2,16 +2,19 @@
 when there is no email address the adviser is told, in the adviser's voice."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from notifications import rendering, services
 from notifications.models import AdviserTask, OutboundMessage
+from tests.factories import CaseFactory, ContactFactory
 from tests.fakes.fake_notify import Reply
 from tests.notifications.test_notify_webhooks import from_notify, receipt, sent_text
 from tests.notifications.test_twilio_backend import planned_appeal_text
+from workflows import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +141,25 @@ def test_the_stop_link_still_ends_the_email(notify, settings):
     _, body = the_email_in_its_place(notify, text, text.send_at + timedelta(seconds=1))
     stop = reverse("opt-out", args=[text.contact.opt_out_token])
     assert body.rstrip().endswith(stop)
+
+
+def test_a_text_about_a_date_from_a_letter_goes_by_email_with_that_date(notify):
+    # The Tribunal's timetable gave the date: the email in place of the text must carry it, not
+    # be cancelled as having nothing to say.
+    contact = ContactFactory(
+        case=CaseFactory(), mobile="+447400123456", email="amira@example.com", wants_email=False
+    )
+    with time_machine.travel(datetime(2027, 4, 1, 10, tzinfo=UTC), tick=False):
+        given = workflow_services.given_date_set(
+            case=contact.case, kind="final_evidence", value=date(2027, 5, 10)
+        )
+    text = OutboundMessage.objects.filter(given_date=given, channel="sms").earliest("send_at")
+    OutboundMessage.objects.filter(id=text.id).update(status=Status.QUEUED, queued_at=text.send_at)
+    notify.queue(Reply.BAD_NUMBER)
+
+    assert send(text, text.send_at) == Status.FAILED
+
+    subject, body = the_email_in_its_place(notify, text, text.send_at + timedelta(seconds=1))
+    assert subject == "Final evidence to the Tribunal: Monday 10 May 2027 (in 4 weeks)"
+    assert opening(body)[0].startswith(NUMBER)
+    assert "Your final evidence must reach the Tribunal by Monday 10 May 2027." in body
