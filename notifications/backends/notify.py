@@ -223,8 +223,8 @@ _PLAIN = [
 
 
 def classify(exc: APIError) -> SendError:
-    """Sort a Notify error by what to do: fail (400, 403), retry (429, 5xx, never reached), or
-    reconcile before anything is sent again (the request went and no answer came)."""
+    """Sort a Notify error by what to do: fail (400, 403), retry (429, never reached), or
+    reconcile before anything is sent again (5xx, or the request went and no answer came)."""
     response = exc.response
     if response is None:
         cause = exc.__cause__
@@ -240,8 +240,12 @@ def classify(exc: APIError) -> SendError:
         # The service's own limit for the day, not the family's details: kept due (tries do
         # not count) and sent once the limit resets at midnight, never failed for it.
         return SendError(f"{DAILY_LIMIT_WORDS} ({text})", config=True)
-    if status == 429 or status >= 500:
-        return SendError(text)  # the rate limit, or Notify's own trouble: later
+    if status >= 500:
+        # Notify's own trouble, or a gateway in front of it: it may have taken the message
+        # before the error, so the sweeper asks Notify by reference before anything goes again.
+        return SendError(text, ambiguous=True)
+    if status == 429:
+        return SendError(text)  # the rate limit: later
     if 400 <= status < 500:
         plain = next((words for pattern, words in _PLAIN if pattern.search(said)), "")
         return SendError(f"{plain} ({text})" if plain else text, permanent=True)

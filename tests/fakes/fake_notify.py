@@ -52,6 +52,8 @@ class Reply(StrEnum):
     DAILY_LIMIT = "daily_limit"  # 429 TooManyRequestsError
     SERVER_ERROR = "server_error"  # 500
     TIMEOUT = "timeout"  # accepted, but the answer comes after the client has given up
+    # Accepted, and then a gateway in front of Notify lost the answer: a 502 for a sent message.
+    ACCEPTED_THEN_BAD_GATEWAY = "accepted_then_bad_gateway"
 
 
 _ERRORS = {
@@ -208,6 +210,8 @@ class FakeNotify:
         )
         with self._lock:
             self.notifications.append(notification)
+        if reply == Reply.ACCEPTED_THEN_BAD_GATEWAY:
+            return _error(502, "BadGateway", "Bad gateway")
         content = {"body": notification.personalisation.get("body", "")}
         if kind == "email":
             content["subject"] = notification.personalisation.get("subject", "")

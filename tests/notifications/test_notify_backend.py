@@ -196,10 +196,9 @@ def test_a_refused_key_fails_without_blaming_the_family_and_raises_the_alarm(not
 
 
 # The daily limit is the service's own: test_the_daily_limit_keeps_the_text_due_until_it_resets
-@pytest.mark.parametrize("reply", [Reply.RATE_LIMITED, Reply.SERVER_ERROR])
-def test_limits_and_notify_errors_are_retried_later_without_bothering_the_adviser(notify, reply):
+def test_the_rate_limit_is_retried_later_without_bothering_the_adviser(notify):
     message = queued()
-    notify.queue(reply)
+    notify.queue(Reply.RATE_LIMITED)
 
     assert send(message) == Status.PENDING
 
@@ -258,6 +257,41 @@ def test_a_timeout_after_notify_accepted_is_reconciled_without_a_second_send(
     (lookup,) = notify.lookups
     assert lookup.query["reference"] == str(message.id)
     assert lookup.authorised
+
+
+def test_a_gateway_error_after_notify_accepted_is_reconciled_without_a_second_send(notify):
+    # A 502 from in front of Notify says nothing about whether Notify took the text.
+    message = queued()
+    notify.queue(Reply.ACCEPTED_THEN_BAD_GATEWAY)
+
+    assert send(message) == Status.UNKNOWN
+    assert "502" in message.last_error
+    assert not AdviserTask.objects.exists()
+
+    sweep = services.messages_sweep(now=NOW + timedelta(minutes=2))
+
+    assert (sweep.reconciled_sent, sweep.resent) == (1, 0)
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert len(notify.sends) == 1
+
+
+def test_a_server_error_notify_has_no_record_of_goes_again_once(notify):
+    message = queued()
+    notify.queue(Reply.SERVER_ERROR)
+
+    assert send(message) == Status.UNKNOWN
+    assert notify.notifications == []
+
+    sweep = services.messages_sweep(now=NOW + timedelta(minutes=2))
+
+    assert sweep.resent == 1
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    later = message.send_at
+    assert services.messages_dispatch(now=later, enqueue=False).claimed == [message.id]
+    assert send(message, now=later) == Status.SENT
+    assert len(notify.notifications) == 1
 
 
 def test_an_unknown_send_notify_has_no_record_of_goes_again(notify):
@@ -335,7 +369,7 @@ def test_the_daily_limit_keeps_the_text_due_until_it_resets_and_never_fails_it(n
 def test_a_rate_limit_that_outlasts_every_try_fails_without_blaming_the_family(notify, settings):
     settings.SENDFLOW_MAX_ATTEMPTS = 2
     message = planned_appeal_text(wants_email=False, email="")
-    notify.queue(Reply.RATE_LIMITED, Reply.SERVER_ERROR)
+    notify.queue(Reply.RATE_LIMITED, Reply.RATE_LIMITED)
 
     assert send(message, now=message.send_at) == Status.PENDING
     OutboundMessage.objects.filter(id=message.id).update(status=Status.QUEUED)
