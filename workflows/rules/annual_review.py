@@ -13,11 +13,11 @@ from workflows.rules.dates import (
     weeks_before,
 )
 from workflows.rules.facts import Deadline, Facts
-from workflows.rules.periods import LA, P, S, _Period
+from workflows.rules.periods import LA, P, Period, S
 from workflows.rules.vocabulary import EVENTS, Owner
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "review_notice",
         ("review_meeting",),
         weeks_before,
@@ -27,7 +27,7 @@ PERIODS: tuple[_Period, ...] = (
         P,
         ("Notice of the meeting and the advice for it must reach you at least this early",),
     ),
-    _Period(
+    Period(
         "review_report",
         ("review_meeting",),
         weeks_after,
@@ -36,7 +36,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 20 and reg 21(7)",
         S,
     ),
-    _Period(
+    Period(
         "review_decision",
         ("review_meeting",),
         weeks_after,
@@ -46,7 +46,7 @@ PERIODS: tuple[_Period, ...] = (
         S,
         ("If the council decides to amend the plan, the proposed amendments are due by then too",),
     ),
-    _Period(
+    Period(
         "annual_review",
         ("review_meeting",),
         months_after,
@@ -55,7 +55,7 @@ PERIODS: tuple[_Period, ...] = (
         "Children and Families Act 2014 s.44 (at least every 12 months)",
         S,
     ),
-    _Period(
+    Period(
         "amendment_comments",
         ("amendment_notice_sent",),
         days_beginning_with,
@@ -68,7 +68,7 @@ PERIODS: tuple[_Period, ...] = (
 )
 
 
-def _final_amended_plan(facts: Facts) -> Deadline | None:
+def final_amended_plan_deadline(facts: Facts) -> Deadline | None:
     """The earlier of notice + 8 weeks (reg 22(3)) and meeting + 12 weeks (Devon, §10a)."""
     candidates: list[tuple[date, list[str]]] = []
     notice = facts.events.get("amendment_notice_sent")
@@ -105,7 +105,7 @@ def _final_amended_plan(facts: Facts) -> Deadline | None:
     )
 
 
-def _phase_transfer_review(facts: Facts) -> Deadline | None:
+def phase_transfer_review_deadline(facts: Facts) -> Deadline | None:
     """reg 18: amend the plan "before 15 February" (or "before 31 March" for post-16)."""
     candidates = []
     for event, month, day_text in (

@@ -6,27 +6,27 @@ from __future__ import annotations
 from datetime import date
 
 from workflows import working_days as wd
-from workflows.rules.completion import _APPEAL_SENT, COMPLETED_BY, first_completing
+from workflows.rules.completion import APPEAL_SENT, COMPLETED_BY, first_completing
 from workflows.rules.dates import (
-    _DAY_NAMES,
-    _holiday_warnings,
-    _in_christmas_window,
+    DAY_NAMES,
     add_months,
     aim_for,
     date_in_words,
+    holiday_warnings,
+    in_christmas_window,
     long_date,
     months_after,
     tribunal_working_days_after,
 )
 from workflows.rules.facts import Deadline, Facts
 from workflows.rules.mediation import (
-    _LETTER_DATE_ONLY,
-    _PLACEMENT_CERTIFICATE,
+    LETTER_DATE_ONLY,
     MEDIATION_ADVISER_TRIGGERS,
-    _decision,
-    _deemed_certificate_due,
+    PLACEMENT_CERTIFICATE,
+    decision_of,
+    deemed_certificate_due,
 )
-from workflows.rules.periods import LA, S, _Period
+from workflows.rules.periods import LA, Period, S
 from workflows.rules.vocabulary import EVENTS, Confidence, Owner
 
 APPEAL_SOURCE = "HESC Rules 2008 r.20(1)(c), r.12(2) and r.12(3)(a); Dodds v Walker [1981]"
@@ -37,8 +37,8 @@ PLACEMENT_ONLY_NOTE = (
 )
 
 
-def _appeal(facts: Facts) -> Deadline | None:
-    decision = _decision(facts)
+def appeal_deadline(facts: Facts) -> Deadline | None:
+    decision = decision_of(facts)
     certificate = facts.events.get("certificate_issued")
     if decision is None and (certificate is None or facts.placement_only):
         return None
@@ -49,14 +49,14 @@ def _appeal(facts: Facts) -> Deadline | None:
         event, sent = decision
         steps.append(f"{EVENTS[event]} on {long_date(sent)}")
         if event == "decision_letter_dated":
-            steps.append(_LETTER_DATE_ONLY)
+            steps.append(LETTER_DATE_ONLY)
         raw, text = months_after(sent, 2)
         steps.append(text)
 
     if facts.placement_only:
         steps.append(PLACEMENT_ONLY_NOTE)
         if certificate is not None:
-            steps.append(_PLACEMENT_CERTIFICATE)
+            steps.append(PLACEMENT_CERTIFICATE)
     elif certificate is not None:
         by_certificate, text = months_after(certificate, 1)
         steps.append(f"{EVENTS['certificate_issued']} on {long_date(certificate)}")
@@ -74,7 +74,7 @@ def _appeal(facts: Facts) -> Deadline | None:
         else:
             steps.append(f"The later of the two dates counts: {long_date(raw)} (the 2-month date)")
     assert raw is not None  # a decision date, or a certificate that counts
-    deemed = _deemed_certificate_due(facts)
+    deemed = deemed_certificate_due(facts)
     if certificate is not None and deemed is not None and certificate > deemed:
         warnings.append(
             f"The council said it could not arrange mediation, so a certificate was due by "
@@ -82,7 +82,7 @@ def _appeal(facts: Facts) -> Deadline | None:
             f"from the certificate of {long_date(certificate)}: check with the mediation adviser."
         )
 
-    if _in_christmas_window(raw):
+    if in_christmas_window(raw):
         jan_1 = date(raw.year + 1 if raw.month == 12 else raw.year, 1, 1)
         due = wd.next_working_day(jan_1)
         steps.append(
@@ -100,7 +100,7 @@ def _appeal(facts: Facts) -> Deadline | None:
         if wd.holiday_name(raw):
             reason = f"{long_date(raw)} is {wd.why_not_working(raw)}, which"
         else:
-            reason = _DAY_NAMES[raw.weekday()]
+            reason = DAY_NAMES[raw.weekday()]
         steps.append(
             f"{reason} is not a working day, so the Tribunal accepts the appeal on {long_date(due)}"
         )
@@ -123,7 +123,7 @@ def _appeal(facts: Facts) -> Deadline | None:
         rule=APPEAL_SOURCE,
         confidence=Confidence.PRIMARY,
         steps=tuple(steps),
-        warnings=(*warnings, *_holiday_warnings(raw, due)),
+        warnings=(*warnings, *holiday_warnings(raw, due)),
     )
 
 
@@ -140,7 +140,7 @@ _NO_CERTIFICATE = (
 def _mediation_requirement(facts: Facts) -> str:
     # The appeal itself settles the mediation-adviser step (COMPLETED_BY) but says nothing of
     # whether the family was in touch, which is what this sentence tells them.
-    in_touch = {e: day for e, day in facts.events.items() if e not in _APPEAL_SENT}
+    in_touch = {e: day for e, day in facts.events.items() if e not in APPEAL_SENT}
     if first_completing(
         COMPLETED_BY["mediation_adviser_contact"], MEDIATION_ADVISER_TRIGGERS, in_touch
     ):
@@ -153,7 +153,7 @@ def _mediation_requirement(facts: Facts) -> str:
         "mediation) and get a mediation certificate (SEND Regulations 2014 reg 33; Children and "
         "Families Act 2014 s.55)"
     )
-    decision = _decision(facts)
+    decision = decision_of(facts)
     if decision is not None:
         # The same dates as the mediation adviser deadline, without building its working.
         contact_due = add_months(decision[1], 2)
@@ -168,8 +168,8 @@ def _mediation_requirement(facts: Facts) -> str:
     return f"{first}. {_NO_CERTIFICATE}"
 
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "la_appeal_response",
         ("appeal_registered",),
         tribunal_working_days_after,

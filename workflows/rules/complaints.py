@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from workflows.rules.dates import (
-    _holiday_warnings,
+    holiday_warnings,
     long_date,
     months_starting_with,
     working_days_after,
 )
 from workflows.rules.facts import Deadline, Facts
-from workflows.rules.periods import LA, P, S, _Period
+from workflows.rules.periods import LA, P, Period, S
 from workflows.rules.vocabulary import EVENTS, Owner
 
 COMPLAINT_CODE = "LGSCO Complaint Handling Code (applied from 1 April 2026)"
@@ -34,7 +34,7 @@ def _complaint_to_school(facts: Facts) -> bool:
     return facts.complaint_to == Owner.SCHOOL
 
 
-def _complaint_response(facts: Facts) -> Deadline | None:
+def complaint_response_deadline(facts: Facts) -> Deadline | None:
     """Due on the reply-by date the parent gave, as the leaflet advises; without one, for a
     complaint to the council, the Complaint Handling Code's stage 1 timescale (5 + 10 working
     days). A school owes its reply by the parent's date alone: no code applies to it."""
@@ -86,11 +86,11 @@ def _complaint_response(facts: Facts) -> Deadline | None:
         rule=rule,
         confidence=S,
         steps=tuple(steps),
-        warnings=_holiday_warnings(sent, due) if sent is not None and not school else (),
+        warnings=holiday_warnings(sent, due) if sent is not None and not school else (),
     )
 
 
-def _complaint_stage2_response(facts: Facts) -> Deadline | None:
+def complaint_stage2_response_deadline(facts: Facts) -> Deadline | None:
     """Complaint Handling Code stage 2: 5 working days to acknowledge, 20 more to respond. Not
     for a complaint to a school: the Code does not cover schools, and no other date is known."""
     escalated = facts.events.get("complaint_escalated")
@@ -115,12 +115,12 @@ def _complaint_stage2_response(facts: Facts) -> Deadline | None:
         rule=COMPLAINT_CODE,
         confidence=S,
         steps=steps,
-        warnings=_holiday_warnings(escalated, due),
+        warnings=holiday_warnings(escalated, due),
     )
 
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "ombudsman_complaint",
         ("matter_first_known",),
         months_starting_with,

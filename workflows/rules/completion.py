@@ -28,7 +28,7 @@ class Completion:
 
 
 _DECIDED = ("decision_sent",)  # an appealable decision, a final plan among them, was sent
-_APPEAL_SENT = ("appeal_submitted", "appeal_registered")
+APPEAL_SENT = ("appeal_submitted", "appeal_registered")
 
 # Steps that come before others due the same day, so a family's "what to do next" names them
 # first: §2.2 reg 33, the mediation adviser is contacted before the appeal is sent (which
@@ -38,7 +38,7 @@ _NOT_YET = Completion(())  # nothing in the vocabulary shows it; the adviser mar
 
 COMPLETED_BY: dict[str, Completion] = {
     # §1.2: the family sent the appeal; the Tribunal registering it shows the same.
-    "appeal": Completion(_APPEAL_SENT),
+    "appeal": Completion(APPEAL_SENT),
     # §2.2 reg 33: any of these means the family has been in touch with the mediation adviser.
     # An appeal sent or registered settles it too: the Tribunal takes an appeal only with its
     # certificate, or without one where none is needed (§2.4), so "contact the mediation
@@ -46,7 +46,7 @@ COMPLETED_BY: dict[str, Completion] = {
     "mediation_adviser_contact": Completion(
         (
             "mediation_adviser_contacted",
-            *_APPEAL_SENT,
+            *APPEAL_SENT,
             "mediation_declined",
             "mediation_requested",
             "mediation_not_arranged",
@@ -109,7 +109,7 @@ COMPLETED_BY: dict[str, Completion] = {
 
 
 # The events that could complete each kind, as a set: most calls stop at this test.
-_COMPLETING = {kind: frozenset(completion.by) for kind, completion in COMPLETED_BY.items()}
+COMPLETING = {kind: frozenset(completion.by) for kind, completion in COMPLETED_BY.items()}
 
 
 def first_completing(

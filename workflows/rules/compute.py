@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from workflows.rules.completion import _COMPLETING, COMPLETED_BY, first_completing
+from workflows.rules.completion import COMPLETED_BY, COMPLETING, first_completing
 from workflows.rules.dates import long_date
 from workflows.rules.facts import Deadline, Facts, Rule
-from workflows.rules.mediation import _deemed_certificate_due
+from workflows.rules.mediation import deemed_certificate_due
 from workflows.rules.parsing import validate
-from workflows.rules.registry import _RULES_BY_EVENT, RULES
+from workflows.rules.registry import RULES, RULES_BY_EVENT
 from workflows.rules.vocabulary import EVENTS
 
 
@@ -21,7 +21,7 @@ def completed_by(
 ) -> tuple[str, date] | None:
     """The first recorded event that completes a deadline of this kind, with its date. A date
     in the future is returned too: the deadline is done only once that day comes (`state`)."""
-    if _COMPLETING[kind].isdisjoint(events):
+    if COMPLETING[kind].isdisjoint(events):
         return None  # most deadlines, most of the time: nothing recorded that could do it
     return first_completing(COMPLETED_BY[kind], RULES[kind].triggers, events, due=due)
 
@@ -30,7 +30,7 @@ def compute_deadlines(facts: Facts) -> list[Deadline]:
     """Return every deadline the facts determine, done ones included, in due-date order.
     Raise FactsError."""
     validate(facts)
-    triggered = {rule.code: rule for event in facts.events for rule in _RULES_BY_EVENT[event]}
+    triggered = {rule.code: rule for event in facts.events for rule in RULES_BY_EVENT[event]}
     found = []
     for rule in triggered.values():
         deadline = rule.compute(facts)
@@ -105,7 +105,7 @@ def flags_by_kind(
                 f"'{EVENTS[event]}' is recorded for {long_date(day)}, which has not come yet. "
                 "sendflow counts nothing as done by it until that day: check the date."
             )
-    deemed = _deemed_certificate_due(facts)
+    deemed = deemed_certificate_due(facts)
     certificate = events.get("certificate_issued")
     if deemed is not None and certificate is not None and certificate > deemed:
         general.append(

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from workflows import working_days as wd
 from workflows.rules.vocabulary import Owner
 
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # English whatever the process locale, unlike strftime and calendar.month_name.
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "",
     "January",
     "February",
@@ -33,7 +33,7 @@ _MONTH_NAMES = (
 @functools.cache
 def long_date(day: date) -> str:
     """GOV.UK style: Monday 1 March 2027."""
-    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month]} {day.year}"
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
 def _ordinal(n: int) -> str:
@@ -55,7 +55,7 @@ def _months_text(n: int) -> str:
 def _clamp_note(start: date, result: date) -> str:
     if result.day == start.day:
         return ""
-    return f" ({_MONTH_NAMES[result.month]} has no {_ordinal(start.day)})"
+    return f" ({MONTH_NAMES[result.month]} has no {_ordinal(start.day)})"
 
 
 def months_after(start: date, n: int) -> tuple[date, str]:
@@ -162,13 +162,13 @@ def date_in_words(*, due: date, act_by: date) -> str:
     )
 
 
-def _in_christmas_window(day: date) -> bool:
+def in_christmas_window(day: date) -> bool:
     return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
 
 
 def _tribunal_excluded(day: date) -> bool:
     """HESC r.12(3)(b): in SEN cases, 25 December to 1 January and August are not counted."""
-    return _in_christmas_window(day) or day.month == 8
+    return in_christmas_window(day) or day.month == 8
 
 
 def tribunal_working_days_after(start: date, n: int) -> tuple[date, str]:
@@ -186,7 +186,7 @@ def tribunal_working_days_after(start: date, n: int) -> tuple[date, str]:
     )
 
 
-def _holiday_warnings(*days: date) -> tuple[str, ...]:
+def holiday_warnings(*days: date) -> tuple[str, ...]:
     years = sorted({d.year for d in days if not wd.is_confirmed(d)})
     if not years:
         return ()
@@ -197,7 +197,7 @@ def _holiday_warnings(*days: date) -> tuple[str, ...]:
     )
 
 
-def _not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
+def not_rolled_note(due: date, who: str, owner: Owner) -> str | None:
     if wd.is_working_day(due):
         return None
     name = wd.holiday_name(due)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from workflows.rules.dates import months_starting_with
-from workflows.rules.periods import P, _Period
+from workflows.rules.periods import P, Period
 from workflows.rules.vocabulary import Owner
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "discrimination_claim",
         ("discrimination_act",),
         months_starting_with,

@@ -4,11 +4,11 @@ re-assessment)."""
 from __future__ import annotations
 
 from workflows.rules.dates import days_beginning_with, weeks_after
-from workflows.rules.periods import LA, P, _Period
+from workflows.rules.periods import LA, P, Period
 from workflows.rules.vocabulary import Owner
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "ehc_assessment_decision",
         ("ehc_request_received",),
         weeks_after,
@@ -17,7 +17,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 5(1)",
         P,
     ),
-    _Period(
+    Period(
         "ehc_no_plan_decision",
         ("ehc_request_received",),
         weeks_after,
@@ -26,7 +26,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 10(1)",
         P,
     ),
-    _Period(
+    Period(
         "ehc_final_plan",
         ("ehc_request_received",),
         weeks_after,
@@ -35,7 +35,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 13(2)",
         P,
     ),
-    _Period(
+    Period(
         "draft_plan_comments",
         ("draft_plan_served",),
         days_beginning_with,
@@ -45,7 +45,7 @@ PERIODS: tuple[_Period, ...] = (
         P,
         ("Send your comments, and the school you want named, by this date",),
     ),
-    _Period(
+    Period(
         "reassessment_final_plan",
         ("reassessment_notified",),
         weeks_after,

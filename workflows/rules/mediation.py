@@ -7,24 +7,24 @@ from datetime import date
 
 from workflows import working_days as wd
 from workflows.rules.dates import (
-    _holiday_warnings,
-    _not_rolled_note,
     days_after,
+    holiday_warnings,
     long_date,
     months_after,
+    not_rolled_note,
     weeks_after,
     working_days_after,
     working_days_before,
 )
 from workflows.rules.facts import Deadline, Facts
-from workflows.rules.periods import LA, P, S, _Period
+from workflows.rules.periods import LA, P, Period, S
 from workflows.rules.vocabulary import EVENTS, Confidence, Owner
 
 # The mediation adviser's deadline starts with the decision (the rule's triggers).
 MEDIATION_ADVISER_TRIGGERS = ("decision_sent", "decision_letter_dated")
 
 
-def _decision(facts: Facts) -> tuple[str, date] | None:
+def decision_of(facts: Facts) -> tuple[str, date] | None:
     """The decision date the appeal counts from: the day it was sent, else the letter's date."""
     for event in ("decision_sent", "decision_letter_dated"):
         if event in facts.events:
@@ -32,7 +32,7 @@ def _decision(facts: Facts) -> tuple[str, date] | None:
     return None
 
 
-_LETTER_DATE_ONLY = (
+LETTER_DATE_ONLY = (
     "The day the decision was sent is not recorded, so this counts from the date on the letter, "
     "which is the same day or earlier: the safe choice"
 )
@@ -40,24 +40,24 @@ _LETTER_DATE_ONLY = (
 
 # legal-rules.md §10b: a placement-only appeal after mediation, the certificate's month ignored,
 # is one of the points the law leaves open (the earlier date); say so, do not state it as law.
-_PLACEMENT_CERTIFICATE = (
+PLACEMENT_CERTIFICATE = (
     "sendflow's reading is that a certificate does not change the date for an appeal only "
     "about the school or placement: it counts 2 months from the decision. This is not settled "
     "law: ask your adviser"
 )
 
 
-def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
-    decision = _decision(facts)
+def mediation_adviser_contact_deadline(facts: Facts) -> Deadline | None:
+    decision = decision_of(facts)
     if decision is None or facts.placement_only:
         return None
     event, sent = decision
     due, text = months_after(sent, 2)
     steps = [f"{EVENTS[event]} on {long_date(sent)}"]
     if event == "decision_letter_dated":
-        steps.append(_LETTER_DATE_ONLY)
+        steps.append(LETTER_DATE_ONLY)
     steps.append(text)
-    note = _not_rolled_note(due, "SEND Regulations", Owner.PARENT)
+    note = not_rolled_note(due, "SEND Regulations", Owner.PARENT)
     if note:
         steps.append(note)
     steps.append("Contact the mediation adviser even if you do not want mediation")
@@ -71,20 +71,20 @@ def _mediation_adviser_contact(facts: Facts) -> Deadline | None:
     )
 
 
-_CERTIFICATE_EVENTS = ("mediation_declined", "mediation_not_arranged", "mediation_concluded")
+CERTIFICATE_EVENTS = ("mediation_declined", "mediation_not_arranged", "mediation_concluded")
 
 
-def _deemed_certificate_due(facts: Facts) -> date | None:
+def deemed_certificate_due(facts: Facts) -> date | None:
     """When the council said it could not arrange mediation: 3 working days later (§2.3)."""
     told = facts.events.get("mediation_not_arranged")
     return wd.add_working_days(told, 3)[0] if told is not None else None
 
 
-def _certificate_due(facts: Facts) -> Deadline | None:
+def certificate_due_deadline(facts: Facts) -> Deadline | None:
     """3 working days after declining mediation or mediation ending (the latest of these), or
     after the council said it could not arrange mediation: that "deemed" certificate is due
     even if mediation is recorded later, and it starts the appeal clock (§2.3)."""
-    given = [(facts.events[e], e) for e in _CERTIFICATE_EVENTS if e in facts.events]
+    given = [(facts.events[e], e) for e in CERTIFICATE_EVENTS if e in facts.events]
     if not given:
         return None
     deemed = facts.events.get("mediation_not_arranged")
@@ -101,7 +101,7 @@ def _certificate_due(facts: Facts) -> Deadline | None:
     if facts.placement_only:
         steps.append(
             "This appeal is only about the school or placement named in the plan (Section I). "
-            f"{_PLACEMENT_CERTIFICATE}"
+            f"{PLACEMENT_CERTIFICATE}"
         )
     else:
         steps.append(
@@ -115,12 +115,12 @@ def _certificate_due(facts: Facts) -> Deadline | None:
         rule="SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
         confidence=Confidence.SECONDARY,
         steps=tuple(steps),
-        warnings=_holiday_warnings(start, due),
+        warnings=holiday_warnings(start, due),
     )
 
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "mediation_by",
         ("mediation_requested",),
         days_after,
@@ -135,7 +135,7 @@ PERIODS: tuple[_Period, ...] = (
             "certificate within 3 working days of being told",
         ),
     ),
-    _Period(
+    Period(
         "mediation_meeting_notice",
         ("mediation_meeting",),
         working_days_before,
@@ -145,7 +145,7 @@ PERIODS: tuple[_Period, ...] = (
         S,
         ("A shorter notice is allowed if you agree to it",),
     ),
-    _Period(
+    Period(
         "mediation_agreement_action",
         ("mediation_agreement",),
         weeks_after,

@@ -5,10 +5,10 @@ recommendations."""
 from __future__ import annotations
 
 from workflows.rules.dates import weeks_after
-from workflows.rules.periods import LA, OFF, P, S, _Period
+from workflows.rules.periods import LA, OFF, P, Period, S
 
-PERIODS: tuple[_Period, ...] = (
-    _Period(
+PERIODS: tuple[Period, ...] = (
+    Period(
         "order_assessment_notice",
         ("order_assessment_sent",),
         weeks_after,
@@ -18,7 +18,7 @@ PERIODS: tuple[_Period, ...] = (
         P,
         ("Counted from the day the Tribunal sent out the order",),
     ),
-    _Period(
+    Period(
         "order_assessment_no_plan",
         ("order_assessment_sent",),
         weeks_after,
@@ -27,7 +27,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44(2)(b)",
         P,
     ),
-    _Period(
+    Period(
         "order_assessment_final_plan",
         ("order_assessment_sent",),
         weeks_after,
@@ -36,7 +36,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44(2)(b)",
         P,
     ),
-    _Period(
+    Period(
         "order_draft_plan",
         ("order_make_plan_sent",),
         weeks_after,
@@ -45,7 +45,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44(2)(c)",
         P,
     ),
-    _Period(
+    Period(
         "order_final_plan",
         ("order_make_plan_sent",),
         weeks_after,
@@ -54,7 +54,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44(2)(c)",
         P,
     ),
-    _Period(
+    Period(
         "order_amended_plan",
         ("order_amend_plan_sent",),
         weeks_after,
@@ -63,7 +63,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44; gov.uk 'Carry out an order'",
         OFF,
     ),
-    _Period(
+    Period(
         "order_name_school",
         ("order_name_school_sent",),
         weeks_after,
@@ -72,7 +72,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44; gov.uk 'Carry out an order'",
         OFF,
     ),
-    _Period(
+    Period(
         "order_reconsideration",
         ("order_reconsider_sent",),
         weeks_after,
@@ -81,7 +81,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 44 (2 weeks to reconsider)",
         S,
     ),
-    _Period(
+    Period(
         "concession_assessment_notice",
         ("concession_assessment_notified",),
         weeks_after,
@@ -90,7 +90,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
         P,
     ),
-    _Period(
+    Period(
         "concession_no_plan",
         ("concession_assessment_notified",),
         weeks_after,
@@ -99,7 +99,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
         P,
     ),
-    _Period(
+    Period(
         "concession_final_plan",
         ("concession_assessment_notified",),
         weeks_after,
@@ -108,7 +108,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
         P,
     ),
-    _Period(
+    Period(
         "concession_amended_plan",
         ("concession_amend_notified",),
         weeks_after,
@@ -117,7 +117,7 @@ PERIODS: tuple[_Period, ...] = (
         "SEND Regulations 2014 reg 45, as amended by SI 2015/359",
         P,
     ),
-    _Period(
+    Period(
         "recommendation_response",
         ("recommendation_made",),
         weeks_after,

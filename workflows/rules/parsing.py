@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from workflows import working_days as wd
-from workflows.rules.dates import _MONTH_NAMES
+from workflows.rules.dates import MONTH_NAMES
 from workflows.rules.facts import Facts, FactsError
 from workflows.rules.vocabulary import EVENTS
 
@@ -103,7 +103,7 @@ def parse_date(text: str) -> date:
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise FactsError(
-            f"'{text}' is not a real date: {_MONTH_NAMES[month]} {year} has {last} days"
+            f"'{text}' is not a real date: {MONTH_NAMES[month]} {year} has {last} days"
         )
     return date(year, month, day)
 

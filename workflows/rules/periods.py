@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflows.rules.dates import (
-    _holiday_warnings,
-    _not_rolled_note,
+    holiday_warnings,
     long_date,
+    not_rolled_note,
     tribunal_working_days_after,
     working_days_after,
     working_days_before,
@@ -21,7 +21,7 @@ Counter = Callable[[date, int], tuple[date, str]]
 
 
 @dataclass(frozen=True, slots=True)
-class _Period:
+class Period:
     kind: str
     events: tuple[str, ...]  # the latest of these starts the clock
     count: Counter
@@ -41,7 +41,7 @@ class _Period:
         steps = [f"{EVENTS[event]} on {long_date(start)}", text]
         if len(given) > 1:
             steps.insert(0, "Counted from the latest of the dates that start this clock")
-        note = _not_rolled_note(due, self.rolled_by, self.owner)
+        note = not_rolled_note(due, self.rolled_by, self.owner)
         if note:
             steps.append(note)
         steps.extend(self.notes)
@@ -57,7 +57,7 @@ class _Period:
             rule=self.source,
             confidence=self.confidence,
             steps=tuple(steps),
-            warnings=_holiday_warnings(start, due) if uses_working_days else (),
+            warnings=holiday_warnings(start, due) if uses_working_days else (),
         )
 
 

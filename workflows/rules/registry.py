@@ -9,21 +9,24 @@ from collections.abc import Callable
 from workflows.rules import annual_review, complaints, discrimination, ehc, orders
 from workflows.rules import appeal as appeal_rules
 from workflows.rules import mediation as mediation_rules
-from workflows.rules.annual_review import _final_amended_plan, _phase_transfer_review
-from workflows.rules.appeal import APPEAL_SOURCE, _appeal
+from workflows.rules.annual_review import (
+    final_amended_plan_deadline,
+    phase_transfer_review_deadline,
+)
+from workflows.rules.appeal import APPEAL_SOURCE, appeal_deadline
 from workflows.rules.complaints import (
     COMPLAINT_CODE,
-    _complaint_response,
-    _complaint_stage2_response,
+    complaint_response_deadline,
+    complaint_stage2_response_deadline,
 )
 from workflows.rules.facts import Deadline, Facts, Rule
 from workflows.rules.mediation import (
-    _CERTIFICATE_EVENTS,
+    CERTIFICATE_EVENTS,
     MEDIATION_ADVISER_TRIGGERS,
-    _certificate_due,
-    _mediation_adviser_contact,
+    certificate_due_deadline,
+    mediation_adviser_contact_deadline,
 )
-from workflows.rules.periods import LA, P, S, _Period
+from workflows.rules.periods import LA, P, Period, S
 from workflows.rules.vocabulary import EVENTS, Confidence, Owner
 
 _BY_KIND = {
@@ -39,7 +42,7 @@ _BY_KIND = {
     )
 }
 # The simple rules in the order they take in RULES, and so in DEADLINE_KINDS: never reorder.
-_PERIODS: tuple[_Period, ...] = tuple(
+_PERIODS: tuple[Period, ...] = tuple(
     _BY_KIND[kind]
     for kind in (
         "mediation_by",
@@ -92,7 +95,7 @@ RULES: dict[str, Rule] = {
         Owner.PARENT,
         APPEAL_SOURCE,
         P,
-        _appeal,
+        appeal_deadline,
         ("decision_sent", "decision_letter_dated", "certificate_issued"),
     ),
     "mediation_adviser_contact": _rule(
@@ -100,7 +103,7 @@ RULES: dict[str, Rule] = {
         Owner.PARENT,
         "SEND Regulations 2014 reg 33",
         P,
-        _mediation_adviser_contact,
+        mediation_adviser_contact_deadline,
         MEDIATION_ADVISER_TRIGGERS,
     ),
     "certificate_due": _rule(
@@ -108,8 +111,8 @@ RULES: dict[str, Rule] = {
         Owner.MEDIATION_ADVISER,
         "SEND Regulations 2014 regs 34, 37 and 39 (3 working days)",
         S,
-        _certificate_due,
-        _CERTIFICATE_EVENTS,
+        certificate_due_deadline,
+        CERTIFICATE_EVENTS,
     ),
     **{p.kind: _rule(p.kind, p.owner, p.source, p.confidence, p, p.events) for p in _PERIODS},
     "final_amended_plan": _rule(
@@ -117,7 +120,7 @@ RULES: dict[str, Rule] = {
         LA,
         "SEND Regulations 2014 reg 22(3)",
         P,
-        _final_amended_plan,
+        final_amended_plan_deadline,
         ("amendment_notice_sent", "review_meeting"),
     ),
     "complaint_response": _rule(
@@ -125,7 +128,7 @@ RULES: dict[str, Rule] = {
         LA,
         COMPLAINT_CODE,
         S,
-        _complaint_response,
+        complaint_response_deadline,
         ("complaint_sent", "complaint_response_requested"),
     ),
     "complaint_stage2_response": _rule(
@@ -133,7 +136,7 @@ RULES: dict[str, Rule] = {
         LA,
         COMPLAINT_CODE,
         S,
-        _complaint_stage2_response,
+        complaint_stage2_response_deadline,
         ("complaint_escalated",),
     ),
     "phase_transfer_review": _rule(
@@ -141,7 +144,7 @@ RULES: dict[str, Rule] = {
         LA,
         "SEND Regulations 2014 reg 18(1)",
         P,
-        _phase_transfer_review,
+        phase_transfer_review_deadline,
         ("phase_transfer", "post16_transfer"),
     ),
 }
@@ -150,6 +153,6 @@ DEADLINE_KINDS: tuple[str, ...] = tuple(RULES)
 
 
 # Which rules each event can start, so a case runs only the rules its dates can trigger.
-_RULES_BY_EVENT: dict[str, tuple[Rule, ...]] = {
+RULES_BY_EVENT: dict[str, tuple[Rule, ...]] = {
     event: tuple(rule for rule in RULES.values() if event in rule.triggers) for event in EVENTS
 }
