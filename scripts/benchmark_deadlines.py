@@ -68,7 +68,10 @@ def bench_rules(count: int) -> None:
 
 def server_cpu() -> float | None:
     """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs on
-    this machine (read from /proc): on a shared machine, CPU says more than wall time."""
+    this machine (read from /proc): on a shared machine, CPU says more than wall time. None on
+    SQLite, which runs inside this process (its CPU is already in the process's figure)."""
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]

@@ -549,7 +549,7 @@ def given_sentence(kind: str, due_words: str, *, label: str) -> str:
 
 # The rules write each deadline's working (its steps, warnings and source) to the family. An
 # adviser reads the same working with these words in place of the family's, in this order
-# (a longer sentence before the shorter one it holds); every one is a sentence of rules.py.
+# (a longer sentence before the shorter one it holds); every one is a sentence of the rules.
 ADVISER_WORKING: tuple[tuple[str, str], ...] = (
     (
         "tell your adviser the date on the decision letter",

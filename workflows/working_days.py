@@ -2,7 +2,8 @@
 
 A working day is any day except a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday
 in England and Wales (statutory, proclaimed and substitute days): the definition used across the
-Tribunal Procedure Rules (legal-rules.md §8.1). No Django here: rules.py imports this.
+Tribunal Procedure Rules (legal-rules.md §8.1). No Django here: the rules (workflows/rules/) import
+this.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Worked examples for the deadline calculator, computed by hand from domain/legal-rules.md.
 
-Every expected date below was worked out independently of workflows/rules.py, from the law as
+Every expected date below was worked out independently of workflows/rules/, from the law as
 summarised in legal-rules.md and the England and Wales holiday tables in its section 8.2:
 
     2025: Wed 1 Jan, Fri 18 Apr (Good Friday), Mon 21 Apr, Mon 5 May, Mon 26 May, Mon 25 Aug,
