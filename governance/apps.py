@@ -10,8 +10,8 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from notifications.models import Contact, ReminderPolicy, Suppression
-        from workflows.models import Case, Deadline, GivenDate, KeyDate, Route
+        from notifications.models import ReminderPolicy, Suppression
+        from workflows.models import Case, Contact, Deadline, GivenDate, KeyDate, Route
 
         # Change history with before and after values. The family link's token is never
         # written into the log; the outbox and tasks are written by the pipeline (their own

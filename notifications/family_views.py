@@ -21,10 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance.audit import Action, audit_record
 from notifications import family, service_hours
-from notifications.models import Contact
 from notifications.views import opt_out
 from workflows import rules, services, words
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 
 def _private(response: HttpResponse, *, referrer: str = "same-origin") -> HttpResponse:

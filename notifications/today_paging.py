@@ -27,9 +27,9 @@ from django.db.models import Q
 from django.db.models.functions import Trim
 
 from notifications import today as t
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from workflows import rules, selectors, working_days
-from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import AdviserTask, Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 Kind = AdviserTask.Kind
 PARENT = str(rules.Owner.PARENT)

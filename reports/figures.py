@@ -20,9 +20,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from reports.periods import Period, last_months, next_month, publishable
-from workflows.models import Case, Deadline, FamilyReportedDate, Route
+from workflows.models import AdviserTask, Case, Contact, Deadline, FamilyReportedDate, Route
 
 LONDON = ZoneInfo("Europe/London")
 PARENT = "parent"

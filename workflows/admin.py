@@ -28,7 +28,7 @@ from notifications import admin_case, admin_services
 from notifications import history as notification_history
 from notifications import preview as notification_preview
 from notifications.admin import ContactInline
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.search import cases_matching
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
@@ -40,6 +40,7 @@ from workflows.forms import (
     LabelledInlineFormSet,
 )
 from workflows.models import (
+    AdviserTask,
     Case,
     Deadline,
     FamilyReportedDate,
@@ -571,7 +572,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 )
             )
         if obj.open_tasks:
-            url = reverse("admin:notifications_advisertask_changelist")
+            url = reverse("admin:workflows_advisertask_changelist")
             query = f"?case__id__exact={obj.pk}&state=open"
             parts.append(
                 format_html(
@@ -799,7 +800,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_open_tasks=problems.tasks,
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
                 + f"?case__id__exact={obj.pk}",
-                case_tasks_url=reverse("admin:notifications_advisertask_changelist")
+                case_tasks_url=reverse("admin:workflows_advisertask_changelist")
                 + f"?case__id__exact={obj.pk}&state=open",
             )
             if request.user.has_perm("governance.view_auditevent"):

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from sendflow import health
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import selectors, services
-from workflows.models import Case, FamilyReportedDate, KeyDate
+from workflows.models import AdviserTask, Case, FamilyReportedDate, KeyDate
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from governance.models import AuditEvent
 from notifications import importing
 from notifications.import_outlook import Outlook, confirm_words, next_step_words
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import SupervisorFactory
-from workflows.models import Case, Deadline, KeyDate
+from workflows.models import AdviserTask, Case, Contact, Deadline, KeyDate
 
 pytestmark = pytest.mark.django_db
 

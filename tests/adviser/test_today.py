@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import today, today_paging
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import services
+from workflows.models import AdviserTask
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)  # a Wednesday
 TODAY = date(2027, 3, 10)

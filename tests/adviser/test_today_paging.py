@@ -12,10 +12,10 @@ from auditlog.models import LogEntry
 
 from governance.models import AuditEvent
 from notifications import today
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import services
-from workflows.models import Case, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import AdviserTask, Case, FamilyReportedDate, GivenDate, KeyDate
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)  # a Wednesday
 TODAY = date(2027, 3, 10)

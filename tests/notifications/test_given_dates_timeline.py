@@ -9,11 +9,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from notifications import family, planner
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
-from workflows.models import GivenDate
+from workflows.models import AdviserTask, GivenDate
 
 pytestmark = pytest.mark.django_db
 

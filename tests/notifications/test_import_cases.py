@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from governance.models import AuditEvent
-from notifications.models import Contact, OutboundMessage
-from workflows.models import Case, KeyDate
+from notifications.models import OutboundMessage
+from workflows.models import Case, Contact, KeyDate
 
 pytestmark = pytest.mark.django_db
 

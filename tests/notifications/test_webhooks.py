@@ -11,11 +11,12 @@ from twilio.request_validator import RequestValidator
 
 from notifications import services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage, Suppression, WebhookReceipt
+from notifications.models import OutboundMessage, Suppression, WebhookReceipt
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.notifications.conftest import PUBLIC_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from governance.models import AuditEvent
-from notifications.models import Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from reports.figures import DEFINITIONS, Scope, report
 from reports.periods import Period
 from tests.factories import AdviserFactory
-from workflows.models import Case, FamilyReportedDate, LocalAuthority
+from workflows.models import Case, Contact, FamilyReportedDate, LocalAuthority
 
 LONDON = ZoneInfo("Europe/London")
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))

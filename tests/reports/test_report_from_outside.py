@@ -12,9 +12,8 @@ import time_machine
 from django.core.management import call_command
 
 from notifications import gsm
-from notifications.models import Contact
 from tests.factories import SupervisorFactory
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 pytestmark = pytest.mark.django_db
 

@@ -141,7 +141,7 @@ def test_the_service_refuses_a_waiver_without_a_reason(adviser):
 
 
 def test_a_moved_date_reopens_the_marking_and_its_task_says_why_it_was_marked(adviser):
-    from notifications.models import AdviserTask
+    from workflows.models import AdviserTask
 
     case = _case()
     appeal = case.deadlines.get(kind="appeal")
