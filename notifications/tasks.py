@@ -6,7 +6,8 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from notifications import import_previews, services
+from casework import import_previews
+from notifications import services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

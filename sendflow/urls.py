@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from casework import family_views
 from governance.two_factor import two_factor_setup
-from notifications import family_views
 from notifications import views as notification_views
 from sendflow.health import healthz
 from sendflow.privacy import private_page

@@ -158,7 +158,7 @@ class Case(models.Model):
             ),
             # An adviser's own open cases (the case list's default view and their dashboard).
             models.Index(fields=["adviser", "status"], name="case_by_adviser"),
-            # Today for everyone's cases (notifications.today_paging) leaves out the cases not
+            # Today for everyone's cases (casework.today_paging) leaves out the cases not
             # open: read from this small index, not by hashing every open case in each group.
             models.Index(fields=["id"], condition=~Q(status="open"), name="case_not_open"),
             # Today's open cases with no adviser (a supervisor's), by reference.
@@ -447,7 +447,7 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
         ]
         indexes = [  # the case list's "next open deadline" and the due/overdue filters
             models.Index(fields=["case", "status", "due"], name="deadline_open_by_case"),
-            # Today's groups (notifications.today_paging): every column they read, for
+            # Today's groups (casework.today_paging): every column they read, for
             # index-only scans of the deadlines still to do instead of the whole table (its
             # steps are wide); by case first, so that one adviser's cases probe them and
             # everyone's read them whole. The family's own (passed, due soon) and the ones
@@ -466,7 +466,7 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
                 condition=Q(status__in=["open", "missed"], owner="parent"),
                 name="deadline_family_undone",
             ),
-            # Today's passed family dates, most recent first (notifications.today_paging): a
+            # Today's passed family dates, most recent first (casework.today_paging): a
             # page is read backwards along it, not sorted out of every passed date.
             models.Index(
                 Coalesce("override_date", "due").desc(),
@@ -829,7 +829,7 @@ class AdviserTask(models.Model):
             models.Index(
                 fields=["case"], condition=Q(done_at__isnull=True), name="open_task_by_case"
             ),
-            # Today (notifications.today_paging): which open tasks stand and which fold into
+            # Today (casework.today_paging): which open tasks stand and which fold into
             # an item, read from the index alone.
             models.Index(
                 fields=["kind", "case", "message", "id"],

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import history
 from governance.models import AuditEvent
-from notifications import history
 from notifications.models import OutboundMessage, Suppression
 from tests.factories import AdviserFactory, CaseFactory, SupervisorFactory
 from workflows import rules, services

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import today, today_paging
+from casework import today, today_paging
 from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import services

@@ -9,7 +9,8 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from notifications import admin_services, history, planner, services
+from casework import admin_services, history
+from notifications import planner, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import OutboundMessage, ReminderPolicy, Suppression

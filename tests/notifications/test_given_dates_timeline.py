@@ -8,7 +8,8 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from notifications import family, planner
+from casework import family
+from notifications import planner
 from notifications.models import OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory

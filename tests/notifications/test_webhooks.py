@@ -392,7 +392,7 @@ def test_two_different_texts_from_a_family_are_both_acted_on(client):
 
 
 def test_a_replayed_failure_report_does_not_fail_a_text_the_adviser_sent_again(client):
-    from notifications import admin_services
+    from casework import admin_services
 
     message = appeal_text(status=Status.SENT, wants_email=False, email="amira@example.com")
     failed = report(message, "undelivered", ErrorCode="30003")

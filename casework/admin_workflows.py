@@ -22,14 +22,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from casework import admin_case, admin_services
+from casework import history as notification_history
+from casework import preview as notification_preview
+from casework.admin_notifications import ContactInline
+from casework.search import cases_matching
 from governance import services as governance_services
 from governance.audit import Action, audit_record
-from notifications import admin_case, admin_services
-from notifications import history as notification_history
-from notifications import preview as notification_preview
-from notifications.admin import ContactInline
 from notifications.models import OutboundMessage
-from notifications.search import cases_matching
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
@@ -867,7 +867,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             self.admin_site.admin_view(self.chronology_view),
             name="workflows_case_chronology",
         )
-        from notifications import admin_import
+        from casework import admin_import
 
         imports = [
             path(

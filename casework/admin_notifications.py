@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from casework import admin_outbox, admin_services, history
+from casework.search import cases_matching
 from governance.audit import Action, audit_record
-from notifications import admin_outbox, admin_services, gsm, history, schedule, services
+from notifications import gsm, schedule, services
 from notifications.models import Channel, OutboundMessage, ReminderPolicy, Suppression
-from notifications.search import cases_matching
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import selectors, words
 from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates

@@ -1,4 +1,4 @@
-"""/admin/today/: the view over notifications.today and today_paging (thin: read a page, word
+"""/admin/today/: the view over casework.today and today_paging (thin: read a page, word
 it; or one action)."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import admin_services, today, today_paging
 from governance.audit import audit_record
 from governance.models import AuditEvent
-from notifications import admin_services, today, today_paging
 from notifications.models import OutboundMessage
 from workflows import selectors, services, words
 from workflows.models import AdviserTask, Case, FamilyReportedDate, KeyDate

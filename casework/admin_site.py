@@ -1,5 +1,5 @@
 """The admin site: the service's name in the header, the index grouped into casework, messages
-and settings, and the adviser's day (notifications.dashboard) on the index page."""
+and settings, and the adviser's day (casework.dashboard) on the index page."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ class SendflowAdminSite(admin.AdminSite):
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
     def today_view(self, request):
-        from notifications.admin_today import today_view
+        from casework.admin_today import today_view
 
         return today_view(request, admin_site=self)
 
@@ -101,7 +101,7 @@ class SendflowAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
-        from notifications.dashboard import dashboard
+        from casework.dashboard import dashboard
 
         context = dashboard(request.user, today=timezone.localdate(), now=timezone.now()) | (
             extra_context or {}
@@ -110,4 +110,4 @@ class SendflowAdminSite(admin.AdminSite):
 
 
 class SendflowAdminConfig(AdminConfig):
-    default_site = "sendflow.admin_site.SendflowAdminSite"
+    default_site = "casework.admin_site.SendflowAdminSite"

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import admin_services
+from casework import admin_services
 from notifications.models import OutboundMessage, Suppression
 from workflows import services
 from workflows.models import AdviserTask, Case, Contact, KeyDate, LocalAuthority, Route
