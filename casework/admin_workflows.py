@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from casework import admin_case, admin_services
+from casework import case_records as governance_services
 from casework import history as notification_history
 from casework import preview as notification_preview
 from casework.admin_notifications import ContactInline
 from casework.search import cases_matching
-from governance import services as governance_services
 from governance.audit import Action, audit_record
 from notifications.models import OutboundMessage
 from workflows import routes, rules, selectors, services, words, working_days

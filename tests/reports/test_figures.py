@@ -257,7 +257,7 @@ def test_every_figure_has_a_definition():
 def test_erasing_a_case_leaves_last_months_figures_unchanged(
     make_case, make_deadline, make_message, make_task
 ):
-    from governance.services import case_erase
+    from casework.case_records import case_erase
 
     case = make_case(opened=date(2026, 11, 2), routes=["appeal"])
     Contact.objects.create(case=case, name="Y", role="young_person", email="y@example.com")

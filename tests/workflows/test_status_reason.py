@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from casework.case_records import case_erase, change_history
 from casework.history import case_chronology
-from governance.services import case_erase, change_history
 from tests.factories import CaseFactory, ContactFactory
 from tests.workflows.test_admin import case_post_data, inline_management
 from workflows import services, words
