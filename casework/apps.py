@@ -7,3 +7,9 @@ class CaseworkConfig(AppConfig):
 
     name = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from casework import import_previews
+        from notifications import tasks
+
+        tasks.SWEEP_ALSO.append(import_previews.remove_abandoned)

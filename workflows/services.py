@@ -18,7 +18,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from notifications.planner import messages_plan
+from governance.models import AuditEvent
 from workflows import batch_sql, rules, words
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import (
@@ -32,6 +32,23 @@ from workflows.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+# Every write of a case's dates re-plans its messages. The outbox builds on workflows, so it
+# names its planner here when it starts (notifications.apps): notifications.planner.messages_plan.
+_planner = None
+
+
+def messages_planner_set(plan) -> None:
+    global _planner
+    _planner = plan
+
+
+def messages_plan(*, case_ids: list[int]) -> None:
+    if _planner is None:
+        raise RuntimeError("no message planner: is notifications in INSTALLED_APPS?")
+    _planner(case_ids=case_ids)
+
 
 _COMPUTED_FIELDS = [
     "due",
@@ -344,8 +361,6 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
 def _record_moves(moved: list[tuple[_StoredRow, date]]) -> None:
     """Each move of a computed date goes in the case's chronology (the audit trail): the appeal
     form and any argument for a late appeal may need to show when a date changed and why."""
-    from governance.models import AuditEvent  # governance builds on workflows
-
     if not moved:
         return
     references = dict(
