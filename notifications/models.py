@@ -65,7 +65,7 @@ class ReminderPolicy(models.Model):
             raise ValidationError({"deadline_kind": f"Unknown deadline '{self.deadline_kind}'"})
 
 
-# The outbox's default view (notifications/admin_outbox.py): what is still to come and what went
+# The outbox's default view (casework/admin_outbox.py): what is still to come and what went
 # wrong, problems first, then soonest. message_outbox_open holds exactly these rows in exactly
 # that order, so its page is the first rows of an index, not a sort of every pending row.
 OUTBOX_PROBLEMS = ("failed", "unknown")
