@@ -24,9 +24,10 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
 	$(BIN)/pytest
 
-lint: $(BIN)/.installed  ## ruff lint and format check, mypy --strict (pyproject.toml's [tool.mypy] files)
+lint: $(BIN)/.installed  ## ruff lint and format check; the layers only import down (import-linter); mypy --strict ([tool.mypy] files)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 fmt: $(BIN)/.installed  ## format and fix what ruff can

@@ -21,11 +21,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from notifications import schedule
-from notifications.models import AdviserTask, Contact, OutboundMessage, ReminderPolicy
+from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
 from workflows import batch_sql, rules, words, working_days
 from workflows.case_summary import case_summaries_refresh
-from workflows.models import Case, Deadline, DeadlineView, GivenDate
+from workflows.models import AdviserTask, Case, Contact, Deadline, DeadlineView, GivenDate
 
 logger = logging.getLogger(__name__)
 

@@ -26,17 +26,11 @@ from notifications import combining, composing, gsm, rendering
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.email_html import email_html
-from notifications.models import (
-    AdviserTask,
-    OutboundMessage,
-    ReminderPolicy,
-    Suppression,
-    WebhookReceipt,
-)
+from notifications.models import OutboundMessage, ReminderPolicy, Suppression, WebhookReceipt
 from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
 from sendflow.privacy import mask_phone, redact
 from workflows import rules, words
-from workflows.models import Case, Deadline
+from workflows.models import AdviserTask, Case, Deadline
 
 logger = logging.getLogger(__name__)
 
@@ -816,7 +810,7 @@ def message_status_from_provider(
 
 def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     """A text that is not a keyword: each case with that number gets a task for its adviser."""
-    from notifications.models import Contact
+    from workflows.models import Contact
 
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     body = (
@@ -833,7 +827,7 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
 
 def inbound_stop_record(*, number: str, text: str) -> list[AdviserTask]:
     """A text that stopped texts: tell each case's adviser, in words, what the family said."""
-    from notifications.models import Contact
+    from workflows.models import Contact
 
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     said = f'"{" ".join(text.split())[:1000]}" from {_number_shown(number)}'

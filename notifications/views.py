@@ -26,8 +26,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from governance.audit import Action, audit_record
 from notifications import gsm, replies, services, webhook_input
-from notifications.models import Contact, Suppression, WebhookReceipt
+from notifications.models import Suppression, WebhookReceipt
 from sendflow.privacy import mask_address, mask_email, phone_ending, private_page
+from workflows.models import Contact
 
 logger = logging.getLogger(__name__)
 

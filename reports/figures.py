@@ -1,6 +1,6 @@
 """The report's figures for a period and a scope: counts only, each with its one-line definition.
 
-Every figure reads only what erasure and the retention purge keep (governance.services.case_erase
+Every figure reads only what erasure and the retention purge keep (casework.case_records.case_erase
 blanks names, addresses, texts and notes but keeps each case row with its dates, adviser and
 council, its routes, deadlines, contacts' roles, the outbox rows' channel, status, times and
 segments, the tasks' kinds and times, and the audit events): so erasing a family does not
@@ -21,10 +21,19 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from governance.models import AuditEvent
 from notifications import notify_usage
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from reports.periods import Period, last_months, next_month, publishable
 from workflows import words
-from workflows.models import Case, CaseClosing, Deadline, FamilyReportedDate, GivenDate, Route
+from workflows.models import (
+    AdviserTask,
+    Case,
+    CaseClosing,
+    Contact,
+    Deadline,
+    FamilyReportedDate,
+    GivenDate,
+    Route,
+)
 
 LONDON = ZoneInfo("Europe/London")
 PARENT = "parent"

@@ -211,7 +211,7 @@ class Links:
             )
         if table == "work" and code == "tasks_raised":
             return self._url(
-                "admin:notifications_advisertask_changelist",
+                "admin:workflows_advisertask_changelist",
                 {"state": "all", "created_at__gte": self.start, "created_at__lt": self.end},
             )
         return ""

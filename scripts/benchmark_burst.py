@@ -117,10 +117,14 @@ from django_celery_beat.models import ClockedSchedule, PeriodicTask, PeriodicTas
 from django_celery_beat.schedulers import DatabaseScheduler  # noqa: E402
 
 from notifications import services  # noqa: E402
-from notifications.models import Contact, OutboundMessage  # noqa: E402
+from notifications.models import OutboundMessage  # noqa: E402
 from sendflow.celery import app as celery_app  # noqa: E402
 from workflows import words  # noqa: E402
-from workflows.models import Case, Deadline  # noqa: E402
+from workflows.models import (  # noqa: E402
+    Case,
+    Contact,
+    Deadline,
+)
 
 Status = OutboundMessage.Status
 TASK = "notifications.tasks.messages_send_task"

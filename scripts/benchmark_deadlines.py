@@ -27,9 +27,14 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from notifications import planner  # noqa: E402
-from notifications.models import Contact, OutboundMessage  # noqa: E402
+from notifications.models import OutboundMessage  # noqa: E402
 from workflows import rules, services  # noqa: E402
-from workflows.models import Case, Deadline, KeyDate  # noqa: E402
+from workflows.models import (  # noqa: E402
+    Case,
+    Contact,
+    Deadline,
+    KeyDate,
+)
 
 
 def synthetic_events(rng: random.Random) -> dict[str, date]:

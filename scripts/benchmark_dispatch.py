@@ -128,9 +128,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from notifications import services  # noqa: E402
-from notifications.models import Contact, OutboundMessage  # noqa: E402
+from notifications.models import OutboundMessage  # noqa: E402
 from sendflow.celery import app as celery_app  # noqa: E402
-from workflows.models import Case, Deadline  # noqa: E402
+from workflows.models import (  # noqa: E402
+    Case,
+    Contact,
+    Deadline,
+)
 
 Status = OutboundMessage.Status
 broker = redis.Redis(host="127.0.0.1", port=REDIS_PORT)

@@ -108,9 +108,9 @@ from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from notifications.models import AdviserTask, Contact, OutboundMessage  # noqa: E402
+from notifications.models import OutboundMessage  # noqa: E402
 from workflows import services, words  # noqa: E402
-from workflows.models import Case, Deadline, KeyDate, Route, RouteKind  # noqa: E402
+from workflows.models import AdviserTask, Case, Contact, Deadline, KeyDate, Route, RouteKind  # noqa: E402
 
 Status = OutboundMessage.Status
 TODAY = timezone.localdate()
@@ -553,7 +553,7 @@ def other_urls(user) -> list[tuple[str, str]]:
     urls.append(("outbox, search finding 1,000 families", f"{base}?q=SC-0001"))
     urls.append(("outbox, search finding 10,000 families", f"{base}?q=SC-001"))
     urls += sort_urls(OutboundMessage, base, "outbox", user)
-    tasks = "/admin/notifications/advisertask/"
+    tasks = "/admin/workflows/advisertask/"
     urls += [
         ("adviser tasks, default", tasks),
         ("adviser tasks, state=open", f"{tasks}?state=open"),
@@ -577,7 +577,7 @@ def adviser_urls() -> list[tuple[str, str]]:
         ("as adviser0: case list, cases=all", "/admin/workflows/case/?cases=all"),
         ("as adviser0: case list, urgency=passed", "/admin/workflows/case/?urgency=passed"),
         ("as adviser0: outbox, default", "/admin/notifications/outboundmessage/"),
-        ("as adviser0: adviser tasks, state=open", "/admin/notifications/advisertask/?state=open"),
+        ("as adviser0: adviser tasks, state=open", "/admin/workflows/advisertask/?state=open"),
         ("as adviser0: admin index (dashboard)", "/admin/"),
         ("as adviser0: today", "/admin/today/"),
     ]

@@ -47,7 +47,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from notifications import importing  # noqa: E402
+from casework import importing  # noqa: E402
 
 spent: dict[str, float] = {}
 

@@ -101,7 +101,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=BEHIND_TLS_PROXY)
 
 INSTALLED_APPS = [
-    "sendflow.admin_site.SendflowAdminConfig",  # django.contrib.admin, with our site
+    "casework.admin_site.SendflowAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "governance",
+    "casework",  # on top: the screens that compose the rest; nothing imports it
     "reports",  # on top: reads the others, nothing imports it
 ]
 

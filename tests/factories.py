@@ -4,8 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from notifications.models import Contact
-from workflows.models import Case, KeyDate
+from workflows.models import Case, Contact, KeyDate
 
 
 def _add_role(default: str):

@@ -18,10 +18,11 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from notifications.planner import messages_plan
+from governance.models import AuditEvent
 from workflows import batch_sql, rules, words
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import (
+    AdviserTask,
     Case,
     Deadline,
     FamilyReportedDate,
@@ -31,6 +32,23 @@ from workflows.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+# Every write of a case's dates re-plans its messages. The outbox builds on workflows, so it
+# names its planner here when it starts (notifications.apps): notifications.planner.messages_plan.
+_planner = None
+
+
+def messages_planner_set(plan) -> None:
+    global _planner
+    _planner = plan
+
+
+def messages_plan(*, case_ids: list[int]) -> None:
+    if _planner is None:
+        raise RuntimeError("no message planner: is notifications in INSTALLED_APPS?")
+    _planner(case_ids=case_ids)
+
 
 _COMPUTED_FIELDS = [
     "due",
@@ -311,7 +329,6 @@ def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
 
 
 def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
-    from notifications.models import AdviserTask  # notifications builds on workflows
 
     reopen = [d.id for d, _ in moved if d.status != Deadline.Status.OPEN]
     # The marking's reason goes with it; the task says what both were.
@@ -344,8 +361,6 @@ def _reopen_moved(moved: list[tuple[_StoredRow, date]]) -> None:
 def _record_moves(moved: list[tuple[_StoredRow, date]]) -> None:
     """Each move of a computed date goes in the case's chronology (the audit trail): the appeal
     form and any argument for a late appeal may need to show when a date changed and why."""
-    from governance.models import AuditEvent  # governance builds on workflows
-
     if not moved:
         return
     references = dict(
@@ -369,7 +384,6 @@ def _record_moves(moved: list[tuple[_StoredRow, date]]) -> None:
 
 def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
     """Dates that can all be true but look odd: a task for the adviser, once per finding."""
-    from notifications.models import AdviserTask  # notifications builds on workflows
 
     if not odd:
         return
@@ -528,7 +542,6 @@ def family_date_report(*, case: Case, event: str, value: date, today: date) -> F
     FamilyReportedDate, unused by the rules, until an adviser decides. Otherwise it is recorded
     as the family's, unconfirmed, and the deadlines and messages are recomputed at once. Either
     way the adviser gets a task to confirm it."""
-    from notifications.models import AdviserTask  # notifications builds on workflows
 
     case = Case.objects.select_for_update().get(pk=case.pk)
     events = dict(case.key_dates.values_list("event", "value"))
@@ -715,7 +728,6 @@ def family_given_date_report(*, case: Case, kind: str, value: date) -> FamilyDat
     """A date from a letter the family told us on their page. Used at once, as the family's and
     unconfirmed, unless the adviser already recorded another date of that kind from the letter:
     then theirs stands and the adviser is asked to look. Either way the adviser gets a task."""
-    from notifications.models import AdviserTask  # notifications builds on workflows
 
     case = Case.objects.select_for_update().get(pk=case.pk)
     label = words.given_kind_label(kind)

@@ -15,6 +15,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sendflow.words import counted  # noqa: F401  (callers read it here)
 from workflows import rules, working_days
 
 OWNER_WORDS = {
@@ -229,11 +230,6 @@ CONFIDENCE_LABELS: dict[str, str] = {
 
 def _fallback(code: str) -> str:
     return code.replace("_", " ").capitalize()
-
-
-def counted(count: int, singular: str, plural: str = "") -> str:
-    """ "1 message", "3 messages", "0 messages": a count in words, never "message(s)"."""
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
 
 
 def deadline_label(kind: str) -> str:

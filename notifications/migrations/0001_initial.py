@@ -6,8 +6,8 @@ import django.db.models.deletion
 import phonenumber_field.modelfields
 from django.db import migrations, models
 
-import notifications.models
-import notifications.validators
+import workflows.models
+import workflows.validators
 
 
 class Migration(migrations.Migration):
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         max_length=128,
                         region=None,
-                        validators=[notifications.validators.validate_uk_mobile],
+                        validators=[workflows.validators.validate_uk_mobile],
                     ),
                 ),
                 ("wants_sms", models.BooleanField(default=False, verbose_name="texts")),
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 (
                     "opt_out_token",
                     models.CharField(
-                        default=notifications.models.new_contact_token,
+                        default=workflows.models.new_contact_token,
                         editable=False,
                         max_length=16,
                         unique=True,

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 LISTS = [
     "admin:notifications_outboundmessage_changelist",
-    "admin:notifications_advisertask_changelist",
+    "admin:workflows_advisertask_changelist",
 ]
 
 

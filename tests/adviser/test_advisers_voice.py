@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from notifications import rendering
 from notifications import services as notification_services
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import CaseFactory, ContactFactory, SupervisorFactory
 from workflows import rules, services, words
-from workflows.models import Case, GivenDate
+from workflows.models import AdviserTask, Case, GivenDate
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_no_admin_page_speaks_to_the_family(client, caseload):
         ]
     outbox = reverse("admin:notifications_outboundmessage_changelist")
     pages += [outbox + "?status__exact=cancelled", outbox + "?status__exact=failed"]
-    pages.append(reverse("admin:notifications_advisertask_changelist") + "?state=open")
+    pages.append(reverse("admin:workflows_advisertask_changelist") + "?state=open")
     found = {}
     for url in dict.fromkeys(pages):
         response = client.get(url, follow=True)
@@ -215,7 +215,7 @@ def _old_check_text(kind, due):
 
 
 def test_check_tasks_raised_in_the_familys_voice_are_not_raised_again(db):
-    from django.apps import apps
+    from tests.moved_models import apps
 
     case = CaseFactory(reference="OLD-1")
     due = date(2026, 11, 27)
@@ -241,7 +241,7 @@ def test_check_tasks_raised_in_the_familys_voice_are_not_raised_again(db):
 
 
 def test_given_date_checks_raised_in_the_familys_voice_are_not_raised_again(db):
-    from django.apps import apps
+    from tests.moved_models import apps
 
     case = CaseFactory(reference="OLD-2")
     ContactFactory(case=case)
@@ -277,7 +277,7 @@ def test_given_date_checks_raised_in_the_familys_voice_are_not_raised_again(db):
 
 
 def test_family_date_tasks_and_flags_are_rewritten_as_the_code_now_raises_them(db):
-    from django.apps import apps
+    from tests.moved_models import apps
 
     case = CaseFactory(reference="OLD-3")
     value, recorded = date(2026, 11, 2), date(2026, 11, 3)
@@ -336,7 +336,7 @@ def test_family_date_tasks_and_flags_are_rewritten_as_the_code_now_raises_them(d
 
 
 def test_a_cancelled_messages_reason_is_rewritten_in_the_advisers_voice(db):
-    from django.apps import apps
+    from tests.moved_models import apps
 
     case = CaseFactory(reference="OLD-4")
     old = f"step done: {rules.EVENTS['mediation_adviser_contacted']} on Tuesday 1 December 2026"

@@ -144,8 +144,8 @@ def test_the_key_dates_have_one_recorded_by_column(admin_client_logged_in, case)
 
 
 def test_open_tasks_of_one_kind_are_named_once_with_their_number(client):
-    from notifications.models import AdviserTask
     from tests.factories import SupervisorFactory
+    from workflows.models import AdviserTask
 
     case = CaseFactory()
     for _ in range(2):

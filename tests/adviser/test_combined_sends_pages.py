@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from notifications import preview
+from casework import preview
 from notifications.backends import locmem
 from notifications.models import OutboundMessage, Suppression
 from sendflow.privacy import mask_links

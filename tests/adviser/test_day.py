@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import AdviserTask, OutboundMessage
+from notifications import health as outbox_health
+from notifications.models import OutboundMessage
 from sendflow import health
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import selectors, services
-from workflows.models import Case, FamilyReportedDate, KeyDate
+from workflows.models import AdviserTask, Case, FamilyReportedDate, KeyDate
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +314,7 @@ def test_healthz_nightly_reads_the_runs_that_got_through_every_case(client, db):
 
     from workflows.models import RecomputeRun
 
-    nightly = PeriodicTask.objects.filter(task=health.NIGHTLY_TASK)
+    nightly = PeriodicTask.objects.filter(task=outbox_health.NIGHTLY_TASK)
     now = timezone.now()
     assert nightly_check(client) == {"ok": True, "detail": "not run yet"}  # a new deployment
     # Upgraded from a version that recorded no runs: last night's send is not held against it.

@@ -10,12 +10,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from casework import importing
+from casework.import_outlook import Outlook, confirm_words, next_step_words
 from governance.models import AuditEvent
-from notifications import importing
-from notifications.import_outlook import Outlook, confirm_words, next_step_words
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import SupervisorFactory
-from workflows.models import Case, Deadline, KeyDate
+from workflows.models import AdviserTask, Case, Contact, Deadline, KeyDate
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +232,8 @@ def test_a_preview_left_for_over_an_hour_is_removed_and_cannot_be_confirmed(clie
     import os
     import time
 
-    from notifications import import_previews, tasks
+    from casework import import_previews
+    from notifications import tasks
 
     client.force_login(SupervisorFactory())
     token = _upload(client, FILE).context["token"]
@@ -252,7 +253,8 @@ def test_a_preview_left_for_over_an_hour_is_removed_and_cannot_be_confirmed(clie
 
 
 def test_a_fresh_preview_survives_the_sweep(client):
-    from notifications import import_previews, tasks
+    from casework import import_previews
+    from notifications import tasks
 
     client.force_login(SupervisorFactory())
     token = _upload(client, FILE).context["token"]

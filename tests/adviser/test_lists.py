@@ -9,16 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import admin_paging, services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)
 CASES = "/admin/workflows/case/"
 OUTBOX = "/admin/notifications/outboundmessage/"
-TASKS = "/admin/notifications/advisertask/"
+TASKS = "/admin/workflows/advisertask/"
 PAGES = [
     CASES,
     f"{CASES}?cases=all",

@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import history
 from governance.models import AuditEvent
-from notifications import history
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from tests.factories import AdviserFactory, CaseFactory, SupervisorFactory
 from workflows import rules, services
-from workflows.models import Case, Deadline, KeyDate
+from workflows.models import AdviserTask, Case, Deadline, KeyDate
 
 pytestmark = pytest.mark.django_db
 

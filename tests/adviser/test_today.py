@@ -8,10 +8,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import today, today_paging
-from notifications.models import AdviserTask, OutboundMessage
+from casework import today, today_paging
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import services
+from workflows.models import AdviserTask
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)  # a Wednesday
 TODAY = date(2027, 3, 10)

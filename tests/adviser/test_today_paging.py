@@ -1,4 +1,4 @@
-"""Today read a page at a time in SQL (notifications.today_paging): the same list as the
+"""Today read a page at a time in SQL (casework.today_paging): the same list as the
 reference (today.today_items, which builds every item in Python), paged across the groups'
 boundaries, its count the items one can page through; and the one-click actions it added
 (confirm the family's date, take on the case), refused on another adviser's case."""
@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 
+from casework import today
 from governance.models import AuditEvent
-from notifications import today
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
 from workflows import services
-from workflows.models import Case, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import AdviserTask, Case, FamilyReportedDate, GivenDate, KeyDate
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)  # a Wednesday
 TODAY = date(2027, 3, 10)
@@ -298,7 +298,7 @@ def test_the_new_items_speak_in_the_advisers_voice(client, mixed):
 
 @time_machine.travel(NOW, tick=False)
 def test_beyond_the_listed_most_urgent_the_page_says_there_are_more(client, mixed, monkeypatch):
-    from notifications import today_paging
+    from casework import today_paging
 
     monkeypatch.setattr(today, "PAGE_SIZE", 3)
     monkeypatch.setattr(today_paging, "LISTED", 4)

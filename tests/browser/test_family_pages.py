@@ -9,8 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from notifications.models import Contact
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 import time_machine
 
-from notifications.models import Contact
 from tests.browser.test_family_pages import (
     advice_service,  # noqa: F401 - the autouse fixture: the service's name and phone
     assert_a_readable_page,
@@ -18,7 +17,7 @@ from tests.browser.test_family_pages import (
 )
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
-from workflows.models import LocalAuthority
+from workflows.models import Contact, LocalAuthority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
+from casework import case_records as services
 from governance.models import AuditEvent
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
-from workflows.models import Case, GivenDate
+from workflows.models import AdviserTask, Case, GivenDate
 
 pytestmark = pytest.mark.django_db
 

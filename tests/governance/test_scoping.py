@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from governance.models import AuditEvent
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
-from workflows.models import Case, Deadline, FamilyReportedDate
+from workflows.models import AdviserTask, Case, Deadline, FamilyReportedDate
 from workflows.selectors import cases_visible_to
 
 pytestmark = pytest.mark.django_db

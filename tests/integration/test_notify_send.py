@@ -13,11 +13,12 @@ import requests
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import AdviserTask, OutboundMessage, ReminderPolicy, WebhookReceipt
+from notifications.models import OutboundMessage, ReminderPolicy, WebhookReceipt
 from tests.factories import CaseFactory, ContactFactory
 from tests.fakes.fake_notify import FakeNotify, Reply, make_api_key
 from tests.integration.conftest import later_than_every_limit, wait_for
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

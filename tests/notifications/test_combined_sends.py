@@ -9,10 +9,11 @@ from django.core import mail
 from notifications import gsm, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,11 @@ from datetime import date, time
 import pytest
 
 from notifications import services
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.fakes.fake_smtp import FakeSMTP
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 NOW = local_instant(date(2026, 1, 20), time(10))

@@ -9,12 +9,13 @@ import time_machine
 from django.urls import reverse
 
 from notifications import rendering, services
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import CaseFactory, ContactFactory
 from tests.fakes.fake_notify import Reply
 from tests.notifications.test_notify_webhooks import from_notify, receipt, sent_text
 from tests.notifications.test_twilio_backend import planned_appeal_text
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

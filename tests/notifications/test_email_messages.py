@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from casework import history
 from governance.models import AuditEvent
-from notifications import history, services
+from notifications import services
 from notifications.email_html import email_html
 from notifications.models import OutboundMessage, Suppression
 from notifications.schedule import local_instant

@@ -8,10 +8,17 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from workflows import rules, services, words
-from workflows.models import Deadline, FamilyReportedDate, KeyDate, LocalAuthority
+from workflows.models import (
+    AdviserTask,
+    Contact,
+    Deadline,
+    FamilyReportedDate,
+    KeyDate,
+    LocalAuthority,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ from django.db.models import Q
 
 from notifications import rendering, services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.planner import first_allowed, quiet_hours
 from notifications.schedule import LONDON, local_instant
 from tests.factories import CaseFactory, ContactFactory
 from workflows import rules
 from workflows import services as workflow_services
-from workflows.models import GivenDate
+from workflows.models import AdviserTask, GivenDate
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from notifications import family, planner
-from notifications.models import AdviserTask, OutboundMessage
+from casework import family
+from notifications import planner
+from notifications.models import OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory
 from workflows import services
-from workflows.models import GivenDate
+from workflows.models import AdviserTask, GivenDate
 
 pytestmark = pytest.mark.django_db
 

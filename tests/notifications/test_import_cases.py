@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from governance.models import AuditEvent
-from notifications.models import Contact, OutboundMessage
-from workflows.models import Case, KeyDate
+from notifications.models import OutboundMessage
+from workflows.models import Case, Contact, KeyDate
 
 pytestmark = pytest.mark.django_db
 
@@ -340,7 +340,7 @@ def test_a_quote_never_closed_names_the_column_it_opened_in(tmp_path):
 
 
 def test_a_clash_in_a_later_batch_leaves_nothing_from_earlier_batches(tmp_path, monkeypatch):
-    from notifications import importing
+    from casework import importing
     from tests.factories import CaseFactory
     from workflows import services
 
@@ -360,7 +360,7 @@ def test_a_clash_in_a_later_batch_leaves_nothing_from_earlier_batches(tmp_path, 
 
 
 def test_each_imported_case_gets_one_import_event_in_the_audit_trail(tmp_path, monkeypatch):
-    from notifications import importing
+    from casework import importing
 
     monkeypatch.setattr(importing, "BATCH", 2)
     rows = "".join(f"C{i},Parent {i},p{i}@example.com,email,2026-12-31\n" for i in range(1, 6))
@@ -398,7 +398,7 @@ def test_imported_cases_and_parents_get_their_own_private_tokens_and_stamps(tmp_
 
 
 def test_no_summary_imports_without_messaging_the_families_on_import(tmp_path):
-    from notifications.importing import NO_SUMMARY_REASON
+    from casework.importing import NO_SUMMARY_REASON
 
     code, out, _ = run_import(
         tmp_path,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from notifications import admin_services
+from casework import admin_services
 
 pytestmark = pytest.mark.django_db
 

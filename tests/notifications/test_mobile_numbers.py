@@ -4,8 +4,8 @@ import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 
-from notifications.importing import _uk_mobile_as_written
-from notifications.validators import validate_uk_mobile
+from casework.importing import _uk_mobile_as_written
+from workflows.validators import validate_uk_mobile
 
 
 @pytest.mark.parametrize(

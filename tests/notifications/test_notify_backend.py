@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from notifications import services
 from notifications.backends.notify import NotifyEmailBackend, NotifySMSBackend
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory
 from tests.fakes.fake_notify import FakeNotify, Reply, make_api_key
@@ -17,6 +17,7 @@ from tests.notifications.conftest import (
     NOTIFY_SMS_TEMPLATE_ID,
 )
 from tests.notifications.test_twilio_backend import planned_appeal_text
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

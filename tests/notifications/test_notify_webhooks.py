@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from notifications import composing, services
-from notifications.models import AdviserTask, OutboundMessage, Suppression, WebhookReceipt
+from notifications.models import OutboundMessage, Suppression, WebhookReceipt
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.notifications.conftest import NOTIFY_CALLBACK_TOKEN
 from tests.notifications.test_webhooks import appeal_text
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

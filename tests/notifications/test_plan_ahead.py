@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import family, planner, services
+from casework import family
+from notifications import planner, services
 from notifications.models import OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory

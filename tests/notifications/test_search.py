@@ -1,11 +1,11 @@
-"""Finding a family from the search boxes of the case list and the outbox (notifications.search)."""
+"""Finding a family from the search boxes of the case list and the outbox (casework.search)."""
 
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
-from notifications import search
+from casework import search
 from notifications.models import OutboundMessage
 from tests.factories import CaseFactory, ContactFactory
 

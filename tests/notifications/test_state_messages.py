@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 
 from notifications import services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from notifications.planner import passed_task_text
 from notifications.schedule import local_instant
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from workflows import rules
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 
@@ -487,7 +488,7 @@ def test_a_family_reads_its_adviser_s_name_never_a_login_name(first, last, told)
 def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
     """notifications/migrations/0015 rewrote the urgent tasks already raised ("The family's
     appeal date, ...") to the new form, which the planner matches: no second task."""
-    from django.apps import apps
+    from tests.moved_models import apps
 
     step = importlib.import_module("notifications.migrations.0015_passed_task_words")
     set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))

@@ -7,7 +7,7 @@ import pytest
 from governance.models import AuditEvent
 from notifications import services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from notifications.replies import Reply, classify
 from tests.factories import CaseFactory, ContactFactory
 from tests.notifications.conftest import PUBLIC_URL, TWILIO_AUTH_TOKEN
@@ -19,6 +19,7 @@ from tests.notifications.test_webhooks import (
     reply_text,
     text_from,
 )
+from workflows.models import AdviserTask
 
 Status = OutboundMessage.Status
 

@@ -11,12 +11,13 @@ from django.urls import reverse
 
 from notifications import services
 from notifications.backends.twilio_sms import TwilioBackend
-from notifications.models import AdviserTask, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.fakes.fake_twilio import Reply
 from tests.notifications.conftest import PUBLIC_URL, TWILIO_FROM_NUMBER
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,12 @@ from twilio.request_validator import RequestValidator
 
 from notifications import services
 from notifications.backends import locmem
-from notifications.models import AdviserTask, OutboundMessage, Suppression, WebhookReceipt
+from notifications.models import OutboundMessage, Suppression, WebhookReceipt
 from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
 from tests.notifications.conftest import PUBLIC_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 from workflows import services as workflow_services
+from workflows.models import AdviserTask
 
 pytestmark = pytest.mark.django_db
 
@@ -391,7 +392,7 @@ def test_two_different_texts_from_a_family_are_both_acted_on(client):
 
 
 def test_a_replayed_failure_report_does_not_fail_a_text_the_adviser_sent_again(client):
-    from notifications import admin_services
+    from casework import admin_services
 
     message = appeal_text(status=Status.SENT, wants_email=False, email="amira@example.com")
     failed = report(message, "undelivered", ErrorCode="30003")

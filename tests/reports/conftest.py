@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from tests.factories import CaseFactory
-from workflows.models import Case, CaseClosing, Deadline, Route
+from workflows.models import AdviserTask, Case, CaseClosing, Deadline, Route
 
 LONDON = ZoneInfo("Europe/London")
 

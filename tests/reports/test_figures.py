@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from governance.models import AuditEvent
-from notifications.models import Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from reports.figures import DEFINITIONS, Scope, report
 from reports.periods import Period
 from reports.tables import as_text
 from tests.factories import AdviserFactory
 from tests.reports.conftest import at
-from workflows.models import Case, FamilyReportedDate, GivenDate, LocalAuthority
+from workflows.models import Case, Contact, FamilyReportedDate, GivenDate, LocalAuthority
 
 LONDON = ZoneInfo("Europe/London")
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -60,7 +60,7 @@ def test_case_closed_and_reopened_counts_as_open(make_case):
 
 
 def test_case_closed_reopened_and_closed_again_keeps_each_months_figures(make_case):
-    from governance.services import case_erase
+    from casework.case_records import case_erase
 
     case = make_case(opened=date(2027, 2, 10))
     for day, status in [
@@ -363,7 +363,7 @@ def test_every_figure_has_a_definition():
 def test_erasing_a_case_leaves_last_months_figures_unchanged(
     make_case, make_deadline, make_message, make_task
 ):
-    from governance.services import case_erase
+    from casework.case_records import case_erase
 
     case = make_case(opened=date(2026, 11, 2), routes=["appeal"])
     Contact.objects.create(case=case, name="Y", role="young_person", email="y@example.com")

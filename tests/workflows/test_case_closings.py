@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.apps import apps
 
-from governance.services import case_erase, case_export_data
+from casework.case_records import case_erase, case_export_data
 from tests.factories import CaseFactory
 from workflows.models import Case, CaseClosing
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notifications import admin_services
+from casework import admin_services
 from notifications import services as notification_services
 from tests.factories import CaseFactory, ContactFactory
 from workflows import rules, selectors, services

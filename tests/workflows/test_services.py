@@ -205,7 +205,7 @@ def test_deleting_a_case_deletes_its_deadlines():
 
 
 def test_a_missed_deadline_reopens_when_a_later_certificate_moves_it(adviser):
-    from notifications.models import AdviserTask
+    from workflows.models import AdviserTask
 
     case = CaseFactory()
     services.key_date_set(case=case, event="decision_sent", value=date(2026, 9, 1))

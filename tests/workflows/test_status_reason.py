@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from governance.services import case_erase, change_history
-from notifications.history import case_chronology
+from casework.case_records import case_erase, change_history
+from casework.history import case_chronology
 from tests.factories import CaseFactory, ContactFactory
 from tests.workflows.test_admin import case_post_data, inline_management
 from workflows import services, words
@@ -141,7 +141,7 @@ def test_the_service_refuses_a_waiver_without_a_reason(adviser):
 
 
 def test_a_moved_date_reopens_the_marking_and_its_task_says_why_it_was_marked(adviser):
-    from notifications.models import AdviserTask
+    from workflows.models import AdviserTask
 
     case = _case()
     appeal = case.deadlines.get(kind="appeal")

@@ -10,23 +10,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from casework import admin_outbox, admin_services, history
+from casework.search import cases_matching
 from governance.audit import Action, audit_record
-from notifications import admin_outbox, admin_services, gsm, history, schedule, services
-from notifications.models import (
-    AdviserTask,
-    Channel,
-    Contact,
-    OutboundMessage,
-    ReminderPolicy,
-    Suppression,
-)
-from notifications.search import cases_matching
-from notifications.validators import validate_uk_mobile
+from notifications import gsm, schedule, services
+from notifications.models import Channel, OutboundMessage, ReminderPolicy, Suppression
 from sendflow.privacy import mask_address, mask_links, redact
 from workflows import selectors, words
 from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
-from workflows.models import Case
+from workflows.models import AdviserTask, Case, Contact
+from workflows.validators import validate_uk_mobile
 
 Status = OutboundMessage.Status
 PROBLEM_STATUSES = (Status.FAILED, Status.UNKNOWN)
@@ -359,7 +353,7 @@ class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
         return False
 
     def has_mark_done_permission(self, request):
-        return request.user.has_perm("notifications.change_advisertask")
+        return request.user.has_perm("workflows.change_advisertask")
 
     @admin.display(description="case", ordering="case__reference")
     def case_reference(self, obj):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from governance.services import retention_purge
+from casework.case_records import retention_purge
 from workflows.words import counted
 
 

@@ -12,9 +12,8 @@ import re
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 
-from notifications.models import Contact
 from workflows import batch_sql
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 # A phone number as people type one: digits with spaces, brackets, dots, slashes or dashes,
 # perhaps a leading +.

@@ -18,10 +18,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications import planner
-from notifications.models import AdviserTask, Channel, OutboundMessage
+from notifications.models import Channel, OutboundMessage
 from notifications.planner import CLOSED, PAUSED
 from notifications.schedule import LONDON
 from workflows import rules, words
+from workflows.models import AdviserTask
 
 Status = OutboundMessage.Status
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from notifications import importing
-from notifications.import_outlook import import_outlook
+from casework import importing
+from casework.import_outlook import import_outlook
 from workflows import words
 
 

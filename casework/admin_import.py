@@ -2,7 +2,7 @@
 
 The uploaded file waits server-side between preview and confirm, in a private folder under the
 system's temporary directory, named by a random id kept in the user's session (so nobody else's
-confirm can reach it). notifications/importing.py does the reading and the all-or-nothing write.
+confirm can reach it). casework/importing.py does the reading and the all-or-nothing write.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from casework import import_previews, importing
+from casework.import_outlook import import_outlook
 from governance.audit import Action, audit_record
-from notifications import import_previews, importing
-from notifications.import_outlook import import_outlook
 from workflows.models import Case
 from workflows.selectors import cases_visible_to, sees_all_cases
 from workflows.words import counted

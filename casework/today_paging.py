@@ -1,6 +1,6 @@
 """Today a page at a time in SQL (issue 19: the lists' budget at 100,000 cases).
 
-The groups are strictly ordered (notifications.today: PASSED_FAMILY first ... UNASSIGNED last),
+The groups are strictly ordered (casework.today: PASSED_FAMILY first ... UNASSIGNED last),
 so one query counts each group's items and the page's offset walks through those counts: only
 the group or two a page spans are read, each as a UNION ALL of its sources ordered and LIMITed
 in the database. Each group's SQL says what `today.ranked()` does in Python: a deadline or a
@@ -26,10 +26,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Trim
 
-from notifications import today as t
-from notifications.models import AdviserTask, OutboundMessage
+from casework import today as t
+from notifications.models import OutboundMessage
 from workflows import rules, selectors, working_days
-from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import AdviserTask, Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
 
 Kind = AdviserTask.Kind
 PARENT = str(rules.Owner.PARENT)

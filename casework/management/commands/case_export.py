@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.case_records import case_export_data
 from governance.audit import Action, audit_record
-from governance.services import case_export_data
 from workflows.models import Case
 
 

@@ -1,4 +1,4 @@
-"""/admin/today/: the view over notifications.today and today_paging (thin: read a page, word
+"""/admin/today/: the view over casework.today and today_paging (thin: read a page, word
 it; or one action)."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import admin_services, today, today_paging
 from governance.audit import audit_record
 from governance.models import AuditEvent
-from notifications import admin_services, today, today_paging
-from notifications.models import AdviserTask, OutboundMessage
+from notifications.models import OutboundMessage
 from workflows import selectors, services, words
-from workflows.models import Case, FamilyReportedDate, KeyDate
+from workflows.models import AdviserTask, Case, FamilyReportedDate, KeyDate
 
 
 def _back(request):
@@ -31,7 +31,7 @@ def _act(request):
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     if action == "done":
-        if not request.user.has_perm("notifications.change_advisertask"):
+        if not request.user.has_perm("workflows.change_advisertask"):
             raise PermissionDenied
         # Only tasks the user may see: another adviser's task ids are left alone.
         tasks = AdviserTask.objects.filter(id__in=ids)
@@ -165,7 +165,7 @@ def today_view(request, *, admin_site):
         "adviser": adviser,
         "count": items.count(),
         "more": items.more,
-        "can_mark_done": user.has_perm("notifications.change_advisertask"),
+        "can_mark_done": user.has_perm("workflows.change_advisertask"),
         "can_confirm_reported": user.has_perm("workflows.change_familyreporteddate"),
         "can_confirm_key_date": user.has_perm("workflows.change_keydate"),
         "can_take_on": user.has_perm("workflows.change_case"),

@@ -22,14 +22,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance import services as governance_services
+from casework import admin_case, admin_services
+from casework import case_records as governance_services
+from casework import history as notification_history
+from casework import preview as notification_preview
+from casework.admin_notifications import ContactInline
+from casework.search import cases_matching
 from governance.audit import Action, audit_record
-from notifications import admin_case, admin_services
-from notifications import history as notification_history
-from notifications import preview as notification_preview
-from notifications.admin import ContactInline
-from notifications.models import AdviserTask, OutboundMessage
-from notifications.search import cases_matching
+from notifications.models import OutboundMessage
 from workflows import routes, rules, selectors, services, words, working_days
 from workflows.admin_paging import PlainActionCheckbox
 from workflows.admin_scope import CaseScoped, SupervisorOnly
@@ -40,6 +40,7 @@ from workflows.forms import (
     LabelledInlineFormSet,
 )
 from workflows.models import (
+    AdviserTask,
     Case,
     Deadline,
     FamilyReportedDate,
@@ -574,7 +575,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 )
             )
         if obj.open_tasks:
-            url = reverse("admin:notifications_advisertask_changelist")
+            url = reverse("admin:workflows_advisertask_changelist")
             query = f"?case__id__exact={obj.pk}&state=open"
             parts.append(
                 format_html(
@@ -802,7 +803,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
                 case_open_tasks=problems.tasks,
                 case_outbox_url=reverse("admin:notifications_outboundmessage_changelist")
                 + f"?case__id__exact={obj.pk}",
-                case_tasks_url=reverse("admin:notifications_advisertask_changelist")
+                case_tasks_url=reverse("admin:workflows_advisertask_changelist")
                 + f"?case__id__exact={obj.pk}&state=open",
             )
             if request.user.has_perm("governance.view_auditevent"):
@@ -869,7 +870,7 @@ class CaseAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
             self.admin_site.admin_view(self.chronology_view),
             name="workflows_case_chronology",
         )
-        from notifications import admin_import
+        from casework import admin_import
 
         imports = [
             path(

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.html import format_html, format_html_join
 
+from casework.history_words import changes_in_words, detail_in_words, field_names_in_words
 from governance.models import AuditEvent
 from governance.two_factor import AdminLoginForm
-from governance.words import changes_in_words, detail_in_words, field_names_in_words
 from workflows.admin_scope import SuperuserOnly, SupervisorOnly
 
 

@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from notifications.models import AdviserTask, Channel, OutboundMessage
+from notifications.models import Channel, OutboundMessage
 from sendflow.privacy import redact
 from workflows import selectors, working_days
-from workflows.models import Case
+from workflows.models import AdviserTask, Case
 
 Status = OutboundMessage.Status
 PROBLEMS = [Status.FAILED, Status.UNKNOWN]
@@ -93,7 +93,7 @@ def _url(key: str, adviser_id: int | None, *, own: bool) -> str:
     if key == "problem_messages":
         outbox = reverse("admin:notifications_outboundmessage_changelist")
         return f"{outbox}?{urlencode({'status__in': 'failed,unknown', 'adviser': adviser})}"
-    tasks = reverse("admin:notifications_advisertask_changelist")
+    tasks = reverse("admin:workflows_advisertask_changelist")
     return f"{tasks}?{urlencode({'state': 'open', 'adviser': adviser})}"
 
 

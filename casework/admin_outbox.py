@@ -1,6 +1,6 @@
 """The outbox list's views and rows (issue 19, part 4): what is still to come and what went
 wrong by default, the rest behind the "Show" filter, and a combined send as one row naming the
-dates in it. notifications/admin.py declares the list; this module holds its parts."""
+dates in it. casework/admin_notifications.py declares the list; this module holds its parts."""
 
 from __future__ import annotations
 

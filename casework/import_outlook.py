@@ -16,7 +16,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.importing import ImportClash, Row, write
+from casework.importing import ImportClash, Row, write
 from notifications.models import OutboundMessage
 from workflows import rules, words
 from workflows.models import Case

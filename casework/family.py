@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications import planner, schedule, service_hours
-from notifications.models import Contact, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
 from workflows import rules, services, words
-from workflows.models import Case, Deadline, GivenDate
+from workflows.models import Case, Contact, Deadline, GivenDate
 from workflows.working_days import working_days_until
 
 if TYPE_CHECKING:

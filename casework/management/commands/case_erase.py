@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.services import case_erase
+from casework.case_records import case_erase
 from workflows.models import Case
 from workflows.words import counted
 

@@ -195,6 +195,6 @@ def problems(case: Case, *, deadlines: list[Deadline], key_dates: list, today: d
         reported_url=reverse("admin:workflows_familyreporteddate_changelist")
         + f"?case__id__exact={case.pk}&status__exact=waiting",
         tasks=list(case.tasks.filter(done_at__isnull=True)),
-        tasks_url=reverse("admin:notifications_advisertask_changelist")
+        tasks_url=reverse("admin:workflows_advisertask_changelist")
         + f"?case__id__exact={case.pk}&state=open",
     )

@@ -33,11 +33,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.audit import Action, audit_record_many, changes_log
-from notifications.models import Contact, OutboundMessage
-from notifications.validators import validate_uk_mobile
+from notifications.models import OutboundMessage
 from sendflow.bulk import ids_reserve, rows_insert
 from workflows import batch_sql, rules, services
-from workflows.models import Case, GivenDate, KeyDate, Route
+from workflows.models import Case, Contact, GivenDate, KeyDate, Route
+from workflows.validators import validate_uk_mobile
 
 FIXED_COLUMNS = [
     "reference",

@@ -1,7 +1,7 @@
 """The family's own pages, reached from every message: /f/<token>/ and the pages beside it.
 
 Thin views (STYLE.md section 11): parse, call one service, render. The page's data comes from
-`notifications.family`; a date the family tells us goes through `workflows.services`.
+`casework.family`; a date the family tells us goes through `workflows.services`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework import family
 from governance.audit import Action, audit_record
-from notifications import family, service_hours
-from notifications.models import Contact
+from notifications import service_hours
 from notifications.views import opt_out
 from workflows import rules, services, words
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 
 def _private(response: HttpResponse, *, referrer: str = "same-origin") -> HttpResponse:

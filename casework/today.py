@@ -17,10 +17,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import AdviserTask, Contact, OutboundMessage
+from notifications.models import OutboundMessage
 from sendflow.privacy import redact
 from workflows import rules, selectors, words, working_days
-from workflows.models import Case, Deadline, FamilyReportedDate, GivenDate, KeyDate
+from workflows.models import (
+    AdviserTask,
+    Case,
+    Contact,
+    Deadline,
+    FamilyReportedDate,
+    GivenDate,
+    KeyDate,
+)
 
 PAGE_SIZE = 50
 SOON_WORKING_DAYS = 5

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from governance.audit import Action, audit_record
 from governance.models import AuditEvent
-from notifications.models import AdviserTask, Contact, OutboundMessage, Suppression
+from notifications.models import OutboundMessage, Suppression
 from workflows.case_summary import case_summaries_refresh
-from workflows.models import Case, CaseClosing, new_access_token
+from workflows.models import AdviserTask, Case, CaseClosing, Contact, new_access_token
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +288,7 @@ def case_erase(
 
 
 def _new_contact_token() -> str:
-    from notifications.models import new_contact_token
+    from workflows.models import new_contact_token
 
     return new_contact_token()
 

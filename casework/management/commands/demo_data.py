@@ -15,10 +15,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import admin_services
-from notifications.models import AdviserTask, Contact, OutboundMessage, Suppression
+from casework import admin_services
+from notifications.models import OutboundMessage, Suppression
 from workflows import services
-from workflows.models import Case, KeyDate, LocalAuthority, Route
+from workflows.models import AdviserTask, Case, Contact, KeyDate, LocalAuthority, Route
 
 # login, role, the name families read in messages and on their page
 ADVISERS = [
