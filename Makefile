@@ -21,8 +21,11 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 	       --email "$${SENDFLOW_FIRST_LOGIN_EMAIL:-}"
 	$(BIN)/python scripts/run_local.py
 
+# On every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N workers) in a shuffled order
+# (pytest-randomly prints its seed first; `make test PYTEST_ARGS=--randomly-seed=N` replays
+# that order). The browser and integration tests each keep to one worker (tests/conftest.py).
 test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed  ## ruff lint and format check
 	$(BIN)/ruff check .
