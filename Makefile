@@ -21,8 +21,14 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 	       --email "$${SENDFLOW_FIRST_LOGIN_EMAIL:-}"
 	$(BIN)/python scripts/run_local.py
 
+# On every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N workers) in a shuffled order
+# (pytest-randomly prints its seed first; `make test PYTEST_ARGS=--randomly-seed=N` replays
+# that order). The browser tests keep to one worker (tests/conftest.py). The integration tests
+# (PostgreSQL, their own redis-server and celery workers; skipped on SQLite) run after, alone:
+# their throughput checks must not share the cores with Chromium and the rest of the suite.
 test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup -m "not integration" $(PYTEST_ARGS)
+	$(BIN)/pytest -m integration $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed  ## ruff lint and format check; the layers only import down (import-linter); mypy --strict ([tool.mypy] files)
 	$(BIN)/ruff check .

@@ -1,12 +1,59 @@
 import pytest
-from hypothesis import settings as hypothesis_settings
 
-from tests.factories import SuperuserFactory, SupervisorFactory
+from tests import hypothesis_profiles
+from tests.factories import CaseFactory, ContactFactory, SuperuserFactory, SupervisorFactory
 
-# Properties are about dates, not speed: a shared 2-core machine can take more than hypothesis's
-# 200 ms per example, and a benchmark script, not a test, measures speed.
-hypothesis_settings.register_profile("sendflow", deadline=None)
-hypothesis_settings.load_profile("sendflow")
+hypothesis_profiles.load()  # before any test module asks for its number of examples
+
+# Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) each of these runs on one
+# worker, in one group: the browser tests share one Chromium and that worker's live server; the
+# integration tests start their own redis-server and celery workers against that worker's
+# PostgreSQL test database. No two workers ever drive the same browser, broker or worker pool.
+SERIAL_GROUPS = ("browser", "integration")
+
+
+def _kind(item) -> int:
+    """Django's order: 0 in a rolled-back transaction, 1 transactional, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    if marker is not None:
+        return 1 if marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") else 0
+    return 0 if "db" in fixtures else 2
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Group the serial tests, then, once pytest-randomly has shuffled, put the order back in
+    Django's three runs (shuffled within each): database tests in a rolled-back transaction,
+    then the transactional ones (live server, browser, integration), then those without a
+    database. A transactional test ends by flushing every table, including the rows the data
+    migrations made (the roles, the reminder policies, content types), so a rolled-back test
+    after it would find none; Django's own runner, and its --shuffle, keep this order too.
+
+    Each serial group goes as one unit to one worker, placed where its first test stands: so a
+    group's tests go after every other rolled-back test (its own rolled-back ones first), and
+    no worker is handed a rolled-back test after it has run a flush.
+
+    A wrapper registered after pytest-randomly's, so it runs around it: the groups are marked
+    before xdist reads them, the order is settled after the shuffle."""
+    groups = {}
+    for item in items:
+        for group in SERIAL_GROUPS:
+            if item.get_closest_marker(group) is not None:
+                groups[item] = group
+                item.add_marker(pytest.mark.xdist_group(group))
+    result = yield
+
+    def order(item):
+        kind = _kind(item)
+        if item in groups:
+            return (1, groups[item], kind)
+        return (0 if kind == 0 else 2, "", kind)
+
+    items.sort(key=order)  # stable: the shuffle within each kind stays
+    return result
 
 
 @pytest.fixture
@@ -39,11 +86,43 @@ def enqueued(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _clear_backend_cache():
+    """Backends are cached per SMS_BACKEND, and locmem's outbox is a module-level list: neither
+    may carry one test's settings or texts into the next, whatever the order."""
     from notifications import services
+    from notifications.backends import locmem
 
     services._backend.cache_clear()
+    locmem.outbox.clear()
     yield
     services._backend.cache_clear()
+    locmem.outbox.clear()
+
+
+@pytest.fixture
+def locmem_sends(settings):
+    """Texts to `notifications.backends.locmem.outbox` (emails go to `mail.outbox` as in every
+    test), links to the service's public address, and the usual quiet hours."""
+    from notifications.backends import locmem
+
+    settings.SMS_BACKEND = "locmem"
+    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
+    settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
+    return locmem.outbox
+
+
+@pytest.fixture
+def advice_service(settings):
+    """The advice service the messages name, as a real one would fill it in."""
+    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
+    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
+
+
+@pytest.fixture
+def family(db):
+    """A case with one parent, Amira Khan, on text and email."""
+    case = CaseFactory(reference="SF-1")
+    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
+    return case
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
-from datetime import date
+from datetime import date, time
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from workflows.models import Case, Contact, KeyDate
+from notifications.models import OutboundMessage
+from notifications.schedule import local_instant
+from workflows.models import AdviserTask, Case, Contact, GivenDate, KeyDate
 
 
 def _add_role(default: str):
@@ -73,3 +75,44 @@ class KeyDateFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     event = "decision_sent"
     value = date(2026, 1, 15)
+
+
+class GivenDateFactory(factory.django.DjangoModelFactory):
+    """A date a letter gave, as a bare row: no time, no letter named, nothing planned for it
+    (workflows.services.given_date_set records one as an adviser does, messages and all)."""
+
+    class Meta:
+        model = GivenDate
+
+    case = factory.SubFactory(CaseFactory)
+    kind = GivenDate.Kind.HEARING
+    value = date(2027, 6, 7)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """One outbox row: a pending appeal reminder by text to the case's first contact (made if the
+    case has none), at 11:00 London on Tuesday 10 March 2026, outside quiet hours."""
+
+    class Meta:
+        model = OutboundMessage
+
+    case = factory.SubFactory(CaseFactory)
+    contact = factory.LazyAttribute(
+        lambda o: o.case.contacts.first() or ContactFactory(case=o.case)
+    )
+    kind = OutboundMessage.Kind.REMINDER
+    channel = "sms"
+    deadline_kind = "appeal"
+    send_at = local_instant(date(2026, 3, 10), time(11, 0))
+    status = OutboundMessage.Status.PENDING
+
+
+class AdviserTaskFactory(factory.django.DjangoModelFactory):
+    """An open task on a case for its adviser."""
+
+    class Meta:
+        model = AdviserTask
+
+    case = factory.SubFactory(CaseFactory)
+    kind = AdviserTask.Kind.CHECK_DEADLINE
+    text = "Check the council's reply date against the letter"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import OutboundMessage, Suppression
-from tests.factories import CaseFactory, ContactFactory
+from tests.factories import AdviserTaskFactory, CaseFactory, ContactFactory
 from workflows import services
 from workflows.models import FamilyReportedDate, KeyDate, Route
 
@@ -149,7 +149,7 @@ def test_open_tasks_of_one_kind_are_named_once_with_their_number(client):
 
     case = CaseFactory()
     for _ in range(2):
-        AdviserTask.objects.create(case=case, kind=AdviserTask.Kind.DEADLINE_PASSED, text="passed")
+        AdviserTaskFactory(case=case, kind=AdviserTask.Kind.DEADLINE_PASSED, text="passed")
     client.force_login(SupervisorFactory())
 
     page = client.get(reverse("admin:workflows_case_change", args=[case.pk])).content.decode()

@@ -11,23 +11,12 @@ from auditlog.context import set_actor
 from django.urls import reverse
 
 from notifications import services as notification_services
-from notifications.backends import locmem
 from notifications.models import OutboundMessage
-from notifications.schedule import local_instant
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
+from tests.helpers import london
 from workflows import services
 
-pytestmark = pytest.mark.django_db
-
-
-def london(day: date, hour: int = 10, minute: int = 0):
-    return local_instant(day, time(hour, minute))
-
-
-@pytest.fixture(autouse=True)
-def _texts(settings):
-    settings.SMS_BACKEND = "locmem"
-    locmem.outbox.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
 
 def rows(client, case) -> list[list[str]]:

@@ -15,17 +15,16 @@ from casework import preview
 from notifications.backends import locmem
 from notifications.models import OutboundMessage, Suppression
 from sendflow.privacy import mask_links
+from tests.helpers import london
 from tests.notifications.test_combined_sends import (  # noqa: F401 - fixtures
     DECISION,
     FOUR_WEEKS,
-    _backends,
     family,
-    london,
     run_dispatch,
 )
 from workflows import services as workflow_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
 Status = OutboundMessage.Status
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 from notifications import health as outbox_health
 from notifications.models import OutboundMessage
 from sendflow import health
-from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
+from tests.factories import (
+    AdviserFactory,
+    AdviserTaskFactory,
+    CaseFactory,
+    ContactFactory,
+    SupervisorFactory,
+)
 from workflows import selectors, services
 from workflows.models import AdviserTask, Case, FamilyReportedDate, KeyDate
 
@@ -123,7 +129,7 @@ def test_the_case_page_opens_with_banners_for_what_needs_the_adviser(client, cas
     OutboundMessage.objects.create(
         case=case, kind="reminder", channel="sms", status="failed", send_at=timezone.now()
     )
-    AdviserTask.objects.create(case=case, kind="check_deadline", text="Check the letter")
+    AdviserTaskFactory(case=case, kind="check_deadline", text="Check the letter")
     client.force_login(caseload["ann"])
     page = client.get(reverse("admin:workflows_case_change", args=[case.pk])).content.decode()
     for banner in (
@@ -163,8 +169,8 @@ def test_the_index_counts_an_advisers_day_each_linking_to_its_list(client, casel
         status="failed",
         send_at=timezone.now(),
     )
-    AdviserTask.objects.create(case=caseload["soon"], kind="check_deadline", text="t")
-    AdviserTask.objects.create(
+    AdviserTaskFactory(case=caseload["soon"], kind="check_deadline", text="t")
+    AdviserTaskFactory(
         case=caseload["soon"], kind="check_deadline", text="done", done_at=timezone.now()
     )
     FamilyReportedDate.objects.create(

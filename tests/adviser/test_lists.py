@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import OutboundMessage
-from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
+from tests.factories import (
+    AdviserFactory,
+    AdviserTaskFactory,
+    CaseFactory,
+    ContactFactory,
+    SupervisorFactory,
+)
 from workflows import admin_paging, services
 from workflows.models import AdviserTask
 
@@ -51,7 +57,7 @@ def _family(reference, adviser, decision_sent):
     OutboundMessage.objects.create(
         case=case, kind="reminder", channel="sms", status="failed", send_at=timezone.now()
     )
-    AdviserTask.objects.create(case=case, kind="check_deadline", text="Check the letter")
+    AdviserTaskFactory(case=case, kind="check_deadline", text="Check the letter")
     case.routes.create(kind="appeal")
     return case
 
@@ -90,7 +96,7 @@ def test_the_problems_column_counts_each_cases_own_messages_and_tasks(client):
     )
     quiet = CaseFactory(reference="B-QUIET", adviser=ann)
     client.force_login(ann)
-    AdviserTask.objects.create(kind="overdue", text="No case: the pipeline's own")
+    AdviserTaskFactory(case=None, kind="overdue", text="No case: the pipeline's own")
     response = client.get(f"{CASES}?o=-6")  # cases with problems first
     rows = list(response.context["cl"].result_list)
     assert [c.reference for c in rows] == ["A-BUSY", "B-QUIET"]

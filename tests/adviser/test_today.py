@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from casework import today, today_paging
 from notifications.models import OutboundMessage
-from tests.factories import AdviserFactory, CaseFactory, ContactFactory, SupervisorFactory
+from tests.factories import (
+    AdviserFactory,
+    AdviserTaskFactory,
+    CaseFactory,
+    ContactFactory,
+    SupervisorFactory,
+)
 from workflows import services
 from workflows.models import AdviserTask
 
@@ -88,7 +94,7 @@ def test_ranked_puts_recent_passed_first_then_older_then_due_soon_and_merges_dup
 def test_an_advisers_today_lists_a_passed_family_deadline_first_and_only_their_cases(
     client, caseload
 ):
-    AdviserTask.objects.create(case=caseload["theirs"], kind="inbound_sms", text="Hello")
+    AdviserTaskFactory(case=caseload["theirs"], kind="inbound_sms", text="Hello")
     client.force_login(caseload["ann"])
     response = client.get(reverse("admin:today"))
     assert response.status_code == 200
@@ -137,7 +143,7 @@ def test_advisers_and_supervisors_land_on_today_after_logging_in(client, caseloa
 @time_machine.travel(NOW, tick=False)
 def test_mark_done_closes_the_task_and_its_twin_and_the_item_leaves(client, caseload):
     for _ in range(2):
-        AdviserTask.objects.create(case=caseload["soon"], kind="inbound_sms", text="Call me")
+        AdviserTaskFactory(case=caseload["soon"], kind="inbound_sms", text="Call me")
     client.force_login(caseload["ann"])
     url = reverse("admin:today")
     [item] = [i for i in _items(client.get(url)) if i.what == "inbound_sms"]
@@ -151,7 +157,7 @@ def test_mark_done_closes_the_task_and_its_twin_and_the_item_leaves(client, case
 
 @time_machine.travel(NOW, tick=False)
 def test_mark_done_leaves_another_advisers_task_alone(client, caseload):
-    theirs = AdviserTask.objects.create(case=caseload["theirs"], kind="inbound_sms", text="Hi")
+    theirs = AdviserTaskFactory(case=caseload["theirs"], kind="inbound_sms", text="Hi")
     client.force_login(caseload["ann"])
     client.post(reverse("admin:today"), {"action": "done", "id": [theirs.pk]})
     theirs.refresh_from_db()
@@ -185,8 +191,8 @@ def _many(start, stop, adviser):
         OutboundMessage.objects.create(
             case=case, kind="reminder", channel="sms", status="failed", send_at=NOW
         )
-        AdviserTask.objects.create(case=case, kind="inbound_sms", text=f"text {n}")
-        AdviserTask.objects.create(case=case, kind="deadline_passed", text="passed")
+        AdviserTaskFactory(case=case, kind="inbound_sms", text=f"text {n}")
+        AdviserTaskFactory(case=case, kind="deadline_passed", text="passed")
 
 
 @pytest.mark.parametrize("role", ["adviser", "supervisor"])

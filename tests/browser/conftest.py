@@ -50,6 +50,27 @@ def browser(django_db_setup, django_db_blocker) -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _rows_the_migrations_made(request):
+    """Every transactional test here starts with the roles and reminder policies the data
+    migrations make, whichever test ran before it: a transactional test ends by flushing every
+    table, so in a shuffled order one that needs the roles (demo_data's advisers) could follow
+    one that emptied them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    from notifications.models import ReminderPolicy
+
+    with_permissions = Group.objects.filter(permissions__isnull=False)
+    if set(with_permissions.values_list("name", flat=True)) != {"Adviser", "Supervisor"}:
+        roles_restore()
+    if not ReminderPolicy.objects.exists():
+        policies_restore()
+
+
 @dataclass
 class Visit:
     """One page opened in its own browser context, with what went wrong while it loaded."""

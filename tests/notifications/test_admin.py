@@ -1,7 +1,7 @@
 """The adviser's admin for messages: outbox, tasks, policies, opt-outs, pausing and the preview."""
 
 import re
-from datetime import date, datetime, time
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -15,28 +15,15 @@ from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import OutboundMessage, ReminderPolicy, Suppression
 from notifications.schedule import local_instant
-from tests.factories import AdviserFactory, CaseFactory, ContactFactory
+from tests.factories import AdviserFactory, CaseFactory, ContactFactory, MessageFactory
+from tests.helpers import london
 from workflows import services as workflow_services
 from workflows.models import AdviserTask, Case, GivenDate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
 Status = OutboundMessage.Status
 NOW = local_instant(date(2026, 3, 10), time(11, 0))  # a Tuesday, outside quiet hours
-
-
-def london(day: date, hour: int = 10) -> datetime:
-    return local_instant(day, time(hour, 0))
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.SMS_BACKEND = "locmem"
-    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
-    locmem.outbox.clear()
-    services._backend.cache_clear()
-    yield
-    services._backend.cache_clear()
 
 
 @pytest.fixture
@@ -46,16 +33,8 @@ def now():
 
 
 def message(case, **fields):
-    contact = fields.pop("contact", None) or case.contacts.first()
-    defaults = {
-        "contact": contact,
-        "kind": OutboundMessage.Kind.REMINDER,
-        "channel": "sms",
-        "deadline_kind": "appeal",
-        "send_at": NOW,
-        "status": Status.PENDING,
-    }
-    return OutboundMessage.objects.create(case=case, **{**defaults, **fields})
+    """A pending appeal reminder by text to the case's first contact, due at NOW."""
+    return MessageFactory(case=case, **{"send_at": NOW, **fields})
 
 
 def family(reference="SF-1", name="Amira Khan"):

@@ -1,6 +1,6 @@
 """One message per person, per channel, per London day (DESIGN.md, "Messages")."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -10,41 +10,26 @@ from notifications import gsm, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import OutboundMessage, Suppression
-from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
+from tests.helpers import london, set_date
 from workflows import services as workflow_services
 from workflows.models import AdviserTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
 Status = OutboundMessage.Status
 DECISION = date(2027, 1, 4)  # both the mediation adviser and the appeal: Thursday 4 March 2027
 FOUR_WEEKS = date(2027, 2, 4)
 
 
-def london(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return local_instant(day, time(hour, minute))
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    settings.SMS_BACKEND = "locmem"
-    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
-    settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
-    locmem.outbox.clear()
-
-
 @pytest.fixture
-def family():
+def family(family):
     """A parent on text and email, whose welcome summary has gone."""
-    case = CaseFactory(reference="SF-ONE")
-    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
-    with time_machine.travel(london(DECISION, 11), tick=False):
-        workflow_services.key_date_set(case=case, event="decision_sent", value=DECISION)
+    set_date(family, "decision_sent", DECISION, at=london(DECISION, 11))
     run_dispatch(london(DECISION, 11))
     locmem.outbox.clear()
     mail.outbox.clear()
-    return case
+    return family
 
 
 def run_dispatch(now):

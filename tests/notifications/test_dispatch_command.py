@@ -2,11 +2,8 @@
 dispatch_reminders --sync under a moved clock, with the file SMS and email backends."""
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,7 +11,6 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 HEADER = (
     "reference,parent_name,email,mobile,channels,placement_only,decision_sent,certificate_issued\n"
 )
@@ -120,15 +116,11 @@ def test_a_moved_appeal_date_is_announced_and_the_old_one_never_sent(operator):
 
 
 def test_bad_now_is_refused_in_plain_words():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "dispatch_reminders", "--sync", "--now", "tomorrow"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: --now needs a date, time and offset")
+    err = StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        call_command("dispatch_reminders", "--sync", "--now", "tomorrow", stderr=err)
+    assert stopped.value.code == 2
+    assert err.getvalue().startswith("error: --now needs a date, time and offset")
 
 
 def test_sync_sends_what_a_killed_earlier_run_had_claimed(operator):

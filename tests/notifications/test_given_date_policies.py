@@ -14,34 +14,19 @@ from django.urls import reverse
 from notifications import gsm, services
 from notifications.backends import locmem
 from notifications.models import OutboundMessage, ReminderPolicy
-from notifications.schedule import LONDON, local_instant
-from tests.factories import CaseFactory, ContactFactory
+from notifications.schedule import LONDON
+from tests.helpers import london
 from workflows import services as workflow_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("advice_service")]
 
 Kind = OutboundMessage.Kind
 Status = OutboundMessage.Status
 
 
-def london(day: date, hour: int = 10, minute: int = 0):
-    return local_instant(day, time(hour, minute))
-
-
 @pytest.fixture(autouse=True)
-def _backends(settings):
-    settings.SMS_BACKEND = "locmem"
+def _backends(locmem_sends, settings):
     settings.SENDFLOW_PUBLIC_URL = "https://reminders.exampleshire-sendiass.org.uk"
-    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
-    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
-    locmem.outbox.clear()
-
-
-@pytest.fixture
-def family():
-    case = CaseFactory(reference="SF-POLICY")
-    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")  # text and email
-    return case
 
 
 def record(case, *, moment, **fields):

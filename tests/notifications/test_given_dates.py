@@ -1,7 +1,7 @@
 """Dates a letter gives (the Tribunal's timetable, hearings, meetings): their states and act-by
 day, and their messages through the planner: planned, sent, moved, done and passed."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -9,40 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from notifications import rendering, services
-from notifications.backends import locmem
 from notifications.models import OutboundMessage
 from notifications.planner import first_allowed, quiet_hours
-from notifications.schedule import LONDON, local_instant
-from tests.factories import CaseFactory, ContactFactory
+from notifications.schedule import LONDON
+from tests.factories import GivenDateFactory
+from tests.helpers import london
 from workflows import rules
 from workflows import services as workflow_services
 from workflows.models import AdviserTask, GivenDate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends", "advice_service")]
 
 Status = OutboundMessage.Status
 Kind = OutboundMessage.Kind
-
-
-def london(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return local_instant(day, time(hour, minute))
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    settings.SMS_BACKEND = "locmem"
-    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
-    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
-    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
-    settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
-    locmem.outbox.clear()
-
-
-@pytest.fixture
-def family():
-    case = CaseFactory(reference="SF-GIVEN")
-    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")  # text and email
-    return case
 
 
 def record(case, *, moment, **fields):
@@ -85,12 +64,12 @@ def send_due(now):
 def test_given_date_act_by_is_the_day_itself_for_meetings_and_aims_earlier_for_the_family(
     family, kind, value, act_by
 ):
-    given = GivenDate.objects.create(case=family, kind=kind, value=value)
+    given = GivenDateFactory(case=family, kind=kind, value=value)
     assert given.act_by == act_by
 
 
 def test_given_date_state_open_passed_and_done(family):
-    given = GivenDate.objects.create(case=family, kind="final_evidence", value=date(2027, 5, 10))
+    given = GivenDateFactory(case=family, kind="final_evidence", value=date(2027, 5, 10))
     assert given.state(date(2027, 5, 10)) == rules.State.OPEN
     assert given.state(date(2027, 5, 11)) == rules.State.PASSED
     given.done_on = date(2027, 5, 12)
@@ -99,7 +78,7 @@ def test_given_date_state_open_passed_and_done(family):
 
 
 def test_given_date_owner_defaults_from_its_kind_and_other_needs_a_label(family):
-    assert GivenDate.objects.create(case=family, kind="la_response", value=date(2027, 5, 10)).owner
+    assert GivenDateFactory(case=family, kind="la_response", value=date(2027, 5, 10)).owner
     given = GivenDate(case=family, kind="hearing", value=date(2027, 5, 10))
     given.full_clean()
     assert given.owner == rules.Owner.PARENT

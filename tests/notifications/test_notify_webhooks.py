@@ -144,9 +144,16 @@ def test_the_same_receipt_twice_is_acted_on_once(client, notify):
         '"delivered"',
         json.dumps({"status": "delivered"}),  # no id
         json.dumps({"id": "not-a-uuid", "status": "delivered"}),
-        json.dumps({"id": str(uuid.uuid4()), "status": ["delivered"]}),
-        json.dumps({"id": str(uuid.uuid4()), "status": "delivered", "reference": {"a": 1}}),
-        json.dumps({"id": str(uuid.uuid4()), "status": "x" * 50}),
+        # Fixed ids, not uuid4(): every pytest-xdist worker must collect the same test names.
+        json.dumps({"id": "5b0f3c8e-2a4d-4e61-9b7a-0c1d2e3f4a5b", "status": ["delivered"]}),
+        json.dumps(
+            {
+                "id": "7c1e4d9f-3b5e-4f72-8c8b-1d2e3f4a5b6c",
+                "status": "delivered",
+                "reference": {"a": 1},
+            }
+        ),
+        json.dumps({"id": "9d2f5e0a-4c6f-4a83-9d9c-2e3f4a5b6c7d", "status": "x" * 50}),
         b"\xff\xfe",
     ],
 )
@@ -161,7 +168,9 @@ def test_a_malformed_receipt_gets_a_400_and_changes_nothing(client, notify, raw)
     assert not WebhookReceipt.objects.exists()
 
 
-@pytest.mark.parametrize("raw", ["{not json", json.dumps({"id": str(uuid.uuid4())}), "{}"])
+@pytest.mark.parametrize(
+    "raw", ["{not json", json.dumps({"id": "1e3a6f1b-5d7a-4b94-8ead-3f4a5b6c7d8e"}), "{}"]
+)
 def test_a_malformed_received_text_gets_a_400(client, notify, raw):
     assert from_notify(client, "notify-inbound", None, raw=raw).status_code == 400
     assert not AdviserTask.objects.exists()

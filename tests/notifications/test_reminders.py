@@ -1,6 +1,6 @@
 """From key dates to messages: planning, dispatch, sending and recovery, as a family sees them."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -10,37 +10,20 @@ from notifications import services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
 from notifications.models import OutboundMessage, Suppression
-from notifications.schedule import local_instant
 from tests.factories import CaseFactory, ContactFactory
+from tests.helpers import london, set_date
 from workflows import services as workflow_services
 from workflows.models import AdviserTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
 Status = OutboundMessage.Status
 
 
-def london(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return local_instant(day, time(hour, minute))
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    settings.SMS_BACKEND = "locmem"
-    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
-    locmem.outbox.clear()
-
-
 @pytest.fixture
-def family():
-    case = CaseFactory(reference="SF-1")
-    contact = ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
-    return case, contact
-
-
-def set_date(case, event, value, *, at):
-    with time_machine.travel(at, tick=False):
-        workflow_services.key_date_set(case=case, event=event, value=value)
+def family(family):
+    """The shared family, with its parent: (case, contact)."""
+    return family, family.contacts.get()
 
 
 def pending(case, **filters):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from casework import search
 from notifications.models import OutboundMessage
-from tests.factories import CaseFactory, ContactFactory
+from tests.factories import CaseFactory, ContactFactory, MessageFactory
 
 
 def family(reference: str, name: str, mobile: str = "+447700900123") -> OutboundMessage:
@@ -16,13 +16,8 @@ def family(reference: str, name: str, mobile: str = "+447700900123") -> Outbound
     contact = ContactFactory(
         case=case, name=name, email=f"{name.split()[0].lower()}@example.com", mobile=mobile
     )
-    return OutboundMessage.objects.create(
-        case=case,
-        contact=contact,
-        kind=OutboundMessage.Kind.REMINDER,
-        channel="email",
-        deadline_kind="appeal",
-        send_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+    return MessageFactory(
+        case=case, contact=contact, channel="email", send_at=datetime(2026, 12, 1, 10, tzinfo=UTC)
     )
 
 

@@ -3,7 +3,7 @@ said as passed (once) with an urgent task for the adviser, the last reminder on 
 day to aim for, and the complaint's reply-by date checked the day after."""
 
 import importlib
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -16,44 +16,21 @@ from notifications import services
 from notifications.backends import locmem
 from notifications.models import OutboundMessage
 from notifications.planner import passed_task_text
-from notifications.schedule import local_instant
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
+from tests.helpers import london, set_date
+from tests.hypothesis_profiles import examples
 from workflows import rules
 from workflows import services as workflow_services
 from workflows.models import AdviserTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends", "advice_service")]
 
 Status = OutboundMessage.Status
-
-
-def london(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return local_instant(day, time(hour, minute))
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    settings.SMS_BACKEND = "locmem"
-    settings.SENDFLOW_PUBLIC_URL = "https://sendflow.example.org"
-    settings.SENDFLOW_ADVICE_SERVICE_NAME = "Exampleshire SENDIASS"
-    settings.SENDFLOW_ADVICE_SERVICE_PHONE = "01632 960123"
-    locmem.outbox.clear()
-
-
-@pytest.fixture
-def family():
-    case = CaseFactory(reference="SF-1")
-    ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
-    return case
 
 
 def at(moment, service, **kwargs):
     with time_machine.travel(moment, tick=False):
         return service(**kwargs)
-
-
-def set_date(case, event, value, *, moment):
-    return at(moment, workflow_services.key_date_set, case=case, event=event, value=value)
 
 
 def pending(case, **filters):
@@ -84,10 +61,10 @@ def bodies():
 
 
 def test_a_recorded_certificate_cancels_every_reminder_to_contact_the_mediation_adviser(family):
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
     assert pending(family, deadline_kind="mediation_adviser_contact", kind="reminder").count() == 10
 
-    set_date(family, "certificate_issued", date(2026, 12, 1), moment=london(date(2026, 12, 1)))
+    set_date(family, "certificate_issued", date(2026, 12, 1), at=london(date(2026, 12, 1)))
 
     assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
     cancelled = OutboundMessage.objects.filter(
@@ -107,8 +84,8 @@ def test_a_recorded_certificate_cancels_every_reminder_to_contact_the_mediation_
 def test_an_appeal_sent_ends_the_reminders_to_contact_the_mediation_adviser(family):
     # A family whose appeal is in (with its certificate, or needing none) must not be told
     # "contact the mediation adviser now" while it waits for its hearing.
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
-    set_date(family, "appeal_submitted", date(2026, 12, 1), moment=london(date(2026, 12, 1)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
+    set_date(family, "appeal_submitted", date(2026, 12, 1), at=london(date(2026, 12, 1)))
 
     assert not pending(family, deadline_kind="mediation_adviser_contact").exists()
     mail.outbox.clear()
@@ -118,9 +95,9 @@ def test_an_appeal_sent_ends_the_reminders_to_contact_the_mediation_adviser(fami
 
 
 def test_removing_the_completing_event_reopens_the_deadline_and_replans(family):
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
     set_date(
-        family, "mediation_adviser_contacted", date(2026, 11, 20), moment=london(date(2026, 11, 20))
+        family, "mediation_adviser_contacted", date(2026, 11, 20), at=london(date(2026, 11, 20))
     )
     deadline = family.deadlines.get(kind="mediation_adviser_contact")
     assert deadline.done_by == "mediation_adviser_contacted"
@@ -142,9 +119,9 @@ def test_removing_the_completing_event_reopens_the_deadline_and_replans(family):
 
 
 def test_a_later_event_reopens_nothing_already_done(family):
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
-    set_date(family, "mediation_requested", date(2026, 11, 20), moment=london(date(2026, 11, 20)))
-    set_date(family, "mediation_concluded", date(2026, 12, 15), moment=london(date(2026, 12, 15)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
+    set_date(family, "mediation_requested", date(2026, 11, 20), at=london(date(2026, 11, 20)))
+    set_date(family, "mediation_concluded", date(2026, 12, 15), at=london(date(2026, 12, 15)))
     done = dict(family.deadlines.values_list("kind", "done_by"))
     assert done["mediation_adviser_contact"] == "mediation_requested"  # still the first
     assert done["mediation_by"] == "mediation_concluded"
@@ -153,7 +130,7 @@ def test_a_later_event_reopens_nothing_already_done(family):
 
 
 def test_a_send_for_a_step_done_since_it_was_queued_is_cancelled(family):
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
     reminder = pending(family, deadline_kind="mediation_adviser_contact", offset="4w").first()
     dispatch = services.messages_dispatch(now=london(date(2026, 12, 14), 10), enqueue=False)
     # The family's certificate is recorded between the claim and the send.
@@ -208,7 +185,7 @@ def test_a_summary_sent_on_the_last_day_says_so(
     """Seen by hand: set up at 18:00 on the last day, the summary listed the appeal under
     "Your dates ahead. We will remind you before each one", with no word that it was today."""
     evening = london(evening, 18)
-    set_date(family, "decision_sent", decision, moment=evening)
+    set_date(family, "decision_sent", decision, at=evening)
 
     run_dispatch(evening)
     summary = next(m for m in mail.outbox if m.subject.startswith("Your key dates"))
@@ -220,7 +197,7 @@ def test_a_summary_sent_on_the_last_day_says_so(
 
 def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(family):
     """Issue 6: decision sent 15 September, case set up 1 December."""
-    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(family, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 1), 11))
 
     assert not pending(family, kind="reminder").exists()
     passed = pending(family, kind="passed")
@@ -259,11 +236,11 @@ def test_a_family_set_up_after_its_appeal_date_is_never_told_the_date_is_ahead(f
 
 
 def test_the_passed_message_and_task_come_once_however_often_the_planner_runs(family):
-    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(family, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 1), 11))
     run_dispatch(london(date(2026, 12, 1), 11))
     for day in range(2, 6):  # nightly recomputes, then a correction that changes nothing
         at(london(date(2026, 12, day), 2, 30), workflow_services.deadlines_recompute, case=family)
-    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 6), 12))
+    set_date(family, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 6), 12))
     run_dispatch(london(date(2026, 12, 6), 13))
     passed = OutboundMessage.objects.filter(case=family, kind="passed")
     assert passed.count() == 2
@@ -273,7 +250,7 @@ def test_the_passed_message_and_task_come_once_however_often_the_planner_runs(fa
 
 
 def test_a_date_that_passes_while_open_gets_its_message_the_next_morning(family):
-    set_date(family, "decision_sent", date(2026, 12, 31), moment=london(date(2027, 2, 1)))
+    set_date(family, "decision_sent", date(2026, 12, 31), at=london(date(2027, 2, 1)))
     # The night after the appeal date, the nightly recompute finds it passed.
     at(london(date(2027, 3, 2), 2, 30), workflow_services.deadlines_recompute, case=family)
     passed = pending(family, kind="passed", deadline_kind="appeal")
@@ -283,7 +260,7 @@ def test_a_date_that_passes_while_open_gets_its_message_the_next_morning(family)
 
 
 def test_a_date_long_passed_texts_nobody_but_still_tells_the_adviser(family):
-    set_date(family, "decision_sent", date(2025, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(family, "decision_sent", date(2025, 9, 15), at=london(date(2026, 12, 1), 11))
     assert not pending(family, kind="passed").exists()
     # Only the adviser can judge whether a late appeal is still worth asking for.
     assert urgent(family, APPEAL_TASK).count() == 1
@@ -295,7 +272,7 @@ def test_a_date_long_passed_texts_nobody_but_still_tells_the_adviser(family):
 
 def test_the_adviser_is_told_even_when_the_family_gets_no_messages():
     case = CaseFactory(reference="SF-NOCONTACT")
-    set_date(case, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(case, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 1), 11))
     assert urgent(case, APPEAL_TASK).count() == 1
     assert urgent(case, CONTACT_TASK).count() == 1
     assert not OutboundMessage.objects.filter(case=case).exists()
@@ -307,7 +284,7 @@ def test_the_adviser_is_told_even_when_the_family_gets_no_messages():
 def test_the_last_reminder_goes_on_the_friday_before_a_sunday_date(family):
     """Issue 6: the "on the day" reminder was planned for Sunday 10 January, after the real last
     chance."""
-    set_date(family, "decision_sent", date(2026, 11, 10), moment=london(date(2026, 11, 11)))
+    set_date(family, "decision_sent", date(2026, 11, 10), at=london(date(2026, 11, 11)))
     reminders = pending(family, deadline_kind="mediation_adviser_contact", channel="email")
     days = {
         m.offset: m.send_at.astimezone(london(date(2027, 1, 1)).tzinfo).date() for m in reminders
@@ -327,8 +304,7 @@ def test_the_last_reminder_goes_on_the_friday_before_a_sunday_date(family):
 
 
 @settings(
-    max_examples=25,
-    deadline=None,
+    max_examples=examples(30),  # 15 under `make test`, 60 in CI
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
@@ -350,7 +326,7 @@ def test_no_reminder_after_the_day_to_aim_for_and_none_for_a_done_step(
         if done_after is not None:
             events[completer] = decision + timedelta(days=done_after)
         for event, value in events.items():
-            set_date(case, event, value, moment=now)
+            set_date(case, event, value, at=now)
         for deadline in case.deadlines.all():
             messages = pending(case, deadline=deadline)
             if deadline.state(now.date()) == rules.State.DONE:
@@ -367,9 +343,9 @@ def test_no_reminder_after_the_day_to_aim_for_and_none_for_a_done_step(
 
 
 def test_a_reply_by_date_that_passes_tells_the_family_what_next_and_the_adviser(family):
-    set_date(family, "complaint_sent", date(2026, 11, 2), moment=london(date(2026, 11, 2)))
+    set_date(family, "complaint_sent", date(2026, 11, 2), at=london(date(2026, 11, 2)))
     set_date(
-        family, "complaint_response_requested", date(2026, 12, 1), moment=london(date(2026, 11, 2))
+        family, "complaint_response_requested", date(2026, 12, 1), at=london(date(2026, 11, 2))
     )
     run_dispatch(london(date(2026, 11, 2), 11))  # the summary of their dates
     check = pending(family, kind="check", deadline_kind="complaint_response", channel="email").get()
@@ -388,10 +364,10 @@ def test_a_reply_by_date_that_passes_tells_the_family_what_next_and_the_adviser(
 
 def test_the_reply_arriving_cancels_the_check(family):
     set_date(
-        family, "complaint_response_requested", date(2026, 12, 1), moment=london(date(2026, 11, 2))
+        family, "complaint_response_requested", date(2026, 12, 1), at=london(date(2026, 11, 2))
     )
     set_date(
-        family, "complaint_response_received", date(2026, 11, 25), moment=london(date(2026, 11, 25))
+        family, "complaint_response_received", date(2026, 11, 25), at=london(date(2026, 11, 25))
     )
     assert not pending(family, deadline_kind="complaint_response").exists()
 
@@ -401,11 +377,11 @@ def test_the_reply_arriving_cancels_the_check(family):
 
 def test_a_late_final_complaint_reply_is_checked_even_after_an_earlier_reply(family):
     """The stage 1 reply (before escalating) must not silence the check on the stage 2 one."""
-    set_date(family, "complaint_sent", date(2026, 11, 2), moment=london(date(2026, 11, 2)))
+    set_date(family, "complaint_sent", date(2026, 11, 2), at=london(date(2026, 11, 2)))
     set_date(
-        family, "complaint_response_received", date(2026, 11, 10), moment=london(date(2026, 11, 10))
+        family, "complaint_response_received", date(2026, 11, 10), at=london(date(2026, 11, 10))
     )
-    set_date(family, "complaint_escalated", date(2026, 11, 12), moment=london(date(2026, 11, 12)))
+    set_date(family, "complaint_escalated", date(2026, 11, 12), at=london(date(2026, 11, 12)))
     stage2 = family.deadlines.get(kind="complaint_stage2_response")
     checks = pending(family, kind="check", deadline_kind="complaint_stage2_response")
     assert {m.channel for m in checks} == {"sms", "email"}
@@ -415,7 +391,7 @@ def test_a_late_final_complaint_reply_is_checked_even_after_an_earlier_reply(fam
 
 def test_on_the_appeal_s_last_day_the_mediation_adviser_date_raises_no_second_alarm(family):
     # Decision 15 January 2026: the adviser's date is Sunday 15 March, the appeal Monday 16.
-    set_date(family, "decision_sent", date(2026, 1, 15), moment=london(date(2026, 1, 16)))
+    set_date(family, "decision_sent", date(2026, 1, 15), at=london(date(2026, 1, 16)))
     at(london(date(2026, 3, 16), 2, 30), workflow_services.deadlines_recompute, case=family)
     assert not pending(family, kind="passed").exists()  # the appeal's reminders carry the step
     # The adviser is told the day the family's own date passes undone (issue 20 part 7).
@@ -433,7 +409,7 @@ def test_in_august_the_adviser_is_told_when_the_mediation_adviser_date_passes_un
     raw date falls in August, so it is Tuesday 1 September (r.12(3)(a)). The family's "passed"
     message for the adviser's date waits for the appeal's (due within 7 days), so the adviser's
     urgent task is the only alarm: it comes the day after the date passes undone."""
-    set_date(family, "decision_sent", date(2026, 6, 25), moment=london(date(2026, 6, 26)))
+    set_date(family, "decision_sent", date(2026, 6, 25), at=london(date(2026, 6, 26)))
     appeal = family.deadlines.get(kind="appeal")
     assert appeal.due == date(2026, 9, 1)
     at(london(date(2026, 8, 25), 2, 30), workflow_services.deadlines_recompute, case=family)
@@ -457,7 +433,7 @@ def test_a_reviewed_translation_is_a_template_file_and_needs_no_code(family, set
     settings.TEMPLATES = templates  # the engines are rebuilt from the changed setting
     contact = family.contacts.get()
     type(contact).objects.filter(pk=contact.pk).update(language="cy")
-    set_date(family, "decision_sent", date(2026, 12, 31), moment=london(date(2026, 12, 31)))
+    set_date(family, "decision_sent", date(2026, 12, 31), at=london(date(2026, 12, 31)))
     run_dispatch(london(date(2026, 12, 31), 11))
     assert locmem.outbox[0].body.startswith("Eich dyddiadau: https://sendflow.example.org/f/")
     assert "Your key dates" in mail.outbox[0].subject  # no Welsh email yet: English
@@ -475,7 +451,7 @@ def test_a_family_reads_its_adviser_s_name_never_a_login_name(first, last, told)
     case = CaseFactory(reference="SF-9", adviser=adviser)
     ContactFactory(case=case, name="Amira Khan", email="amira@example.com")
     moment = london(date(2026, 12, 1))
-    set_date(case, "decision_sent", date(2026, 11, 20), moment=moment)
+    set_date(case, "decision_sent", date(2026, 11, 20), at=moment)
     run_dispatch(moment)
     summary = next(m.body for m in mail.outbox if "Dear Amira Khan" in m.body)
     assert "apatel2" not in summary
@@ -491,7 +467,7 @@ def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
     from tests.moved_models import apps
 
     step = importlib.import_module("notifications.migrations.0015_passed_task_words")
-    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(family, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 1), 11))
     task = urgent(family, APPEAL_TASK).get()
     old_form = task.text.replace(
         "Appeal to the SEND Tribunal: the family's date, ", "The family's appeal date, "
@@ -509,7 +485,7 @@ def test_a_task_raised_before_its_wording_changed_is_not_raised_again(family):
 
 
 def test_an_urgent_task_names_the_step_as_advisers_read_it(family):
-    set_date(family, "decision_sent", date(2026, 9, 15), moment=london(date(2026, 12, 1), 11))
+    set_date(family, "decision_sent", date(2026, 9, 15), at=london(date(2026, 12, 1), 11))
     for text in urgent(family).values_list("text", flat=True):
         assert "_" not in text
         assert "appeal date" not in text

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from casework import admin_services
 from notifications import services as notification_services
 from tests.factories import CaseFactory, ContactFactory
+from tests.hypothesis_profiles import examples
 from workflows import rules, selectors, services
 from workflows.case_summary import SUMMARY_FIELDS, case_summaries_refresh
 from workflows.models import Case, Deadline, GivenDate
@@ -263,8 +264,7 @@ def _apply(step, case: Case, today: date) -> None:
 
 
 @settings(
-    max_examples=40,
-    deadline=None,
+    max_examples=examples(40),  # 20 under `make test`, 80 in CI
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(STEP, min_size=1, max_size=12))

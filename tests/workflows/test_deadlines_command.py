@@ -1,16 +1,40 @@
 """The calculator as people outside the code run it: `python manage.py deadlines ...`."""
 
+import io
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args):
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args) -> Result:
+    """The command in this process: what it prints and the code it exits with. The command line
+    itself (argument parsing, exit codes, no traceback) is proven once, in a real subprocess,
+    by the last tests below."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command("deadlines", *args, stdout=stdout, stderr=stderr)
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    return Result(code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "deadlines", *args],
         cwd=ROOT,
@@ -168,3 +192,19 @@ def test_a_today_outside_this_century_is_refused_as_a_likely_typo(today, capsys)
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: --today: '{today}' is outside 2000 to 2100: check the year")
+
+
+def test_the_command_line_prints_json_and_exits_0_or_one_line_and_exit_2():
+    """`python manage.py deadlines` as people outside the code run it, in a process of its own."""
+    good = run_cli("--event", "decision_sent=2026-12-31", "--format", "json")
+    assert good.returncode == 0, good.stderr
+    appeal = next(d for d in json.loads(good.stdout)["deadlines"] if d["kind"] == "appeal")
+    assert appeal["due"] == "2027-03-01"
+    assert good.stdout == run("--event", "decision_sent=2026-12-31", "--format", "json").stdout
+
+    bad = run_cli("--event", "decision_sent=2026-13-01")
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.startswith("error: '2026-13-01' is not a real date")
+    assert bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr

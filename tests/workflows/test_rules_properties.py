@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from workflows import working_days
 from workflows.rules import (
     EVENTS,
@@ -78,7 +79,7 @@ def test_a_later_certificate_date_never_moves_the_appeal_earlier(sent, first, la
     assert after >= before
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(
     events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
     placement_only=st.booleans(),
@@ -119,7 +120,7 @@ def test_deadlines_never_fall_before_the_events_that_start_them(events):
             assert deadline.due >= earliest_event
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
     placement_only=st.booleans(),
@@ -153,7 +154,7 @@ def test_aim_for_every_day_is_the_last_working_day_on_or_before_it(day):
     assert not any(working_days.is_working_day(d) for d in between)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     events=st.dictionaries(st.sampled_from(sorted(EVENTS)), DATES, min_size=1, max_size=8),
     today=DATES,
