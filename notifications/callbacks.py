@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from notifications.backends.base import Receipt
 from notifications.failed_sends import _failed_tell
 from notifications.models import AdviserTask, OutboundMessage, WebhookReceipt
 from notifications.opt_outs import suppress
@@ -32,35 +33,18 @@ _RANK = {
     Status.DELIVERED: 4,
     Status.FAILED: 4,
 }
-_TWILIO_TO_STATUS = {
-    "accepted": Status.SENT,
-    "queued": Status.SENT,
-    "sending": Status.SENT,
-    "sent": Status.SENT,
-    "delivered": Status.DELIVERED,
-    "read": Status.DELIVERED,
-    "undelivered": Status.FAILED,
-    "failed": Status.FAILED,
-}
 
 
 def message_status_from_provider(
     *,
     message_id: int | None,
     provider_id: str,
-    provider_status: str,
-    error_code: str = "",
-    provider: str = "twilio",
+    receipt: Receipt,
 ) -> OutboundMessage | None:
-    """Apply a delivery report (Twilio's or GOV.UK Notify's); repeats and out-of-order reports
-    change nothing."""
-    if provider == "notify":
-        from notifications.backends.notify import RECEIPTS
-
-        new_status, failed_because = RECEIPTS.get(provider_status, (None, ""))
-    else:
-        new_status = _TWILIO_TO_STATUS.get(provider_status)
-        failed_because = f"Twilio {provider_status} (error {error_code or 'none'})"
+    """Apply a delivery report, read by its provider's backend; repeats and out-of-order
+    reports change nothing."""
+    new_status = Status(receipt.status) if receipt.status else None
+    provider_status, failed_because = receipt.provider_status, receipt.failed_because
     with transaction.atomic():
         rows = OutboundMessage.objects.select_for_update()
         message = rows.filter(id=message_id).first() if message_id else None
@@ -103,8 +87,8 @@ def message_status_from_provider(
             updated_at=timezone.now(),
         )
         if new_status == Status.FAILED:
-            if provider == "twilio" and error_code == "21610":
-                suppress(channel="sms", address=message.to, reason="provider")
+            if receipt.unsubscribed:
+                suppress(channel=message.channel, address=message.to, reason="provider")
             _failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
     return message
 
@@ -161,10 +145,10 @@ def _number_shown(number: str) -> str:
 def webhook_receipt_record(
     *, kind: str, message_sid: str, event: str = "", idempotency_token: str = ""
 ) -> bool:
-    """Record a Twilio webhook as acted on; False if it already was (a replay: do nothing).
+    """Record a provider's webhook as acted on; False if it already was (a replay: do nothing).
 
     Call it in the transaction that acts on the webhook, so a request that fails is not
-    recorded and Twilio's retry is acted on.
+    recorded and the provider's retry is acted on.
     """
     if not message_sid and not idempotency_token:
         return True  # nothing to know it by

@@ -97,7 +97,7 @@ def message_reconcile(*, message: OutboundMessage, now: datetime) -> str | None:
             )
         except LookupUnavailable:
             if backend_for(message.channel).looks_up:
-                return None  # Twilio or Notify could not answer now; ask again next sweep
+                return None  # the provider could not answer now; ask again next sweep
             # This provider cannot be asked (email never can). A missed legal reminder costs
             # more than a duplicate, so send again, and say the family may have it twice (an
             # email goes with the same Message-ID, so most mail apps show it once).
