@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -11,14 +11,14 @@ from workflows import words
 from workflows.models import Case, Deadline
 
 
-def check_task_create(*, case: Case, kind: str, due) -> tuple[AdviserTask, bool]:
+def check_task_create(*, case: Case, kind: str, due: date) -> tuple[AdviserTask, bool]:
     """Someone owed the family something by a date: the adviser checks it came, once."""
     return AdviserTask.objects.get_or_create(
         case=case, kind=AdviserTask.Kind.CHECK_DEADLINE, text=words.check_task(kind, due)
     )
 
 
-def check_tasks_for_passed_dates(*, today) -> int:
+def check_tasks_for_passed_dates(*, today: date) -> int:
     """A task for every open "check" deadline whose date has passed with nothing recorded,
     whether or not the family gets messages (nightly)."""
     from workflows.working_days import next_working_day

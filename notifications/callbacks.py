@@ -23,7 +23,7 @@ Status = OutboundMessage.Status
 
 
 # Provider statuses only ever move a row forward.
-_RANK = {
+_RANK: dict[str, int] = {
     # A report about a row set back for a resend proves the first attempt went: take it.
     Status.PENDING: -1,
     Status.QUEUED: -1,

@@ -7,6 +7,7 @@ import functools
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,11 +93,17 @@ def messages_dispatch_due(*, budget_seconds: float = 45.0) -> int:
             return total
 
 
-def _supersede_older_reminders(rows) -> tuple[list[int], list[int]]:
+# A due row as dispatch reads it, and what makes reminders "for the same date".
+DueRow = tuple[int, str, int | None, int | None, int | None, str, datetime]
+SameDate = tuple[int | None, int | None, int | None, str]
+
+
+def _supersede_older_reminders(rows: Iterable[DueRow]) -> tuple[list[int], list[int]]:
     """After downtime several reminders for one date may be due: only the latest goes (for a
     hearing missed the day before, the morning's)."""
-    latest: dict[tuple, tuple[datetime, int]] = {}
-    keep, superseded = [], []
+    latest: dict[SameDate, tuple[datetime, int]] = {}
+    keep: list[int] = []
+    superseded: list[int] = []
     for message_id, kind, deadline_id, given_date_id, contact_id, channel, send_at in rows:
         if kind != Kind.REMINDER:
             keep.append(message_id)

@@ -3,6 +3,7 @@ gets one task saying what failed and what to do."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from notifications import rendering
@@ -14,7 +15,7 @@ Kind = OutboundMessage.Kind
 
 def _failed_tell(
     message: OutboundMessage,
-    items,
+    items: Sequence[OutboundMessage],
     error: str,
     *,
     now: datetime,
@@ -71,7 +72,13 @@ def _about(message: OutboundMessage) -> str:
 
 
 def _failure_text(
-    message: OutboundMessage, error: str, fallback, *, items=(), ours: bool = False, tried: int = 0
+    message: OutboundMessage,
+    error: str,
+    fallback: OutboundMessage | None,
+    *,
+    items: Sequence[OutboundMessage] = (),
+    ours: bool = False,
+    tried: int = 0,
 ) -> str:
     what = _about(message)
     if len(items) > 1:
@@ -95,7 +102,7 @@ def _failure_text(
         lines.append("The words of the text were the problem, not the family's details.")
     else:
         lines.append("Check the contact details with the family and correct them on the case.")
-    if fallback:
+    if fallback and fallback.contact:  # a fallback is always to a contact
         lines.append(f"It has been queued to go by email to {fallback.contact.email} instead.")
     elif message.channel == "sms" and message.contact and not message.contact.email:
         lines.append(

@@ -8,6 +8,7 @@ import functools
 import logging
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -93,24 +94,21 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
 
 def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
     """What a sent message leaves for the adviser: a check raises a task to follow it up."""
-    if message.kind == Kind.CHECK and message.given_date_id:
+    due = message.due_date  # a check and a change of date always have one
+    if message.kind == Kind.CHECK and (given := message.given_date) is not None:
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=words.given_check_task(
-                message.given_date.kind,
-                message.given_date.date_in_words(),
-                label=message.given_date.title,
-            ),
+            text=words.given_check_task(given.kind, given.date_in_words(), label=given.title),
         )
-    elif message.kind == Kind.CHECK:
-        check_task_create(case=message.case, kind=message.deadline_kind, due=message.due_date)
-    if message.kind == Kind.DATE_CHANGED and message.due_date < timezone.localdate(now):
+    elif message.kind == Kind.CHECK and due is not None:
+        check_task_create(case=message.case, kind=message.deadline_kind, due=due)
+    if message.kind == Kind.DATE_CHANGED and due is not None and due < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
             text=f"The corrected date for {words.deadline_label(message.deadline_kind).lower()} "
-            f"({message.due_date:%d/%m/%Y}) had already passed when the family was told. "
+            f"({due:%d/%m/%Y}) had already passed when the family was told. "
             "Contact them about what they can still do (for an appeal: ask the Tribunal to "
             "accept it late).",
         )
@@ -119,18 +117,19 @@ def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
 def _email_parts(message: OutboundMessage, rendered: rendering.Rendered) -> dict[str, str]:
     """The HTML alternative, and the one-click stop URL of a family's email (an adviser's test
     email has no contact, so nothing to stop)."""
+    contact = message.contact
     return {
         "html": email_html(subject=rendered.subject, body=rendered.body),
-        "unsubscribe_url": rendering.public_url(
-            reverse("opt-out", args=[message.contact.opt_out_token])
-        )
-        if message.contact_id
+        "unsubscribe_url": rendering.public_url(reverse("opt-out", args=[contact.opt_out_token]))
+        if contact is not None
         else "",
     }
 
 
 @transaction.atomic
-def _prepare(message_id: int, *, now: datetime):
+def _prepare(
+    message_id: int, *, now: datetime
+) -> str | tuple[OutboundMessage, list[OutboundMessage], rendering.Rendered]:
     """Check, render and record what is about to go, holding the case's lock.
 
     The planner takes the same lock when a key date changes, so either it moves the date first
@@ -205,9 +204,13 @@ def message_status(message_id: int) -> str:
 
 
 def _address(message: OutboundMessage) -> str:
+    contact = message.contact
+    if contact is None:  # an adviser's test message: its address is on the row
+        return ""
     if message.kind == Kind.FALLBACK:  # email when a text failed, chosen or not
-        return message.contact.email.lower()
-    return dict(message.contact.channels()).get(message.channel, "")
+        return contact.email.lower()
+    address: str = dict(contact.channels()).get(message.channel, "")
+    return address
 
 
 def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, str] | None:
@@ -230,8 +233,12 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
         case, today=timezone.localdate(now)
     ):
         return Status.CANCELLED, "nothing to tell: every step is done"
-    if message.kind in DEADLINE_KINDS and message.due_date and message.given_date_id:
-        given = message.given_date
+    if (
+        message.kind in DEADLINE_KINDS
+        and message.due_date
+        and message.given_date_id
+        and (given := message.given_date) is not None
+    ):
         if given.state(timezone.localdate(now)) == rules.State.DONE:
             return Status.CANCELLED, f"step done: marked done on {rules.long_date(given.done_on)}"
         if given.value != message.due_date:
@@ -266,7 +273,7 @@ def _is_countdown(message: OutboundMessage) -> bool:
 _SHARED = ("sent_at", "last_error", "status_reason", "send_at")
 
 
-def _finish(message: OutboundMessage, status: str, **fields) -> None:
+def _finish(message: OutboundMessage, status: str, **fields: Any) -> None:  # the row's fields
     now = timezone.now()
     OutboundMessage.objects.filter(id=message.id, status=Status.SENDING).update(
         status=status, updated_at=now, **fields
@@ -281,7 +288,11 @@ def _finish(message: OutboundMessage, status: str, **fields) -> None:
 
 
 def _handle_failure(
-    message: OutboundMessage, error: SendError, *, now: datetime, items=None
+    message: OutboundMessage,
+    error: SendError,
+    *,
+    now: datetime,
+    items: list[OutboundMessage] | None = None,
 ) -> str:
     text = str(error)[:500]
     # Providers' errors quote the address ("The 'To' number +44... is not valid").
