@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.backends.base import Receipt
-from notifications.failed_sends import _failed_tell
+from notifications.failed_sends import failed_tell
 from notifications.models import AdviserTask, OutboundMessage, WebhookReceipt
 from notifications.opt_outs import suppress
 from sendflow.privacy import mask_phone
@@ -89,7 +89,7 @@ def message_status_from_provider(
         if new_status == Status.FAILED:
             if receipt.unsubscribed:
                 suppress(channel=message.channel, address=message.to, reason="provider")
-            _failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
+            failed_tell(message, [message, *riders], message.last_error, now=timezone.now())
     return message
 
 

@@ -13,7 +13,7 @@ from workflows import words
 Kind = OutboundMessage.Kind
 
 
-def _failed_tell(
+def failed_tell(
     message: OutboundMessage,
     items: Sequence[OutboundMessage],
     error: str,

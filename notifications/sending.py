@@ -21,7 +21,7 @@ from notifications.adviser_checks import check_task_create
 from notifications.backends import get_backend
 from notifications.backends.base import Backend, SendError
 from notifications.email_html import email_html
-from notifications.failed_sends import _failed_tell
+from notifications.failed_sends import failed_tell
 from notifications.models import AdviserTask, OutboundMessage, Suppression
 from notifications.opt_outs import suppress
 from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
@@ -321,7 +321,7 @@ def _handle_failure(
         if error.unsubscribed:
             suppress(channel=message.channel, address=message.to, reason="provider")
         tried = 0 if error.permanent else attempts  # a transient error, every try used
-        _failed_tell(message, items or [message], text, now=now, ours=error.config, tried=tried)
+        failed_tell(message, items or [message], text, now=now, ours=error.config, tried=tried)
     return Status.FAILED
 
 
