@@ -26,6 +26,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from governance.audit import Action, audit_record
 from notifications import gsm, replies, services, webhook_input
+from notifications.backends.notify import NotifyBackend
+from notifications.backends.twilio_sms import TwilioBackend
 from notifications.models import Suppression, WebhookReceipt
 from sendflow.privacy import mask_address, mask_email, phone_ending, private_page
 from workflows.models import Contact
@@ -114,8 +116,9 @@ def twilio_status(request: HttpRequest, fields: dict) -> HttpResponse:
     services.message_status_from_provider(
         message_id=int(fields["m"]) if fields["m"] else None,
         provider_id=fields["MessageSid"],
-        provider_status=fields["MessageStatus"],
-        error_code=fields["ErrorCode"],
+        receipt=TwilioBackend.read_receipt(
+            provider_status=fields["MessageStatus"], error_code=fields["ErrorCode"]
+        ),
     )
     return HttpResponse(status=204)
 
@@ -191,8 +194,7 @@ def notify_status(request: HttpRequest, fields: dict) -> HttpResponse:
     services.message_status_from_provider(
         message_id=fields["reference"],
         provider_id=fields["id"],
-        provider_status=fields["status"],
-        provider="notify",
+        receipt=NotifyBackend.read_receipt(provider_status=fields["status"]),
     )
     return HttpResponse(status=204)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -23,6 +24,16 @@ class SendError(Exception):
         self.unsubscribed = unsubscribed  # the provider holds an opt-out for this address
         # our credentials or sender are wrong: no family's fault (kept pending, unless permanent)
         self.config = config
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A provider's delivery report in the outbox's words."""
+
+    provider_status: str  # the provider's own word, kept on the row as it came
+    status: str | None  # "sent", "delivered" or "failed"; None: nothing to act on
+    failed_because: str = ""  # for a failure, the adviser's words
+    unsubscribed: bool = False  # the provider now holds an opt-out for this address
 
 
 class LookupUnavailable(Exception):
@@ -55,3 +66,8 @@ class Backend(ABC):
     def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         """Return the provider's id if it has this message, None if it has no record."""
         raise LookupUnavailable(f"{type(self).__name__} cannot look messages up")
+
+    @classmethod
+    def read_receipt(cls, *, provider_status: str, error_code: str = "") -> Receipt:
+        """Put a delivery report from this provider's status webhook in the outbox's words."""
+        return Receipt(provider_status=provider_status, status=None)

@@ -21,7 +21,7 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from notifications import gsm
-from notifications.backends.base import Backend, LookupUnavailable, SendError
+from notifications.backends.base import Backend, LookupUnavailable, Receipt, SendError
 
 NOTIFY_API = "https://api.notifications.service.gov.uk"
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -71,7 +71,7 @@ def client() -> NotificationsAPIClient:
     return cached[1]
 
 
-class _NotifyBackend(Backend):
+class NotifyBackend(Backend):
     looks_up = True  # Notify finds a notification by our reference: no resend without asking
 
     def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
@@ -84,8 +84,15 @@ class _NotifyBackend(Backend):
                 return str(notification["id"])
         return None
 
+    @classmethod
+    def read_receipt(cls, *, provider_status: str, error_code: str = "") -> Receipt:
+        status, failed_because = RECEIPTS.get(provider_status, (None, ""))
+        return Receipt(
+            provider_status=provider_status, status=status, failed_because=failed_because
+        )
 
-class NotifySMSBackend(_NotifyBackend):
+
+class NotifySMSBackend(NotifyBackend):
     channel = "sms"
 
     def send(
@@ -118,7 +125,7 @@ class NotifySMSBackend(_NotifyBackend):
         )
 
 
-class NotifyEmailBackend(_NotifyBackend):
+class NotifyEmailBackend(NotifyBackend):
     channel = "email"
 
     def send(

@@ -13,13 +13,24 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from notifications.backends.base import Backend, LookupUnavailable, SendError
+from notifications.backends.base import Backend, LookupUnavailable, Receipt, SendError
 
 TWILIO_API = "https://api.twilio.com"
 # 21211 invalid number, 21614 not a mobile, 21612 cannot route to it, 21408 region not enabled,
 # 21610 replied STOP: retrying cannot help.
 PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614}
 UNSUBSCRIBED_CODES = {21610}
+# Twilio's message statuses in the outbox's: from "accepted" on, Twilio has the text.
+STATUSES = {
+    "accepted": "sent",
+    "queued": "sent",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+}
 
 
 class _RoutedHttpClient(TwilioHttpClient):
@@ -118,6 +129,15 @@ class TwilioBackend(Backend):
         except (TwilioException, requests.RequestException) as exc:
             raise LookupUnavailable(f"Twilio message list failed: {exc}") from exc
         return None
+
+    @classmethod
+    def read_receipt(cls, *, provider_status: str, error_code: str = "") -> Receipt:
+        return Receipt(
+            provider_status=provider_status,
+            status=STATUSES.get(provider_status),
+            failed_because=f"Twilio {provider_status} (error {error_code or 'none'})",
+            unsubscribed=error_code in {str(code) for code in UNSUBSCRIBED_CODES},
+        )
 
 
 def _never_left(exc: requests.ConnectionError) -> bool:

@@ -9,6 +9,7 @@ from django.core import mail
 from notifications import gsm, services
 from notifications.backends import locmem
 from notifications.backends.base import SendError
+from notifications.backends.twilio_sms import TwilioBackend
 from notifications.models import OutboundMessage, Suppression
 from tests.factories import CaseFactory, ContactFactory
 from tests.helpers import london, set_date
@@ -72,7 +73,9 @@ def test_a_delivery_report_for_the_send_reaches_every_row_in_it(family):
         case=family, channel="sms", status=Status.SENT, combined_into=None, kind="reminder"
     )
     services.message_status_from_provider(
-        message_id=lead.id, provider_id=lead.provider_id, provider_status="delivered"
+        message_id=lead.id,
+        provider_id=lead.provider_id,
+        receipt=TwilioBackend.read_receipt(provider_status="delivered"),
     )
     texts = rows(family, FOUR_WEEKS, channel="sms")
     assert {m.status for m in texts} == {Status.DELIVERED}
