@@ -96,7 +96,6 @@ def message_status_from_provider(
 
 def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
     """A text that is not a keyword: each case with that number gets a task for its adviser."""
-
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     body = (
         f'The family texted from {_number_shown(number)}: "{text[:1000]}". Reply to them directly.'
@@ -112,7 +111,6 @@ def inbound_text_record(*, number: str, text: str) -> list[AdviserTask]:
 
 def inbound_stop_record(*, number: str, text: str) -> list[AdviserTask]:
     """A text that stopped texts: tell each case's adviser, in words, what the family said."""
-
     cases = {c.case for c in Contact.objects.filter(mobile=number).select_related("case")}
     said = f'"{" ".join(text.split())[:1000]}" from {_number_shown(number)}'
     stopped = (
