@@ -16,6 +16,11 @@ def working_days_words(left: int, *, today: bool = False, passed: bool = False) 
     if passed and left == 0:
         return "Passed (not a working day since)"
     if left >= 0:
-        return f"{left} working day{'s' if left != 1 else ''} left"
-    ago = -left
-    return f"Passed {ago} working day{'s' if ago != 1 else ''} ago"
+        return f"{working_days_counted(left)} left"
+    return f"Passed {working_days_counted(-left)} ago"
+
+
+def working_days_counted(count: int) -> str:
+    """ "1 working day", "12 working days": as counted() says it, but without a thousands
+    separator (a date passed years ago reads "1234 working days ago", as it always has)."""
+    return f"{count} working day{'s' if count != 1 else ''}"

@@ -4,22 +4,9 @@ model and form choices made from them (STYLE.md section 11)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from workflows import rules
-
-OWNER_WORDS = {
-    rules.Owner.PARENT: gettext_lazy("You"),
-    rules.Owner.LOCAL_AUTHORITY: gettext_lazy("The council"),
-    rules.Owner.MEDIATION_ADVISER: gettext_lazy("The mediation adviser"),
-    rules.Owner.SCHOOL: gettext_lazy("The school"),
-    rules.Owner.TRIBUNAL: gettext_lazy("The Tribunal"),
-}
-
-
-def owner_words(owner: str) -> str:
-    return str(OWNER_WORDS.get(owner, owner.replace("_", " ").capitalize()))
-
 
 # The dates a family learns first, in the order they usually happen, as the form offers them.
 FAMILY_EVENTS: dict[str, tuple[str, str]] = {
@@ -58,7 +45,8 @@ FAMILY_GIVEN: dict[str, tuple[str, str]] = {
 }
 
 
-def _sentence_start(label: str) -> str:
+def sentence_start(label: str) -> str:
+    """A label begun in lower case, to go mid-sentence."""
     return label[:1].lower() + label[1:]
 
 
@@ -105,14 +93,23 @@ DEADLINE_LABELS: dict[str, str] = {
     "phase_transfer_review": "Plan review before a move to a new phase of education",
 }
 
-# Who acts, said to an adviser (OWNER_WORDS above speaks to the family: "You").
+# Who acts: one table for both voices. An adviser reads "The family"; the family reads the same
+# words but for themselves, "You" (OWNER_WORDS, translatable: the family's page and messages).
 OWNER_LABELS: dict[str, str] = {
     rules.Owner.PARENT: "The family",
-    rules.Owner.LOCAL_AUTHORITY: "The council",
-    rules.Owner.MEDIATION_ADVISER: "The mediation adviser",
-    rules.Owner.SCHOOL: "The school",
-    rules.Owner.TRIBUNAL: "The Tribunal",
+    rules.Owner.LOCAL_AUTHORITY: gettext_noop("The council"),
+    rules.Owner.MEDIATION_ADVISER: gettext_noop("The mediation adviser"),
+    rules.Owner.SCHOOL: gettext_noop("The school"),
+    rules.Owner.TRIBUNAL: gettext_noop("The Tribunal"),
 }
+OWNER_WORDS = {owner: gettext_lazy(label) for owner, label in OWNER_LABELS.items()}
+OWNER_WORDS[rules.Owner.PARENT] = gettext_lazy("You")
+
+
+def owner_words(owner: str) -> str:
+    """Who acts, said to the family: "You", "The council"."""
+    return str(OWNER_WORDS.get(owner) or fallback_label(owner))
+
 
 STATE_LABELS: dict[str, str] = {
     rules.State.OPEN: "Open",
@@ -131,27 +128,28 @@ CONFIDENCE_LABELS: dict[str, str] = {
 # models' choices (TextChoices): each code is named there once, and read from there.
 
 
-def _fallback(code: str) -> str:
+def fallback_label(code: str) -> str:
+    """A code no table names yet, said as words: "ehc_no_plan" -> "Ehc no plan"."""
     return code.replace("_", " ").capitalize()
 
 
 def deadline_label(kind: str) -> str:
     if kind.startswith(GIVEN_PREFIX):
         return given_kind_label(kind.removeprefix(GIVEN_PREFIX))
-    return DEADLINE_LABELS.get(kind) or _fallback(kind)
+    return DEADLINE_LABELS.get(kind) or fallback_label(kind)
 
 
 def event_label(event: str) -> str:
     """An event in the adviser's words (family_event_label below gives the family's)."""
-    return ADVISER_EVENT_WORDS.get(event) or _fallback(event)
+    return ADVISER_EVENT_WORDS.get(event) or fallback_label(event)
 
 
 def owner_label(owner: str) -> str:
-    return OWNER_LABELS.get(owner) or _fallback(owner)
+    return OWNER_LABELS.get(owner) or fallback_label(owner)
 
 
 def state_label(state: str) -> str:
-    return STATE_LABELS.get(state) or _fallback(state)
+    return STATE_LABELS.get(state) or fallback_label(state)
 
 
 def confidence_label(confidence: str) -> str:
@@ -196,7 +194,7 @@ GIVEN_PREFIX = "given:"
 
 
 def given_kind_label(kind: str) -> str:
-    return GIVEN_KIND_LABELS.get(kind) or _fallback(kind)
+    return GIVEN_KIND_LABELS.get(kind) or fallback_label(kind)
 
 
 # --- two voices: the family's words and the adviser's (STYLE.md section 11) --------------------
@@ -210,22 +208,14 @@ def given_kind_label(kind: str) -> str:
 
 FAMILY_EVENT_WORDS: dict[str, str] = rules.EVENTS
 
+# The adviser's words for an event: the rules' own label (rules.EVENTS) where it speaks of no
+# one ("The council's decision was sent"), else these, in the third person.
 ADVISER_EVENT_WORDS: dict[str, str] = {
-    "decision_sent": "The council's decision was sent",
+    **rules.EVENTS,
     "mediation_declined": "The family told the mediation adviser they do not want mediation",
     "mediation_requested": "The family told the council they want mediation",
-    "mediation_not_arranged": "The council said it could not arrange mediation",
-    "mediation_concluded": "Mediation ended",
-    "certificate_issued": "The mediation certificate was issued",
-    "mediation_agreement": "The mediation agreement was made",
-    "ehc_request_received": "The council received the request for an EHC needs assessment",
-    "draft_plan_served": "The draft EHC plan was served",
-    "review_meeting": "The annual review meeting is or was held",
-    "amendment_notice_sent": "The council sent its notice of proposed amendments",
-    "discrimination_act": "The conduct complained of happened",
     "complaint_sent": "The family's complaint was sent",
     "complaint_response_requested": "The date the family asked for a reply to their complaint by",
-    "decision_letter_dated": "The council wrote its decision letter",
     "mediation_adviser_contacted": "The family contacted the mediation adviser",
     "appeal_submitted": "The family sent their appeal to the SEND Tribunal",
     "complaint_response_received": "The reply to the family's complaint arrived",
@@ -234,23 +224,12 @@ ADVISER_EVENT_WORDS: dict[str, str] = {
     "Tribunal",
     "ombudsman_complaint_sent": "The family complained to the Local Government and Social Care "
     "Ombudsman",
-    "mediation_meeting": "The mediation meeting is set",
-    "appeal_registered": "The Tribunal sent the appeal to the council",
-    "reassessment_notified": "The council said it will re-assess",
     "phase_transfer": "The child moves to a new phase of education",
     "post16_transfer": "The child moves from secondary school to post-16 education",
     "matter_first_known": "The family first knew about the problem",
-    "order_assessment_sent": "The Tribunal sent its order to assess",
-    "order_make_plan_sent": "The Tribunal sent its order to make an EHC plan",
-    "order_amend_plan_sent": "The Tribunal sent its order to change the EHC plan",
-    "order_name_school_sent": "The Tribunal sent its order to name a school",
-    "order_reconsider_sent": "The Tribunal sent the case back to the council to reconsider",
-    "concession_assessment_notified": "The council told the Tribunal it won't oppose (assessment)",
-    "concession_amend_notified": "The council told the Tribunal it won't oppose (plan contents)",
-    "recommendation_made": "The Tribunal made a health or social care recommendation",
 }
 
 
 def family_event_label(event: str) -> str:
     """An event in the family's words: "You contacted the mediation adviser"."""
-    return FAMILY_EVENT_WORDS.get(event) or _fallback(event)
+    return FAMILY_EVENT_WORDS.get(event) or fallback_label(event)

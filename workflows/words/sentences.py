@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workflows import rules
-from workflows.words.labels import _sentence_start, deadline_label
+from workflows.words.labels import deadline_label, sentence_start
 
 # "Your appeal date moved from ...": the date's own name, where a short one reads better.
 DATE_NAMES = {
@@ -70,9 +70,9 @@ def facts_error_words(message: str) -> str:
             "%(message)s: %(later)s on %(later_on)s, but %(earlier)s on %(earlier_on)s. %(advice)s."
         ) % {
             "message": clash["message"],
-            "later": _sentence_start(rules.EVENTS.get(clash["later"], clash["later"])),
+            "later": sentence_start(rules.EVENTS.get(clash["later"], clash["later"])),
             "later_on": rules.long_date(date.fromisoformat(clash["later_on"])),
-            "earlier": _sentence_start(rules.EVENTS.get(clash["earlier"], clash["earlier"])),
+            "earlier": sentence_start(rules.EVENTS.get(clash["earlier"], clash["earlier"])),
             "earlier_on": rules.long_date(date.fromisoformat(clash["earlier_on"])),
             "advice": clash["advice"],
         }

@@ -5,30 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from workflows import rules, working_days
-from workflows.words.labels import _fallback, _sentence_start, event_label
+from workflows.words.counting import working_days_counted
+from workflows.words.labels import event_label, fallback_label, sentence_start
 
 # --- a deadline's state and the adviser's marking, in the adviser's voice -----------------------
 # Two things an adviser must not confuse: where a deadline stands today (worked out from the dates
 # and the events recorded: open, done, passed) and what the adviser marked it (met, missed,
 # waived). Lists and the case page show the first in words, then the second, labelled.
 
-# The events that complete a deadline, said to the adviser mid-sentence (ADVISER_EVENT_WORDS
-# in labels.py are their labels).
+# The events that complete a deadline, said to the adviser mid-sentence: their label
+# (ADVISER_EVENT_WORDS in labels.py) begun in lower case, or these shorter words.
 DONE_EVENT_WORDS: dict[str, str] = {
     "appeal_submitted": "the family sent the appeal",
-    "mediation_adviser_contacted": "the family contacted the mediation adviser",
-    "mediation_declined": "the family told the mediation adviser they do not want mediation",
-    "mediation_requested": "the family told the council they want mediation",
     "complaint_sent": "the family sent the complaint",
-    "complaint_response_received": "the reply to the family's complaint arrived",
-    "complaint_escalated": "the family's complaint went to the next stage",
     "discrimination_claim_sent": "the family sent the disability discrimination claim",
     "ombudsman_complaint_sent": "the family complained to the Ombudsman",
-    "certificate_issued": "the mediation certificate was issued",
-    "decision_sent": "the council's decision was sent",
-    "draft_plan_served": "the draft EHC plan was served",
-    "amendment_notice_sent": "the council sent its notice of proposed amendments",
-    "appeal_registered": "the Tribunal sent the appeal to the council",
 }
 
 STATE_COLUMN = "state today"
@@ -46,11 +37,7 @@ def done_event_words(event: str) -> str:
     """ "appeal_submitted" -> "the family sent the appeal": the adviser's voice, mid-sentence."""
     if event in DONE_EVENT_WORDS:
         return DONE_EVENT_WORDS[event]
-    return _sentence_start(event_label(event))
-
-
-def _working_days(count: int) -> str:
-    return f"{count} working day{'s' if count != 1 else ''}"
+    return sentence_start(event_label(event))
 
 
 def deadline_state_words(
@@ -74,12 +61,12 @@ def deadline_state_words(
         if due >= today:  # marked missed before its date
             return f"Passed (the adviser marked it missed); due {rules.long_date(due)}"
         ago = -working_days.working_days_until(today, due)
-        since = f"{_working_days(ago)} ago" if ago else "no working day since"
+        since = f"{working_days_counted(ago)} ago" if ago else "no working day since"
         return f"Passed {rules.long_date(due)}, {since}"
     if due == today:
         return f"Open: due today, {rules.long_date(due)}"
     left = working_days.working_days_until(today, due)
-    until = f"in {_working_days(left)}" if left else "no working day before it"
+    until = f"in {working_days_counted(left)}" if left else "no working day before it"
     return f"Open: due {rules.long_date(due)} ({until})"
 
 
@@ -93,7 +80,7 @@ def marking_words(
     """The adviser's own marking, labelled apart from the state: "Not marked", "Marked met";
     with its reason, "Marked waived: the family chose another route"; with an override, "Not
     marked; date moved to Monday 1 March 2027: the letter came late"."""
-    words = MARKING_LABELS.get(status) or _fallback(status)
+    words = MARKING_LABELS.get(status) or fallback_label(status)
     if status_reason and status != "open":
         words += f": {status_reason}"
     if override_date:

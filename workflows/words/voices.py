@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.words.labels import ADVISER_EVENT_WORDS, FAMILY_EVENT_WORDS, _sentence_start
+from workflows.words.labels import ADVISER_EVENT_WORDS, FAMILY_EVENT_WORDS, sentence_start
 
 # The rules write each deadline's working (its steps, warnings and source) to the family. An
 # adviser reads the same working with these words in place of the family's, in this order
@@ -136,7 +136,7 @@ def adviser_words(text: str, *, last_resort: bool = True) -> str:
         text = text.replace(family, adviser)
     for family, adviser in _EVENT_VOICES:
         text = text.replace(family, adviser).replace(
-            _sentence_start(family), _sentence_start(adviser)
+            sentence_start(family), sentence_start(adviser)
         )
     if last_resort:
         for pattern, replacement in _LAST_RESORT:
