@@ -267,7 +267,7 @@ class GivenDateInline(CaseScoped, LabelledTabularInline):
 
 
 def deadline_state_html(deadline, today):
-    """The deadline's state on `today` in the adviser's words (workflows/words.py), from the
+    """The deadline's state on `today` in the adviser's words (workflows/words/), from the
     row's own fields: no query. A passed one in red, so it is seen first."""
     text = words.deadline_state_words(
         state=deadline.state(today),

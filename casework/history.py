@@ -1,8 +1,8 @@
 """What happened on a case, for people: why a message waits, and the case's chronology (the
 dated record for the appeal form and any argument for a late appeal).
 
-Admin composition across workflows, notifications and governance, so it lives on the
-notifications side (STYLE.md 11); labels come from workflows/words.py and the models' choices.
+It composes workflows, notifications and governance, so it lives in casework, on top (STYLE.md
+1); labels come from workflows/words/ and the models' choices.
 """
 
 from __future__ import annotations

@@ -268,7 +268,7 @@ class Route(CaseChildMixin, models.Model):
 class KeyDate(CaseChildMixin, models.Model):
     """A dated event in the case ("the certificate was issued on ...")."""
 
-    EVENT_CHOICES = words.event_choices()  # labels from workflows/words.py
+    EVENT_CHOICES = words.event_choices()  # labels from workflows/words/labels.py
 
     class Source(models.TextChoices):
         ADVISER = "adviser"
@@ -412,7 +412,7 @@ class Deadline(DeadlineDates, CaseChildMixin, models.Model):
         MISSED = "missed"
         WAIVED = "waived"
 
-    # Labels from workflows/words.py, the one place codes become words.
+    # Labels from workflows/words/ (labels.py), the one place codes become words.
     KIND_CHOICES = words.deadline_kind_choices()
     OWNER_CHOICES = words.owner_choices()
     CONFIDENCE_CHOICES = words.confidence_choices()
