@@ -1,6 +1,6 @@
 """The adviser's day on the admin's index page, and the sending pipeline's health.
 
-Admin composition that needs both apps, so it lives on the notifications side (STYLE.md 11).
+It composes the apps, so it lives in casework, on top (STYLE.md 1).
 Counts come from a fixed handful of grouped queries, however many advisers and cases there are.
 """
 

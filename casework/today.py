@@ -2,7 +2,7 @@
 see, most urgent first, each cause once, said in the adviser's voice (the family in the third
 person).
 
-Admin composition over both apps, so it lives on the notifications side like dashboard.py. What
+It composes the apps, so it lives in casework, on top, like dashboard.py. What
 an item is, its words and its order are here; the page is read in SQL by today_paging, a page at
 a time. `today_items` builds the whole list in Python with `ranked` (merging and ordering, pure
 and tested without the database): the reference the SQL is tested against.
