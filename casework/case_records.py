@@ -13,11 +13,15 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case as Case_
+from django.db.models import Value, When
 from django.utils import timezone
 
 from governance.audit import Action, audit_record
 from governance.models import AuditEvent
+from notifications import gsm
 from notifications.models import OutboundMessage, Suppression
+from notifications.notify_usage import ERASED_NOTIFY_ID, NOTIFY_ID
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import AdviserTask, Case, CaseClosing, Contact, new_access_token
 
@@ -222,8 +226,21 @@ def case_erase(
     cancelled = case.messages.filter(status__in=WAITING).update(
         status=Status.CANCELLED, status_reason="case erased", claim_token=None, updated_at=now
     )
+    # A text's segments outlive its body: the report's counts and Notify's allowance read them.
+    for message in case.messages.filter(channel="sms", segments__isnull=True).exclude(body=""):
+        OutboundMessage.objects.filter(pk=message.pk).update(segments=gsm.segments(message.body))
     case.messages.update(
-        to="", subject="", body="", dates_told={}, last_error="", provider_id="", updated_at=now
+        to="",
+        subject="",
+        body="",
+        dates_told={},
+        last_error="",
+        # No id the provider could look the message up by; Notify's texts still count against
+        # the year's free allowance.
+        provider_id=Case_(
+            When(provider_id__regex=NOTIFY_ID, then=Value(ERASED_NOTIFY_ID)), default=Value("")
+        ),
+        updated_at=now,
     )
     # Suppressions stay as they are: they hold a number, not a person, and a family that
     # said STOP is never texted again.

@@ -110,3 +110,22 @@ def test_page_shows_it_to_a_supervisor_not_to_an_adviser(client, notify_texts):
     assert "80% or more of the year&#x27;s free texts are used." in page
     client.force_login(notify_texts)
     assert "free text allowance" not in client.get("/admin/reports/").content.decode()
+
+
+def test_erasing_a_case_leaves_its_texts_in_the_years_allowance(notify_texts):
+    from casework.case_records import case_erase
+    from notifications.models import OutboundMessage
+
+    def used():
+        return report(period=NOVEMBER, scope=Scope(), today=date(2026, 12, 6))["messages"][
+            "notify_allowance"
+        ]["fragments_used"]
+
+    before = used()
+    case = OutboundMessage.objects.first().case
+    case_erase(case=case, command=True)
+
+    assert used() == before == 4
+    # Nothing left that Notify (or Twilio) could look the message up by.
+    ids = set(OutboundMessage.objects.values_list("provider_id", flat=True))
+    assert ids <= {"notify", ""}
