@@ -1,99 +1,32 @@
-import phonenumbers
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Exists, F, OuterRef, Q
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from casework import admin_outbox, admin_services, history
+from casework.admin_display import case_link, london, sent_together_html
+from casework.admin_filters import CaseAdviserFilter, TaskStateFilter
+from casework.admin_policy_forms import (
+    ModelErrorsAsRowErrorsForm,
+    ReminderPolicyForm,
+    policy_kind_choices,
+)
+from casework.admin_policy_preview import PolicyPreview
 from casework.search import cases_matching
 from governance.audit import Action, audit_record
-from notifications import gsm, schedule, services
-from notifications.models import Channel, OutboundMessage, ReminderPolicy, Suppression
+from notifications import gsm, services
+from notifications.models import OutboundMessage, ReminderPolicy, Suppression
 from sendflow.privacy import mask_address, mask_links, redact
-from workflows import selectors, words
+from workflows import words
 from workflows.admin_paging import CappedPaginator, PlainActionCheckbox, span_dates
 from workflows.admin_scope import CaseScoped, SupervisorOnly
-from workflows.models import AdviserTask, Case, Contact
-from workflows.validators import validate_uk_mobile
+from workflows.models import AdviserTask, Case
 
 Status = OutboundMessage.Status
 PROBLEM_STATUSES = (Status.FAILED, Status.UNKNOWN)
 RED = "color:#ba2121"
-
-
-def london(value) -> str:
-    """An instant as advisers read it: London wall-clock time."""
-    if not value:
-        return "-"
-    return f"{timezone.localtime(value, schedule.LONDON):%a %d %b %Y %H:%M}"
-
-
-def sent_together_html(message) -> str:
-    """A combined send in words, the row combined into another linking to that one (the lead:
-    it holds the provider's id and the text as sent)."""
-    text = history.sent_together(message)
-    if not text or not message.combined_into_id:
-        return text
-    url = reverse("admin:notifications_outboundmessage_change", args=[message.combined_into_id])
-    return format_html('{} (<a href="{}">#{}</a>)', text, url, message.combined_into_id)
-
-
-def case_link(case) -> str:
-    if case is None:
-        return "-"
-    url = reverse("admin:workflows_case_change", args=[case.pk])
-    return format_html('<a href="{}">{}</a>', url, case.reference)
-
-
-class ContactInline(CaseScoped, admin.StackedInline):
-    model = Contact
-    extra = 0
-    fields = [
-        ("role", "name"),
-        ("email", "wants_email"),
-        ("mobile", "wants_sms"),
-        "language",
-        ("consent_at", "consent_source"),
-    ]
-
-
-class CaseAdviserFilter(admin.SimpleListFilter):
-    """Rows by their case's adviser (the dashboard's links); inside the user's case scope."""
-
-    title = "adviser"
-    parameter_name = "adviser"
-
-    def lookups(self, request, model_admin):
-        from django.contrib.auth import get_user_model
-
-        if not selectors.sees_all_cases(request.user):
-            # An adviser sees their own cases and the unassigned: no list of every login.
-            return [(request.user.pk, "Mine"), ("none", "Unassigned")]
-        holds_cases = Case.objects.filter(adviser=OuterRef("pk"))
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(groups__name__in=["Adviser", "Supervisor"]) | Exists(holds_cases))
-            .distinct()
-            .order_by("username")
-        )
-        return [
-            ("none", "Unassigned"),
-            *((u.pk, u.get_full_name() or u.get_username()) for u in users),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(case__adviser__isnull=True)
-        if self.value() and str(self.value()).isdigit():
-            return queryset.filter(case__adviser_id=int(self.value()))
-        return queryset
 
 
 # --- outbox ------------------------------------------------------------------------------------
@@ -316,19 +249,6 @@ class OutboundMessageAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
 # --- adviser tasks -----------------------------------------------------------------------------
 
 
-class TaskStateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("open", "Open"), ("done", "Done")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("open", "done"):
-            return queryset.filter(done_at__isnull=self.value() == "open")
-        return queryset
-
-
 @admin.register(AdviserTask)
 class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
     list_display = ["kind", "case_reference", "summary", "created_at", "state"]
@@ -385,86 +305,8 @@ class AdviserTaskAdmin(PlainActionCheckbox, CaseScoped, admin.ModelAdmin):
 # --- reminder policies and the message preview ------------------------------------------------
 
 
-class ModelErrorsAsRowErrorsForm(forms.ModelForm):
-    """Show a model.clean() error about a field this form lacks as the row's own error.
-
-    The policy list edits only some fields; Django would otherwise crash on such an error.
-    """
-
-    def add_error(self, field, error):
-        if field is None and hasattr(error, "error_dict"):
-            errors: dict[str, list] = {}
-            for name, messages_ in error.error_dict.items():
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                errors.setdefault(key, []).extend(messages_)
-            error = ValidationError(errors)
-        super().add_error(field, error)
-
-
-def policy_kind_choices() -> list[tuple[str, str]]:
-    """Every computed deadline, then every kind of date a letter gives."""
-    return [
-        *words.deadline_kind_choices(),
-        *(
-            (f"{words.GIVEN_PREFIX}{kind}", f"Given in a letter: {label}")
-            for kind, label in words.GIVEN_KIND_LABELS.items()
-        ),
-    ]
-
-
-class ReminderPolicyForm(ModelErrorsAsRowErrorsForm):
-    deadline_kind = forms.ChoiceField(label="deadline", choices=policy_kind_choices)
-
-    class Meta:
-        model = ReminderPolicy
-        fields = ["deadline_kind", "style", "offsets", "send_time", "enabled"]
-
-
-class SendTestForm(forms.Form):
-    sample = forms.ChoiceField(label="Message")
-    channel = forms.ChoiceField(
-        choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.EMAIL
-    )
-    mobile = forms.CharField(
-        required=False,
-        label="Mobile (for a text)",
-        help_text="A UK mobile number, like 07xxx xxxxxx.",
-    )
-
-    def __init__(self, *args, user, samples, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["sample"].choices = samples
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("channel") == Channel.EMAIL:
-            if not self.user.email:
-                self.add_error(
-                    "channel",
-                    "Your user account has no email address, so there is nowhere to send a test "
-                    "email. Ask an administrator to add one, or send the test as a text.",
-                )
-            else:
-                cleaned["to"] = self.user.email.lower()
-        elif cleaned.get("channel") == Channel.SMS:
-            mobile = cleaned.get("mobile", "").strip()
-            if not mobile:
-                self.add_error("mobile", "Type the mobile number to send the test text to.")
-                return cleaned
-            try:
-                validate_uk_mobile(mobile)
-            except ValidationError as exc:
-                self.add_error("mobile", exc)
-                return cleaned
-            cleaned["to"] = phonenumbers.format_number(
-                phonenumbers.parse(mobile, "GB"), phonenumbers.PhoneNumberFormat.E164
-            )
-        return cleaned
-
-
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
+class ReminderPolicyAdmin(PolicyPreview, SupervisorOnly, admin.ModelAdmin):
     form = ReminderPolicyForm
     list_display = ["deadline_name", "style", "offsets", "send_time", "enabled"]
     list_editable = ["style", "offsets", "send_time", "enabled"]
@@ -486,89 +328,6 @@ class ReminderPolicyAdmin(SupervisorOnly, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         admin_services.policy_save(policy=obj)
-
-    def get_urls(self):
-        preview = path(
-            "preview/",
-            self.admin_site.admin_view(self.preview_view),
-            name="notifications_reminderpolicy_preview",
-        )
-        return [preview, *super().get_urls()]
-
-    def preview_view(self, request):
-        # Advisers preview and test messages too; the policies themselves are a supervisor's.
-        if not request.user.has_perm("notifications.view_outboundmessage"):
-            raise PermissionDenied
-        groups = admin_services.previews_render(adviser=request.user)
-        samples = list(
-            dict.fromkeys(
-                (p.key, f"{g.title}: {p.kind_label.lower()}") for g in groups for p in g.previews
-            )
-        )
-        form = SendTestForm(request.POST or None, user=request.user, samples=samples)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            preview = admin_services.preview_find(
-                groups, key=data["sample"], channel=data["channel"]
-            )
-            if preview is None or preview.error:
-                form.add_error("sample", "This message cannot be rendered, so it cannot be sent.")
-            else:
-                subject = f"[Test] {preview.subject}" if preview.subject else ""
-                message = admin_services.adviser_message_send(
-                    channel=data["channel"], to=data["to"], subject=subject, body=preview.body
-                )
-                self._report_test(request, message)
-                audit_record(
-                    action=Action.SEND_TEST,
-                    case=message.case,
-                    request=request,
-                    detail={"message": message.id, "to": mask_address(message.to)},
-                )
-                return redirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Message preview",
-            "opts": self.model._meta,
-            "groups": groups,
-            "form": form,
-            "segment_limit": admin_services.SMS_SEGMENT_LIMIT,
-        }
-        return TemplateResponse(request, "admin/notifications/reminderpolicy/preview.html", context)
-
-    def _report_test(self, request, message):
-        what = f"The test {'text' if message.channel == Channel.SMS else 'email'} to {message.to}"
-        if message.status == Status.SENT:
-            self.message_user(request, f"{what} was sent.", messages.SUCCESS)
-        elif message.status == Status.FAILED:
-            self.message_user(request, f"{what} failed: {message.last_error}", messages.ERROR)
-        elif message.status == Status.SUPPRESSED:
-            self.message_user(
-                request,
-                f"{what} was not sent: that address has opted out (see Suppressions).",
-                messages.ERROR,
-            )
-        elif message.status == Status.UNKNOWN:
-            self.message_user(
-                request,
-                f"{what} may not have gone: the provider did not answer ({message.last_error}). "
-                "sendflow is checking with the provider.",
-                messages.WARNING,
-            )
-        elif message.status == Status.PENDING:
-            why = message.status_reason or message.last_error
-            self.message_user(
-                request,
-                f"{what} was not sent yet ({why}). It will go at {london(message.send_at)}.",
-                messages.WARNING,
-            )
-        else:
-            self.message_user(
-                request,
-                f"{what} was not sent: {message.get_status_display().lower()} "
-                f"{message.status_reason}".strip(),
-                messages.WARNING,
-            )
 
 
 # --- opt-outs ----------------------------------------------------------------------------------
