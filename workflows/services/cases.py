@@ -1,0 +1,61 @@
+"""A case's state and its key dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+
+from workflows.models import Case, KeyDate
+from workflows.services.planning import messages_plan
+from workflows.services.recompute import deadlines_recompute, facts_check
+
+
+@transaction.atomic
+def case_take_on(*, case: Case, by, from_left: bool = False) -> bool:
+    """Make `by` the case's adviser if nobody looks after it: no adviser, or (`from_left`, a
+    supervisor's choice) one who has left. One conditional UPDATE, so two people taking the
+    same case at once cannot both have it; False when it already had someone."""
+    nobody = Q(adviser__isnull=True)
+    if from_left:
+        nobody |= Q(adviser__is_active=False)
+    return bool(Case.objects.filter(nobody, pk=case.pk).update(adviser=by))
+
+
+@transaction.atomic
+def case_replan(*, case: Case) -> None:
+    """Re-plan messages after contacts, the pause or the status changed."""
+    messages_plan(case_ids=[case.id])
+
+
+@transaction.atomic
+def key_date_set(
+    *,
+    case: Case,
+    event: str,
+    value: date,
+    source: str = KeyDate.Source.ADVISER,
+    by=None,
+    confirmed: bool = True,
+) -> KeyDate:
+    """Record a key date and recompute the case's deadlines and messages in one transaction.
+
+    `source` says who told us (adviser, family, import); a family's date is unconfirmed until an
+    adviser checks it."""
+    events = dict(case.key_dates.values_list("event", "value"))
+    events[event] = value
+    facts_check(events=events, placement_only=case.placement_only)
+    key_date, _ = KeyDate.objects.update_or_create(
+        case=case,
+        event=event,
+        defaults={"value": value, "source": source, "recorded_by": by, "confirmed": confirmed},
+    )
+    deadlines_recompute(case=case)
+    return key_date
+
+
+@transaction.atomic
+def key_date_remove(*, case: Case, event: str) -> None:
+    case.key_dates.filter(event=event).delete()
+    deadlines_recompute(case=case)
