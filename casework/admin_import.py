@@ -2,7 +2,8 @@
 
 The uploaded file waits server-side between preview and confirm, in a private folder under the
 system's temporary directory, named by a random id kept in the user's session (so nobody else's
-confirm can reach it). casework/importing.py does the reading and the all-or-nothing write.
+confirm can reach it). casework/importing.py does the reading (import_reading, import_checks)
+and the all-or-nothing write.
 """
 
 from __future__ import annotations

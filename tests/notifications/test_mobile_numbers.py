@@ -4,7 +4,7 @@ import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 
-from casework.importing import _uk_mobile_as_written
+from casework.import_checks import _uk_mobile_as_written
 from workflows.validators import validate_uk_mobile
 
 
