@@ -6,7 +6,6 @@ from datetime import date, time
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
 from casework import admin_services, history
@@ -214,6 +213,7 @@ def test_case_list_query_count_does_not_grow_with_the_cases(
 
     url = reverse("admin:workflows_case_changelist")
     add_cases(0, 2)
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:

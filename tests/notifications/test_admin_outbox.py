@@ -12,9 +12,7 @@ from casework import admin_services
 from notifications import planner, services
 from notifications.backends import locmem
 from notifications.models import OutboundMessage
-from tests.factories import ContactFactory
 from tests.helpers import action, changelist, family, london, message
-from workflows import services as workflow_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_sends")]
 
@@ -83,6 +81,8 @@ def test_retry_now_puts_failed_messages_back_in_the_queue_and_leaves_cancelled_o
 def test_retry_after_a_pause_never_sends_future_reminders_early(admin_client_logged_in):
     """Issue 10: retrying messages a pause had cancelled sent the "on the day" email for
     1 March 2027 on 1 December 2026 and superseded every earlier reminder for good."""
+    from tests.factories import ContactFactory
+    from workflows import services as workflow_services
 
     case = family()
     ContactFactory(case=case)
