@@ -1,10 +1,13 @@
-"""Twilio at its HTTP seam: the real SDK talks to a fake API on 127.0.0.1."""
+"""Twilio at its HTTP seam: the real SDK talks to a fake API on 127.0.0.1; and the admin tests'
+clock."""
 
 import pytest
+import time_machine
 
 from notifications import services
 from notifications.backends import locmem
 from tests.fakes.fake_twilio import FakeTwilio
+from tests.helpers import ADMIN_NOW
 
 TWILIO_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 TWILIO_AUTH_TOKEN = "auth-token-for-tests-0123456789ab"
@@ -78,3 +81,10 @@ def notify(settings, fresh_backends, fake_notify):
     settings.SENDFLOW_PUBLIC_URL = PUBLIC_URL
     settings.SENDFLOW_QUIET_HOURS = "20:00-09:00"
     return fake_notify
+
+
+@pytest.fixture
+def now():
+    """The admin tests' clock (tests/notifications/test_admin*.py): frozen at ADMIN_NOW."""
+    with time_machine.travel(ADMIN_NOW, tick=False):
+        yield ADMIN_NOW
