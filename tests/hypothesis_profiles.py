@@ -1,7 +1,7 @@
 """Hypothesis profiles, chosen by SENDFLOW_HYPOTHESIS_PROFILE (tests/conftest.py loads one).
 
-- `dev` (the default, `make test`): half hypothesis's usual number of examples, so the suite
-  stays under a minute; still a fresh random draw every run.
+- `dev` (the default, `make test`): half hypothesis's usual number of examples, to keep the
+  suite quick on every change; still a fresh random draw every run.
 - `ci` (`.ci/run` sets it): twice the usual number, and a failing example printed as a blob that
   `@reproduce_failure` replays.
 
