@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test lint fmt migrations-check ci bench clean demo
+.PHONY: help run test test-browser test-integration test-all lint fmt migrations-check ci bench clean demo
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,14 +21,22 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 	       --email "$${SENDFLOW_FIRST_LOGIN_EMAIL:-}"
 	$(BIN)/python scripts/run_local.py
 
-# On every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N workers) in a shuffled order
-# (pytest-randomly prints its seed first; `make test PYTEST_ARGS=--randomly-seed=N` replays
-# that order). The browser tests keep to one worker (tests/conftest.py). The integration tests
-# (PostgreSQL, their own redis-server and celery workers; skipped on SQLite) run after, alone:
-# their throughput checks must not share the cores with Chromium and the rest of the suite.
-test: $(BIN)/.installed  ## run the tests (SQLite unless DATABASE_URL is set)
-	$(BIN)/pytest -n auto --dist loadgroup -m "not integration" $(PYTEST_ARGS)
+# The quick suite, run on every change: everything but the browser and integration tests, on
+# every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N workers), in a shuffled order
+# (pytest-randomly prints its seed first; `make test PYTEST_ARGS=--randomly-seed=N` replays it).
+test: $(BIN)/.installed  ## run the quick suite, about a minute (SQLite unless DATABASE_URL is set)
+	$(BIN)/pytest -n auto -m "not integration and not browser" $(PYTEST_ARGS)
+
+# Chromium through Playwright, at 375 and 1280 px with axe-core: one browser on each worker.
+test-browser: $(BIN)/.installed  ## the pages in Chromium (/usr/bin/chromium), a few minutes
+	$(BIN)/pytest -n auto -m browser $(PYTEST_ARGS)
+
+# PostgreSQL, their own redis-server and celery workers (skipped on SQLite), alone: their
+# throughput checks must not share the cores with Chromium and the rest of the suite.
+test-integration: $(BIN)/.installed  ## real workers, PostgreSQL and Redis (set DATABASE_URL)
 	$(BIN)/pytest -m integration $(PYTEST_ARGS)
+
+test-all: test test-browser test-integration  ## every test: what CI runs after the lint
 
 lint: $(BIN)/.installed  ## ruff lint and format check; the layers only import down (import-linter); mypy --strict ([tool.mypy] files)
 	$(BIN)/ruff check .
@@ -43,7 +51,7 @@ fmt: $(BIN)/.installed  ## format and fix what ruff can
 migrations-check: $(BIN)/.installed  ## fail if models and migrations disagree
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-ci: lint migrations-check test  ## what .ci/run runs
+ci: lint migrations-check test-all  ## what .ci/run runs
 
 bench: $(BIN)/.installed  ## deadline benchmarks (set DATABASE_URL to PostgreSQL)
 	$(BIN)/python scripts/benchmark_deadlines.py

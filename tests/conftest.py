@@ -5,11 +5,12 @@ from tests.factories import CaseFactory, ContactFactory, SuperuserFactory, Super
 
 hypothesis_profiles.load()  # before any test module asks for its number of examples
 
-# Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) each of these runs on one
-# worker, in one group: the browser tests share one Chromium and that worker's live server; the
-# integration tests start their own redis-server and celery workers against that worker's
-# PostgreSQL test database. No two workers ever drive the same browser, broker or worker pool.
-SERIAL_GROUPS = ("browser", "integration")
+# `make test-integration` runs these alone, without pytest-xdist. Run under `-n N --dist
+# loadgroup` all the same, they go to one worker in one group: they start their own redis-server
+# and celery workers against that worker's PostgreSQL test database, and no two workers may share
+# a broker or a worker pool. (The browser tests need no group: each worker starts its own
+# Chromium against its own live server.)
+SERIAL_GROUPS = ("integration",)
 
 
 def _kind(item) -> int:
@@ -54,6 +55,17 @@ def pytest_collection_modifyitems(items):
 
     items.sort(key=order)  # stable: the shuffle within each kind stays
     return result
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Django's own advice for tests: PBKDF2's million rounds cost most of a second a password,
+    and the logins, the one-time links and demo_data's advisers would spend seconds on them.
+    What is tested is the login, not the hash. (override_settings tells the hasher cache.)"""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

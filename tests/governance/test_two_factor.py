@@ -25,8 +25,7 @@ SETUP = "/admin/two-factor/"
 
 
 @pytest.fixture
-def sam(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+def sam(db):
     adviser = AdviserFactory(username="sam")
     adviser.set_password(PASSWORD)
     adviser.save()

@@ -224,8 +224,7 @@ def log_in(client, username, password, address):
 
 
 @pytest.fixture
-def adviser_with_password(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+def adviser_with_password(db):
     adviser = AdviserFactory(username="sam")
     adviser.set_password("a long correct password")
     adviser.save()
