@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import threading
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import jwt
+
+from tests.fakes.http_fake import Answer, HttpFake, Replies, Request
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _KEY = re.compile(rf"^(?P<name>.+)-(?P<service>{_UUID})-(?P<secret>{_UUID})$")
@@ -115,50 +112,18 @@ class Notification:
         }
 
 
-class FakeNotify:
+class FakeNotify(HttpFake):
+    name = "Notify"
+
     def __init__(self, *, api_key: str, hang_limit: float = 30.0) -> None:
+        super().__init__(hang_limit=hang_limit)
         match = _KEY.match(api_key)
         assert match, "not a Notify key"
         self.service_id = match["service"]
         self.secret = match["secret"]
-        self.hang_limit = hang_limit
         self.notifications: list[Notification] = []
         self.requests: list[Received] = []
-        self.errors: list[BaseException] = []
-        self._next_sends: deque[Reply] = deque()
-        self._lock = threading.Lock()
-        self._release = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
-
-    def start(self) -> FakeNotify:
-        self._server = _Server(("127.0.0.1", 0), _Handler, fake=self)
-        self._port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def release(self) -> None:
-        with self._lock:
-            self._release.set()
-            self._release = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
+        self._next_sends = Replies()
 
     def queue(self, *replies: Reply) -> None:
         """Answer the next sends, whatever their recipient, with these replies in order."""
@@ -189,12 +154,31 @@ class FakeNotify:
         now = datetime.now(UTC).timestamp()
         return abs(now - int(unverified["iat"])) <= JWT_BOUND_SECONDS
 
-    def _send(self, kind: str, body: dict) -> tuple[int, dict, bool]:
+    def answer(self, request: Request) -> Answer:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = None
+        authorised = self.authorised(request.headers.get("Authorization", ""))
+        self._record(Received(request.method, request.path, request.query, body or {}, authorised))
+        if not authorised:
+            return _error(403, "AuthError", "Invalid token: signature, api token not found")
+        if body is None:
+            return _error(400, "BadRequestError", "Invalid JSON supplied in POST data")
+        if request.method == "POST" and request.path in (
+            "/v2/notifications/sms",
+            "/v2/notifications/email",
+        ):
+            return self._send(request.path.rsplit("/", 1)[1], body)
+        if request.method == "GET" and request.path == "/v2/notifications":
+            return self._list(request.query)
+        return _error(404, "ResourceNotFound", "Not found")
+
+    def _send(self, kind: str, body: dict) -> Answer:
         to = body.get("phone_number" if kind == "sms" else "email_address")
         if not to or not body.get("template_id"):
             return _error(400, "ValidationError", "template_id is a required property")
-        with self._lock:
-            reply = self._next_sends.popleft() if self._next_sends else Reply.OK
+        reply = self._next_sends.next(Reply.OK)
         if reply in _ERRORS:
             return _error(*_ERRORS[reply])
         notification = Notification(
@@ -223,92 +207,18 @@ class FakeNotify:
             "template": {"id": notification.template_id, "version": 1, "uri": "/v2/template/x"},
             "scheduled_for": None,
         }
-        return 201, answer, reply == Reply.TIMEOUT
+        return Answer(201, answer, hold=reply == Reply.TIMEOUT)
 
-    def _list(self, query: dict[str, str]) -> tuple[int, dict, bool]:
+    def _list(self, query: dict[str, str]) -> Answer:
         with self._lock:
             found = [
                 n.as_json()
                 for n in reversed(self.notifications)
                 if not query.get("reference") or n.reference == query["reference"]
             ]
-        return (
-            200,
-            {"notifications": found, "links": {"current": f"{self.url}/v2/notifications"}},
-            False,
-        )
-
-    def _hold(self) -> None:
-        with self._lock:
-            release = self._release
-        release.wait(timeout=self.hang_limit)
+        links = {"current": f"{self.url}/v2/notifications"}
+        return Answer(200, {"notifications": found, "links": links})
 
 
-def _error(status: int, error: str, message: str) -> tuple[int, dict, bool]:
-    return status, {"status_code": status, "errors": [{"error": error, "message": message}]}, False
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, address, handler, *, fake: FakeNotify) -> None:
-        self.fake = fake
-        super().__init__(address, handler)
-
-    def handle_error(self, request, client_address) -> None:
-        self.fake.errors.append(sys.exc_info()[1])
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.0"
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
-        try:
-            body = json.loads(raw or b"{}")
-        except ValueError:
-            body = None
-        self._serve("POST", body)
-
-    def do_GET(self) -> None:
-        self._serve("GET", {})
-
-    def _serve(self, method: str, body: dict | None) -> None:
-        fake = self.server.fake
-        parts = urlsplit(self.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        authorised = fake.authorised(self.headers.get("Authorization", ""))
-        fake.requests.append(Received(method, parts.path, query, body or {}, authorised))
-        hold = False
-        if not authorised:
-            status, answer, _ = _error(
-                403, "AuthError", "Invalid token: signature, api token not found"
-            )
-        elif body is None:
-            status, answer, _ = _error(400, "BadRequestError", "Invalid JSON supplied in POST data")
-        elif method == "POST" and parts.path in (
-            "/v2/notifications/sms",
-            "/v2/notifications/email",
-        ):
-            status, answer, hold = fake._send(parts.path.rsplit("/", 1)[1], body)
-        elif method == "GET" and parts.path == "/v2/notifications":
-            status, answer, hold = fake._list(query)
-        else:
-            status, answer, _ = _error(404, "ResourceNotFound", "Not found")
-        if hold:
-            fake._hold()
-        payload = json.dumps(answer).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, format: str, *args) -> None:
-        pass
+def _error(status: int, error: str, message: str) -> Answer:
+    return Answer(status, {"status_code": status, "errors": [{"error": error, "message": message}]})

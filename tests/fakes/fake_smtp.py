@@ -12,6 +12,8 @@ import socketserver
 import threading
 from dataclasses import dataclass, field
 
+from tests.fakes.http_fake import serve_in_thread, shut_down
+
 
 @dataclass
 class FakeSMTP:
@@ -21,6 +23,7 @@ class FakeSMTP:
     messages: list[str] = field(default_factory=list)
     port: int = 0
     released: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def release(self) -> None:
         self.released.set()
@@ -63,10 +66,9 @@ class FakeSMTP:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._thread = serve_in_thread(self.server)
         return self
 
     def stop(self) -> None:
         self.released.set()
-        self.server.shutdown()
-        self.server.server_close()
+        shut_down(self.server, self._thread)

@@ -17,18 +17,14 @@ so the client's read timeout fires without the test sleeping. After ``stop()`` n
 from __future__ import annotations
 
 import base64
-import json
 import re
 import secrets
-import sys
-import threading
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from enum import StrEnum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.http_fake import Answer, HttpFake, Replies, Request, first_values
 
 API_VERSION = "2010-04-01"
 _MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json$")
@@ -104,58 +100,21 @@ class Message:
         }
 
 
-class FakeTwilio:
+class FakeTwilio(HttpFake):
+    name = "Twilio"
+    content_type = "application/json; charset=utf-8"
+    keep_blank_query_values = True
+
     def __init__(self, *, account_sid: str, auth_token: str, hang_limit: float = 30.0) -> None:
+        super().__init__(hang_limit=hang_limit)  # a TIMEOUT answer is held at most this long
         self.account_sid = account_sid
         self.auth_token = auth_token
-        self.hang_limit = hang_limit  # a TIMEOUT answer is held at most this long
         self.now: datetime | None = None  # the fake's clock (aware); None: the real time
         self.messages: list[Message] = []  # accepted, in order
         self.requests: list[Received] = []  # every request, in order
-        self.errors: list[BaseException] = []  # exceptions inside the server, for debugging
         self._by_number: dict[str, Reply] = {}
-        self._next_creates: deque[Reply] = deque()
-        self._next_lists: deque[Reply] = deque()
-        self._lock = threading.Lock()
-        self._release = threading.Event()
-        self._stopped = False
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
-
-    # --- running ---------------------------------------------------------------------------------
-
-    def start(self) -> FakeTwilio:
-        self._server = _Server(("127.0.0.1", 0), _Handler, fake=self)
-        self._port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening (connections to `url` are refused from now on) and free held answers."""
-        with self._lock:
-            self._stopped = True
-            self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def release(self) -> None:
-        """Let the held TIMEOUT answers go (their clients gave up); later ones are held again."""
-        with self._lock:
-            self._release.set()
-            self._release = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
+        self._next_creates = Replies()
+        self._next_lists = Replies()
 
     # --- programming replies ---------------------------------------------------------------------
 
@@ -187,12 +146,22 @@ class FakeTwilio:
 
     # --- serving (called on the server's threads) ------------------------------------------------
 
-    def _record(self, received: Received) -> None:
-        with self._lock:
-            self.requests.append(received)
+    def answer(self, request: Request) -> Answer | None:
+        form = first_values(request.body.decode(), keep_blank_values=True)
+        match = _MESSAGES_PATH.match(request.path)
+        authorised = bool(match) and self._authorised(
+            request.headers.get("Authorization", ""), match["account"]
+        )
+        self._record(Received(request.method, request.path, request.query, form, authorised))
+        if not match:
+            return _error(404, 20404, f"The requested resource {request.path} was not found")
+        if not authorised:
+            return _error(401, 20003, "Authenticate")
+        if request.method == "POST":
+            return self._create(form)
+        return self._list(request.query)
 
-    def _create(self, form: dict[str, str]) -> tuple[int, dict | None, bool]:
-        """Return (status, JSON body or None to drop the connection, hold the answer)."""
+    def _create(self, form: dict[str, str]) -> Answer | None:
         to, body = form.get("To", ""), form.get("Body", "")
         if not to:
             return _error(400, 21604, "A 'To' phone number is required.")
@@ -202,16 +171,11 @@ class FakeTwilio:
             return _error(
                 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send"
             )
-        with self._lock:
-            reply = (
-                self._next_creates.popleft()
-                if self._next_creates
-                else self._by_number.get(to, Reply.OK)
-            )
+        reply = self._next_creates.next(self._by_number.get(to, Reply.OK))
         if reply == Reply.OK and not _E164.match(to):
             reply = Reply.INVALID_NUMBER
         if reply == Reply.DROP:
-            return 0, None, False
+            return None
         if reply in _ERRORS:
             status, code, text = _ERRORS[reply]
             return _error(status, code, text.format(to=to))
@@ -230,13 +194,14 @@ class FakeTwilio:
             self.messages.append(message)
         # With a Messaging Service Twilio first says "accepted"; it has sent nothing yet.
         status = "accepted" if message.messaging_service_sid else "queued"
-        return 201, message.as_json(status=status, date_sent=None), reply == Reply.TIMEOUT
+        return Answer(
+            201, message.as_json(status=status, date_sent=None), hold=reply == Reply.TIMEOUT
+        )
 
-    def _list(self, query: dict[str, str]) -> tuple[int, dict | None, bool]:
-        with self._lock:
-            reply = self._next_lists.popleft() if self._next_lists else Reply.OK
+    def _list(self, query: dict[str, str]) -> Answer | None:
+        reply = self._next_lists.next(Reply.OK)
         if reply == Reply.DROP:
-            return 0, None, False
+            return None
         if reply in _ERRORS:
             status, code, text = _ERRORS[reply]
             return _error(status, code, text.format(to=query.get("To", "")))
@@ -268,28 +233,21 @@ class FakeTwilio:
             "start": 0,
             "uri": uri,
         }
-        return 200, page, reply == Reply.TIMEOUT
+        return Answer(200, page, hold=reply == Reply.TIMEOUT)
 
     def _authorised(self, header: str, account: str) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return header == f"Basic {expected}" and account == self.account_sid
 
-    def _hold(self) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            release = self._release
-        release.wait(self.hang_limit)
 
-
-def _error(status: int, code: int, message: str) -> tuple[int, dict, bool]:
+def _error(status: int, code: int, message: str) -> Answer:
     body = {
         "code": code,
         "message": message,
         "more_info": f"https://www.twilio.com/docs/errors/{code}",
         "status": status,
     }
-    return status, body, False
+    return Answer(status, body)
 
 
 def _rfc2822(instant: datetime) -> str:
@@ -303,70 +261,3 @@ def _instant(value: str | None) -> datetime | None:
     if len(value) == 10:
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, address, handler, *, fake: FakeTwilio) -> None:
-        self.fake = fake
-        super().__init__(address, handler)
-
-    def handle_error(self, request, client_address) -> None:
-        self.fake.errors.append(sys.exc_info()[1])
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    # HTTP/1.0: one request per connection, so no pooled connection outlives stop().
-    protocol_version = "HTTP/1.0"
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        form = _first_values(self.rfile.read(length).decode())
-        self._serve("POST", form)
-
-    def do_GET(self) -> None:
-        self._serve("GET", {})
-
-    def _serve(self, method: str, form: dict[str, str]) -> None:
-        fake = self.server.fake
-        parts = urlsplit(self.path)
-        query = _first_values(parts.query)
-        match = _MESSAGES_PATH.match(parts.path)
-        authorised = bool(match) and fake._authorised(
-            self.headers.get("Authorization", ""), match["account"]
-        )
-        fake._record(Received(method, parts.path, query, form, authorised))
-        if not match:
-            status, body, hold = _error(
-                404, 20404, f"The requested resource {parts.path} was not found"
-            )
-        elif not authorised:
-            status, body, hold = _error(401, 20003, "Authenticate")
-        elif method == "POST":
-            status, body, hold = fake._create(form)
-        else:
-            status, body, hold = fake._list(query)
-        if body is None:
-            self.close_connection = True
-            return  # the socket closes with no answer
-        if hold:
-            fake._hold()
-        payload = json.dumps(body).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting, as a timed-out client does
-
-    def log_message(self, format: str, *args) -> None:
-        pass  # keep test output quiet; `requests` holds everything
-
-
-def _first_values(encoded: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(encoded, keep_blank_values=True).items()}

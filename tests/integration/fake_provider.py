@@ -14,16 +14,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import threading
 import time
 import uuid
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from notifications.backends.base import Backend, LookupUnavailable, SendError
 from notifications.backends.file import FileSMSBackend
+from tests.fakes.http_fake import Answer, HttpFake, Request
 
 
 class ControlledFileSMSBackend(FileSMSBackend):
@@ -88,37 +87,16 @@ def file_sends(folder: Path) -> dict[str, list[str]]:
 # --- a loopback SMS API --------------------------------------------------------------------------
 
 
-class LoopbackProvider:
+class LoopbackProvider(HttpFake):
     """An SMS API on 127.0.0.1 in a thread of this process; counts every send by reference."""
 
+    name = "SMS provider"
+    request_queue_size = 128
+
     def __init__(self) -> None:
+        super().__init__()
         self.sends: Counter[str] = Counter()
         self.ids: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> LoopbackProvider:
-        self._server = _Server(("127.0.0.1", 0), _Handler, provider=self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def total(self) -> int:
@@ -128,6 +106,14 @@ class LoopbackProvider:
     def duplicates(self) -> dict[str, int]:
         with self._lock:
             return {reference: n for reference, n in self.sends.items() if n > 1}
+
+    def answer(self, request: Request) -> Answer:
+        if request.method == "GET":
+            return Answer(200, {"id": self._find(request.query.get("reference", ""))})
+        payload = json.loads(request.body or b"{}")
+        if not payload.get("to") or not payload.get("reference"):
+            return Answer(400, {"error": "to and reference are required"})
+        return Answer(201, {"id": self._accept(payload["reference"])})
 
     def _accept(self, reference: str) -> str:
         provider_id = f"loop-{uuid.uuid4()}"
@@ -139,45 +125,6 @@ class LoopbackProvider:
     def _find(self, reference: str) -> str | None:
         with self._lock:
             return self.ids.get(reference)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 128
-
-    def __init__(self, address, handler, *, provider: LoopbackProvider) -> None:
-        self.provider = provider
-        super().__init__(address, handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.0"  # one request per connection
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        payload = json.loads(self.rfile.read(length) or b"{}")
-        if not payload.get("to") or not payload.get("reference"):
-            self._answer(400, {"error": "to and reference are required"})
-            return
-        self._answer(201, {"id": self.server.provider._accept(payload["reference"])})
-
-    def do_GET(self) -> None:
-        query = parse_qs(urlsplit(self.path).query)
-        found = self.server.provider._find(query.get("reference", [""])[0])
-        self._answer(200, {"id": found})
-
-    def _answer(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args) -> None:
-        pass
 
 
 class LoopbackSMSBackend(Backend):

@@ -27,10 +27,7 @@ def fresh_backends():
 
 @pytest.fixture
 def fake_twilio():
-    fake = FakeTwilio(account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN).start()
-    yield fake
-    fake.stop()
-    assert fake.errors == [], "the fake Twilio itself failed"
+    yield from FakeTwilio(account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN).serving()
 
 
 @pytest.fixture
@@ -58,11 +55,9 @@ NOTIFY_CALLBACK_TOKEN = "notify-callback-token-for-tests-0123456789"
 def fake_notify():
     from tests.fakes.fake_notify import FakeNotify, make_api_key
 
-    fake = FakeNotify(api_key=make_api_key()).start()
+    fake = FakeNotify(api_key=make_api_key())
     fake.api_key = f"sendflow_test-{fake.service_id}-{fake.secret}"
-    yield fake
-    fake.stop()
-    assert fake.errors == [], "the fake Notify itself failed"
+    yield from fake.serving()
 
 
 @pytest.fixture
