@@ -1,9 +1,15 @@
-"""What saving the case page does: a date an adviser types is theirs and checked, deadlines change
-only through the service, and the deadlines are recomputed. CaseAdmin
+"""Saving the case page maps its forms to the services: a date an adviser types is theirs and
+checked (services.key_date_adviser_edit, services.given_date_adviser_edit), deadlines change only
+through services.deadline_update, and the deadlines are recomputed. CaseAdmin
 (casework/admin_workflows.py) saves through it."""
 
 from workflows import services
 from workflows.models import Deadline, GivenDate, KeyDate
+
+
+def _edited_forms(formset):
+    """The formset's forms that changed and passed their checks."""
+    return [f for f in formset.forms if f.has_changed() and hasattr(f, "cleaned_data")]
 
 
 class CaseSaves:
@@ -13,30 +19,21 @@ class CaseSaves:
 
     def save_formset(self, request, form, formset, change):
         if formset.model is KeyDate:
-            # A date an adviser types or changes is theirs, and checked; ticking "confirmed"
-            # on a family's date keeps it the family's.
-            for key_date_form in formset.forms:
-                if not key_date_form.has_changed() or not hasattr(key_date_form, "cleaned_data"):
-                    continue
-                key_date = key_date_form.instance
-                if key_date.pk is None or {"event", "value"} & set(key_date_form.changed_data):
-                    key_date.source = KeyDate.Source.ADVISER
-                    key_date.recorded_by = request.user
-                    key_date.confirmed = True
+            for key_date_form in _edited_forms(formset):
+                services.key_date_adviser_edit(
+                    key_date=key_date_form.instance,
+                    changed=key_date_form.changed_data,
+                    by=request.user,
+                )
         if formset.model is GivenDate:
-            # A date an adviser types or changes is theirs, and checked.
-            for given_form in formset.forms:
-                if not given_form.has_changed() or not hasattr(given_form, "cleaned_data"):
-                    continue
-                if given_form.instance.pk is None or {"kind", "value", "time"} & set(
-                    given_form.changed_data
-                ):
-                    given_form.instance.recorded_source = GivenDate.Source.ADVISER
-                    given_form.instance.confirmed = True
+            for given_form in _edited_forms(formset):
+                services.given_date_adviser_edit(
+                    given_date=given_form.instance, changed=given_form.changed_data
+                )
         if formset.model is not Deadline:
             formset.save()
             return
-        # Deadlines change only through the service, which records who overrode what and when.
+        # The admin's bookkeeping for its change message: the service saves, not the formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deadline_form in formset.forms:
             if deadline_form.instance.pk and deadline_form.has_changed():

@@ -214,6 +214,11 @@ class Standing:
         return [*self.passed, *self.yours, *self.owed, *self.done]
 
     @property
+    def labels(self) -> dict[str, str]:
+        """Each computed deadline's name on this page, by kind."""
+        return {row.deadline.kind: row.label for row in self.rows if row.deadline}
+
+    @property
     def overdue_to_you(self) -> Row | None:
         """The latest date someone owed the family that passed with nothing to show it came:
         with nothing of their own to do, chasing it is their next thing."""

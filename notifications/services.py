@@ -6,7 +6,9 @@ dispatcher or a second beat finds nothing to do. Provider calls happen outside a
 The services live in one module a job; this one names them for callers (``services.message_send``):
 dispatch (claim, combine, enqueue), sending (send one, retry or fail), failed_sends (email
 instead, the adviser's task), sweeping (requeue, reconcile unknowns, overdue), callbacks
-(delivery reports, texts from families, webhook replays), opt_outs, adviser_checks.
+(delivery reports, texts from families, webhook replays), inbound (what a family's text
+does: STOP, START, HELP or a task), opt_outs, adviser_checks,
+nightly (recompute every open case, then the checks).
 """
 
 from notifications.adviser_checks import check_task_create, check_tasks_for_passed_dates
@@ -22,6 +24,8 @@ from notifications.dispatch import (
     messages_dispatch,
     messages_dispatch_due,
 )
+from notifications.inbound import InboundText, inbound_text_act
+from notifications.nightly import deadlines_recompute_all
 from notifications.opt_outs import suppress, unsuppress
 from notifications.sending import (
     DEADLINE_KINDS,
@@ -44,6 +48,7 @@ __all__ = [
     "DEADLINE_KINDS",
     "MAY_HAVE_GONE_TWICE",
     "Dispatch",
+    "InboundText",
     "Sweep",
     "_after_sent",
     "_backend",
@@ -51,8 +56,10 @@ __all__ = [
     "backoff",
     "check_task_create",
     "check_tasks_for_passed_dates",
+    "deadlines_recompute_all",
     "enqueue_sends",
     "inbound_stop_record",
+    "inbound_text_act",
     "inbound_text_record",
     "message_reconcile",
     "message_send",

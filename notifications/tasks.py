@@ -45,12 +45,5 @@ def messages_sweep_task() -> None:
 # hour of visibility, after which an unacknowledged task is delivered to a second worker.
 @shared_task(ignore_result=True, soft_time_limit=50 * 60, time_limit=55 * 60)
 def deadlines_recompute_all_task() -> int:
-    """Nightly: new holiday data or a fixed rule reaches every open case, and advisers get a
-    task for each date someone else owed that has passed with nothing recorded."""
-    from django.utils import timezone
-
-    from workflows import services as workflow_services
-
-    count = workflow_services.deadlines_recompute_open_cases()
-    services.check_tasks_for_passed_dates(today=timezone.localdate())
-    return count
+    """Nightly: every open case recomputed, then the adviser's checks of passed dates."""
+    return services.deadlines_recompute_all()

@@ -18,14 +18,13 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from governance.audit import Action, audit_record
-from notifications import gsm, replies, services, webhook_input
+from notifications import services, webhook_input
 from notifications.backends.notify import NotifyBackend
 from notifications.backends.twilio_sms import TwilioBackend
 from notifications.models import Suppression, WebhookReceipt
@@ -33,9 +32,6 @@ from sendflow.privacy import mask_address, mask_email, phone_ending, private_pag
 from workflows.models import Contact
 
 logger = logging.getLogger(__name__)
-
-# START lifts the family's own STOP (or Twilio's), not an opt-out made on the web or by an adviser.
-_LIFTED_BY_START = [Suppression.Reason.STOP_REPLY, Suppression.Reason.PROVIDER]
 
 
 def _signed_by_twilio(request: HttpRequest) -> bool:
@@ -133,33 +129,12 @@ def twilio_inbound(request: HttpRequest, fields: dict) -> HttpResponse:
 
 
 def inbound_text_act(request: HttpRequest, *, number: str, text: str) -> str:
-    """Act on a text from a family, whichever provider brought it: STOP (and the other ways of
-    saying it), START, HELP, or free text for the adviser. Return the reply to send, or ""."""
-    context = {
-        "service": settings.SENDFLOW_ADVICE_SERVICE_NAME,
-        "service_phone": settings.SENDFLOW_ADVICE_SERVICE_PHONE,
-        "service_email": settings.SENDFLOW_ADVICE_SERVICE_EMAIL,
-    }
-    reply = None
-    stopped = Suppression.objects.filter(
-        channel="sms", address=number, reason__in=_LIFTED_BY_START
-    ).exists()
-    asked = replies.classify(text, stopped=stopped)
-    if asked == replies.Reply.STOP:
-        services.suppress(channel="sms", address=number, reason=Suppression.Reason.STOP_REPLY)
-        services.inbound_stop_record(number=number, text=text)
-        _audit_family_text(request, Action.STOP, number)
-        reply = "notifications/sms/stop_confirmation.txt"
-    elif asked == replies.Reply.START:
-        services.unsuppress(channel="sms", address=number, reasons=_LIFTED_BY_START)
-        _audit_family_text(request, Action.START, number)
-        reply = "notifications/sms/start_confirmation.txt"
-    elif asked == replies.Reply.HELP:
-        reply = "notifications/sms/help.txt"
-    else:
-        services.inbound_text_record(number=number, text=text)
-    # A text is not HTML: the "text" engine does not escape "Parents'" to "Parents&#x27;".
-    return gsm.normalise(render_to_string(reply, context, using="text")) if reply else ""
+    """Act on a text from a family (services.inbound_text_act) and audit a STOP or START.
+    Return the reply to send, or ""."""
+    acted = services.inbound_text_act(number=number, text=text)
+    if acted.audit:
+        _audit_family_text(request, acted.audit, number)
+    return acted.reply
 
 
 # --- GOV.UK Notify -------------------------------------------------------------------------------

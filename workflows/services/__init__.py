@@ -5,7 +5,13 @@ One module per job; every public name is here as before, so `services.key_date_s
 working. The planner hook is one global, in planning: set it with messages_planner_set."""
 
 from workflows import batch_sql, rules, words
-from workflows.services.cases import case_replan, case_take_on, key_date_remove, key_date_set
+from workflows.services.cases import (
+    case_replan,
+    case_take_on,
+    key_date_adviser_edit,
+    key_date_remove,
+    key_date_set,
+)
 from workflows.services.deadlines import (
     NEEDS_A_REASON,
     OVERRIDE_RANGE,
@@ -21,6 +27,7 @@ from workflows.services.family_dates import (
 )
 from workflows.services.given_dates import (
     family_given_date_report,
+    given_date_adviser_edit,
     given_date_done,
     given_date_set,
 )
@@ -57,8 +64,10 @@ __all__ = [
     "facts_for",
     "family_date_report",
     "family_given_date_report",
+    "given_date_adviser_edit",
     "given_date_done",
     "given_date_set",
+    "key_date_adviser_edit",
     "key_date_remove",
     "key_date_set",
     "messages_plan",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from django.db import transaction
@@ -52,6 +53,21 @@ def key_date_set(
         defaults={"value": value, "source": source, "recorded_by": by, "confirmed": confirmed},
     )
     deadlines_recompute(case=case)
+    return key_date
+
+
+# Fields an adviser types on the case page's key dates: changing either makes the date theirs.
+KEY_DATE_TYPED_FIELDS = frozenset({"event", "value"})
+
+
+def key_date_adviser_edit(*, key_date: KeyDate, changed: Collection[str], by) -> KeyDate:
+    """A key date an adviser types or changes is theirs, and checked; ticking "confirmed" on a
+    family's date keeps it the family's. Marks `key_date` for its save (the admin's formset
+    saves it and the case is recomputed after)."""
+    if key_date.pk is None or KEY_DATE_TYPED_FIELDS & set(changed):
+        key_date.source = KeyDate.Source.ADVISER
+        key_date.recorded_by = by
+        key_date.confirmed = True
     return key_date
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from datetime import time as dt_time
 
@@ -39,6 +40,19 @@ def given_date_set(
     given_date.full_clean()
     given_date.save()
     messages_plan(case_ids=[case.id])
+    return given_date
+
+
+# Fields an adviser types on the case page's dates given in letters: changing any makes it theirs.
+GIVEN_DATE_TYPED_FIELDS = frozenset({"kind", "value", "time"})
+
+
+def given_date_adviser_edit(*, given_date: GivenDate, changed: Collection[str]) -> GivenDate:
+    """A date from a letter an adviser types or changes is theirs, and checked. Marks
+    `given_date` for its save (the admin's formset saves it; the case is recomputed after)."""
+    if given_date.pk is None or GIVEN_DATE_TYPED_FIELDS & set(changed):
+        given_date.recorded_source = GivenDate.Source.ADVISER
+        given_date.confirmed = True
     return given_date
 
 

@@ -4,13 +4,18 @@ a date from a letter, a time of day, and what a date is, said to an adviser."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workflows import rules
-from workflows.words.labels import deadline_label, sentence_start
+from workflows.words.labels import FAMILY_GIVEN, deadline_label, sentence_start
+
+if TYPE_CHECKING:
+    from workflows.services.family_dates import DateChange
 
 # "Your appeal date moved from ...": the date's own name, where a short one reads better.
 DATE_NAMES = {
@@ -98,6 +103,32 @@ def date_moved_words(kind: str, label: str, before: date, after: date) -> str:
     if name:
         return _("Your %(name)s moved from %(before)s to %(after)s") % values
     return _("%(label)s: the date moved from %(before)s to %(after)s") % values
+
+
+def family_date_changes(
+    *, event: str, changes: Iterable[DateChange], labels: Mapping[str, str]
+) -> list[str]:
+    """What the date the family told us (`event`) changed, a sentence each, in the family's
+    words: "New date: ..., by ...", "...: done", "Your appeal date moved from ... to ...".
+    `labels` names each deadline kind as the family's page does."""
+    sentences = []
+    for change in changes:
+        label = labels.get(change.kind, change.kind)
+        if event in FAMILY_GIVEN:
+            label = str(FAMILY_GIVEN[event][0])
+            sentences.append(
+                _("%(label)s: %(day)s") % {"label": label, "day": rules.long_date(change.after)}
+            )
+        elif change.done:
+            sentences.append(_("%(label)s: done") % {"label": label})
+        elif change.before is None:
+            sentences.append(
+                _("New date: %(label)s, by %(day)s")
+                % {"label": label, "day": rules.long_date(change.after)}
+            )
+        else:
+            sentences.append(date_moved_words(change.kind, label, change.before, change.after))
+    return sentences
 
 
 def given_working(source: str) -> str:
