@@ -42,7 +42,7 @@ def working_html(deadline) -> str:
         steps,
         warnings,
         words.adviser_words(deadline.rule),
-        deadline.confidence,
+        words.confidence_label(deadline.confidence),
     )
 
 

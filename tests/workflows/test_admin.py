@@ -226,3 +226,21 @@ def test_a_taken_reference_is_refused_without_saying_a_case_has_it():
     assert refused.value.message_dict["reference"] == [
         "That reference cannot be used: choose another."
     ]
+
+
+def test_the_deadlines_list_names_each_source_as_the_case_page_does(admin_client_logged_in):
+    case = CaseFactory()
+    services.key_date_set(case=case, event="decision_sent", value=date(2026, 12, 31))
+    case_page = admin_client_logged_in.get(
+        reverse("admin:workflows_case_change", args=[case.id])
+    ).content.decode()
+    deadlines = admin_client_logged_in.get(
+        reverse("admin:workflows_deadline_changelist")
+    ).content.decode()
+    calculator = admin_client_logged_in.get(
+        reverse("admin:workflows_calculator") + "?decision_sent=2026-12-31"
+    ).content.decode()
+    for page in (case_page, deadlines, calculator):  # deadlines: the column and the filter
+        assert "Primary (the law itself)" in page
+    assert "[PRIMARY]" not in case_page
+    assert ">Primary<" not in deadlines

@@ -119,7 +119,7 @@ STATE_LABELS: dict[str, str] = {
 
 CONFIDENCE_LABELS: dict[str, str] = {
     rules.Confidence.PRIMARY: "the law itself",
-    rules.Confidence.OFFICIAL: "official guidance",
+    rules.Confidence.OFFICIAL: "government guidance",
     rules.Confidence.SECONDARY: "advice bodies' reading",
     rules.Confidence.UNCONFIRMED: "our reasoning: check it",
 }
@@ -153,7 +153,11 @@ def state_label(state: str) -> str:
 
 
 def confidence_label(confidence: str) -> str:
-    return CONFIDENCE_LABELS.get(confidence) or confidence.lower()
+    """ "Primary (the law itself)": the calculator's code (its --format text and JSON print the
+    code alone) beside what it means, the same on the case page, the calculator page and the
+    deadlines list and its filter."""
+    meaning = CONFIDENCE_LABELS.get(confidence)
+    return f"{confidence.capitalize()} ({meaning})" if meaning else confidence.lower()
 
 
 # Model and form choices, as callables: Django 5 records the callable in migrations, so a
@@ -171,7 +175,7 @@ def owner_choices() -> list[tuple[str, str]]:
 
 
 def confidence_choices() -> list[tuple[str, str]]:
-    return [(c.value, c.value.capitalize()) for c in rules.Confidence]
+    return [(c.value, confidence_label(c.value)) for c in rules.Confidence]
 
 
 # --- dates given in a letter (GivenDate): the Tribunal's timetable, meetings, hearings ----------
