@@ -27,8 +27,9 @@ from casework.import_reading import Progress, _no_progress
 from casework.import_reading import parse_file as parse_file
 from governance.audit import Action, audit_record_many, changes_log
 from notifications.models import OutboundMessage
+from sendflow import batch_sql
 from sendflow.bulk import ids_reserve, rows_insert
-from workflows import batch_sql, services
+from workflows import services
 from workflows.models import Case, Contact, GivenDate, KeyDate, Route
 
 BATCH = 1000  # cases written, recomputed and planned per batch

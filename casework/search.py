@@ -12,7 +12,7 @@ import re
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 
-from workflows import batch_sql
+from sendflow import batch_sql
 from workflows.models import Case, Contact
 
 # A phone number as people type one: digits with spaces, brackets, dots, slashes or dashes,

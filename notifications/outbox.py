@@ -1,6 +1,6 @@
 """Insert planned messages fast: the planner writes tens of thousands of rows in an import or a
 nightly recompute, and Django's bulk_create spends most of that time preparing values row by
-row. On PostgreSQL the rows go through COPY (workflows.batch_sql); elsewhere through
+row. On PostgreSQL the rows go through COPY (sendflow.batch_sql); elsewhere through
 bulk_create."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db import connection
 from psycopg.types.json import Jsonb
 
 from notifications.models import OutboundMessage
-from workflows import batch_sql
+from sendflow import batch_sql
 
 
 class NewMessage(NamedTuple):

@@ -23,7 +23,8 @@ from django.utils import timezone
 from notifications import schedule
 from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
-from workflows import batch_sql, rules, words, working_days
+from sendflow import batch_sql
+from workflows import rules, words, working_days
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import AdviserTask, Case, Contact, Deadline, DeadlineView, GivenDate
 

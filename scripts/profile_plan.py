@@ -38,7 +38,8 @@ django.setup()
 import benchmark_deadlines  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from workflows import batch_sql, services  # noqa: E402
+from sendflow import batch_sql  # noqa: E402
+from workflows import services  # noqa: E402
 
 seconds: dict[str, float] = defaultdict(float)
 calls: dict[str, int] = defaultdict(int)

@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from workflows import batch_sql, models, rules, words
+from sendflow import batch_sql
+from workflows import models, rules, words
 from workflows.models import Case, Deadline, GivenDate
 
 SUMMARY_FIELDS = models.SUMMARY_FIELDS  # Case.save() leaves these alone

@@ -16,7 +16,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from governance.models import AuditEvent
-from workflows import batch_sql, rules, words
+from sendflow import batch_sql
+from workflows import rules, words
 from workflows.models import AdviserTask, Case, Deadline, KeyDate
 from workflows.services.planning import messages_plan
 

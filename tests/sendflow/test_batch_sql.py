@@ -9,8 +9,8 @@ from django.db import DataError, connection, transaction
 from notifications import outbox
 from notifications.models import OutboundMessage
 from notifications.outbox import NewMessage
+from sendflow import batch_sql
 from tests.factories import CaseFactory, ContactFactory
-from workflows import batch_sql
 from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
