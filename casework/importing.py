@@ -27,8 +27,8 @@ from casework.import_reading import Progress, _no_progress
 from casework.import_reading import parse_file as parse_file
 from governance.audit import Action, audit_record_many, changes_log
 from notifications.models import OutboundMessage
-from sendflow.bulk import ids_reserve, rows_insert
-from workflows import batch_sql, services
+from sendflow import bulk
+from workflows import services
 from workflows.models import Case, Contact, GivenDate, KeyDate, Route
 
 BATCH = 1000  # cases written, recomputed and planned per batch
@@ -84,7 +84,7 @@ def write(
 def _summaries_cancel(case_ids: list[int], *, now) -> int:
     """Cancel the cases' summaries still to go, with the reason; return how many."""
     return OutboundMessage.objects.filter(
-        batch_sql.ids_filter("case_id", case_ids),
+        bulk.ids_filter("case_id", case_ids),
         kind=OutboundMessage.Kind.SUMMARY,
         status=OutboundMessage.Status.PENDING,
     ).update(
@@ -189,7 +189,7 @@ def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> lis
             )
     if clashes:
         return clashes
-    rows_insert(Contact, _CONTACT_COLUMNS, new_rows, now=now)
+    bulk.rows_insert(Contact, _CONTACT_COLUMNS, new_rows, defaults=True, now=now)
     Contact.objects.bulk_update(changed, _CONTACT_FIELDS)
     changes_log(zip(befores, changed, strict=True), fields=_CONTACT_FIELDS)
     return []
@@ -200,7 +200,7 @@ _KEY_DATE_COLUMNS = ["case_id", "event", "value", "source", "recorded_by_id", "c
 
 def _key_dates_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> None:
     """An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it."""
-    rows_insert(
+    bulk.rows_insert(
         KeyDate,
         _KEY_DATE_COLUMNS,
         (
@@ -209,6 +209,7 @@ def _key_dates_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> No
             if case_id not in old  # a new case: nothing stored to clash with
             for event, value in row.events.items()
         ),
+        defaults=True,
         now=now,
     )
     if not old:
@@ -301,13 +302,16 @@ def _cases_for(rows: list[Row]) -> tuple[dict[str, int], set[int]]:
         for row in new
     ]
     if connection.vendor == "postgresql":
-        new_ids = ids_reserve(Case, len(new))
-        rows_insert(
-            Case, ["id", *_CASE_COLUMNS], [(i, *v) for i, v in zip(new_ids, values, strict=True)]
+        new_ids = bulk.ids_reserve(Case, len(new))
+        bulk.rows_insert(
+            Case,
+            ["id", *_CASE_COLUMNS],
+            [(i, *v) for i, v in zip(new_ids, values, strict=True)],
+            defaults=True,
         )
         ids.update(zip((row.reference for row in new), new_ids, strict=True))
     else:
-        rows_insert(Case, _CASE_COLUMNS, values)
+        bulk.rows_insert(Case, _CASE_COLUMNS, values, defaults=True)
         ids.update(
             Case.objects.filter(reference__in=[row.reference for row in new]).values_list(
                 "reference", "id"

@@ -12,7 +12,7 @@ import re
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 
-from workflows import batch_sql
+from sendflow import bulk
 from workflows.models import Case, Contact
 
 # A phone number as people type one: digits with spaces, brackets, dots, slashes or dashes,
@@ -47,7 +47,7 @@ def cases_matching(term: str, field: str) -> Q:
         if len(ids) > MANY_CASES:
             return Q(**{f"{field}__in": _cases_with_every_word(words, digits)})
         found = set(ids) if found is None else found & set(ids)
-    return batch_sql.ids_filter(field, sorted(found or ()))
+    return bulk.ids_filter(field, sorted(found or ()))
 
 
 def _unquoted(word: str) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from governance.models import AuditEvent
-from sendflow.bulk import rows_insert
+from sendflow import bulk
 from sendflow.throttle import client_ip
 
 Action = AuditEvent.Action
@@ -58,10 +58,11 @@ def audit_record_many(
     """One event per case (id, reference), from a management command, written in bulk (a whole
     caseload): call it inside the transaction that acts on the cases."""
     who = _command_user()
-    rows_insert(
+    bulk.rows_insert(
         AuditEvent,
         ["action", "actor_name", "case_id", "case_reference", "detail"],
         ((action, who, case_id, reference, detail or {}) for case_id, reference in cases),
+        defaults=True,
         now=now,
     )
 

@@ -1,18 +1,14 @@
 """Insert planned messages fast: the planner writes tens of thousands of rows in an import or a
 nightly recompute, and Django's bulk_create spends most of that time preparing values row by
-row. On PostgreSQL the rows go through COPY (workflows.batch_sql); elsewhere through
-bulk_create."""
+row. The rows go through sendflow.bulk.rows_insert: COPY on PostgreSQL, elsewhere bulk_create."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db import connection
-from psycopg.types.json import Jsonb
-
 from notifications.models import OutboundMessage
-from workflows import batch_sql
+from sendflow import bulk
 
 
 class NewMessage(NamedTuple):
@@ -50,8 +46,8 @@ _NULL = (
     "segments",
 )
 _STAMPS = ("created_at", "updated_at")
-# dates_told starts empty: its JSON written once, not encoded again for every row.
-_NO_DATES_TOLD = Jsonb({}, dumps=lambda _: "{}")
+# dates_told starts empty (rows_insert encodes a constant's JSON once, not again every row).
+_NO_DATES_TOLD: dict = {}
 
 
 def columns() -> list[str]:
@@ -60,14 +56,7 @@ def columns() -> list[str]:
 
 
 def messages_insert(rows: list[NewMessage], *, now: datetime) -> None:
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        OutboundMessage.objects.bulk_create(
-            [OutboundMessage(**row._asdict()) for row in rows], batch_size=1000
-        )
-        return
-    batch_sql.rows_copy(
+    bulk.rows_insert(
         OutboundMessage,
         NewMessage._fields,
         rows,

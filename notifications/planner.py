@@ -23,7 +23,8 @@ from django.utils import timezone
 from notifications import schedule
 from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage, messages_insert
-from workflows import batch_sql, rules, words, working_days
+from sendflow import bulk
+from workflows import rules, words, working_days
 from workflows.case_summary import case_summaries_refresh
 from workflows.models import AdviserTask, Case, Contact, Deadline, DeadlineView, GivenDate
 
@@ -141,13 +142,13 @@ def _inputs(case_ids: list[int], *, lock: bool) -> _Inputs:
     # The cases first, in id order, as every writer of a case's dates locks them: the refresh of
     # their next step at the end locks them again, and a writer that came in without the lock
     # (a family's choice of texts or emails) must not hold outbox rows while it waits for it.
-    cases = Case.objects.filter(batch_sql.ids_filter("id", case_ids))
+    cases = Case.objects.filter(bulk.ids_filter("id", case_ids))
     if lock:
         cases = cases.select_for_update()
     cases = {c.id: c for c in cases.order_by("id").only("id", "status", "reminders_paused")}
     contacts: dict[int, list[tuple[Recipient, str]]] = defaultdict(list)
     for contact_id, case_id, sms, email in (
-        Contact.objects.filter(batch_sql.ids_filter("case_id", case_ids))
+        Contact.objects.filter(bulk.ids_filter("case_id", case_ids))
         .annotate(planner_sms=_WANTS_SMS, planner_email=_WANTS_EMAIL)
         .values_list("id", "case_id", "planner_sms", "planner_email")
     ):
@@ -155,15 +156,15 @@ def _inputs(case_ids: list[int], *, lock: bool) -> _Inputs:
         # In Contact.channels() order: text first, then email.
         contacts[case_id].extend((recipient, c) for c, on in (("sms", sms), ("email", email)) if on)
     deadlines: dict[int, list[DeadlineView]] = defaultdict(list)
-    for values in Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+    for values in Deadline.objects.filter(bulk.ids_filter("case_id", case_ids)).values_list(
         *DeadlineView.VIEW_FIELDS
     ):
         deadlines[values[1]].append(DeadlineView(*values))
     given: dict[int, list[GivenDate]] = defaultdict(list)
-    for given_date in GivenDate.objects.filter(batch_sql.ids_filter("case_id", case_ids)):
+    for given_date in GivenDate.objects.filter(bulk.ids_filter("case_id", case_ids)):
         given[given_date.case_id].append(given_date)
     existing: dict[int, list[Planned]] = defaultdict(list)
-    messages = OutboundMessage.objects.filter(batch_sql.ids_filter("case_id", case_ids)).exclude(
+    messages = OutboundMessage.objects.filter(bulk.ids_filter("case_id", case_ids)).exclude(
         kind=Kind.TEST
     )
     # What was told is read only where something was: JSON and instants cost most to load.
@@ -229,14 +230,14 @@ def messages_plan(*, case_ids: Iterable[int], now: datetime | None = None) -> No
             cancel[reason].extend(ids)
 
     # One UPDATE per batch for each, not one per reason or per message.
-    batch_sql.rows_update(
+    bulk.rows_update(
         OutboundMessage,
         fields=["status_reason"],
         rows=[(message_id, reason) for reason, ids in cancel.items() for message_id in ids],
         also={"status": Status.CANCELLED, "updated_at": now},
         only_if={"status": Status.PENDING},
     )
-    batch_sql.rows_update(
+    bulk.rows_update(
         OutboundMessage,
         fields=["send_at"],
         rows=reactivate,
@@ -259,10 +260,10 @@ def _create_new_tasks(tasks: list[tuple[int, str]]) -> None:
     kind = AdviserTask.Kind.DEADLINE_PASSED
     have = set(
         AdviserTask.objects.filter(
-            batch_sql.ids_filter("case_id", list({case_id for case_id, _ in tasks})), kind=kind
+            bulk.ids_filter("case_id", list({case_id for case_id, _ in tasks})), kind=kind
         ).values_list("case_id", "text")
     )
-    batch_sql.rows_insert(
+    bulk.rows_insert(
         AdviserTask,
         ["case_id", "text"],
         [(c, t) for c, t in tasks if (c, t) not in have],

@@ -38,7 +38,8 @@ django.setup()
 import benchmark_deadlines  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from workflows import batch_sql, services  # noqa: E402
+from sendflow import bulk  # noqa: E402
+from workflows import services  # noqa: E402
 
 seconds: dict[str, float] = defaultdict(float)
 calls: dict[str, int] = defaultdict(int)
@@ -57,11 +58,11 @@ def statement_timer(execute, sql, params, many, context):
         timed(" ".join(sql.split()[:4])[:70], began)
 
 
-def copy_timer(rows_copy):
+def copy_timer(rows_insert):
     def copy(model, *a, **kw):
         began = time.perf_counter()
         try:
-            return rows_copy(model, *a, **kw)
+            return rows_insert(model, *a, **kw)
         finally:
             timed(f"COPY {model._meta.db_table}", began)
 
@@ -104,7 +105,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to PostgreSQL: COPY and the commit's checks are what it shows.")
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    batch_sql.rows_copy = copy_timer(batch_sql.rows_copy)
+    bulk.rows_insert = copy_timer(bulk.rows_insert)
     DatabaseWrapper._commit = commit_timer(DatabaseWrapper._commit)
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = args.db_name

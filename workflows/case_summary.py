@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from workflows import batch_sql, models, rules, words
+from sendflow import bulk
+from workflows import models, rules, words
 from workflows.models import Case, Deadline, GivenDate
 
 SUMMARY_FIELDS = models.SUMMARY_FIELDS  # Case.save() leaves these alone
@@ -150,12 +151,12 @@ def case_summaries_compute(*, case_ids: Iterable[int], today: date) -> dict[int,
     """Each case's Summary given `today`, from scratch: two queries however many cases."""
     case_ids = list(case_ids)
     deadlines: dict[int, list[tuple]] = defaultdict(list)
-    for row in Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+    for row in Deadline.objects.filter(bulk.ids_filter("case_id", case_ids)).values_list(
         *_DEADLINE_COLUMNS
     ):
         deadlines[row[0]].append(row)
     given: dict[int, list[tuple]] = defaultdict(list)
-    for row in GivenDate.objects.filter(batch_sql.ids_filter("case_id", case_ids)).values_list(
+    for row in GivenDate.objects.filter(bulk.ids_filter("case_id", case_ids)).values_list(
         *_GIVEN_COLUMNS
     ):
         given[row[0]].append(row)
@@ -178,7 +179,7 @@ def case_summaries_refresh(*, case_ids: Iterable[int], today: date) -> int:
         stored = {
             row[0]: Summary(*row[1:])
             for row in Case.objects.select_for_update()
-            .filter(batch_sql.ids_filter("id", batch))
+            .filter(bulk.ids_filter("id", batch))
             .order_by("id")
             .values_list("id", *SUMMARY_FIELDS)
         }
@@ -190,7 +191,7 @@ def case_summaries_refresh(*, case_ids: Iterable[int], today: date) -> int:
 
 
 def _write(summaries: dict[int, Summary]) -> None:
-    batch_sql.rows_update(
+    bulk.rows_update(
         Case,
         fields=SUMMARY_FIELDS,
         rows=[(case_id, *_values(s)) for case_id, s in summaries.items()],

@@ -4,7 +4,7 @@ as the change that moves them, so no reader ever sees a key date without its dea
 One module per job; every public name is here as before, so `services.key_date_set(...)` keeps
 working. The planner hook is one global, in planning: set it with messages_planner_set."""
 
-from workflows import batch_sql, rules, words
+from workflows import rules, words
 from workflows.services.cases import (
     case_replan,
     case_take_on,
@@ -52,7 +52,6 @@ __all__ = [
     "DateChange",
     "FamilyDateResult",
     "NightlyRecomputeIncomplete",
-    "batch_sql",
     "case_replan",
     "case_take_on",
     "deadline_row",

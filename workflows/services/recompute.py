@@ -10,13 +10,14 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from governance.models import AuditEvent
-from workflows import batch_sql, rules, words
+from sendflow import bulk
+from workflows import rules, words
 from workflows.models import AdviserTask, Case, Deadline, KeyDate
 from workflows.services.planning import messages_plan
 
@@ -99,13 +100,13 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
     placement = {
         case_id: (placement_only, complaint_to)
         for case_id, placement_only, complaint_to in Case.objects.select_for_update()
-        .filter(batch_sql.ids_filter("id", case_ids))
+        .filter(bulk.ids_filter("id", case_ids))
         .order_by("id")  # one lock order for every writer (not Case.Meta's reference order)
         .values_list("id", "placement_only", "complaint_to")
     }
     events: dict[int, dict[str, date]] = defaultdict(dict)
     for case_id, event, value in KeyDate.objects.filter(
-        batch_sql.ids_filter("case_id", case_ids)
+        bulk.ids_filter("case_id", case_ids)
     ).values_list("case_id", "event", "value"):
         events[case_id][event] = value
 
@@ -233,7 +234,7 @@ def _stored_deadlines(case_ids: list[int]) -> dict[tuple[int, str], _Stored]:
     decoded: dict[str, list] = {}
     json_at = [i for i, name in enumerate(_COMPARED_FIELDS) if name in _AS_TEXT]
     for values in (
-        Deadline.objects.filter(batch_sql.ids_filter("case_id", case_ids))
+        Deadline.objects.filter(bulk.ids_filter("case_id", case_ids))
         .annotate(**{f"{name}_text": cast for name, cast in _AS_TEXT.items()})
         .values_list(
             "id",
@@ -268,7 +269,7 @@ def _update_changed(
         before = stored.get((row.case_id, row.kind))
         if before is not None and row[2:] != before.computed:
             changed.append((before.row.id, *row[2:], now))
-    batch_sql.rows_update(Deadline, fields=[*_COMPARED_FIELDS, "computed_at"], rows=changed)
+    bulk.rows_update(Deadline, fields=[*_COMPARED_FIELDS, "computed_at"], rows=changed)
 
 
 # A new deadline starts open, with no override: the adviser's columns at their defaults.
@@ -286,14 +287,7 @@ def _insert_new(rows: list[_Computed], *, now: datetime) -> None:
     """Insert deadlines no case had yet. The cases are locked, so none can appear meanwhile:
     on PostgreSQL through COPY (an import of thousands of cases spends most of its time here
     otherwise), elsewhere through bulk_create."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Deadline.objects.bulk_create(
-            [Deadline(**row._asdict(), computed_at=now) for row in rows], batch_size=2000
-        )
-        return
-    batch_sql.rows_copy(
+    bulk.rows_insert(
         Deadline,
         _Computed._fields,
         rows,
@@ -365,12 +359,12 @@ def _flag_odd_dates(odd: dict[int, list[str]]) -> None:
     odd = {case_id: [words.adviser_words(t) for t in texts] for case_id, texts in odd.items()}
     kind = AdviserTask.Kind.DATES_TO_CHECK
     have = set(
-        AdviserTask.objects.filter(
-            batch_sql.ids_filter("case_id", list(odd)), kind=kind
-        ).values_list("case_id", "text")
+        AdviserTask.objects.filter(bulk.ids_filter("case_id", list(odd)), kind=kind).values_list(
+            "case_id", "text"
+        )
     )
     # A batch of an imported caseload can flag thousands: rows, not model instances.
-    batch_sql.rows_insert(
+    bulk.rows_insert(
         AdviserTask,
         ["case_id", "text"],
         [

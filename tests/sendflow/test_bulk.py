@@ -9,9 +9,9 @@ from django.db import DataError, connection, transaction
 from notifications import outbox
 from notifications.models import OutboundMessage
 from notifications.outbox import NewMessage
+from sendflow import bulk
 from tests.factories import CaseFactory, ContactFactory
-from workflows import batch_sql
-from workflows.models import Case
+from workflows.models import Case, Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_batch_update_sets_the_rows_given_and_skips_rows_no_longer_as_read():
     claimed.save()
     later = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
 
-    changed = batch_sql.rows_update(
+    changed = bulk.rows_update(
         OutboundMessage,
         fields=["status_reason", "due_date"],
         rows=[(cancel.id, "the date moved", None), (claimed.id, "the date moved", None)],
@@ -63,7 +63,7 @@ def test_batch_update_sets_the_rows_given_and_skips_rows_no_longer_as_read():
 
 def test_batch_update_of_nothing_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert batch_sql.rows_update(OutboundMessage, fields=["status_reason"], rows=[]) == 0
+        assert bulk.rows_update(OutboundMessage, fields=["status_reason"], rows=[]) == 0
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
@@ -91,9 +91,7 @@ def test_batch_update_refuses_text_longer_than_its_column_as_the_orm_does():
     contact = ContactFactory(case=CaseFactory())
     pending = message(contact, "4w")
     with pytest.raises(DataError), transaction.atomic():
-        batch_sql.rows_update(
-            OutboundMessage, fields=["status_reason"], rows=[(pending.id, "x" * 201)]
-        )
+        bulk.rows_update(OutboundMessage, fields=["status_reason"], rows=[(pending.id, "x" * 201)])
     pending.refresh_from_db()
     assert pending.status_reason == ""
 
@@ -101,15 +99,28 @@ def test_batch_update_refuses_text_longer_than_its_column_as_the_orm_does():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_copy_refuses_to_leave_a_column_to_a_default_the_database_does_not_have():
     with pytest.raises(ValueError, match="no value for .*status"):
-        batch_sql.rows_copy(OutboundMessage, ["case_id"], [(1,)])
+        bulk.rows_insert(OutboundMessage, ["case_id"], [(1,)])
+
+
+def test_insert_with_defaults_fills_each_row_and_calls_a_callable_default_per_row():
+    case = CaseFactory()
+    bulk.rows_insert(
+        Contact,
+        ["case_id", "name", "email"],
+        [(case.id, "Ann", "ann@example.org"), (case.id, "Bob", "bob@example.org")],
+        defaults=True,
+    )
+    ann, bob = Contact.objects.filter(case=case).order_by("name")
+    assert (ann.role, ann.wants_email, bob.consent_source) == ("parent", True, "")
+    assert len({ann.opt_out_token, bob.opt_out_token, ""}) == 3
 
 
 def test_ids_filter_finds_exactly_the_ids_given_however_scattered():
     cases = [CaseFactory() for _ in range(6)]
     wanted = [cases[4].id, cases[1].id, cases[2].id]
-    found = Case.objects.filter(batch_sql.ids_filter("id", wanted)).values_list("id", flat=True)
+    found = Case.objects.filter(bulk.ids_filter("id", wanted)).values_list("id", flat=True)
     assert sorted(found) == sorted(wanted)
-    assert not Case.objects.filter(batch_sql.ids_filter("id", [])).exists()
+    assert not Case.objects.filter(bulk.ids_filter("id", [])).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ANY(array) is PostgreSQL's")
@@ -119,7 +130,7 @@ def test_ids_filter_sends_the_ids_as_the_columns_own_type():
     100,000 cases, against 16 ms with bigint[]; scripts/benchmark_scale.py)."""
     contact = ContactFactory(case=CaseFactory())
     wanted = message(contact, "4w")
-    messages = OutboundMessage.objects.filter(batch_sql.ids_filter("case_id", [contact.case_id]))
+    messages = OutboundMessage.objects.filter(bulk.ids_filter("case_id", [contact.case_id]))
     sql, _ = messages.query.sql_with_params()
     assert "= ANY(%s::bigint[])" in sql
     assert list(messages) == [wanted]
