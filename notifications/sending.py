@@ -95,13 +95,14 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
 def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
     """What a sent message leaves for the adviser: a check raises a task to follow it up."""
     due = message.due_date  # a check and a change of date always have one
-    if message.kind == Kind.CHECK and (given := message.given_date) is not None:
+    if message.kind == Kind.CHECK and (obligation := message.obligation) is not None:
+        # Sent, so its date is the row's (the send cancels a row whose date moved).
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=words.given_check_task(given.kind, given.date_in_words(), label=given.title),
+            text=obligation.check_task_text(),
         )
-    elif message.kind == Kind.CHECK and due is not None:
+    elif message.kind == Kind.CHECK and due is not None:  # its deadline has gone since
         check_task_create(case=message.case, kind=message.deadline_kind, due=due)
     if message.kind == Kind.DATE_CHANGED and due is not None and due < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
