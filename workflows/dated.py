@@ -71,6 +71,11 @@ class DatedObligation(Protocol):
         """Its date said whole: with the day to aim for, or a meeting's time."""
         ...
 
+    def done_in_words(self) -> str:
+        """What settled it, for the message history: "Certificate issued on ...", "marked done
+        on ..."; "" while it is not done."""
+        ...
+
     def check_task_text(self) -> str:
         """The adviser's task once a check on it has gone to the family: find out whether it
         came (a deadline others owed) or happened (a date from a letter)."""

@@ -156,6 +156,9 @@ class GivenDate(CaseChildMixin, models.Model):
     def family_owes(self) -> bool:
         return self.owner == rules.Owner.PARENT
 
+    def done_in_words(self) -> str:
+        return f"marked done on {rules.long_date(self.done_on)}" if self.done_on else ""
+
     def check_task_text(self) -> str:
         return words.given_check_task(self.kind, self.date_in_words(), label=self.title)
 
