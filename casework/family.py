@@ -21,7 +21,13 @@ from django.utils.translation import ngettext
 
 from notifications import planner, schedule, service_hours
 from notifications.models import OutboundMessage, Suppression
-from notifications.rendering import adviser_name_for_family, given_words, public_url, words_for
+from notifications.rendering import (
+    adviser_name_for_family,
+    given_words,
+    obligation_words,
+    public_url,
+    words_for,
+)
 from workflows import rules, services, words
 from workflows.models import Case, Contact, Deadline, GivenDate
 from workflows.working_days import working_days_until
@@ -368,10 +374,8 @@ def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None
         if message.kind == OutboundMessage.Kind.SUMMARY:
             about = _("A summary of all your dates")
         else:
-            if message.given_date:
-                label = given_words(message.given_date).label
-            elif message.deadline:
-                label = words_for(message.deadline).label
+            if (obligation := message.obligation) is not None:
+                label = obligation_words(obligation).label
             else:
                 label = kinds.get(message.deadline_kind) or words.deadline_label(
                     message.deadline_kind

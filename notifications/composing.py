@@ -19,6 +19,7 @@ from notifications import gsm, rendering
 from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.service_hours import when_to_call
 from workflows import rules, words
+from workflows.dated import DatedObligation
 from workflows.rules import long_date
 
 Kind = OutboundMessage.Kind
@@ -129,22 +130,16 @@ def _row_item(
     kind = message.kind
     if kind == Kind.FALLBACK:
         kind = rendering.fallback_of(message)
-    if message.given_date_id:
-        given = message.given_date
-        state = given.state(today)
-        owed = kind == Kind.CHECK
-        item = _given_item(
-            given, today=today, state=state, owed=owed, language=language, call_when=call_when
-        )
-    else:
-        deadline = message.deadline
-        if deadline is None:
-            return None
-        state = deadline.state(today)
-        owed = kind == Kind.CHECK or deadline.owner != rules.Owner.PARENT
-        item = _deadline_item(
-            deadline, today=today, state=state, owed=owed, language=language, call_when=call_when
-        )
+    obligation = message.obligation
+    if obligation is None:  # its deadline has gone since
+        return None
+    state = obligation.state(today)
+    # What others owe is said as owed: a computed deadline by its owner, whatever the row; a
+    # date from a letter by its row (its policy's style chose a check for it, or not).
+    owed = kind == Kind.CHECK or (obligation.computed and not obligation.family_owes)
+    item = _obligation_item(
+        obligation, today=today, state=state, owed=owed, language=language, call_when=call_when
+    )
     if kind == Kind.DATE_CHANGED:
         when = {"last_day": "today", "act_today": "act today"}.get(item.what, item.when)
         what = "changed_passed" if state == rules.State.PASSED else "changed"
@@ -152,6 +147,17 @@ def _row_item(
     elif kind == Kind.PASSED and item.what != "passed":
         item = replace(item, what="passed")
     return replace(item, row_id=message.id)
+
+
+def _obligation_item(
+    obligation: DatedObligation, *, today: date, state, owed: bool, language: str, call_when: str
+) -> Item:
+    """Its item: a computed deadline and a date from a letter are told in their own ways (a
+    meeting's day and time, the day to aim for)."""
+    build = _deadline_item if obligation.computed else _given_item
+    return build(
+        obligation, today=today, state=state, owed=owed, language=language, call_when=call_when
+    )
 
 
 def _deadline_item(

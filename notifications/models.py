@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
+from workflows.dated import DatedObligation
 from workflows.models import Contact
 
 
@@ -289,6 +290,14 @@ class OutboundMessage(models.Model):
         about = deadline_label(self.deadline_kind) if self.deadline_kind else ""
         about = about or self.get_kind_display().lower()
         return f"{self.get_channel_display()} {self.get_kind_display().lower()}: {about}"
+
+    @property
+    def obligation(self) -> "DatedObligation | None":
+        """The dated thing this message is about, whichever it is: the date a letter gave, or
+        the computed deadline; None for a summary, a test, or a deadline since gone."""
+        if self.given_date_id:
+            return self.given_date
+        return self.deadline
 
 
 class Suppression(models.Model):

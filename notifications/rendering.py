@@ -15,6 +15,7 @@ from notifications import gsm
 from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules
+from workflows.dated import DatedObligation
 from workflows.rules import long_date
 from workflows.words import deadline_label
 from workflows.working_days import working_days_until
@@ -116,6 +117,27 @@ def given_words(given, *, language: str = "en", call_when: str = "today") -> Dea
         late=default_late(call_when),
         due_plain=long_date(given.value),
     )
+
+
+def obligation_words(
+    obligation: DatedObligation,
+    *,
+    language: str = "en",
+    call_when: str = "today",
+    today: date | None = None,
+) -> DeadlineWords:
+    """The words for a deadline or a date a letter gave, each from its own templates (deadlines/
+    or given/): the one place that tells the two apart by their words."""
+    if obligation.computed:
+        return deadline_words(
+            obligation.kind,
+            obligation.effective_due,
+            act_by=obligation.effective_act_by,
+            language=language,
+            today=today,
+            call_when=call_when,
+        )
+    return given_words(obligation, language=language, call_when=call_when)
 
 
 def words_for(deadline, *, language: str = "en", call_when: str = "today") -> DeadlineWords:
@@ -258,9 +280,8 @@ def render_send(messages: list[OutboundMessage], *, now: datetime | None = None)
 
 
 def _told_key(message: OutboundMessage) -> str:
-    if message.given_date_id:
-        return f"given-{message.given_date_id}"
-    return message.deadline_kind
+    obligation = message.obligation
+    return obligation.told_key if obligation is not None else message.deadline_kind
 
 
 def base_context(message: OutboundMessage) -> dict:
@@ -318,13 +339,17 @@ def _context(
     if message.kind == Kind.SUMMARY or not message.deadline_kind:
         context.update(_summary_context(case, today=today, language=language, call_when=call_when))
         return context
-    if message.given_date_id:
-        context.update(_given_context(message, today=today, language=language, call_when=call_when))
+    obligation = message.obligation
+    if obligation is not None and not obligation.computed:  # its own words and "when"
+        context.update(
+            _given_context(
+                obligation, case=case, today=today, language=language, call_when=call_when
+            )
+        )
         return context
-    deadline = message.deadline
-    if deadline is not None:
-        due, act_by = deadline.effective_due, deadline.effective_act_by
-    else:
+    if obligation is not None:
+        due, act_by = obligation.effective_due, obligation.effective_act_by
+    else:  # the deadline has gone since: the date the row was planned for
         due = act_by = message.due_date
     words = deadline_words(
         message.deadline_kind,
@@ -349,7 +374,7 @@ def _context(
         passed=due < today,
         dates_told={message.deadline_kind: due.isoformat()},
         mediation_first=message.deadline_kind == "appeal" and mediation_comes_first(case, today),
-        council_contact=council_contact(case, deadline.owner) if deadline else "",
+        council_contact=council_contact(case, obligation.owner) if obligation else "",
     )
     return context
 
@@ -373,18 +398,17 @@ def mediation_comes_first(case, today: date) -> bool:
 
 
 def _given_context(
-    message: OutboundMessage, *, today: date, language: str = "en", call_when: str = "today"
+    given, *, case, today: date, language: str = "en", call_when: str = "today"
 ) -> dict:
-    given = message.given_date
-    words = given_words(given, language=language, call_when=call_when)
+    words = obligation_words(given, language=language, call_when=call_when)
     return {
         **vars(words),
-        "when": when_text(today=today, due=given.act_by),
-        "passed": given.value < today,
-        "dates_told": {given.told_key: given.value.isoformat()},
+        "when": when_text(today=today, due=given.effective_act_by),
+        "passed": given.effective_due < today,
+        "dates_told": {given.told_key: given.effective_due.isoformat()},
         "given": True,
         "working": given.working(),  # "The Tribunal set this date in its letter of ..."
-        "council_contact": council_contact(message.case, given.owner),
+        "council_contact": council_contact(case, given.owner),
     }
 
 

@@ -24,7 +24,7 @@ from notifications.email_html import email_html
 from notifications.failed_sends import failed_tell
 from notifications.models import OutboundMessage, Suppression
 from notifications.opt_outs import suppress
-from notifications.planner import DATE_PASSED, done_reason, first_allowed, quiet_hours
+from notifications.planner import DATE_PASSED, first_allowed, quiet_hours
 from sendflow.privacy import redact
 from workflows import rules, words
 from workflows.models import AdviserTask, Case, Deadline
@@ -95,13 +95,14 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str | None:
 def _after_sent(message: OutboundMessage, *, now: datetime) -> None:
     """What a sent message leaves for the adviser: a check raises a task to follow it up."""
     due = message.due_date  # a check and a change of date always have one
-    if message.kind == Kind.CHECK and (given := message.given_date) is not None:
+    if message.kind == Kind.CHECK and (obligation := message.obligation) is not None:
+        # Sent, so its date is the row's (the send cancels a row whose date moved).
         AdviserTask.objects.get_or_create(
             case=message.case,
             kind=AdviserTask.Kind.CHECK_DEADLINE,
-            text=words.given_check_task(given.kind, given.date_in_words(), label=given.title),
+            text=obligation.check_task_text(),
         )
-    elif message.kind == Kind.CHECK and due is not None:
+    elif message.kind == Kind.CHECK and due is not None:  # its deadline has gone since
         check_task_create(case=message.case, kind=message.deadline_kind, due=due)
     if message.kind == Kind.DATE_CHANGED and due is not None and due < timezone.localdate(now):
         AdviserTask.objects.get_or_create(
@@ -233,28 +234,17 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
         case, today=timezone.localdate(now)
     ):
         return Status.CANCELLED, "nothing to tell: every step is done"
-    if (
-        message.kind in DEADLINE_KINDS
-        and message.due_date
-        and message.given_date_id
-        and (given := message.given_date) is not None
-    ):
-        if given.state(timezone.localdate(now)) == rules.State.DONE:
-            return Status.CANCELLED, f"step done: marked done on {rules.long_date(given.done_on)}"
-        if given.value != message.due_date:
-            return Status.CANCELLED, f"the date moved to {given.value.isoformat()}"
-        if _is_countdown(message) and message.due_date < timezone.localdate(now):
-            return Status.CANCELLED, DATE_PASSED
-    elif message.kind in DEADLINE_KINDS and message.due_date:  # a fallback summary has none
-        deadline = message.deadline
-        if deadline is None:
+    if message.kind in DEADLINE_KINDS and message.due_date:  # a fallback summary has none
+        obligation = message.obligation
+        if obligation is None:
             return Status.CANCELLED, "the deadline no longer stands"
-        if deadline.status != Deadline.Status.OPEN:
-            return Status.CANCELLED, f"deadline marked {deadline.status}"
-        if deadline.state(timezone.localdate(now)) == rules.State.DONE:
-            return Status.CANCELLED, done_reason(deadline)
-        if deadline.effective_due != message.due_date:
-            return Status.CANCELLED, f"the date moved to {deadline.effective_due.isoformat()}"
+        # Only a computed deadline carries an adviser's marking (met, missed, waived).
+        if isinstance(obligation, Deadline) and obligation.status != Deadline.Status.OPEN:
+            return Status.CANCELLED, f"deadline marked {obligation.status}"
+        if obligation.state(timezone.localdate(now)) == rules.State.DONE:
+            return Status.CANCELLED, f"step done: {obligation.done_in_words()}"[:200]
+        if obligation.effective_due != message.due_date:
+            return Status.CANCELLED, f"the date moved to {obligation.effective_due.isoformat()}"
         if _is_countdown(message) and message.due_date < timezone.localdate(now):
             # A countdown after the date would call it ahead; the "passed" message says it.
             return Status.CANCELLED, DATE_PASSED

@@ -44,6 +44,31 @@ class DeadlineDates:
     def date_in_words(self) -> str:
         return rules.date_in_words(due=self.effective_due, act_by=self.effective_act_by)
 
+    # workflows.dated.DatedObligation: what a deadline shares with a date a letter gave.
+    computed = True  # by the rules
+
+    @property
+    def told_key(self) -> str:
+        """The key of this deadline in a message's `dates_told`."""
+        return self.kind
+
+    @property
+    def message_kind(self) -> str:
+        return self.kind
+
+    @property
+    def family_owes(self) -> bool:
+        return self.owner == rules.Owner.PARENT
+
+    is_meeting = False  # the rules compute no meeting's day, only the notice before one
+
+    @property
+    def title(self) -> str:
+        return words.deadline_label(self.kind)
+
+    def check_task_text(self) -> str:
+        return words.check_task(self.kind, self.effective_due)
+
     def done_in_words(self) -> str:
         if self.done_by:
             return f"{words.event_label(self.done_by)} on {rules.long_date(self.done_on)}"

@@ -141,6 +141,27 @@ class GivenDate(CaseChildMixin, models.Model):
         """The key of this date in a message's `dates_told`."""
         return f"given-{self.pk}"
 
+    # workflows.dated.DatedObligation: what a date a letter gave shares with a deadline.
+    computed = False  # given in a letter
+
+    @property
+    def effective_due(self):
+        return self.value
+
+    @property
+    def effective_act_by(self):
+        return self.act_by
+
+    @property
+    def family_owes(self) -> bool:
+        return self.owner == rules.Owner.PARENT
+
+    def done_in_words(self) -> str:
+        return f"marked done on {rules.long_date(self.done_on)}" if self.done_on else ""
+
+    def check_task_text(self) -> str:
+        return words.given_check_task(self.kind, self.date_in_words(), label=self.title)
+
     @property
     def is_meeting(self) -> bool:
         return self.kind in self.MEETINGS
