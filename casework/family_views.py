@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import family
+from casework import calendar_feed, family
 from casework.family_forms import DateReportForm
 from governance.audit import Action, audit_record
 from notifications import service_hours
@@ -73,7 +73,7 @@ def _common(request: HttpRequest, case: Case) -> dict:
             "page": reverse("family-page", args=[case.access_token]),
             "dates": reverse("family-dates", args=[case.access_token]),
             "calendar": reverse("family-calendar", args=[case.access_token]),
-            "subscribe": family.subscribe_url(case),
+            "subscribe": calendar_feed.subscribe_url(case),
             "print": reverse("family-print", args=[case.access_token]),
             "messages": reverse("family-messages", args=[case.access_token]),
         },
@@ -202,7 +202,7 @@ def family_stop(request: HttpRequest, token: str, contact_id: int) -> HttpRespon
 @family_link
 def family_calendar(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
-    body = family.calendar_ics(case, today=timezone.localdate())
+    body = calendar_feed.calendar_ics(case, today=timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="send-dates.ics"'
     return _private(response, referrer="no-referrer")
