@@ -94,7 +94,10 @@ def simulate(case: Case, until: date) -> list[OutboundMessage]:
 def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monkeypatch):
     # What a case with no horizon sends, night by night to the day after the hearing...
     monkeypatch.setattr(plan_core, "PLAN_AHEAD", timedelta(days=3650))
-    reference = simulate(far_case("SF-ALL"), until=HEARING + timedelta(days=1))
+    unbounded = far_case("SF-ALL")
+    # The hearing's reminders are rows at once: the reference really has no horizon.
+    assert unbounded.messages.filter(deadline_kind="given:hearing").exists()
+    reference = simulate(unbounded, until=HEARING + timedelta(days=1))
     monkeypatch.undo()
     Case.objects.filter(reference="SF-ALL").update(status=Case.Status.CLOSED)
 
