@@ -19,7 +19,7 @@ from django.utils import timezone
 from notifications import gsm, rendering, schedule, services
 from notifications.composing import SMS_SEGMENTS
 from notifications.models import OutboundMessage, ReminderPolicy
-from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
+from notifications.plan_core import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules, words, working_days
 from workflows import services as workflow_services
 from workflows.models import AdviserTask, Case, Contact, Deadline, GivenDate

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications import planner, service_hours
+from notifications import plan_core, planner, service_hours
 from notifications.models import OutboundMessage, Suppression
 from notifications.rendering import (
     adviser_name_for_family,
@@ -65,7 +65,7 @@ OWN_ACTS = {
 # How long a late step, or a date owed to the family that passed with nothing to show it came,
 # stays their next thing: after that it is the adviser's to follow up (the steps only an
 # adviser can mark met would otherwise stay at the top for good).
-NEXT_THING_WINDOW = planner.PASSED_NOTICE_WINDOW
+NEXT_THING_WINDOW = plan_core.PASSED_NOTICE_WINDOW
 
 
 @dataclass
@@ -330,7 +330,7 @@ class Planned:
 
 def planned_messages(case: Case, *, limit: int = 30, now: datetime | None = None) -> list[Planned]:
     """What the family can expect and when, soonest first: the pending messages, then those
-    further ahead that the outbox will take in nearer the time (planner.PLAN_AHEAD)."""
+    further ahead that the outbox will take in nearer the time (plan_core.PLAN_AHEAD)."""
     # Not cut to `limit` here: messages to a stopped channel are left out below, and must not
     # take the places of those that will go.
     pending = list(

@@ -17,9 +17,9 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications import planner
+from notifications import plan_core, planner
 from notifications.models import Channel, OutboundMessage
-from notifications.planner import CLOSED, PAUSED
+from notifications.plan_core import CLOSED, PAUSED
 from notifications.schedule import LONDON
 from workflows import rules, words
 from workflows.models import AdviserTask
@@ -83,7 +83,7 @@ def _today(now: datetime) -> date:
 
 @dataclass(frozen=True)
 class Ahead:
-    """A message the case will get, too far ahead to be in the outbox yet (planner.PLAN_AHEAD),
+    """A message the case will get, too far ahead to be in the outbox yet (plan_core.PLAN_AHEAD),
     as the case page's message history lists it."""
 
     when: datetime
@@ -95,11 +95,11 @@ class Ahead:
 
 
 AHEAD_LIMIT = 10  # on the case page, above its message history
-AHEAD_WEEKS = planner.PLAN_AHEAD.days // 7
+AHEAD_WEEKS = plan_core.PLAN_AHEAD.days // 7
 
 
 def _joins(send_at: datetime, today: date) -> str:
-    day = planner.joins_outbox(send_at)
+    day = plan_core.joins_outbox(send_at)
     if day <= today:  # its day has come: tonight's run (or the next) writes it
         return "Not in the outbox yet: goes in at the next nightly run"
     return f"Further ahead: goes into the outbox on {day:%a %-d %b %Y}"

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from notifications import combining, gsm, planner, rendering
+from notifications import combining, gsm, plan_core, rendering
 from notifications.composing import SMS_SEGMENTS
 from notifications.models import Channel, OutboundMessage, Suppression
 from notifications.schedule import LONDON
@@ -108,7 +108,7 @@ def _moment(message: OutboundMessage, now: datetime) -> datetime:
     inside quiet hours (dispatch holds it to their end)."""
     moment = max(message.send_at, now)
     if message.channel == Channel.SMS:
-        moment = planner.quiet_hours().next_allowed(moment)
+        moment = plan_core.quiet_hours().next_allowed(moment)
     return moment
 
 

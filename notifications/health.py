@@ -24,7 +24,7 @@ def nightly() -> str:
     records when it gets through every case (beat's last_run_at says only that it was sent)."""
     from django_celery_beat.models import PeriodicTask
 
-    from notifications.planner import PLAN_AHEAD
+    from notifications.plan_core import PLAN_AHEAD
     from workflows.models import RecomputeRun
 
     stops = f"reminders more than {PLAN_AHEAD.days} days ahead are not being planned"

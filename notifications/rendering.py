@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from notifications import gsm
 from notifications.models import OutboundMessage, ReminderPolicy
-from notifications.planner import CHECK_OFFSET, PASSED_OFFSET
+from notifications.plan_core import CHECK_OFFSET, PASSED_OFFSET
 from workflows import rules
 from workflows.dated import DatedObligation
 from workflows.rules import long_date

@@ -24,7 +24,7 @@ from notifications.email_html import email_html
 from notifications.failed_sends import failed_tell
 from notifications.models import OutboundMessage, Suppression
 from notifications.opt_outs import suppress
-from notifications.planner import DATE_PASSED, first_allowed, quiet_hours
+from notifications.plan_core import DATE_PASSED, first_allowed, quiet_hours
 from sendflow.privacy import redact
 from workflows import rules, words
 from workflows.models import AdviserTask, Case, Deadline

@@ -41,7 +41,7 @@ def messages_sweep_task() -> None:
 
 # The whole caseload in one run: about a second a thousand cases, so a minute or more for a
 # region's, past the default limits made for a send; cut short, the cases after the cut would
-# never get their messages further ahead written (planner.PLAN_AHEAD). Still under Redis's
+# never get their messages further ahead written (plan_core.PLAN_AHEAD). Still under Redis's
 # hour of visibility, after which an unacknowledged task is delivered to a second worker.
 @shared_task(ignore_result=True, soft_time_limit=50 * 60, time_limit=55 * 60)
 def deadlines_recompute_all_task() -> int:

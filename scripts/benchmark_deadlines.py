@@ -26,7 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from notifications import planner  # noqa: E402
+from notifications import plan_core  # noqa: E402
 from notifications.models import OutboundMessage  # noqa: E402
 from workflows import rules, services  # noqa: E402
 from workflows.models import (  # noqa: E402
@@ -139,7 +139,7 @@ def bench_orm(count: int, batch: int, contacts: bool, *, events=synthetic_events
             print(
                 f"    {messages / count:.1f} planned messages a case in the outbox "
                 f"({messages / elapsed:,.0f} outbox rows/s when each is written); those due "
-                f"more than {planner.PLAN_AHEAD.days} days ahead join it on a later night"
+                f"more than {plan_core.PLAN_AHEAD.days} days ahead join it on a later night"
             )
         print(
             f"    CPU: this process {cpu:.2f} s"

@@ -196,7 +196,7 @@ def bench_nightly() -> None:
     open_cases = Case.objects.filter(status=Case.Status.OPEN).count()
     say(f"\n(c) nightly recompute: deadlines_recompute_open_cases() over {open_cases:,} open cases")
     # Tonight finds the outbox as the seed left it; the next night, a day on, also plans the
-    # messages that have come within the planner's horizon (planner.PLAN_AHEAD) meanwhile.
+    # messages that have come within the planner's horizon (plan_core.PLAN_AHEAD) meanwhile.
     for label, later in (("tonight", timedelta(0)), ("the next night", timedelta(days=1))):
         before = OutboundMessage.objects.count()
         with time_machine.travel(timezone.now() + later, tick=True):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows import rules
+
 
 @dataclass(frozen=True)
 class RouteGuide:
@@ -15,22 +17,6 @@ class RouteGuide:
     checklist: tuple[str, ...]
     source: str
 
-
-_ORDERS = (
-    "order_assessment_notice",
-    "order_assessment_no_plan",
-    "order_assessment_final_plan",
-    "order_draft_plan",
-    "order_final_plan",
-    "order_amended_plan",
-    "order_name_school",
-    "order_reconsideration",
-    "concession_assessment_notice",
-    "concession_no_plan",
-    "concession_final_plan",
-    "concession_amended_plan",
-    "recommendation_response",
-)
 
 ROUTE_GUIDES: dict[str, RouteGuide] = {
     "complaint": RouteGuide(
@@ -104,7 +90,7 @@ ROUTE_GUIDES: dict[str, RouteGuide] = {
         source="SEND Code of Practice 11.13 to 11.38",
     ),
     "appeal": RouteGuide(
-        deadlines=("appeal", "la_appeal_response", *_ORDERS),
+        deadlines=("appeal", "la_appeal_response", *rules.ORDER_KINDS),
         events=(
             "decision_sent",
             "decision_letter_dated",

@@ -87,7 +87,7 @@ def test_messages_further_ahead_on_the_family_page_and_the_case_page(
     visit,
     hampshire,  # noqa: F811
 ):
-    """A hearing five months on: its reminders are not in the outbox yet (planner.PLAN_AHEAD),
+    """A hearing five months on: its reminders are not in the outbox yet (plan_core.PLAN_AHEAD),
     but the family sees them in "What we will send you" and the adviser in the case's messages,
     with the day each goes into the outbox."""
     from django.contrib.auth import get_user_model

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from notifications import rendering, services
 from notifications.models import OutboundMessage
-from notifications.planner import first_allowed, quiet_hours
+from notifications.plan_core import first_allowed, quiet_hours
 from notifications.schedule import LONDON
 from tests.factories import GivenDateFactory
 from tests.helpers import london

@@ -152,7 +152,7 @@ def test_a_family_told_given_date_is_used_at_once_and_waits_for_the_advisers_che
     task = AdviserTask.objects.get(case=case, kind=AdviserTask.Kind.FAMILY_DATE)
     assert "tick confirmed" in task.text
     # Used at once: reminded (on 7 June, more than ten weeks ahead, so not in the outbox yet:
-    # planner.PLAN_AHEAD), and on the family's page with the reminders it will get.
+    # plan_core.PLAN_AHEAD), and on the family's page with the reminders it will get.
     assert not OutboundMessage.objects.filter(given_date=hearing, offset="1wd").exists()
     ahead = planner.messages_ahead(case=case)
     assert {(m.given_date_id, m.offset) for m in ahead} >= {(hearing.id, "1wd"), (hearing.id, "0d")}

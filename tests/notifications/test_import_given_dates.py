@@ -17,7 +17,7 @@ HEADER = "reference,parent_name,email,channels,appeal_registered,hearing,final_e
 
 @pytest.fixture(autouse=True)
 def _today():
-    # Within ten weeks of the hearing, so its reminders are in the outbox (planner.PLAN_AHEAD).
+    # Within ten weeks of the hearing, so its reminders are in the outbox (plan_core.PLAN_AHEAD).
     with time_machine.travel("2027-04-01 12:00 +00:00", tick=False):
         yield
 

@@ -1,4 +1,4 @@
-"""The outbox holds the next ten weeks (planner.PLAN_AHEAD): messages further ahead are worked
+"""The outbox holds the next ten weeks (plan_core.PLAN_AHEAD): messages further ahead are worked
 out on every run, shown to the family and the adviser, and written by the nightly recompute in
 time. Nothing a family would get is lost or late for it."""
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import family
-from notifications import planner, services
+from notifications import plan_core, planner, services
 from notifications.models import OutboundMessage
 from notifications.schedule import LONDON
 from tests.factories import CaseFactory, ContactFactory
@@ -49,7 +49,7 @@ def test_far_messages_are_not_rows_yet_but_nothing_is_missing_from_the_plan(monk
     case = far_case("SF-NEAR")
     rows = OutboundMessage.objects.filter(case=case, status=Status.PENDING)
     ahead = planner.messages_ahead(case=case, now=RECORDED)
-    last_day = RECORDED.date() + planner.PLAN_AHEAD  # 15 March: ten weeks on
+    last_day = RECORDED.date() + plan_core.PLAN_AHEAD  # 15 March: ten weeks on
     assert rows
     assert ahead
     assert max(timezone.localdate(m.send_at) for m in rows) <= last_day
@@ -58,14 +58,14 @@ def test_far_messages_are_not_rows_yet_but_nothing_is_missing_from_the_plan(monk
     assert [m.send_at for m in ahead] == sorted(m.send_at for m in ahead)  # soonest first
 
     # With no horizon, the same case plans exactly the rows and those further ahead.
-    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
+    monkeypatch.setattr(plan_core, "PLAN_AHEAD", timedelta(days=3650))
     everything = far_case("SF-ALL")
     assert plan_of(rows) | plan_of(ahead) == plan_of(everything.messages.all())
     assert planner.messages_ahead(case=everything, now=RECORDED) == []
 
 
 def test_a_row_already_planned_further_ahead_is_kept_not_cancelled(monkeypatch):
-    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
+    monkeypatch.setattr(plan_core, "PLAN_AHEAD", timedelta(days=3650))
     case = far_case("SF-OLD")  # as planned before the outbox had a horizon
     monkeypatch.undo()
     before = plan_of(case.messages.filter(status=Status.PENDING))
@@ -93,8 +93,11 @@ def simulate(case: Case, until: date) -> list[OutboundMessage]:
 
 def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monkeypatch):
     # What a case with no horizon sends, night by night to the day after the hearing...
-    monkeypatch.setattr(planner, "PLAN_AHEAD", timedelta(days=3650))
-    reference = simulate(far_case("SF-ALL"), until=HEARING + timedelta(days=1))
+    monkeypatch.setattr(plan_core, "PLAN_AHEAD", timedelta(days=3650))
+    unbounded = far_case("SF-ALL")
+    # The hearing's reminders are rows at once: the reference really has no horizon.
+    assert unbounded.messages.filter(deadline_kind="given:hearing").exists()
+    reference = simulate(unbounded, until=HEARING + timedelta(days=1))
     monkeypatch.undo()
     Case.objects.filter(reference="SF-ALL").update(status=Case.Status.CLOSED)
 
@@ -108,7 +111,7 @@ def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monk
     # passes, with or without the horizon.
     for message in (m for m in sent if m.kind in (m.Kind.REMINDER, m.Kind.CHECK)):
         written_ahead = message.send_at - message.created_at
-        assert written_ahead >= min(planner.PLAN_AHEAD, message.send_at - RECORDED), (
+        assert written_ahead >= min(plan_core.PLAN_AHEAD, message.send_at - RECORDED), (
             message.deadline_kind,
             message.offset,
             message.created_at,
@@ -139,7 +142,7 @@ def test_a_message_joins_the_outbox_on_the_night_its_day_comes_within_ten_weeks(
     morning = ("given:hearing", "0d", "email")
     key = lambda m: (m.deadline_kind, m.offset, m.channel)  # noqa: E731
     [ahead] = [m for m in planner.messages_ahead(case=case, now=RECORDED) if key(m) == morning]
-    assert planner.joins_outbox(ahead.send_at) == date(2027, 3, 30)
+    assert plan_core.joins_outbox(ahead.send_at) == date(2027, 3, 30)
     for night, written in ((date(2027, 3, 29), False), (date(2027, 3, 30), True)):
         with time_machine.travel(datetime.combine(night, time(2, 30), LONDON), tick=False):
             workflow_services.deadlines_recompute_open_cases()

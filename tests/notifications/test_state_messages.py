@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from notifications import services
 from notifications.backends import locmem
 from notifications.models import OutboundMessage
-from notifications.planner import passed_task_text
+from notifications.plan_core import passed_task_text
 from tests.factories import AdviserFactory, CaseFactory, ContactFactory
 from tests.helpers import london, set_date
 from tests.hypothesis_profiles import examples

@@ -7,7 +7,7 @@ class RecomputeRun(models.Model):
     """One run of the recompute of every open case: nightly, and after a reminder policy changes.
 
     It is what writes a message to the outbox once its day comes within ten weeks
-    (notifications.planner.PLAN_AHEAD), so /healthz reads when one last finished whole: beat's
+    (notifications.plan_core.PLAN_AHEAD), so /healthz reads when one last finished whole: beat's
     own record says only that the task was sent."""
 
     started_at = models.DateTimeField()

@@ -15,7 +15,7 @@ One job per module, each importing only those above it in this list:
 - periods: the simple rules, one event and one period
 - one module per route (workflows.routes): mediation, appeal, orders (after the appeal), ehc,
   annual_review, complaints, discrimination
-- registry: `RULES` by code, `DEADLINE_KINDS`
+- registry: `RULES` by code, `DEADLINE_KINDS`, `ORDER_KINDS` (those after the appeal)
 - parsing: reading typed dates and checking a case's dates (`validate`)
 - compute: the entry points (`compute_deadlines`, `completed_by`, `flags`)
 
@@ -53,7 +53,7 @@ from workflows.rules.facts import Deadline, Facts, FactsError, Rule
 from workflows.rules.parsing import _ORDER_CHECKS as _ORDER_CHECKS
 from workflows.rules.parsing import check_event_name, parse_date, parse_event, validate
 from workflows.rules.periods import LA, OFF, Counter, P, S
-from workflows.rules.registry import DEADLINE_KINDS, RULES
+from workflows.rules.registry import DEADLINE_KINDS, ORDER_KINDS, RULES
 from workflows.rules.vocabulary import EVENTS, Confidence, Owner, State
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "EVENTS",
     "LA",
     "OFF",
+    "ORDER_KINDS",
     "P",
     "PLACEMENT_ONLY_NOTE",
     "RULES",

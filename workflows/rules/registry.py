@@ -41,6 +41,24 @@ _BY_KIND = {
         *orders.PERIODS,
     )
 }
+# After the appeal (orders): the Tribunal's orders, the council's concessions and the
+# recommendations, in the order they take in RULES (never reorder). The appeal route lists them
+# too (workflows.routes).
+ORDER_KINDS: tuple[str, ...] = (
+    "order_assessment_notice",
+    "order_assessment_no_plan",
+    "order_assessment_final_plan",
+    "order_draft_plan",
+    "order_final_plan",
+    "order_amended_plan",
+    "order_name_school",
+    "order_reconsideration",
+    "concession_assessment_notice",
+    "concession_no_plan",
+    "concession_final_plan",
+    "concession_amended_plan",
+    "recommendation_response",
+)
 # The simple rules in the order they take in RULES, and so in DEADLINE_KINDS: never reorder.
 _PERIODS: tuple[Period, ...] = tuple(
     _BY_KIND[kind]
@@ -61,19 +79,7 @@ _PERIODS: tuple[Period, ...] = tuple(
         "discrimination_claim",
         "la_appeal_response",
         "ombudsman_complaint",
-        "order_assessment_notice",
-        "order_assessment_no_plan",
-        "order_assessment_final_plan",
-        "order_draft_plan",
-        "order_final_plan",
-        "order_amended_plan",
-        "order_name_school",
-        "order_reconsideration",
-        "concession_assessment_notice",
-        "concession_no_plan",
-        "concession_final_plan",
-        "concession_amended_plan",
-        "recommendation_response",
+        *ORDER_KINDS,
     )
 )
 

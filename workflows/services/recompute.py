@@ -164,7 +164,7 @@ def deadlines_recompute_many(*, case_ids: Iterable[int]) -> dict[int, str]:
         Deadline.objects.filter(id__in=stale).delete()
     # The messages follow the dates in the same transaction (DESIGN.md invariant 4). A case
     # whose dates were refused keeps its stored deadlines, and is planned from them: the nightly
-    # run is what writes its messages further ahead (notifications.planner.PLAN_AHEAD).
+    # run is what writes its messages further ahead (notifications.plan_core.PLAN_AHEAD).
     messages_plan(case_ids=list(placement))
     return failures
 
