@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test test-browser test-integration test-all lint fmt migrations-check ci bench clean demo
+.PHONY: help run test test-slow test-integration test-all lint fmt migrations-check ci bench clean demo
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,22 +21,24 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 	       --email "$${SENDFLOW_FIRST_LOGIN_EMAIL:-}"
 	$(BIN)/python scripts/run_local.py
 
-# The quick suite, run on every change: everything but the browser and integration tests, on
-# every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N workers), in a shuffled order
-# (pytest-randomly prints its seed first; `make test PYTEST_ARGS=--randomly-seed=N` replays it).
+# The quick suite, run on every change: everything but the browser tests, the sweeps marked
+# slow and the integration tests, on every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N
+# for N workers), in a shuffled order (pytest-randomly prints its seed first; `make test
+# PYTEST_ARGS=--randomly-seed=N` replays it).
 test: $(BIN)/.installed  ## run the quick suite, about a minute (SQLite unless DATABASE_URL is set)
-	$(BIN)/pytest -n auto -m "not integration and not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto -m "not integration and not browser and not slow" $(PYTEST_ARGS)
 
-# Chromium through Playwright, at 375 and 1280 px with axe-core: one browser on each worker.
-test-browser: $(BIN)/.installed  ## the pages in Chromium (/usr/bin/chromium), a few minutes
-	$(BIN)/pytest -n auto -m browser $(PYTEST_ARGS)
+# Chromium through Playwright at 375 and 1280 px with axe-core, one browser on each worker; and
+# the sweeps that take seconds each: every admin page crawled, an appeal simulated night by night.
+test-slow: $(BIN)/.installed  ## the pages in Chromium (/usr/bin/chromium) and the slow sweeps
+	$(BIN)/pytest -n auto -m "(browser or slow) and not integration" $(PYTEST_ARGS)
 
 # PostgreSQL, their own redis-server and celery workers (skipped on SQLite), alone: their
 # throughput checks must not share the cores with Chromium and the rest of the suite.
 test-integration: $(BIN)/.installed  ## real workers, PostgreSQL and Redis (set DATABASE_URL)
 	$(BIN)/pytest -m integration $(PYTEST_ARGS)
 
-test-all: test test-browser test-integration  ## every test: what CI runs after the lint
+test-all: test test-slow test-integration  ## every test: what CI runs after the lint
 
 lint: $(BIN)/.installed  ## ruff lint and format check; the layers only import down (import-linter); mypy --strict ([tool.mypy] files)
 	$(BIN)/ruff check .

@@ -300,31 +300,39 @@ def compose_sms(items: list[Item], context: dict) -> str:
     attempts = [(shown, detail) for shown in range(len(items), 0, -1) for detail in (3, 2, 1, 0)]
     attempts += [(shown, -1) for shown in range(len(items), 0, -1)]
     body = ""
+    # An item's line in each of its three forms is rendered once, not once an attempt: five
+    # dates make 26 attempts.
+    lines: dict[tuple[int, bool, bool], str] = {}
     for shown, detail in [*attempts, (0, 0)]:
-        body = _sms(items[:shown], context, detail=detail, more=len(items) - shown)
+        body = _sms(items[:shown], context, detail=detail, more=len(items) - shown, lines=lines)
         if gsm.segments(body) <= SMS_SEGMENTS:
             return body
     return body
 
 
-def _sms(items: list[Item], context: dict, *, detail: int, more: int) -> str:
+def _sms(
+    items: list[Item],
+    context: dict,
+    *,
+    detail: int,
+    more: int,
+    lines: dict[tuple[int, bool, bool], str],
+) -> str:
     """detail 3: what to do for every item; 2: for the first; 1: none; 0: nor the note that the
     dates are our calculation; -1: each date in the fewest words ("Final EHC plan: Monday 1
-    March 2027, passed"), for long names and links."""
-    lines = [
-        _line(
-            item,
-            todo=detail >= 3 or (detail == 2 and n == 0),
-            call_when=context["call_when"],
-            brief=detail < 0,
-        )
-        for n, item in enumerate(items)
-    ]
+    March 2027, passed"), for long names and links. `lines` keeps each item's line by (its
+    place, with what to do, brief) across the attempts of one text."""
+    shown = []
+    for n, item in enumerate(items):
+        key = (n, detail >= 3 or (detail == 2 and n == 0), detail < 0)
+        if key not in lines:
+            lines[key] = _line(item, todo=key[1], call_when=context["call_when"], brief=key[2])
+        shown.append(lines[key])
     text = render_to_string(
         _template("sms/send.txt"),
         {
             **context,
-            "lines": lines,
+            "lines": shown,
             "more": more,
             "computed": detail >= 1 and any(i.computed for i in items),
         },

@@ -139,6 +139,7 @@ def caseload(db):
     return {"two": two, "five": five, "hearing": hearing}
 
 
+@pytest.mark.slow
 def test_no_admin_page_speaks_to_the_family(client, caseload):
     assert OutboundMessage.objects.filter(
         status=OutboundMessage.Status.CANCELLED, status_reason__startswith="step done"

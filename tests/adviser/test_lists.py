@@ -69,6 +69,7 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.slow
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("who", ["supervisor", "adviser"])
 def test_every_list_takes_the_same_queries_for_one_row_as_for_many(client, who):

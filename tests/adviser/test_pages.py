@@ -340,6 +340,7 @@ CODES = sorted(
 )
 
 
+@pytest.mark.slow
 def test_no_snake_case_code_reaches_an_admin_page(client):
     call_command("demo_data", stdout=io.StringIO())
     case = Case.objects.get(reference="DEMO-02")

@@ -195,6 +195,7 @@ def _many(start, stop, adviser):
         AdviserTaskFactory(case=case, kind="deadline_passed", text="passed")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["adviser", "supervisor"])
 @time_machine.travel(NOW, tick=False)
 def test_today_reads_a_few_queries_however_many_cases(

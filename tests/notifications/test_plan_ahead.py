@@ -91,6 +91,7 @@ def simulate(case: Case, until: date) -> list[OutboundMessage]:
     return list(case.messages.filter(status=Status.SENT).order_by("send_at", "id"))
 
 
+@pytest.mark.slow
 def test_the_nightly_recompute_writes_each_far_message_weeks_before_it_goes(monkeypatch):
     # What a case with no horizon sends, night by night to the day after the hearing...
     monkeypatch.setattr(plan_core, "PLAN_AHEAD", timedelta(days=3650))

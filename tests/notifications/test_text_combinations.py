@@ -101,6 +101,7 @@ def combinations() -> list[list[Item]]:
     return chosen
 
 
+@pytest.mark.slow
 def test_every_combination_of_one_to_five_dates_fits_two_segments_in_gsm7(context):
     problems = []
     for items in combinations():

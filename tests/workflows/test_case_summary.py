@@ -267,6 +267,7 @@ def _apply(step, case: Case, today: date) -> None:
     max_examples=examples(40),  # 20 under `make test`, 80 in CI
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(steps=st.lists(STEP, min_size=1, max_size=12))
 def test_the_stored_next_step_always_equals_one_worked_out_from_scratch(steps, settings):
     settings.SMS_BACKEND = "locmem"

@@ -194,6 +194,7 @@ def test_a_today_outside_this_century_is_refused_as_a_likely_typo(today, capsys)
     assert err.startswith(f"error: --today: '{today}' is outside 2000 to 2100: check the year")
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_json_and_exits_0_or_one_line_and_exit_2():
     """`python manage.py deadlines` as people outside the code run it, in a process of its own."""
     good = run_cli("--event", "decision_sent=2026-12-31", "--format", "json")
