@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from workflows import rules
-from workflows.models import GivenDate
+from workflows.models import Case, Contact, GivenDate
 from workflows.validators import validate_uk_mobile
 
 FIXED_COLUMNS = [
@@ -36,6 +36,13 @@ FIXED_COLUMNS = [
 # YYYY-MM-DD, or YYYY-MM-DD HH:MM for a hearing or meeting.
 GIVEN_COLUMNS = [kind for kind in GivenDate.Kind.values if kind != GivenDate.Kind.OTHER]
 _WITH_TIME = re.compile(r"^(?P<day>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$", re.ASCII)
+# The longest each column may be: the models' own limits, so a longer value is named here, by
+# row and column, and never cut or refused by the database half-way through an import.
+LONGEST = {
+    "reference": Case._meta.get_field("reference").max_length,
+    "parent_name": Contact._meta.get_field("name").max_length,
+    "email": Contact._meta.get_field("email").max_length,
+}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_FIELD = 1000  # no column needs more; a longer field is a broken file, not a name
@@ -206,23 +213,23 @@ def _parse_row(
     reference = values.get("reference", "")
     if not reference:
         error("reference", "is empty")
-    elif len(reference) > 40:
-        error("reference", "is longer than 40 characters")
+    elif len(reference) > LONGEST["reference"]:
+        error("reference", f"is longer than {LONGEST['reference']} characters")
     elif reference.startswith(FORMULA_STARTS):
         error("reference", f"starts with '{reference[0]}', which a spreadsheet runs as a formula")
     name = values.get("parent_name", "")
     if not name:
         error("parent_name", "is empty")
-    elif len(name) > 100:
-        error("parent_name", "is longer than 100 characters")
+    elif len(name) > LONGEST["parent_name"]:
+        error("parent_name", f"is longer than {LONGEST['parent_name']} characters")
     elif name.startswith(FORMULA_STARTS):
         error(
             "parent_name",
             f"starts with '{name[0]}', which a spreadsheet runs as a formula; remove it",
         )
     email = values.get("email", "")
-    if len(email) > 254:
-        error("email", "is longer than 254 characters")
+    if len(email) > LONGEST["email"]:
+        error("email", f"is longer than {LONGEST['email']} characters")
     elif email:
         try:
             validate_email(email)

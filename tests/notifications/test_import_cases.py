@@ -165,6 +165,17 @@ def test_impossible_years_and_long_names_are_named_not_crashed_on(tmp_path):
     assert "Row 2, column decision_sent: '31/12/0000' is not a real date: there is no year 0" in err
 
 
+def test_each_length_limit_is_the_models_own_and_nothing_is_written(tmp_path):
+    reference, email = "R" * 41, "a" * 250 + "@example.com"  # 40 and 254 in the models
+    code, _, err = run_import(
+        tmp_path, f"reference,parent_name,email,channels\n{reference},Amira,{email},email\n"
+    )
+    assert code == 2
+    assert "Row 2, column reference: is longer than 40 characters" in err
+    assert "Row 2, column email: is longer than 254 characters" in err
+    assert not Case.objects.exists()
+
+
 # --- files that must not break the import (issue 10) -------------------------------------------
 
 SHORT_HEADER = "reference,parent_name,email,channels,decision_sent\n"
