@@ -142,13 +142,7 @@ def obligation_words(
 
 def words_for(deadline, *, language: str = "en", call_when: str = "today") -> DeadlineWords:
     """The words for a stored deadline, with its override and day to act by."""
-    return deadline_words(
-        deadline.kind,
-        deadline.effective_due,
-        act_by=deadline.effective_act_by,
-        language=language,
-        call_when=call_when,
-    )
+    return obligation_words(deadline, language=language, call_when=call_when)
 
 
 def fallback_of(message: OutboundMessage) -> str:
