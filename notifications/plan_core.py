@@ -23,7 +23,8 @@ from notifications import schedule
 from notifications.models import OutboundMessage, ReminderPolicy
 from notifications.outbox import NewMessage
 from workflows import rules, words, working_days
-from workflows.models import Case, Deadline, GivenDate
+from workflows.dated import DatedObligation
+from workflows.models import Case, Deadline, DeadlineDates, GivenDate
 
 Kind = OutboundMessage.Kind
 Status = OutboundMessage.Status
@@ -154,7 +155,7 @@ class _CasePlan:
         # Desired, but further ahead: (key, send at, its deadline or date). Worked out in full
         # only when asked (messages_ahead): a batch needs them only to keep rows it has.
         self.later_too = later_too
-        self.later: list[tuple[Key, datetime, Deadline | GivenDate]] = []
+        self.later: list[tuple[Key, datetime, DatedObligation]] = []
         self._with_rows: set[int] | None = None
 
     def work_out(self) -> None:
@@ -219,7 +220,7 @@ class _CasePlan:
         )
     )
 
-    def _desired(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
+    def _desired(self) -> dict[Key, tuple[datetime, DatedObligation]]:
         desired = self._desired_given()
         for deadline in self.deadlines:
             policy = self.policies.get(deadline.kind)
@@ -230,13 +231,8 @@ class _CasePlan:
             due = deadline.effective_due
             if policy.style == ReminderPolicy.Style.COUNTDOWN and due < self.today:
                 # Passed: no more countdown, one message saying so and what can still be done.
-                if not self._passed_notice_due(deadline):
-                    continue
-                send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
-                send_at = max(send_at, self.now)  # told at once when we learn of it late
-                for contact, channel in self.recipients:
-                    key = (deadline.id, None, contact.id, channel, Kind.PASSED, PASSED_OFFSET, due)
-                    desired[key] = (first_allowed(channel, send_at), deadline)
+                if self._passed_notice_due(deadline):
+                    self._add_passed(desired, deadline, policy)
             elif policy.style == ReminderPolicy.Style.COUNTDOWN:
                 # Counted back from the day to act by, so the last one is never after it.
                 act_by = deadline.effective_act_by
@@ -274,65 +270,69 @@ class _CasePlan:
             self._with_rows = {m.deadline_id for m in self.messages if m.deadline_id}
         return deadline_id in self._with_rows
 
-    def _desired_given(self) -> dict[Key, tuple[datetime, Deadline | GivenDate]]:
-        desired: dict[Key, tuple[datetime, Deadline | GivenDate]] = {}
+    def _desired_given(self) -> dict[Key, tuple[datetime, DatedObligation]]:
+        desired: dict[Key, tuple[datetime, DatedObligation]] = {}
         for given in self.given:
             policy = self.policies.get(given.message_kind)
             if policy is None:
                 continue  # no policy for its kind, or turned off: on the page, never messaged
-            due = given.value
+            due = given.effective_due
             if policy.style == ReminderPolicy.Style.COUNTDOWN and (
                 given.is_meeting or given.is_family_own
             ):
                 if due < self.today:
                     # Passed: no more countdown. The family's own (the final evidence, the
                     # attendance form) gets one message saying so; a meeting has simply been.
-                    if given.is_family_own and due >= self.today - PASSED_NOTICE_WINDOW:
-                        send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
-                        send_at = max(send_at, self.now)  # told at once when we learn late
-                        for contact, channel in self.recipients:
-                            key = (
-                                None,
-                                given.id,
-                                contact.id,
-                                channel,
-                                Kind.PASSED,
-                                PASSED_OFFSET,
-                                due,
-                            )
-                            desired[key] = (first_allowed(channel, send_at), given)
+                    # (No date a letter gives is COVERED_BY another: only the window counts.)
+                    if given.is_family_own and self._passed_notice_due(given):
+                        self._add_passed(desired, given, policy)
                     continue
                 moments = []
                 for offset in schedule.parse_offsets(policy.offsets):
                     at = policy.send_time
                     if given.is_meeting and offset.text == "0d":
                         at = min(at, GIVEN_MEETING_MORNING)
-                    day = offset.date_before(given.act_by)
+                    day = offset.date_before(given.effective_act_by)
                     moments.append((offset.text, schedule.local_instant(day, at)))
                 kind = Kind.REMINDER
             else:  # what others owe: the working day after, has it come?
                 day = working_days.next_working_day(due)
                 moments = [(CHECK_OFFSET, schedule.local_instant(day, policy.send_time))]
                 kind = Kind.CHECK
+            deadline_id, given_date_id = _ids(given)
             for offset, send_at in moments:
                 for contact, channel in self.recipients:
-                    key = (None, given.id, contact.id, channel, kind, offset, due)
+                    key = (deadline_id, given_date_id, contact.id, channel, kind, offset, due)
                     desired[key] = (first_allowed(channel, send_at), given)
         return desired
 
-    def _passed_notice_due(self, deadline: Deadline) -> bool:
-        """Whether a family's own passed date gets its "date has passed" message."""
-        if deadline.effective_due < self.today - PASSED_NOTICE_WINDOW:
-            return False
-        return not self._covered(deadline)
+    def _add_passed(self, desired: dict, obligation: DatedObligation, policy) -> None:
+        """The one "date has passed" message about a family's own date, to each recipient."""
+        due = obligation.effective_due
+        send_at = schedule.local_instant(due + timedelta(days=1), policy.send_time)
+        send_at = max(send_at, self.now)  # told at once when we learn of it late
+        deadline_id, given_date_id = _ids(obligation)
+        for contact, channel in self.recipients:
+            key = (deadline_id, given_date_id, contact.id, channel, Kind.PASSED, PASSED_OFFSET, due)
+            desired[key] = (first_allowed(channel, send_at), obligation)
 
-    def _covered(self, deadline: Deadline) -> bool:
-        covering = COVERED_BY.get(deadline.kind)
+    def _passed_notice_due(self, obligation: DatedObligation) -> bool:
+        """Whether a family's own passed date gets its "date has passed" message."""
+        if obligation.effective_due < self.today - PASSED_NOTICE_WINDOW:
+            return False
+        return not self._covered(obligation)
+
+    def _covered(self, obligation: DatedObligation) -> bool:
+        """Another deadline's message carries this one's step (COVERED_BY): keyed on the
+        message kind, so a date a letter gives ("given:...") is never covered."""
+        covering = COVERED_BY.get(obligation.message_kind)
+        if covering is None:
+            return False
         return any(
             d.kind == covering
             and (
                 d.effective_due < self.today
-                or d.effective_due <= deadline.effective_due + COVERED_WITHIN
+                or d.effective_due <= obligation.effective_due + COVERED_WITHIN
             )
             for d in self.deadlines
         )
@@ -366,46 +366,46 @@ class _CasePlan:
             tasks.append((self.case.id, passed_given_task_text(given)))
         return tasks
 
-    def _why_not_wanted(self, message: Planned) -> str:
+    def _about(self, message: Planned, *, done_too: bool) -> DatedObligation | None:
+        """The deadline or given date a message is about, if it still stands (and, unless
+        `done_too`, is not done)."""
         if message.given_date_id:
-            given = self.all_given.get(message.given_date_id)
-            if given is None:
-                return "the date no longer stands"
-            if given.value != message.due_date:
-                return f"the date moved to {given.value.isoformat()}"
-            if given.id not in self.given_by_id:
-                return f"step done: marked done on {rules.long_date(given.done_on)}"[:200]
-            if message.kind == Kind.REMINDER and given.value < self.today:
-                return DATE_PASSED
-            return "no longer planned"
-        current = self.all_deadlines.get(message.deadline_id)
-        if current is None:
-            return "the deadline no longer stands"
+            given = self.all_given if done_too else self.given_by_id
+            return given.get(message.given_date_id)
+        deadlines = self.all_deadlines if done_too else self.deadline_by_id
+        return deadlines.get(message.deadline_id)
+
+    def _why_not_wanted(self, message: Planned) -> str:
+        """Sending's words (_reason_not_to_send) in the planner's own order, which the message
+        history already holds: a moved date before a done step before a missed marking (sending
+        asks about the marking first and the move last). The same for both kinds of date, but
+        the words when it no longer stands, and the marking, which only a deadline carries."""
+        current = self._about(message, done_too=True)
+        if current is None:  # the words say which it was
+            return f"the {'date' if message.given_date_id else 'deadline'} no longer stands"
         if current.effective_due != message.due_date:
             return f"the date moved to {current.effective_due.isoformat()}"
-        if current.id not in self.deadline_by_id:
+        if self._about(message, done_too=False) is None:
             return done_reason(current)
-        if current.status == Deadline.Status.MISSED:
+        # Only a computed deadline carries an adviser's marking (met, missed, waived).
+        if isinstance(current, DeadlineDates) and current.status == Deadline.Status.MISSED:
             return f"deadline marked {current.status}"  # dispatch's words
         if message.kind == Kind.REMINDER and current.effective_due < self.today:
             return DATE_PASSED
         return "no longer planned"
 
     def _still_current(self, message: Planned) -> bool:
-        if message.given_date_id:
-            given = self.given_by_id.get(message.given_date_id)
-            return given is not None and given.value == message.due_date
-        current = self.deadline_by_id.get(message.deadline_id)
+        current = self._about(message, done_too=False)
         return current is not None and current.effective_due == message.due_date
 
-    def _new(self, key: Key, send_at: datetime, about: Deadline | GivenDate) -> NewMessage:
+    def _new(self, key: Key, send_at: datetime, about: DatedObligation) -> NewMessage:
         deadline_id, given_date_id, contact_id, channel, kind, offset, due = key
         return NewMessage(
             self.case.id,
             contact_id,
             deadline_id,
             given_date_id,
-            about.message_kind if isinstance(about, GivenDate) else about.kind,
+            about.message_kind,
             kind,
             channel,
             offset,
@@ -415,9 +415,7 @@ class _CasePlan:
 
     def _summaries(self) -> None:
         """One summary of every date per person and channel, when the case first has dates."""
-        if not any(d.kind in self.policies for d in self.deadlines) and not any(
-            g.message_kind in self.policies for g in self.given
-        ):
+        if not any(o.message_kind in self.policies for o in (*self.deadlines, *self.given)):
             return
         have = {(m.contact_id, m.channel): m for m in self.messages if m.kind == Kind.SUMMARY}
         for contact, channel in self.recipients:
@@ -455,28 +453,27 @@ class _CasePlan:
         if not told:
             return
         planned = {self._key(m): m for m in self.messages if m.kind == Kind.DATE_CHANGED}
-        for deadline in self.deadlines:
-            if deadline.kind not in self.policies or deadline.status == Deadline.Status.MISSED:
-                continue  # marked missed: no message about it goes (as in _desired)
-            due = deadline.effective_due
+        # A deadline is told of only under a policy and unless marked missed (as in _desired:
+        # no message about a missed one goes); a date a letter gave, whenever it was told.
+        deadlines = [
+            d
+            for d in self.deadlines
+            if d.kind in self.policies and d.status != Deadline.Status.MISSED
+        ]
+        for obligation in (*deadlines, *self.given):
+            due = obligation.effective_due
+            told_key, said = obligation.told_key, due.isoformat()
+            deadline_id, given_date_id = _ids(obligation)
             for contact, channel in self.recipients:
-                last = told.get((contact.id, channel, deadline.kind))
-                if not last or last[1] == due.isoformat():
+                last = told.get((contact.id, channel, told_key))
+                if not last or last[1] == said:
                     continue
                 # Keyed on the date they were told too: B -> C -> back to B is told each time.
                 was = last[1].replace("-", "")
-                key = (deadline.id, None, contact.id, channel, Kind.DATE_CHANGED, was, due)
-                self._date_change(key, planned, deadline)
-        for given in self.given:
-            for contact, channel in self.recipients:
-                last = told.get((contact.id, channel, given.told_key))
-                if not last or last[1] == given.value.isoformat():
-                    continue
-                was = last[1].replace("-", "")
-                key = (None, given.id, contact.id, channel, Kind.DATE_CHANGED, was, given.value)
-                self._date_change(key, planned, given)
+                key = (deadline_id, given_date_id, contact.id, channel, Kind.DATE_CHANGED, was, due)
+                self._date_change(key, planned, obligation)
 
-    def _date_change(self, key: Key, planned: dict, about: Deadline | GivenDate) -> None:
+    def _date_change(self, key: Key, planned: dict, about: DatedObligation) -> None:
         channel = key[3]
         if key not in planned:
             self.to_create.append(self._new(key, first_allowed(channel, self.now), about))
@@ -484,9 +481,15 @@ class _CasePlan:
             self.reactivate.append((planned[key].id, first_allowed(channel, self.now)))
 
 
-def done_reason(deadline: Deadline) -> str:
-    """Why a done deadline's messages stop, for the message history."""
-    return f"step done: {deadline.done_in_words()}"[:200]
+def done_reason(obligation: DatedObligation) -> str:
+    """Why a done deadline's or given date's messages stop, for the message history."""
+    return f"step done: {obligation.done_in_words()}"[:200]
+
+
+def _ids(obligation: DatedObligation) -> tuple[int | None, int | None]:
+    """Its place in a Key: (deadline id, None) for a deadline, (None, id) for a given date."""
+    obligation_id: int = obligation.id  # type: ignore[attr-defined]  # both are stored rows
+    return (obligation_id, None) if obligation.computed else (None, obligation_id)
 
 
 def passed_task_text(kind: str, due: date) -> str:
