@@ -488,8 +488,7 @@ def done_reason(obligation: DatedObligation) -> str:
 
 def _ids(obligation: DatedObligation) -> tuple[int | None, int | None]:
     """Its place in a Key: (deadline id, None) for a deadline, (None, id) for a given date."""
-    obligation_id: int = obligation.id  # type: ignore[attr-defined]  # both are stored rows
-    return (obligation_id, None) if obligation.computed else (None, obligation_id)
+    return (obligation.id, None) if obligation.computed else (None, obligation.id)
 
 
 def passed_task_text(kind: str, due: date) -> str:

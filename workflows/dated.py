@@ -19,6 +19,7 @@ from workflows.rules import State
 class DatedObligation(Protocol):
     """A dated thing of a case that someone owes: a computed deadline or a date a letter gave."""
 
+    id: int  # its row: a Deadline's or a GivenDate's (a message names one or the other)
     kind: str  # a deadline kind ("appeal"), or a given date's kind ("hearing")
     owner: str  # who acts: rules.Owner
 
