@@ -163,8 +163,10 @@ class NotifyDjangoEmailBackend(BaseEmailBackend):
                 try:
                     backend.send(
                         to=address,
-                        subject=message.subject,
-                        body=message.body,
+                        # A lazy string (gettext_lazy) as Django's backends allow: Notify's
+                        # client encodes the request as JSON, which takes only plain text.
+                        subject=str(message.subject),
+                        body=str(message.body),
                         reference=message.extra_headers.get("X-Sendflow-Reference", ""),
                     )
                 except SendError:
