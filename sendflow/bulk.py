@@ -14,16 +14,20 @@ thousands of rows).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Lookup, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 _ROWS_PER_UPDATE = 1000
+# A field's get_db_prep_save: a Python value to what the database stores.
+_Prepare = Callable[[Any, BaseDatabaseWrapper], Any]
 # Each table's column types as COPY's binary format needs them, read once from the catalog.
 _COLUMN_TYPES: dict[tuple[str, str], dict[str, int]] = {}
 
@@ -82,7 +86,7 @@ def rows_insert(
         return
     if connection.vendor != "postgresql":
         same = dict(zip(constant_names, constant, strict=True))
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             (model(**dict(zip(names, row, strict=True)), **same) for row in rows), batch_size=1000
         )
         return
@@ -95,7 +99,8 @@ def rows_insert(
         )
     now = now or timezone.now()
     tail: list[Any] = [_once(fields[n], v) for n, v in zip(constant_names, constant, strict=True)]
-    per_row: list[tuple[int, models.Field]] = []  # (position in tail, field: callable default)
+    # (position in tail, field: callable default)
+    per_row: list[tuple[int, models.Field[Any, Any]]] = []
     for f in rest:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             tail.append(now)
@@ -104,7 +109,7 @@ def rows_insert(
             tail.append(None)
         else:
             tail.append(f.get_db_prep_save(f.get_default(), connection))
-    targets = [fields[n].column for n in (*names, *constant_names)] + [f.column for f in rest]
+    targets = [_column(fields[n]) for n in (*names, *constant_names)] + [_column(f) for f in rest]
     types = _column_types(model._meta.db_table)
     quote = connection.ops.quote_name
     quoted = ", ".join(quote(c) for c in targets)
@@ -126,7 +131,13 @@ def rows_insert(
             write((*row, *tail))
 
 
-def _once(field: models.Field, value: Any) -> Any:
+def _column(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column (django-stubs allow None, for a field without one)."""
+    assert field.column is not None  # every concrete field has one
+    return field.column
+
+
+def _once(field: models.Field[Any, Any], value: Any) -> Any:
     """A constant for every row: a JSON one encoded once here, not again for every row."""
     if not isinstance(field, models.JSONField) or isinstance(value, Jsonb):
         return value
@@ -151,26 +162,27 @@ def rows_update(
     by_name = {f.attname: f for f in meta.concrete_fields}
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    pk = quote(meta.pk.column)
+    pk = quote(_column(meta.pk))
     postgres = connection.vendor == "postgresql"
 
     def cast(name: str) -> str:
         """The column's type for PostgreSQL's arrays. Text stays text: a cast to varchar(n)
         would cut a long value where the ORM refuses it."""
         db_type = by_name[name].cast_db_type(connection)
+        assert db_type is not None  # None only for a field with no column, never concrete
         return "text" if db_type.startswith("varchar") else db_type
 
-    sets = [f"{quote(by_name[n].column)} = v.{quote('v_' + n)}" for n in fields]
+    sets = [f"{quote(_column(by_name[n]))} = v.{quote('v_' + n)}" for n in fields]
     set_params: list[Any] = []
     for name, value in (also or {}).items():
-        sets.append(f"{quote(by_name[name].column)} = %s")
+        sets.append(f"{quote(_column(by_name[name]))} = %s")
         set_params.append(by_name[name].get_db_prep_save(value, connection))
     where = [f"{table}.{pk} = v.{quote('v_id')}"]
     where_params: list[Any] = []
     for name, value in (only_if or {}).items():
-        where.append(f"{table}.{quote(by_name[name].column)} = %s")
+        where.append(f"{table}.{quote(_column(by_name[name]))} = %s")
         where_params.append(by_name[name].get_db_prep_save(value, connection))
-    prepare = [by_name[n].get_db_prep_save for n in fields]
+    prepare: list[_Prepare] = [by_name[n].get_db_prep_save for n in fields]
     changed = 0
     with connection.cursor() as cursor:
         for i in range(0, len(rows), _ROWS_PER_UPDATE):
@@ -192,10 +204,14 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> list[Any]:
         return list(self.rhs)
 
-    def as_sql(self, compiler, connection):
+    # django-stubs type a query's params as str and int only; this one is a list, which psycopg
+    # sends as an array.
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
         # Typed as the column: psycopg sends a list of small ints as int4[], and a bigint
         # column against int4[] takes PostgreSQL's cross-type `=`, which it cannot hash, so a
@@ -225,12 +241,17 @@ def ids_filter(field: str, ids: Sequence[int]) -> Q:
     return Q(AnyOf(F(field), ids), **{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
 
 
-def _unnest(chunk, fields, prepare, cast) -> tuple[str, list[Any]]:
+def _unnest(
+    chunk: Sequence[Sequence[Any]],
+    fields: Sequence[str],
+    prepare: Sequence[_Prepare],
+    cast: Callable[[str], str],
+) -> tuple[str, list[Any]]:
     """PostgreSQL: the rows as one typed array per column, `unnest`ed side by side. Each column
     is one parameter, so psycopg neither splits a query of thousands of placeholders nor guesses
     each value's type."""
     quote = connection.ops.quote_name
-    columns = [[row[0] for row in chunk]]
+    columns: list[list[Any]] = [[row[0] for row in chunk]]
     for position, prep in enumerate(prepare, start=1):
         columns.append([prep(row[position], connection) for row in chunk])
     arrays = ", ".join(f"%s::{kind}[]" for kind in ("bigint", *(cast(name) for name in fields)))
@@ -238,7 +259,12 @@ def _unnest(chunk, fields, prepare, cast) -> tuple[str, list[Any]]:
     return f"unnest({arrays}) AS v({names})", columns
 
 
-def _values(chunk, fields, prepare, cast) -> tuple[str, list[Any]]:
+def _values(
+    chunk: Sequence[Sequence[Any]],
+    fields: Sequence[str],
+    prepare: Sequence[_Prepare],
+    cast: Callable[[str], str],
+) -> tuple[str, list[Any]]:
     """SQLite: a VALUES list, whose columns are named column1, column2..."""
     quote = connection.ops.quote_name
     names = ", ".join(

@@ -26,4 +26,5 @@ def get_backend(channel: str) -> Backend:
             path = "notifications.backends.notify.NotifyEmailBackend"
     else:
         path = SMS_BACKENDS.get(settings.SMS_BACKEND, settings.SMS_BACKEND)
-    return import_string(path)()
+    backend: type[Backend] = import_string(path)
+    return backend()

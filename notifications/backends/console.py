@@ -6,7 +6,9 @@ message and a masked address. Settings turn DEBUG on for these loggers outside p
 
 import logging
 import uuid
+from collections.abc import Sequence
 
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
 from notifications.backends.base import Backend
@@ -43,7 +45,7 @@ class ConsoleEmailBackend(BaseEmailBackend):
     Django's own prints every email whole to standard output, which in a container is the log.
     """
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         for message in email_messages:
             reference = message.extra_headers.get("X-Sendflow-Reference", "-")
             recipients = ", ".join(mask_email(address) for address in message.recipients())

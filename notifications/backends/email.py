@@ -14,7 +14,7 @@ try:  # django-anymail is optional at run time: only ESP deployments configure i
         AnymailRecipientsRefused,
     )
 except ImportError:  # pragma: no cover
-    AnymailAPIError = AnymailInvalidAddress = AnymailRecipientsRefused = ()  # type: ignore
+    AnymailAPIError = AnymailInvalidAddress = AnymailRecipientsRefused = ()
 
 
 class EmailBackend(Backend):

@@ -1,6 +1,7 @@
 import json
 import os
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -41,7 +42,7 @@ class FileSMSBackend(Backend):
             raise SendError(f"Could not write {self.folder}: {exc}") from exc
         return provider_id
 
-    def lookup(self, *, to, body, reference, since) -> str | None:
+    def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         for path in self.folder.glob(f"*-{reference}-file-*.json"):
             return path.stem.split(f"-{reference}-", 1)[1]
         return None

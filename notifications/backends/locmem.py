@@ -1,5 +1,6 @@
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from notifications.backends.base import Backend
 
@@ -32,5 +33,5 @@ class LocmemSMSBackend(Backend):
         outbox.append(SentSMS(to, body, reference, provider_id))
         return provider_id
 
-    def lookup(self, *, to, body, reference, since) -> str | None:
+    def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         return next((m.provider_id for m in outbox if m.reference == reference), None)

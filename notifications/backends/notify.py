@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 import requests
 import urllib3
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -155,7 +158,7 @@ class NotifyDjangoEmailBackend(BaseEmailBackend):
     """EMAIL_BACKEND=notify for Django's own emails (a password link): each through the email
     pass-through template. The outbox's emails use NotifyEmailBackend, which can look them up."""
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         sent = 0
         backend = NotifyEmailBackend()
         for message in email_messages:
@@ -163,8 +166,10 @@ class NotifyDjangoEmailBackend(BaseEmailBackend):
                 try:
                     backend.send(
                         to=address,
-                        subject=message.subject,
-                        body=message.body,
+                        # A lazy string (gettext_lazy) as Django's backends allow: Notify's
+                        # client encodes the request as JSON, which takes only plain text.
+                        subject=str(message.subject),
+                        body=str(message.body),
                         reference=message.extra_headers.get("X-Sendflow-Reference", ""),
                     )
                 except SendError:
@@ -175,7 +180,8 @@ class NotifyDjangoEmailBackend(BaseEmailBackend):
         return sent
 
 
-def _call(send) -> str:
+def _call(send: Callable[[], dict[str, Any]]) -> str:
+    """Make one Notify request (`send`: the client's call) and return the notification's id."""
     try:
         answer = send()
     except APIError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 from datetime import UTC, datetime
+from typing import Any
 
 import requests
 import urllib3
@@ -33,10 +34,11 @@ STATUSES = {
 }
 
 
-class _RoutedHttpClient(TwilioHttpClient):
+# The SDK has no type hints (pyproject.toml): TwilioHttpClient is Any to mypy.
+class _RoutedHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """Send the SDK's requests to TWILIO_API_BASE_URL (a local fake in tests), else to Twilio."""
 
-    def __init__(self, base_url: str, **kwargs) -> None:
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
         # Read proxy settings (HTTPS_PROXY...) once, not by scanning the environment on every
         # request as requests does by default: a measurable share of a send's CPU.
         super().__init__(proxy=urllib.request.getproxies() or None, **kwargs)
@@ -44,7 +46,7 @@ class _RoutedHttpClient(TwilioHttpClient):
             self.session.trust_env = False
         self.base_url = base_url.rstrip("/")
 
-    def request(self, method, url, *args, **kwargs):
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if self.base_url and url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API) :]
         return super().request(method, url, *args, **kwargs)
@@ -111,7 +113,8 @@ class TwilioBackend(Backend):
             raise SendError(f"Twilio connection dropped: {exc}", ambiguous=True) from exc
         except requests.RequestException as exc:  # read timeouts and the like
             raise SendError(f"Twilio did not answer in time: {exc}", ambiguous=True) from exc
-        return message.sid
+        sid: str = message.sid  # the SDK's MessageInstance, untyped
+        return sid
 
     def lookup(self, *, to: str, body: str, reference: str, since: datetime) -> str | None:
         """Twilio has no idempotency key: find the text by number, date and body."""
@@ -124,7 +127,8 @@ class TwilioBackend(Backend):
             for message in self.client.messages.list(to=to, limit=50):
                 created = message.date_created
                 if message.body == body and (created is None or created >= since):
-                    return message.sid
+                    found: str = message.sid
+                    return found
         # A failed page fetch raises the base TwilioException, not TwilioRestException.
         except (TwilioException, requests.RequestException) as exc:
             raise LookupUnavailable(f"Twilio message list failed: {exc}") from exc

@@ -334,6 +334,21 @@ def test_djangos_own_emails_go_through_notify_too(notify):
     assert accepted.personalisation == {"subject": "Set your password", "body": "Open this link"}
 
 
+def test_djangos_own_emails_with_a_lazily_translated_subject_go_through_notify(notify):
+    """Django's own backends take a lazy string (gettext_lazy) for the subject or body: Notify's
+    client must get plain text, as its request body is JSON."""
+    from django.core import mail
+    from django.utils.translation import gettext_lazy
+
+    sent = mail.send_mail(
+        gettext_lazy("Set your password"), gettext_lazy("Open this link"), None, ["ann@example.org"]
+    )
+
+    assert sent == 1
+    (accepted,) = notify.notifications
+    assert accepted.personalisation == {"subject": "Set your password", "body": "Open this link"}
+
+
 # --- set-up --------------------------------------------------------------------------------------
 
 
