@@ -195,48 +195,20 @@ def _contacts_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> lis
     return []
 
 
-_KEY_DATE_COLUMNS = ["case_id", "event", "value", "source", "recorded_by_id", "confirmed"]
-
-
 def _key_dates_write(by_case: dict[int, Row], old: dict[int, Row], *, now) -> None:
-    """An imported date is the adviser's, confirmed; an unchanged one keeps who recorded it."""
-    bulk.rows_insert(
-        KeyDate,
-        _KEY_DATE_COLUMNS,
+    """An imported date is the import's, confirmed; an unchanged one keeps who recorded it.
+    A new case's dates go in by COPY, the others' by one upsert (services.key_dates_record)."""
+    services.key_dates_record(
         (
-            (case_id, event, value, KeyDate.Source.IMPORT, None, True)
+            (case_id, event, value)
             for case_id, row in by_case.items()
-            if case_id not in old  # a new case: nothing stored to clash with
             for event, value in row.events.items()
         ),
-        defaults=True,
+        source=KeyDate.Source.IMPORT,
+        by=None,
+        confirmed=True,
         now=now,
-    )
-    if not old:
-        return
-    stored = {
-        (case_id, event): value
-        for case_id, event, value in KeyDate.objects.filter(case_id__in=old).values_list(
-            "case_id", "event", "value"
-        )
-    }
-    KeyDate.objects.bulk_create(
-        [
-            KeyDate(
-                case_id=case_id,
-                event=event,
-                value=value,
-                source=KeyDate.Source.IMPORT,
-                recorded_by=None,
-                confirmed=True,
-            )
-            for case_id, row in old.items()
-            for event, value in row.events.items()
-            if stored.get((case_id, event)) != value
-        ],
-        update_conflicts=True,
-        unique_fields=["case", "event"],
-        update_fields=["value", "recorded_at", "source", "recorded_by", "confirmed"],
+        new_cases=by_case.keys() - old.keys(),
     )
 
 

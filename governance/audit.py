@@ -74,12 +74,15 @@ def _command_user() -> str:
         return "command line"
 
 
-def changes_log(pairs: Iterable[tuple[Model, Model]], *, fields: list[str] | None = None) -> int:
+def changes_log(
+    pairs: Iterable[tuple[Model | None, Model]], *, fields: list[str] | None = None
+) -> int:
     """django-auditlog's change history for rows a bulk update wrote (bulk_update sends no
     signals, so auditlog sees nothing): one entry per (before, after) that differs, with the
-    same fields and actor (its middleware's, in the admin) as a save would give. Returns how
-    many. `fields` limits the comparison to the ones written (a row read with .only() would
-    load each other field with a query of its own)."""
+    same fields and actor (its middleware's, in the admin) as a save would give; a `before` of
+    None is a row the bulk write created. Returns how many. `fields` limits the comparison to
+    the ones written (a row read with .only() would load each other field with a query of its
+    own)."""
     logged = 0
     for before, after in pairs:
         changes = model_instance_diff(
@@ -89,6 +92,7 @@ def changes_log(pairs: Iterable[tuple[Model, Model]], *, fields: list[str] | Non
             use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
         )
         if changes:
-            LogEntry.objects.log_create(after, action=LogEntry.Action.UPDATE, changes=changes)
+            action = LogEntry.Action.CREATE if before is None else LogEntry.Action.UPDATE
+            LogEntry.objects.log_create(after, action=action, changes=changes)
             logged += 1
     return logged

@@ -31,6 +31,7 @@ from workflows.services.given_dates import (
     given_date_done,
     given_date_set,
 )
+from workflows.services.key_dates import key_dates_record
 from workflows.services.nightly import (
     RECOMPUTE_RUNS_KEPT,
     NightlyRecomputeIncomplete,
@@ -69,6 +70,7 @@ __all__ = [
     "key_date_adviser_edit",
     "key_date_remove",
     "key_date_set",
+    "key_dates_record",
     "messages_plan",
     "messages_planner_set",
     "override_out_of_range",

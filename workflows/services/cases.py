@@ -7,8 +7,10 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from workflows.models import Case, KeyDate
+from workflows.services.key_dates import key_dates_record
 from workflows.services.planning import messages_plan
 from workflows.services.recompute import deadlines_recompute, facts_check
 
@@ -43,16 +45,23 @@ def key_date_set(
     """Record a key date and recompute the case's deadlines and messages in one transaction.
 
     `source` says who told us (adviser, family, import); a family's date is unconfirmed until an
-    adviser checks it."""
+    adviser checks it. Written by key_dates_record, as an import's dates are; recorded again
+    even at the value stored, so it becomes `source`'s (and `by`'s)."""
     events = dict(case.key_dates.values_list("event", "value"))
     events[event] = value
     facts_check(events=events, placement_only=case.placement_only)
-    key_date, _ = KeyDate.objects.update_or_create(
-        case=case,
-        event=event,
-        defaults={"value": value, "source": source, "recorded_by": by, "confirmed": confirmed},
+    key_dates_record(
+        [(case.pk, event, value)],
+        source=source,
+        by=by,
+        confirmed=confirmed,
+        now=timezone.now(),
+        rewrite_unchanged=True,
+        history=True,
     )
     deadlines_recompute(case=case)
+    key_date = case.key_dates.get(event=event)
+    key_date.case = case
     return key_date
 
 
