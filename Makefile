@@ -25,7 +25,7 @@ run: $(BIN)/.installed  ## set up and run web, worker and beat on http://127.0.0
 # slow and the integration tests, on every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N
 # for N workers), in a shuffled order (pytest-randomly prints its seed first; `make test
 # PYTEST_ARGS=--randomly-seed=N` replays it).
-test: $(BIN)/.installed  ## run the quick suite, about a minute (SQLite unless DATABASE_URL is set)
+test: $(BIN)/.installed  ## run the quick suite, under a minute (SQLite unless DATABASE_URL is set)
 	$(BIN)/pytest -n auto -m "not integration and not browser and not slow" $(PYTEST_ARGS)
 
 # Chromium through Playwright at 375 and 1280 px with axe-core, one browser on each worker; and
@@ -38,7 +38,11 @@ test-slow: $(BIN)/.installed  ## the pages in Chromium (/usr/bin/chromium) and t
 test-integration: $(BIN)/.installed  ## real workers, PostgreSQL and Redis (set DATABASE_URL)
 	$(BIN)/pytest -m integration $(PYTEST_ARGS)
 
-test-all: test test-slow test-integration  ## every test: what CI runs after the lint
+# One after another even under `make -j`: the integration tests must have the cores to themselves.
+test-all: $(BIN)/.installed  ## every test: what CI runs after the lint
+	$(MAKE) test
+	$(MAKE) test-slow
+	$(MAKE) test-integration
 
 lint: $(BIN)/.installed  ## ruff lint and format check; the layers only import down (import-linter); mypy --strict ([tool.mypy] files)
 	$(BIN)/ruff check .

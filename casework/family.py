@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -29,9 +28,6 @@ from notifications.rendering import (
 from workflows import rules, services, words
 from workflows.models import Case, Contact, Deadline, GivenDate
 from workflows.working_days import working_days_until
-
-if TYPE_CHECKING:
-    pass
 
 
 def when_words(*, today: date, day: date) -> str:

@@ -24,7 +24,7 @@ from notifications.email_html import email_html
 from notifications.failed_sends import failed_tell
 from notifications.models import OutboundMessage, Suppression
 from notifications.opt_outs import suppress
-from notifications.plan_core import DATE_PASSED, first_allowed, quiet_hours
+from notifications.plan_core import DATE_PASSED, done_reason, first_allowed, quiet_hours
 from sendflow.privacy import redact
 from workflows import rules, words
 from workflows.models import AdviserTask, Case, Deadline
@@ -242,7 +242,7 @@ def _reason_not_to_send(message: OutboundMessage, now: datetime) -> tuple[str, s
         if isinstance(obligation, Deadline) and obligation.status != Deadline.Status.OPEN:
             return Status.CANCELLED, f"deadline marked {obligation.status}"
         if obligation.state(timezone.localdate(now)) == rules.State.DONE:
-            return Status.CANCELLED, f"step done: {obligation.done_in_words()}"[:200]
+            return Status.CANCELLED, done_reason(obligation)
         if obligation.effective_due != message.due_date:
             return Status.CANCELLED, f"the date moved to {obligation.effective_due.isoformat()}"
         if _is_countdown(message) and message.due_date < timezone.localdate(now):
