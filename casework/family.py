@@ -20,12 +20,14 @@ from django.utils.translation import ngettext
 from notifications import plan_core, planner, service_hours
 from notifications.models import OutboundMessage, Suppression
 from notifications.rendering import (
+    DeadlineWords,
     adviser_name_for_family,
     given_words,
     obligation_words,
     words_for,
 )
 from workflows import rules, services, words
+from workflows.dated import DatedObligation
 from workflows.models import Case, Contact, Deadline, GivenDate
 from workflows.working_days import working_days_until
 
@@ -114,16 +116,7 @@ def _given_row(
     return Row(
         deadline=None,
         state=state,
-        label=said.label,
-        sentence=said.sentence,
-        todo=said.todo,
-        late=said.late,
-        who=words.owner_words(given.owner),
-        yours=given.owner == rules.Owner.PARENT,
-        date_words=said.due,
-        due_plain=said.due_plain,
-        act_by_plain=rules.long_date(act_by),
-        when=when_words(today=today, day=act_by) if state == "open" else "",
+        **_said_fields(said, given, state=state, act_by=act_by, today=today),
         done_what=_("Your adviser marked this as done.") if state == "done" else "",
         done_day=rules.long_date(given.done_on) if state == "done" else "",
         source=given.working(),
@@ -139,6 +132,24 @@ def _given_row(
     )
 
 
+def _said_fields(
+    said: DeadlineWords, obligation: DatedObligation, *, state: str, act_by: date, today: date
+) -> dict[str, object]:
+    """The fields a deadline's row and a given date's share: its words, who acts and when."""
+    return {
+        "label": said.label,
+        "sentence": said.sentence,
+        "todo": said.todo,
+        "late": said.late,
+        "who": words.owner_words(obligation.owner),
+        "yours": obligation.owner == rules.Owner.PARENT,
+        "date_words": said.due,
+        "due_plain": said.due_plain,
+        "act_by_plain": rules.long_date(act_by),
+        "when": when_words(today=today, day=act_by) if state == "open" else "",
+    }
+
+
 def _row(deadline: Deadline, today: date, *, call_when: str = "today") -> Row:
     said = words_for(deadline, call_when=call_when)
     state = deadline.state(today).value
@@ -146,16 +157,7 @@ def _row(deadline: Deadline, today: date, *, call_when: str = "today") -> Row:
     return Row(
         deadline=deadline,
         state=state,
-        label=said.label,
-        sentence=said.sentence,
-        todo=said.todo,
-        late=said.late,
-        who=words.owner_words(deadline.owner),
-        yours=deadline.owner == rules.Owner.PARENT,
-        date_words=said.due,
-        due_plain=said.due_plain,
-        act_by_plain=rules.long_date(act_by),
-        when=when_words(today=today, day=act_by) if state == "open" else "",
+        **_said_fields(said, deadline, state=state, act_by=act_by, today=today),
         done_what=_done_what(deadline) if state == "done" else "",
         done_day=rules.long_date(deadline.done_on)
         if state == "done" and deadline.done_by and deadline.done_on
